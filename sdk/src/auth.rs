@@ -1,0 +1,122 @@
+//! Credentials for Cloudflare's API and the secret type that carries them.
+
+use std::fmt;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+
+use crate::error::ConfigError;
+
+/// A secret string: an API token, a global API key, or a catalog token being stored.
+///
+/// Its `Debug` and `Display` print `** redacted **`, so a secret can sit in a struct that derives
+/// `Debug`, or reach a log line by accident, without showing. The value itself can only be read
+/// inside this crate, where a header or a request body is built.
+///
+/// ```
+/// use cloudflare_r2_catalog::SecretString;
+///
+/// let token = SecretString::from("do-not-print-me");
+/// assert_eq!(format!("{token:?} {token}"), "** redacted ** ** redacted **");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretString(String);
+
+impl SecretString {
+    /// Wraps `value`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself; crate-private so that only header and body builders can read it.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for SecretString {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for SecretString {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("** redacted **")
+    }
+}
+
+impl fmt::Display for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("** redacted **")
+    }
+}
+
+/// How requests authenticate to Cloudflare's API.
+///
+/// `Debug` shows which scheme is in use and the e-mail address, never a token or key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// An API token, sent as `Authorization: Bearer <token>` (the recommended scheme).
+    ApiToken(SecretString),
+    /// The legacy global API key, sent as `X-Auth-Email` and `X-Auth-Key`.
+    ApiKey {
+        /// The account's e-mail address.
+        email: String,
+        /// The global API key.
+        key: SecretString,
+    },
+}
+
+impl Credentials {
+    /// API-token credentials.
+    pub fn api_token(token: impl Into<SecretString>) -> Self {
+        Self::ApiToken(token.into())
+    }
+
+    /// Legacy e-mail + global API key credentials.
+    pub fn api_key(email: impl Into<String>, key: impl Into<SecretString>) -> Self {
+        Self::ApiKey {
+            email: email.into(),
+            key: key.into(),
+        }
+    }
+
+    /// The headers that authenticate every request, with secret values marked sensitive so that
+    /// reqwest and `http` never print them.
+    pub(crate) fn headers(&self) -> Result<HeaderMap, ConfigError> {
+        let mut headers = HeaderMap::new();
+        match self {
+            Self::ApiToken(token) => {
+                let value = format!("Bearer {}", token.expose());
+                let header =
+                    secret_header(&value, "the API token is not a valid HTTP header value")?;
+                headers.insert(AUTHORIZATION, header);
+            }
+            Self::ApiKey { email, key } => {
+                let email = HeaderValue::from_str(email).map_err(|_| ConfigError::Credentials {
+                    reason: "the e-mail address is not a valid HTTP header value",
+                })?;
+                headers.insert(HeaderName::from_static("x-auth-email"), email);
+                headers.insert(
+                    HeaderName::from_static("x-auth-key"),
+                    secret_header(key.expose(), "the API key is not a valid HTTP header value")?,
+                );
+            }
+        }
+        Ok(headers)
+    }
+}
+
+fn secret_header(value: &str, reason: &'static str) -> Result<HeaderValue, ConfigError> {
+    let mut header =
+        HeaderValue::from_str(value).map_err(|_| ConfigError::Credentials { reason })?;
+    header.set_sensitive(true);
+    Ok(header)
+}

@@ -1,0 +1,99 @@
+//! The [`Client`] users hold, and the one path every operation takes through it.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::auth::Credentials;
+use crate::credentials::CatalogCredentials;
+use crate::envelope::{self, Envelope, Outcome, Response};
+use crate::error::Error;
+use crate::generated;
+use crate::retry::RetryConfig;
+use crate::transport::{self, Transport};
+
+/// A client for the R2 Data Catalog API. Cheap to clone: clones share one connection pool.
+///
+/// Build one with [`Client::builder`] or [`Client::from_env`]; reach the operations through the
+/// group methods ([`Client::credentials`]).
+#[derive(Clone)]
+pub struct Client {
+    api: Arc<generated::Client>,
+    auth_scheme: &'static str,
+}
+
+impl Client {
+    /// A builder with the defaults and no credentials.
+    pub fn builder() -> crate::ClientBuilder {
+        crate::ClientBuilder::new()
+    }
+
+    /// A client configured from the environment (see [`crate::ClientBuilder::from_env`]).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), cloudflare_r2_catalog::Error> {
+    /// let client = cloudflare_r2_catalog::Client::from_env()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<Self, crate::ConfigError> {
+        crate::ClientBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn new(
+        base_url: String,
+        http: reqwest::Client,
+        credentials: &Credentials,
+        retry: RetryConfig,
+    ) -> Self {
+        let auth_scheme = match credentials {
+            Credentials::ApiToken(_) => "api token",
+            Credentials::ApiKey { .. } => "api key",
+        };
+        Self {
+            api: Arc::new(generated::Client::new_with_client(
+                &base_url,
+                http,
+                Transport { retry },
+            )),
+            auth_scheme,
+        }
+    }
+
+    /// The base URL requests are sent to.
+    pub fn base_url(&self) -> &str {
+        &self.api.baseurl
+    }
+
+    /// Which credential scheme the client uses: `"api token"` or `"api key"`.
+    pub fn auth_scheme(&self) -> &'static str {
+        self.auth_scheme
+    }
+
+    /// Catalog credentials: the token R2 Data Catalog uses for maintenance jobs.
+    pub fn credentials(&self) -> CatalogCredentials<'_> {
+        CatalogCredentials::new(self)
+    }
+
+    /// The generated client, for operation groups to call.
+    pub(crate) fn api(&self) -> &generated::Client {
+        &self.api
+    }
+
+    /// Runs one generated call through the transport and judges its envelope.
+    pub(crate) async fn send<T: Envelope>(
+        &self,
+        call: impl Future<Output = Outcome<T>>,
+    ) -> Result<Response<T::Result>, Error> {
+        let (outcome, exchange) = transport::observe(call).await;
+        envelope::judge(outcome, exchange).await
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url())
+            .field("auth_scheme", &self.auth_scheme)
+            .field("retry", &self.api.inner.retry)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,284 @@
+//! Building a [`Client`]: credentials, base URL, timeouts, retries, and the environment.
+
+use std::time::Duration;
+
+use reqwest::Url;
+
+use crate::Client;
+use crate::auth::{Credentials, SecretString};
+use crate::error::ConfigError;
+use crate::retry::RetryConfig;
+
+/// Cloudflare's API, as the official SDKs address it.
+pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+/// How long one attempt may take, from connecting to the last byte of the response.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long establishing a connection may take.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The `User-Agent` every request carries.
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// The environment variables the SDK reads, the same ones as Cloudflare's official tools.
+pub mod env {
+    /// An API token (the recommended scheme).
+    pub const API_TOKEN: &str = "CLOUDFLARE_API_TOKEN";
+    /// A global API key; needs [`EMAIL`].
+    pub const API_KEY: &str = "CLOUDFLARE_API_KEY";
+    /// The e-mail address that goes with [`API_KEY`].
+    pub const EMAIL: &str = "CLOUDFLARE_EMAIL";
+    /// Overrides the API's base URL.
+    pub const BASE_URL: &str = "CLOUDFLARE_BASE_URL";
+}
+
+/// Configures and builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use cloudflare_r2_catalog::{Client, RetryConfig};
+///
+/// let client = Client::builder()
+///     .api_token("a-cloudflare-api-token")
+///     .timeout(Duration::from_secs(30))
+///     .retry(RetryConfig::default().with_max_retries(4))
+///     .build()?;
+/// # Ok::<(), cloudflare_r2_catalog::ConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    api_token: Option<SecretString>,
+    api_key: Option<(String, SecretString)>,
+    base_url: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryConfig,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            api_token: None,
+            api_key: None,
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryConfig::default(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults and no credentials.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder preset from the environment: `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` with
+    /// `CLOUDFLARE_API_KEY`, and `CLOUDFLARE_BASE_URL`. Empty variables count as unset. Settings
+    /// made afterwards on the builder take precedence.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`ClientBuilder::from_env`] over any source of variables.
+    pub(crate) fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
+        let mut builder = Self::new();
+        if let Some(token) = var(env::API_TOKEN) {
+            builder = builder.api_token(token);
+        }
+        match (var(env::EMAIL), var(env::API_KEY)) {
+            (Some(email), Some(key)) => builder = builder.api_key(email, key),
+            (None, Some(_)) => {
+                return Err(ConfigError::Environment {
+                    variable: env::EMAIL,
+                    reason: "must be set when CLOUDFLARE_API_KEY is",
+                });
+            }
+            (_, None) => {}
+        }
+        if let Some(url) = var(env::BASE_URL) {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// Authenticate with an API token (`Authorization: Bearer`).
+    pub fn api_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.api_token = Some(token.into());
+        self
+    }
+
+    /// Authenticate with an e-mail address and the legacy global API key.
+    pub fn api_key(mut self, email: impl Into<String>, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some((email.into(), key.into()));
+        self
+    }
+
+    /// Authenticate with `credentials`, replacing any set before.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.api_token = None;
+        self.api_key = None;
+        match credentials {
+            Credentials::ApiToken(token) => self.api_token = Some(token),
+            Credentials::ApiKey { email, key } => self.api_key = Some((email, key)),
+        }
+        self
+    }
+
+    /// The API's base URL (default [`DEFAULT_BASE_URL`]); a trailing `/` is ignored.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// How long one attempt may take (default [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long connecting may take (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The retry policy (default [`RetryConfig::default`]: two retries).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Shorthand for keeping the default backoff and changing only the number of retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry = self.retry.with_max_retries(max_retries);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let credentials = match (self.api_token, self.api_key) {
+            (Some(token), None) => Credentials::ApiToken(token),
+            (None, Some((email, key))) => Credentials::ApiKey { email, key },
+            (None, None) => return Err(ConfigError::MissingCredentials),
+            (Some(_), Some(_)) => return Err(ConfigError::ConflictingCredentials),
+        };
+        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let http = reqwest::Client::builder()
+            .default_headers(credentials.headers()?)
+            .user_agent(USER_AGENT)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|error| ConfigError::HttpClient(error.to_string()))?;
+        Ok(Client::new(base_url, http, &credentials, self.retry))
+    }
+}
+
+/// Checks that `url` is an absolute http(s) URL and drops trailing slashes, which would
+/// otherwise double up with the generated paths' leading `/`.
+fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
+    let invalid = |reason: &str| ConfigError::BaseUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let parsed = Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_vars(vars: &[(&str, &str)]) -> Result<ClientBuilder, ConfigError> {
+        ClientBuilder::from_lookup(|name| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.to_string())
+        })
+    }
+
+    #[test]
+    fn env_token_builds_a_bearer_client() {
+        let client = from_vars(&[(env::API_TOKEN, "t0k3n")]).and_then(ClientBuilder::build);
+        let client = client.expect("a token is enough");
+        assert_eq!(client.auth_scheme(), "api token");
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn env_key_needs_the_email() {
+        let error = from_vars(&[(env::API_KEY, "k3y")]).unwrap_err();
+        assert_eq!(
+            error,
+            ConfigError::Environment {
+                variable: env::EMAIL,
+                reason: "must be set when CLOUDFLARE_API_KEY is",
+            }
+        );
+        let client = from_vars(&[(env::API_KEY, "k3y"), (env::EMAIL, "a@example.com")])
+            .and_then(ClientBuilder::build)
+            .expect("key and e-mail are enough");
+        assert_eq!(client.auth_scheme(), "api key");
+    }
+
+    #[test]
+    fn env_with_both_schemes_is_a_conflict_not_a_pick() {
+        let error = from_vars(&[
+            (env::API_TOKEN, "t0k3n"),
+            (env::API_KEY, "k3y"),
+            (env::EMAIL, "a@example.com"),
+        ])
+        .and_then(ClientBuilder::build)
+        .unwrap_err();
+        assert_eq!(error, ConfigError::ConflictingCredentials);
+    }
+
+    #[test]
+    fn empty_env_is_missing_credentials() {
+        let error = from_vars(&[(env::API_TOKEN, "")])
+            .and_then(ClientBuilder::build)
+            .unwrap_err();
+        assert_eq!(error, ConfigError::MissingCredentials);
+    }
+
+    #[test]
+    fn env_base_url_is_used_without_its_trailing_slash() {
+        let client = from_vars(&[
+            (env::API_TOKEN, "t"),
+            (env::BASE_URL, "http://127.0.0.1:9/v4/"),
+        ])
+        .and_then(ClientBuilder::build)
+        .expect("valid");
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/v4");
+    }
+
+    #[test]
+    fn base_url_must_be_absolute_http() {
+        for bad in [
+            "api.cloudflare.com",
+            "ftp://example.com",
+            "https://x.test/?q=1",
+        ] {
+            let error = ClientBuilder::new()
+                .api_token("t")
+                .base_url(bad)
+                .build()
+                .unwrap_err();
+            assert!(
+                matches!(error, ConfigError::BaseUrl { .. }),
+                "{bad}: {error}"
+            );
+        }
+    }
+}

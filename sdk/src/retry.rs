@@ -1,0 +1,182 @@
+//! The retry policy: which outcomes are retried, and how long to wait before the next attempt.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+
+/// How failed attempts are retried.
+///
+/// Retried: connection failures, timeouts, and HTTP 408, 409, 429 and 5xx. Never retried: other
+/// statuses, and input rejected before sending. The wait before retry `n` (1-based) is
+/// `min(initial_backoff × 2ⁿ⁻¹, max_backoff)`, shortened by up to a quarter at random so that
+/// many clients do not retry in step; a `Retry-After-Ms` or `Retry-After` header (seconds or an
+/// HTTP date) replaces it, up to `max_retry_after`.
+///
+/// ```
+/// use std::time::Duration;
+/// use cloudflare_r2_catalog::RetryConfig;
+///
+/// let patient = RetryConfig::default()
+///     .with_max_retries(5)
+///     .with_max_backoff(Duration::from_secs(30));
+/// assert_eq!(patient.max_retries(), 5);
+/// assert_eq!(RetryConfig::disabled().max_retries(), 0);
+/// ```
+#[derive(Clone, Debug)]
+pub struct RetryConfig {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+    sleep: Arc<dyn Sleep>,
+}
+
+impl Default for RetryConfig {
+    /// Two retries, 0.5 s doubling up to 8 s, `Retry-After` honoured up to 60 s: the defaults
+    /// of Cloudflare's official SDKs.
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            sleep: Arc::new(TokioSleep),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// No retries: every call makes exactly one attempt.
+    pub fn disabled() -> Self {
+        Self::default().with_max_retries(0)
+    }
+
+    /// Retries after the first attempt (0 disables retries).
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The wait before the first retry; it doubles for each further retry.
+    pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
+        self.initial_backoff = initial_backoff;
+        self
+    }
+
+    /// The longest computed wait between attempts.
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
+    /// The longest wait a `Retry-After` or `Retry-After-Ms` header can ask for; longer asks are
+    /// cut to this.
+    pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
+        self.max_retry_after = max_retry_after;
+        self
+    }
+
+    /// What waits between attempts (tokio's timer by default). Tests inject one that records
+    /// the waits instead of sleeping.
+    pub fn with_sleep(mut self, sleep: impl Sleep) -> Self {
+        self.sleep = Arc::new(sleep);
+        self
+    }
+
+    /// Retries after the first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// How long to wait before retrying after `attempt` (1-based), or `None` when `outcome`
+    /// is final: a success, a status that is not retried, or the last allowed attempt.
+    pub(crate) fn delay_after(
+        &self,
+        attempt: u32,
+        outcome: &reqwest::Result<reqwest::Response>,
+    ) -> Option<Duration> {
+        if attempt > self.max_retries {
+            return None;
+        }
+        match outcome {
+            Ok(response) if is_retryable_status(response.status()) => Some(
+                self.server_delay(response.headers())
+                    .unwrap_or_else(|| self.backoff(attempt)),
+            ),
+            Ok(_) => None,
+            Err(error) if is_retryable_transport(error) => Some(self.backoff(attempt)),
+            Err(_) => None,
+        }
+    }
+
+    pub(crate) fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        self.sleep.sleep(duration)
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let doubled = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        doubled
+            .min(self.max_backoff)
+            .mul_f64(1.0 - 0.25 * fastrand::f64())
+    }
+
+    /// The wait the server asked for, preferring the millisecond header.
+    fn server_delay(&self, headers: &HeaderMap) -> Option<Duration> {
+        let header = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+        let millis = header(&HeaderName::from_static("retry-after-ms"))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|ms| ms.is_finite() && *ms >= 0.0)
+            .map(|ms| Duration::from_secs_f64(ms / 1000.0));
+        let asked = millis.or_else(|| header(&RETRY_AFTER).and_then(parse_retry_after))?;
+        Some(asked.min(self.max_retry_after))
+    }
+}
+
+/// `Retry-After` is either whole seconds or an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Statuses worth another attempt: request timeout, conflict (often a lock that clears), rate
+/// limiting, and server faults.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}
+
+/// Transport failures worth another attempt: timeouts, failed connects, and connections that
+/// broke midway. Errors building the request or following redirects are not.
+fn is_retryable_transport(error: &reqwest::Error) -> bool {
+    error.is_timeout() || error.is_connect() || error.is_request()
+}
+
+/// Waits between attempts. Implement it to run the SDK on another timer, or to observe the
+/// waits in tests without sleeping.
+pub trait Sleep: fmt::Debug + Send + Sync + 'static {
+    /// A future that completes after `duration`.
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+}
+
+/// The default [`Sleep`]: tokio's timer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSleep;
+
+impl Sleep for TokioSleep {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}

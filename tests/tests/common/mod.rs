@@ -1,0 +1,151 @@
+//! Fixtures shared by every suite: the seed request's values, a client pointed at a mock server,
+//! Cloudflare's envelopes, and recorders for retry waits and tracing output.
+#![allow(dead_code)] // each suite uses its own subset
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cloudflare_r2_catalog::{Client, ClientBuilder, RetryConfig, Sleep};
+use httpmock::MockServer;
+use serde_json::{Value, json};
+
+pub const ACCOUNT_ID: &str = "0123456789abcdef0123456789abcdef";
+pub const BUCKET: &str = "my-data-bucket";
+pub const CREDENTIAL_PATH: &str =
+    "/accounts/0123456789abcdef0123456789abcdef/r2-catalog/my-data-bucket/credential";
+/// The catalog token being stored: must never show anywhere but the request body.
+pub const CATALOG_TOKEN: &str = "catalog-token-SECRET-9f8e7d";
+/// The API token authenticating the client: must never show anywhere but its header.
+pub const API_TOKEN: &str = "api-token-SECRET-1a2b3c";
+pub const EMAIL: &str = "ops@example.com";
+/// The legacy global API key: must never show anywhere but its header.
+pub const API_KEY: &str = "global-key-SECRET-4d5e6f";
+pub const CF_RAY: &str = "8f1e2d3c4b5a6978-AMS";
+pub const USER_AGENT: &str = concat!("cloudflare-r2-catalog/", env!("CARGO_PKG_VERSION"));
+
+/// The success envelope of the upstream example.
+pub fn success(result: Value) -> Value {
+    json!({"success": true, "errors": [], "messages": [], "result": result})
+}
+
+/// A failure envelope with one error.
+pub fn failure(code: i64, message: &str) -> Value {
+    json!({"success": false, "errors": [{"code": code, "message": message}], "messages": [], "result": null})
+}
+
+/// Records the waits the retry policy asks for, without waiting.
+#[derive(Debug, Clone, Default)]
+pub struct RecordedSleeps(Arc<Mutex<Vec<Duration>>>);
+
+impl RecordedSleeps {
+    pub fn waits(&self) -> Vec<Duration> {
+        self.0.lock().expect("not poisoned").clone()
+    }
+}
+
+impl Sleep for RecordedSleeps {
+    fn sleep(&self, duration: Duration) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> {
+        self.0.lock().expect("not poisoned").push(duration);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// A builder aimed at `server`, authenticated with [`API_TOKEN`], retrying with recorded waits.
+pub fn builder(server: &MockServer, sleeps: &RecordedSleeps) -> ClientBuilder {
+    Client::builder()
+        .api_token(API_TOKEN)
+        .base_url(server.base_url())
+        .timeout(Duration::from_secs(5))
+        .retry(RetryConfig::default().with_sleep(sleeps.clone()))
+}
+
+/// A client aimed at `server` (see [`builder`]).
+pub fn client(server: &MockServer) -> Client {
+    builder(server, &RecordedSleeps::default())
+        .build()
+        .expect("valid config")
+}
+
+/// The headers a store-credentials request carries besides its authentication, as
+/// `(name, value)`; `host` and `content-length` are checked by the HTTP layer itself.
+pub fn common_headers() -> Vec<(&'static str, String)> {
+    vec![
+        ("accept", "application/json".to_owned()),
+        ("content-type", "application/json".to_owned()),
+        ("user-agent", USER_AGENT.to_owned()),
+        ("api-version", "4.0.0".to_owned()),
+    ]
+}
+
+/// Whether `request` carries exactly `expected` plus `host` and `content-length`: no header more,
+/// none less, each with exactly that value.
+pub fn has_exactly_headers(
+    request: &httpmock::HttpMockRequest,
+    expected: &[(&str, String)],
+) -> bool {
+    let headers = request.headers();
+    let mut names: Vec<String> = headers
+        .keys()
+        .map(|name| name.as_str().to_owned())
+        .filter(|name| name != "host" && name != "content-length")
+        .collect();
+    names.sort();
+    let mut wanted: Vec<String> = expected.iter().map(|(name, _)| name.to_string()).collect();
+    wanted.sort();
+    names == wanted
+        && expected.iter().all(|(name, value)| {
+            headers
+                .get_all(*name)
+                .iter()
+                .map(|v| v.to_str().unwrap_or(""))
+                .eq([value.as_str()])
+        })
+}
+
+/// A mock that answers anything with 500, to prove that nothing reached the server.
+pub async fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(500)
+                .json_body(failure(10000, "nothing should reach the server"));
+        })
+        .await
+}
+
+/// Captures everything `tracing` emits at every level while `run` runs on this thread.
+pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    pub fn new() -> Self {
+        Self(Arc::default())
+    }
+
+    pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync {
+        let buffer = self.0.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || LogWriter(buffer.clone()))
+            .finish()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("not poisoned")).into_owned()
+    }
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,74 @@
+//! `cargo xtask <task>`: the maintainer entry point. Each task lives in its own module of the
+//! `xtask` library; this file only parses the command line and dispatches.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use xtask::{Workspace, codegen, trim};
+
+#[derive(Parser)]
+#[command(about = "Maintainer tasks for the cloudflare-r2-catalog workspace")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate sdk/src/generated.rs from the trimmed spec with progenitor.
+    Codegen {
+        /// Write nothing; fail if the committed generated code differs from what the spec gives.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Rewrite openapi/ from Cloudflare's full OpenAPI document and openapi/operations.txt.
+    Trim {
+        /// Cloudflare's full OpenAPI document (api-schemas `openapi.json`), or any superset.
+        #[arg(long, value_name = "UPSTREAM_JSON")]
+        from: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let workspace = Workspace::at(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+    match cli.task {
+        Task::Codegen { check: false } => {
+            codegen::write(&workspace)?;
+            println!("codegen: wrote {}", codegen::OUTPUT);
+            Ok(ExitCode::SUCCESS)
+        }
+        Task::Codegen { check: true } => match codegen::check(&workspace)? {
+            codegen::Freshness::UpToDate => {
+                println!("codegen: {} is up to date", codegen::OUTPUT);
+                Ok(ExitCode::SUCCESS)
+            }
+            codegen::Freshness::Stale => {
+                eprintln!(
+                    "codegen: {} is stale relative to {}; run `cargo xtask codegen`",
+                    codegen::OUTPUT,
+                    codegen::SPEC
+                );
+                Ok(ExitCode::FAILURE)
+            }
+        },
+        Task::Trim { from } => {
+            let upstream = std::fs::read_to_string(&from)
+                .with_context(|| format!("reading {}", from.display()))?;
+            trim::write(&workspace, &upstream)?;
+            println!("trim: wrote {} from {}", trim::SPEC, from.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
