@@ -86,25 +86,37 @@ impl ClientHooks<Transport> for generated::Client {
             let mut request = request;
             let mut attempt = 1;
             loop {
-                // Cloned before sending: the JSON bodies are in memory, so this always succeeds.
-                let spare = request.try_clone();
+                // A copy for the next attempt, made only while one is allowed. The JSON bodies
+                // are in memory, so cloning succeeds.
+                let spare = if attempt <= retry.max_retries() {
+                    request.try_clone()
+                } else {
+                    None
+                };
                 let attempt_started = Instant::now();
                 let outcome = self.client().execute(request).await;
-                log_attempt(attempt, &outcome, attempt_started);
+                let response = outcome
+                    .as_ref()
+                    .ok()
+                    .map(|response| ResponseMeta::new(response.status(), response.headers()));
+                log_attempt(attempt, &outcome, response.as_ref(), attempt_started);
                 match (retry.delay_after(attempt, &outcome), spare) {
                     (Some(delay), Some(next)) => {
-                        tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying",);
+                        tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
                         retry.sleep(delay).await;
                         request = next;
                         attempt += 1;
                     }
                     _ => {
-                        record(attempt, &outcome);
                         tracing::debug!(
                             attempts = attempt,
                             duration_ms = started.elapsed().as_millis() as u64,
                             "finished"
                         );
+                        record(Exchange {
+                            attempts: attempt,
+                            response,
+                        });
                         return outcome;
                     }
                 }
@@ -115,36 +127,32 @@ impl ClientHooks<Transport> for generated::Client {
     }
 }
 
-fn log_attempt(attempt: u32, outcome: &reqwest::Result<reqwest::Response>, started: Instant) {
+fn log_attempt(
+    attempt: u32,
+    outcome: &reqwest::Result<reqwest::Response>,
+    response: Option<&ResponseMeta>,
+    started: Instant,
+) {
     let duration_ms = started.elapsed().as_millis() as u64;
-    match outcome {
-        Ok(response) => {
-            let cf_ray = response
-                .headers()
-                .get("cf-ray")
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default();
+    match (outcome, response) {
+        (Err(error), _) => {
+            tracing::debug!(attempt, error = %error, duration_ms, "transport error");
+        }
+        (Ok(_), Some(meta)) => {
             tracing::debug!(
                 attempt,
-                status = response.status().as_u16(),
-                cf_ray,
+                status = meta.status.as_u16(),
+                cf_ray = meta.cf_ray.as_deref().unwrap_or_default(),
                 duration_ms,
                 "response"
             );
         }
-        Err(error) => {
-            tracing::debug!(attempt, error = %error, duration_ms, "transport error");
-        }
+        (Ok(_), None) => {}
     }
 }
 
-fn record(attempts: u32, outcome: &reqwest::Result<reqwest::Response>) {
-    let response = outcome
-        .as_ref()
-        .ok()
-        .map(|response| ResponseMeta::new(response.status(), response.headers()));
-    // Outside `observe` (no call in scope) there is nobody to tell; that is not an error.
-    let _ = EXCHANGE.try_with(|exchange| {
-        *exchange.borrow_mut() = Exchange { attempts, response };
-    });
+/// Hands the exchange to the [`observe`] call in scope on this task.
+fn record(exchange: Exchange) {
+    // Outside `observe` there is nobody to tell; that is not an error.
+    let _ = EXCHANGE.try_with(|slot| *slot.borrow_mut() = exchange);
 }

@@ -1,0 +1,81 @@
+//! Secrets stay out of `Debug` and `Display` of every public type that holds or reports them.
+
+mod common;
+
+use cloudflare_r2_catalog::{CatalogToken, Client, Credentials, SecretString};
+use common::*;
+use httpmock::{Method::POST, MockServer};
+
+fn assert_hidden(shown: &str) {
+    for secret in [API_TOKEN, API_KEY, CATALOG_TOKEN] {
+        assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+    }
+}
+
+#[test]
+fn secrets_and_credentials_are_redacted() {
+    let token = SecretString::from(API_TOKEN);
+    assert_eq!(format!("{token:?}"), "** redacted **");
+    assert_eq!(format!("{token}"), "** redacted **");
+
+    let credentials = Credentials::api_key(EMAIL, API_KEY);
+    let shown = format!("{credentials:?}");
+    assert_hidden(&shown);
+    assert!(shown.contains(EMAIL), "the e-mail is not a secret: {shown}");
+    assert_hidden(&format!("{:?}", Credentials::api_token(API_TOKEN)));
+    assert_hidden(&format!("{:?}", CatalogToken::new(CATALOG_TOKEN).unwrap()));
+}
+
+#[test]
+fn builders_and_clients_are_redacted() {
+    let token_builder = Client::builder().api_token(API_TOKEN);
+    let key_builder = Client::builder().api_key(EMAIL, API_KEY);
+    assert_hidden(&format!("{token_builder:?}"));
+    assert_hidden(&format!("{key_builder:?}"));
+
+    let token_client = token_builder.build().unwrap();
+    let key_client = key_builder.build().unwrap();
+    for shown in [format!("{token_client:?}"), format!("{key_client:?}")] {
+        assert_hidden(&shown);
+        assert!(
+            shown.contains("https://api.cloudflare.com/client/v4"),
+            "{shown}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn errors_carry_no_secret() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            // A server that echoes the token back must not make the SDK print it either way:
+            // the snippet is the server's text, so the test echoes only a non-secret.
+            then.status(403)
+                .json_body(failure(10000, "Authentication error"));
+        })
+        .await;
+    for client in [
+        client(&server),
+        Client::builder()
+            .api_key(EMAIL, API_KEY)
+            .base_url(server.base_url())
+            .build()
+            .unwrap(),
+    ] {
+        let error = client
+            .credentials()
+            .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+            .await
+            .expect_err("403");
+        assert_hidden(&format!("{error} {error:?} {error:#?}"));
+    }
+
+    let invalid = client(&server)
+        .credentials()
+        .store(ACCOUNT_ID, BUCKET, format!("{CATALOG_TOKEN}\n"))
+        .await
+        .expect_err("newline rejected");
+    assert_hidden(&format!("{invalid} {invalid:?}"));
+}

@@ -1,0 +1,278 @@
+//! The retry policy over real HTTP: what is retried, how often, how long it waits (recorded, not
+//! slept), `Retry-After`, timeouts and dropped connections.
+
+mod common;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use cloudflare_r2_catalog::{Client, Error, RetryConfig, TransportErrorKind};
+use common::*;
+use httpmock::{Method::POST, MockServer};
+use serde_json::json;
+
+/// Answers `status` (with `headers`) `times` times, then success.
+async fn fail_then_succeed<'a>(
+    server: &'a MockServer,
+    status: u16,
+    headers: &[(&str, String)],
+    times: usize,
+) -> (httpmock::Mock<'a>, httpmock::Mock<'a>) {
+    let headers: Vec<(String, String)> = headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.clone()))
+        .collect();
+    let failing = server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            let mut then = then.status(status).json_body(failure(10013, "try again"));
+            for (name, value) in headers {
+                then = then.header(name, value);
+            }
+        })
+        .await;
+    failing.up_to_n_times_async(times).await;
+    let succeeding = server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            then.status(200).json_body(success(json!(null)));
+        })
+        .await;
+    (failing, succeeding)
+}
+
+async fn store(client: &Client) -> Result<(), Error> {
+    client
+        .credentials()
+        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+        .await
+        .map(drop)
+}
+
+#[tokio::test]
+async fn retryable_statuses_are_retried_with_growing_jittered_backoff() {
+    for status in [408, 409, 429, 500, 502, 503, 504] {
+        let server = MockServer::start_async().await;
+        let (failing, succeeding) = fail_then_succeed(&server, status, &[], 2).await;
+        let sleeps = RecordedSleeps::default();
+        let client = builder(&server, &sleeps).build().unwrap();
+
+        store(&client)
+            .await
+            .unwrap_or_else(|e| panic!("{status}: {e}"));
+
+        failing.assert_calls_async(2).await;
+        succeeding.assert_calls_async(1).await;
+        let waits = sleeps.waits();
+        assert_eq!(waits.len(), 2, "{status}");
+        assert!(
+            (Duration::from_millis(375)..=Duration::from_millis(500)).contains(&waits[0]),
+            "{status}: first wait {:?}",
+            waits[0]
+        );
+        assert!(
+            (Duration::from_millis(750)..=Duration::from_millis(1000)).contains(&waits[1]),
+            "{status}: second wait {:?}",
+            waits[1]
+        );
+    }
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_configured_maximum_and_the_last_error_is_returned() {
+    let server = MockServer::start_async().await;
+    let (failing, succeeding) = fail_then_succeed(&server, 503, &[], 10).await;
+    let sleeps = RecordedSleeps::default();
+    let client = builder(&server, &sleeps)
+        .retry(
+            RetryConfig::default()
+                .with_max_retries(3)
+                .with_sleep(sleeps.clone()),
+        )
+        .build()
+        .unwrap();
+
+    let error = store(&client).await.unwrap_err();
+
+    failing.assert_calls_async(4).await;
+    succeeding.assert_calls_async(0).await;
+    assert_eq!(sleeps.waits().len(), 3);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(error.codes(), vec![10013]);
+}
+
+#[tokio::test]
+async fn zero_retries_makes_one_attempt() {
+    let server = MockServer::start_async().await;
+    let (failing, _) = fail_then_succeed(&server, 503, &[], 10).await;
+    let sleeps = RecordedSleeps::default();
+    let client = builder(&server, &sleeps).max_retries(0).build().unwrap();
+
+    store(&client).await.unwrap_err();
+
+    failing.assert_calls_async(1).await;
+    assert!(sleeps.waits().is_empty());
+}
+
+#[tokio::test]
+async fn other_client_errors_are_never_retried() {
+    for status in [400, 401, 403, 404, 422] {
+        let server = MockServer::start_async().await;
+        let (failing, _) = fail_then_succeed(&server, status, &[], 10).await;
+        let sleeps = RecordedSleeps::default();
+
+        let error = store(&builder(&server, &sleeps).build().unwrap())
+            .await
+            .unwrap_err();
+
+        failing.assert_calls_async(1).await;
+        assert!(sleeps.waits().is_empty(), "{status}");
+        assert!(!error.is_retryable(), "{status}");
+    }
+}
+
+#[tokio::test]
+async fn retry_after_headers_set_the_wait_up_to_the_cap() {
+    let in_90s = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(90));
+    let cases: [(&str, String, Duration); 4] = [
+        ("retry-after", "7".to_owned(), Duration::from_secs(7)),
+        (
+            "retry-after-ms",
+            "1500".to_owned(),
+            Duration::from_millis(1500),
+        ),
+        ("retry-after", "3600".to_owned(), Duration::from_secs(20)),
+        ("retry-after", in_90s, Duration::from_secs(20)),
+    ];
+    for (name, value, expected) in cases {
+        let server = MockServer::start_async().await;
+        fail_then_succeed(&server, 429, &[(name, value.clone())], 1).await;
+        let sleeps = RecordedSleeps::default();
+        let retry = RetryConfig::default()
+            .with_max_retry_after(Duration::from_secs(20))
+            .with_sleep(sleeps.clone());
+
+        store(&builder(&server, &sleeps).retry(retry).build().unwrap())
+            .await
+            .unwrap();
+
+        assert_eq!(sleeps.waits(), vec![expected], "{name}: {value}");
+    }
+}
+
+#[tokio::test]
+async fn an_http_date_retry_after_is_honoured() {
+    let server = MockServer::start_async().await;
+    let in_5s = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(5));
+    fail_then_succeed(&server, 503, &[("retry-after", in_5s)], 1).await;
+    let sleeps = RecordedSleeps::default();
+
+    store(&builder(&server, &sleeps).build().unwrap())
+        .await
+        .unwrap();
+
+    let waits = sleeps.waits();
+    assert_eq!(waits.len(), 1);
+    // HTTP dates have one-second resolution, and a moment passes before the header is read.
+    assert!(
+        (Duration::from_secs(3)..=Duration::from_secs(5)).contains(&waits[0]),
+        "{:?}",
+        waits[0]
+    );
+}
+
+#[tokio::test]
+async fn timeouts_are_retried_then_reported_as_timeouts() {
+    let server = MockServer::start_async().await;
+    let slow = server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            then.status(200)
+                .delay(Duration::from_secs(2))
+                .json_body(success(json!(null)));
+        })
+        .await;
+    let sleeps = RecordedSleeps::default();
+    let client = builder(&server, &sleeps)
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+
+    let error = store(&client).await.unwrap_err();
+
+    let Error::Transport(transport) = &error else {
+        panic!("expected a transport error, got {error:?}")
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::Timeout);
+    assert_eq!(transport.attempts(), 3);
+    assert_eq!(error.to_string(), "timed out after 3 attempt(s)");
+    assert!(error.is_retryable());
+    assert_eq!(sleeps.waits().len(), 2);
+    slow.assert_calls_async(3).await;
+}
+
+/// A loopback server that accepts connections and closes them without answering.
+fn hang_up_server() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(16) {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (url, accepted)
+}
+
+#[tokio::test]
+async fn dropped_connections_are_retried_then_reported_as_interrupted() {
+    let (url, accepted) = hang_up_server();
+    let sleeps = RecordedSleeps::default();
+    let client = Client::builder()
+        .api_token(API_TOKEN)
+        .base_url(url)
+        .retry(RetryConfig::default().with_sleep(sleeps.clone()))
+        .build()
+        .unwrap();
+
+    let error = store(&client).await.unwrap_err();
+
+    let Error::Transport(transport) = &error else {
+        panic!("expected a transport error, got {error:?}")
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::Interrupted);
+    assert_eq!(transport.attempts(), 3);
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    assert_eq!(sleeps.waits().len(), 2);
+}
+
+#[tokio::test]
+async fn refused_connections_are_reported_as_connect_failures() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener.local_addr().expect("address").port()
+    };
+    let sleeps = RecordedSleeps::default();
+    let client = Client::builder()
+        .api_token(API_TOKEN)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry(
+            RetryConfig::default()
+                .with_max_retries(1)
+                .with_sleep(sleeps.clone()),
+        )
+        .build()
+        .unwrap();
+
+    let error = store(&client).await.unwrap_err();
+
+    let Error::Transport(transport) = &error else {
+        panic!("expected a transport error, got {error:?}")
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::Connect);
+    assert_eq!(transport.attempts(), 2);
+}

@@ -1,0 +1,184 @@
+//! Inputs are checked before anything is sent: each rule rejects with a typed error that names
+//! the field and the rule, never echoes the value, and no request reaches the server.
+
+mod common;
+
+use cloudflare_r2_catalog::{AccountId, BucketName, CatalogToken, Error};
+use common::*;
+use httpmock::MockServer;
+use proptest::prelude::*;
+
+async fn rejected(account_id: &str, bucket: &str, token: &str) -> (String, String) {
+    let server = MockServer::start_async().await;
+    let catch_all = catch_all(&server).await;
+
+    let error = client(&server)
+        .credentials()
+        .store(account_id, bucket, token)
+        .await
+        .expect_err("invalid input");
+
+    catch_all.assert_calls_async(0).await;
+    let Error::InvalidInput(invalid) = &error else {
+        panic!("expected InvalidInput, got {error:?}")
+    };
+    assert!(!error.is_retryable());
+    assert_eq!(error.status(), None);
+    (invalid.field().to_owned(), error.to_string())
+}
+
+#[tokio::test]
+async fn a_bad_account_id_is_rejected_without_a_request() {
+    for bad in [
+        "",
+        "0123456789abcdef",
+        "0123456789abcdef0123456789abcdeg",
+        "0123456789abcdef0123456789abcdef0",
+        "../../../../user/tokens",
+    ] {
+        let (field, message) = rejected(bad, BUCKET, CATALOG_TOKEN).await;
+        assert_eq!(field, "account id", "{bad:?}");
+        assert_eq!(
+            message,
+            "invalid account id: must be exactly 32 hexadecimal characters"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_bad_bucket_name_is_rejected_without_a_request() {
+    let long = "a".repeat(64);
+    let cases = [
+        ("ab", "must be 3 to 63 characters long"),
+        (long.as_str(), "must be 3 to 63 characters long"),
+        (
+            "My-Bucket",
+            "may contain only lowercase letters, digits and hyphens",
+        ),
+        (
+            "my_bucket",
+            "may contain only lowercase letters, digits and hyphens",
+        ),
+        (
+            "my.bucket",
+            "may contain only lowercase letters, digits and hyphens",
+        ),
+        ("..", "must be 3 to 63 characters long"),
+        (
+            "...",
+            "may contain only lowercase letters, digits and hyphens",
+        ),
+        (
+            "a/b",
+            "may contain only lowercase letters, digits and hyphens",
+        ),
+        (
+            "-bucket",
+            "must start and end with a lowercase letter or digit",
+        ),
+        (
+            "bucket-",
+            "must start and end with a lowercase letter or digit",
+        ),
+    ];
+    for (bad, rule) in cases {
+        let (field, message) = rejected(ACCOUNT_ID, bad, CATALOG_TOKEN).await;
+        assert_eq!(field, "bucket name", "{bad:?}");
+        assert_eq!(message, format!("invalid bucket name: {rule}"), "{bad:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_catalog_token_is_rejected_without_a_request_or_an_echo() {
+    let cases = [
+        (String::new(), "must not be empty"),
+        (
+            format!("{CATALOG_TOKEN} "),
+            "must not contain whitespace or control characters",
+        ),
+        (
+            format!("{CATALOG_TOKEN}\n"),
+            "must not contain whitespace or control characters",
+        ),
+        (
+            format!("a\tb{CATALOG_TOKEN}"),
+            "must not contain whitespace or control characters",
+        ),
+        (
+            format!("{CATALOG_TOKEN}\u{7}"),
+            "must not contain whitespace or control characters",
+        ),
+        (
+            format!("{CATALOG_TOKEN}\u{a0}"),
+            "must not contain whitespace or control characters",
+        ),
+    ];
+    for (bad, rule) in cases {
+        let (field, message) = rejected(ACCOUNT_ID, BUCKET, &bad).await;
+        assert_eq!(field, "catalog token");
+        assert_eq!(message, format!("invalid catalog token: {rule}"));
+        assert!(!message.contains(CATALOG_TOKEN));
+    }
+}
+
+#[tokio::test]
+async fn the_first_bad_input_is_reported() {
+    let (field, _) = rejected("nope", "NOPE", "").await;
+    assert_eq!(field, "account id");
+}
+
+/// The spec's pattern for a component schema, read from the committed trimmed spec.
+fn spec_pattern(schema: &str) -> regress::Regex {
+    let spec: serde_json::Value =
+        serde_json::from_str(include_str!("../../openapi/r2-data-catalog.json"))
+            .expect("the spec is JSON");
+    let pattern = spec["components"]["schemas"][schema]["pattern"]
+        .as_str()
+        .expect("the schema has a pattern");
+    regress::Regex::new(pattern).expect("the spec's pattern compiles")
+}
+
+fn spec_accepts_bucket(name: &str) -> bool {
+    static PATTERN: std::sync::OnceLock<regress::Regex> = std::sync::OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| spec_pattern("r2-data-catalog_bucket-name"));
+    (3..=63).contains(&name.chars().count()) && pattern.find(name).is_some()
+}
+
+fn spec_accepts_account(id: &str) -> bool {
+    static PATTERN: std::sync::OnceLock<regress::Regex> = std::sync::OnceLock::new();
+    PATTERN
+        .get_or_init(|| spec_pattern("r2-data-catalog_account-id"))
+        .find(id)
+        .is_some()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn bucket_names_are_judged_exactly_as_the_spec_says(
+        name in prop_oneof![
+            "[a-z0-9-]{0,66}",
+            "[a-z0-9][a-z0-9-]{1,61}[a-z0-9]",
+            "[a-zA-Z0-9._/ %-]{1,70}",
+            "\\PC{0,64}",
+        ]
+    ) {
+        prop_assert_eq!(BucketName::new(name.as_str()).is_ok(), spec_accepts_bucket(&name), "{:?}", name);
+    }
+
+    #[test]
+    fn account_ids_are_judged_exactly_as_the_spec_says(
+        id in prop_oneof!["[0-9a-fA-F]{30,34}", "[0-9a-gA-G]{32}", "\\PC{0,40}"]
+    ) {
+        prop_assert_eq!(AccountId::new(id.as_str()).is_ok(), spec_accepts_account(&id), "{:?}", id);
+    }
+
+    #[test]
+    fn a_rejected_token_is_never_echoed(secret in "[A-Z0-9]{12}", tail in "[ \\t\\n\\x00-\\x1f]\\PC{0,8}") {
+        let token = format!("{secret}{tail}");
+        let error = CatalogToken::new(token.as_str()).expect_err("whitespace is rejected");
+        let shown = format!("{error} {error:?}");
+        prop_assert!(!shown.contains(&secret), "{}", shown);
+    }
+}
