@@ -1,0 +1,49 @@
+//! `r2-catalog credential …`
+
+use std::io::BufRead;
+
+use clap::{Args, Subcommand};
+use cloudflare_r2_catalog::SecretString;
+
+use crate::Context;
+use crate::output::{Failure, print_json};
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Store the catalog's maintenance token, read as one line from stdin.
+    Store(Store),
+}
+
+#[derive(Args)]
+pub(crate) struct Store {
+    /// The R2 bucket whose catalog gets the token.
+    bucket: String,
+}
+
+impl Command {
+    pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
+        match self {
+            Self::Store(store) => {
+                let token = read_token()?;
+                let stored = context
+                    .client
+                    .credentials()
+                    .store(&context.account_id, store.bucket, token)
+                    .await?;
+                print_json(&stored.result)
+            }
+        }
+    }
+}
+
+/// The first line of stdin, without its line ending; the token never touches argv.
+fn read_token() -> Result<SecretString, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|error| Failure::Setup(format!("cannot read the token from stdin: {error}")))?;
+    let token = line.strip_suffix('\n').unwrap_or(&line);
+    let token = token.strip_suffix('\r').unwrap_or(token);
+    Ok(SecretString::from(token))
+}

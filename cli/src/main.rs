@@ -1,0 +1,86 @@
+//! `r2-catalog`: Cloudflare's R2 Data Catalog from the command line.
+//!
+//! Authentication comes only from the environment (`CLOUDFLARE_API_TOKEN`, or
+//! `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`), so no secret sits in argv or shell history.
+//! Exit codes: 0 success; 1 the API or the network failed; 2 bad input or configuration, nothing
+//! sent.
+
+mod credential;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use cloudflare_r2_catalog::{AccountId, Client, ClientBuilder};
+
+use crate::output::Failure;
+
+#[derive(Parser)]
+#[command(
+    name = "r2-catalog",
+    version,
+    about = "Manage Cloudflare R2 Data Catalog"
+)]
+struct Cli {
+    /// The Cloudflare account id (32 hexadecimal characters).
+    #[arg(long, global = true, env = "CLOUDFLARE_ACCOUNT_ID", value_name = "ID")]
+    account_id: Option<String>,
+
+    /// The API's base URL.
+    #[arg(long, global = true, env = "CLOUDFLARE_BASE_URL", value_name = "URL")]
+    base_url: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The API token the catalog uses for maintenance jobs.
+    #[command(subcommand)]
+    Credential(credential::Command),
+}
+
+/// What every command needs: a configured client and the account it acts on.
+pub(crate) struct Context {
+    client: Client,
+    account_id: AccountId,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    output::init_logging();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return output::report(&Failure::Setup(format!("cannot start: {error}"))),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => output::report(&failure),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let context = context(cli.account_id, cli.base_url)?;
+    match cli.command {
+        Command::Credential(command) => command.run(&context).await,
+    }
+}
+
+fn context(account_id: Option<String>, base_url: Option<String>) -> Result<Context, Failure> {
+    let account_id = account_id.ok_or_else(|| {
+        Failure::Setup("no account id: pass --account-id or set CLOUDFLARE_ACCOUNT_ID".to_owned())
+    })?;
+    let account_id = AccountId::new(account_id).map_err(cloudflare_r2_catalog::Error::from)?;
+    let mut builder = ClientBuilder::from_env().map_err(cloudflare_r2_catalog::Error::from)?;
+    if let Some(url) = base_url {
+        builder = builder.base_url(url);
+    }
+    let client = builder
+        .build()
+        .map_err(cloudflare_r2_catalog::Error::from)?;
+    Ok(Context { client, account_id })
+}

@@ -1,0 +1,304 @@
+//! `r2-catalog credential store`, the real binary against httpmock: exit codes, stdout, stderr.
+
+#[path = "../../tests/tests/common/mod.rs"]
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+use httpmock::{Method::POST, MockServer};
+use serde_json::json;
+
+/// Runs `r2-catalog` with `args`, only the environment given in `env` (nothing inherited from
+/// the developer's shell), and `stdin` on its standard input.
+fn r2_catalog(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_r2-catalog"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(stdin.as_bytes())
+        .expect("stdin written");
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Environment variables for one run of the binary.
+type Env = [(&'static str, String)];
+
+/// The environment of an operator with an API token and an account id.
+fn token_env(server: &MockServer) -> Vec<(&'static str, String)> {
+    vec![
+        ("CLOUDFLARE_API_TOKEN", API_TOKEN.to_owned()),
+        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID.to_owned()),
+        ("CLOUDFLARE_BASE_URL", server.base_url()),
+    ]
+}
+
+fn borrowed<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    env.iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect()
+}
+
+#[tokio::test]
+async fn store_reads_the_token_from_stdin_and_prints_the_result() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(CREDENTIAL_PATH)
+                .header("authorization", format!("Bearer {API_TOKEN}"))
+                .json_body(json!({"token": CATALOG_TOKEN}));
+            then.status(200).json_body(success(json!(null)));
+        })
+        .await;
+
+    for line_ending in ["\n", "\r\n", ""] {
+        let output = r2_catalog(
+            &["credential", "store", BUCKET],
+            &borrowed(&token_env(&server)),
+            &format!("{CATALOG_TOKEN}{line_ending}"),
+        );
+
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(stdout(&output), "null\n");
+        assert_eq!(stderr(&output), "");
+    }
+    mock.assert_calls_async(3).await;
+}
+
+#[tokio::test]
+async fn flags_override_the_environment() {
+    let server = MockServer::start_async().await;
+    let other_account = "fedcba9876543210fedcba9876543210";
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path(format!(
+                "/accounts/{other_account}/r2-catalog/{BUCKET}/credential"
+            ));
+            then.status(200)
+                .json_body(success(json!({"credential_status": "present"})));
+        })
+        .await;
+    let base_url = server.base_url();
+    let env = [
+        ("CLOUDFLARE_API_TOKEN", API_TOKEN),
+        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID),
+        ("CLOUDFLARE_BASE_URL", "http://127.0.0.1:9"),
+    ];
+
+    let output = r2_catalog(
+        &[
+            "credential",
+            "store",
+            BUCKET,
+            "--account-id",
+            other_account,
+            "--base-url",
+            &base_url,
+        ],
+        &env,
+        CATALOG_TOKEN,
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "{\n  \"credential_status\": \"present\"\n}\n"
+    );
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn legacy_key_auth_comes_from_the_environment() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(CREDENTIAL_PATH)
+                .header("x-auth-email", EMAIL)
+                .header("x-auth-key", API_KEY)
+                .header_missing("authorization");
+            then.status(200).json_body(success(json!(null)));
+        })
+        .await;
+    let base_url = server.base_url();
+    let env = [
+        ("CLOUDFLARE_EMAIL", EMAIL),
+        ("CLOUDFLARE_API_KEY", API_KEY),
+        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID),
+        ("CLOUDFLARE_BASE_URL", base_url.as_str()),
+    ];
+
+    let output = r2_catalog(&["credential", "store", BUCKET], &env, CATALOG_TOKEN);
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn an_api_error_prints_status_codes_and_cf_ray_and_exits_1() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            then.status(404).header("cf-ray", CF_RAY).json_body(json!({
+                "success": false,
+                "errors": [{"code": 10006, "message": "Catalog not found."}, {"code": 7000, "message": "No route"}],
+                "messages": [],
+            }));
+        })
+        .await;
+
+    let output = r2_catalog(
+        &["credential", "store", BUCKET],
+        &borrowed(&token_env(&server)),
+        CATALOG_TOKEN,
+    );
+
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: Cloudflare API error (HTTP 404 Not Found)\n  10006: Catalog not found.\n  7000: No route\n  cf-ray: {CF_RAY}\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_the_envelope_exits_1_with_what_came_back() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            then.status(403)
+                .header("content-type", "text/html")
+                .header("cf-ray", CF_RAY)
+                .body("<html>Access denied</html>");
+        })
+        .await;
+
+    let output = r2_catalog(
+        &["credential", "store", BUCKET],
+        &borrowed(&token_env(&server)),
+        CATALOG_TOKEN,
+    );
+
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: unexpected response (HTTP 403 Forbidden, content type text/html): \"<html>Access denied</html>\" [cf-ray {CF_RAY}]\n  cf-ray: {CF_RAY}\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn bad_input_exits_2_and_sends_nothing() {
+    let server = MockServer::start_async().await;
+    let catch_all = catch_all(&server).await;
+    let env = token_env(&server);
+    let no_account: Vec<_> = env
+        .iter()
+        .filter(|(name, _)| *name != "CLOUDFLARE_ACCOUNT_ID")
+        .cloned()
+        .collect();
+    let no_auth: Vec<_> = env
+        .iter()
+        .filter(|(name, _)| *name != "CLOUDFLARE_API_TOKEN")
+        .cloned()
+        .collect();
+
+    let cases: [(&[&str], &Env, &str, &str); 5] = [
+        (
+            &["credential", "store", "Bad_Bucket"],
+            &env,
+            CATALOG_TOKEN,
+            "error: invalid bucket name: may contain only lowercase letters, digits and hyphens\n",
+        ),
+        (
+            &["credential", "store", BUCKET],
+            &env,
+            "",
+            "error: invalid catalog token: must not be empty\n",
+        ),
+        (
+            &["credential", "store", BUCKET, "--account-id", "xyz"],
+            &env,
+            CATALOG_TOKEN,
+            "error: invalid account id: must be exactly 32 hexadecimal characters\n",
+        ),
+        (
+            &["credential", "store", BUCKET],
+            &no_account,
+            CATALOG_TOKEN,
+            "error: no account id: pass --account-id or set CLOUDFLARE_ACCOUNT_ID\n",
+        ),
+        (
+            &["credential", "store", BUCKET],
+            &no_auth,
+            CATALOG_TOKEN,
+            "error: no credentials: set an API token (CLOUDFLARE_API_TOKEN) or an e-mail and global API key (CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY)\n",
+        ),
+    ];
+    for (args, env, stdin, message) in cases {
+        let output = r2_catalog(args, &borrowed(env), stdin);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stderr(&output), message, "{args:?}");
+        assert_eq!(stdout(&output), "");
+    }
+    catch_all.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn rust_log_shows_the_sdk_tracing_without_secrets() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            then.status(200)
+                .header("cf-ray", CF_RAY)
+                .json_body(success(json!(null)));
+        })
+        .await;
+    let mut env = token_env(&server);
+    env.push(("RUST_LOG", "trace".to_owned()));
+
+    let output = r2_catalog(
+        &["credential", "store", BUCKET],
+        &borrowed(&env),
+        CATALOG_TOKEN,
+    );
+
+    assert_eq!(output.status.code(), Some(0));
+    let logs = stderr(&output);
+    assert!(logs.contains("r2_catalog.request"), "{logs}");
+    assert!(logs.contains("status=200"), "{logs}");
+    assert!(logs.contains(CF_RAY), "{logs}");
+    for secret in [API_TOKEN, CATALOG_TOKEN] {
+        assert!(!logs.contains(secret), "{secret} leaked:\n{logs}");
+    }
+}
