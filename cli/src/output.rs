@@ -57,13 +57,7 @@ fn describe(failure: &Failure) -> String {
             }
             text
         }
-        other => {
-            let mut text = format!("error: {other}");
-            if let Some(ray) = other.cf_ray() {
-                text.push_str(&format!("\n  cf-ray: {ray}"));
-            }
-            text
-        }
+        other => format!("error: {other}"),
     }
 }
 

@@ -206,7 +206,7 @@ async fn a_body_that_is_not_the_envelope_exits_1_with_what_came_back() {
     assert_eq!(
         stderr(&output),
         format!(
-            "error: unexpected response (HTTP 403 Forbidden, content type text/html): \"<html>Access denied</html>\" [cf-ray {CF_RAY}]\n  cf-ray: {CF_RAY}\n"
+            "error: unexpected response (HTTP 403 Forbidden, content type text/html): not the JSON envelope (expected value at line 1 column 1): \"<html>Access denied</html>\" [cf-ray {CF_RAY}]\n"
         )
     );
 }

@@ -4,17 +4,22 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::auth::Credentials;
+use crate::catalogs::Catalogs;
 use crate::credentials::CatalogCredentials;
 use crate::envelope::{self, Envelope, Outcome, Response};
 use crate::error::Error;
 use crate::generated;
+use crate::maintenance::Maintenance;
+use crate::namespaces::Namespaces;
 use crate::retry::RetryConfig;
+use crate::tables::Tables;
 use crate::transport::{self, Transport};
 
 /// A client for the R2 Data Catalog API. Cheap to clone: clones share one connection pool.
 ///
 /// Build one with [`Client::builder`] or [`Client::from_env`]; reach the operations through the
-/// group methods ([`Client::credentials`]).
+/// group methods: [`Client::catalogs`], [`Client::credentials`], [`Client::maintenance`],
+/// [`Client::namespaces`], [`Client::tables`].
 #[derive(Clone)]
 pub struct Client {
     api: Arc<generated::Client>,
@@ -68,9 +73,29 @@ impl Client {
         self.auth_scheme
     }
 
+    /// Catalogs: list, get, enable, disable.
+    pub fn catalogs(&self) -> Catalogs<'_> {
+        Catalogs::new(self)
+    }
+
     /// Catalog credentials: the token R2 Data Catalog uses for maintenance jobs.
     pub fn credentials(&self) -> CatalogCredentials<'_> {
         CatalogCredentials::new(self)
+    }
+
+    /// Catalog-wide maintenance: compaction and snapshot expiration.
+    pub fn maintenance(&self) -> Maintenance<'_> {
+        Maintenance::new(self)
+    }
+
+    /// Namespaces: list, one page or all of them.
+    pub fn namespaces(&self) -> Namespaces<'_> {
+        Namespaces::new(self)
+    }
+
+    /// Tables: list, get, and table-level maintenance.
+    pub fn tables(&self) -> Tables<'_> {
+        Tables::new(self)
     }
 
     /// The generated client, for operation groups to call.
@@ -85,6 +110,15 @@ impl Client {
     ) -> Result<Response<T::Result>, Error> {
         let (outcome, exchange) = transport::observe(call).await;
         envelope::judge(outcome, exchange).await
+    }
+
+    /// [`Client::send`] for an operation documented to answer `204 No Content`.
+    pub(crate) async fn send_no_content(
+        &self,
+        call: impl Future<Output = Outcome<()>>,
+    ) -> Result<Response<()>, Error> {
+        let (outcome, exchange) = transport::observe(call).await;
+        envelope::judge_no_content(outcome, exchange).await
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, Error, TransportError, UnexpectedBody};
-use crate::generated::{self, ResponseValue};
+use crate::generated::{self, ResponseValue, types};
 use crate::transport::{Exchange, ResponseMeta};
 
 /// One `{code, message}` item of an envelope's `errors` or `messages`.
@@ -33,10 +33,11 @@ impl fmt::Display for Message {
 /// The list type the generated code uses for `errors` and `messages` (see the xtask's settings).
 pub(crate) type Messages = Vec<Message>;
 
-/// The body of a documented error status. `success` is required, so a JSON body that is not an
-/// envelope fails to parse and is reported as [`Error::UnexpectedBody`] with its text.
+/// An envelope read without its `result`: the body of an error status, or of a status the spec
+/// does not list. `success` is required, so a JSON body that is not an envelope fails to parse
+/// and is reported as [`Error::UnexpectedBody`] with its text.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct FailureEnvelope {
+pub(crate) struct BareEnvelope {
     success: bool,
     #[serde(default)]
     errors: Messages,
@@ -44,9 +45,9 @@ pub(crate) struct FailureEnvelope {
     messages: Messages,
 }
 
-impl fmt::Display for FailureEnvelope {
+impl fmt::Display for BareEnvelope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "failure envelope with {} error(s)", self.errors.len())
+        write!(f, "envelope with {} error(s)", self.errors.len())
     }
 }
 
@@ -65,73 +66,154 @@ pub struct Response<T> {
 
 /// A generated success-body type: the envelope fields every operation's 200 body has.
 pub(crate) trait Envelope {
-    /// The operation's `result`.
+    /// What the operation returns as its result.
     type Result;
-    fn into_parts(self) -> (bool, Messages, Messages, Self::Result);
+    /// Splits the envelope into `success`, `errors`, `messages` and the result, or `None` when
+    /// the operation needs a result and the envelope has none.
+    fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>);
 }
 
-impl Envelope for generated::types::StoreCredentialsResponse {
-    type Result = Option<serde_json::Map<String, serde_json::Value>>;
-    fn into_parts(self) -> (bool, Messages, Messages, Self::Result) {
-        (*self.success, self.errors, self.messages, self.result)
+/// Operations whose `result` is a model: a success envelope without one is not the envelope
+/// the spec promises.
+macro_rules! envelopes_with_result {
+    ($($response:ident => $result:ident),* $(,)?) => {$(
+        impl Envelope for types::$response {
+            type Result = types::$result;
+            fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
+                (*self.success, self.errors, self.messages, self.result)
+            }
+        }
+    )*};
+}
+
+envelopes_with_result! {
+    ListCatalogsResponse => CatalogList,
+    GetCatalogDetailsResponse => Catalog,
+    EnableCatalogResponse => CatalogActivation,
+    GetMaintenanceConfigResponse => CatalogMaintenance,
+    UpdateMaintenanceConfigResponse => MaintenanceConfig,
+    ListNamespacesResponse => NamespacePage,
+    ListTablesResponse => TablePage,
+    GetTableResponse => Table,
+    GetTableMaintenanceConfigResponse => TableMaintenance,
+    UpdateTableMaintenanceConfigResponse => TableMaintenanceConfig,
+}
+
+/// Storing a credential answers `result: null` (or an object): both are success.
+impl Envelope for types::StoreCredentialsResponse {
+    type Result = crate::credentials::StoredCredential;
+    fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
+        (*self.success, self.errors, self.messages, Some(self.result))
     }
 }
 
 /// What a generated operation method returns.
-pub(crate) type Outcome<T> = Result<ResponseValue<T>, generated::Error<FailureEnvelope>>;
+pub(crate) type Outcome<T> = Result<ResponseValue<T>, generated::Error<BareEnvelope>>;
 
-/// Judges one call: the generated client's outcome plus what the transport saw. This is the only
-/// place a response becomes `Ok` or an [`Error`].
+/// Judges one call that answers with an envelope: the generated client's outcome plus what the
+/// transport saw. With [`judge_no_content`], the only place a response becomes `Ok` or an
+/// [`Error`].
 pub(crate) async fn judge<T: Envelope>(
     outcome: Outcome<T>,
     exchange: Exchange,
 ) -> Result<Response<T::Result>, Error> {
-    use generated::Error as Generated;
+    let value = match outcome {
+        Ok(value) => value,
+        Err(error) => return Err(failure(error, exchange).await),
+    };
+    let meta = ResponseMeta::new(value.status(), value.headers());
+    let (success, errors, messages, result) = value.into_inner().into_parts();
+    if !success {
+        return Err(ApiError::new(meta, errors, messages).into());
+    }
+    match result {
+        Some(result) => Ok(Response {
+            result,
+            messages,
+            cf_ray: meta.cf_ray,
+        }),
+        None => Err(UnexpectedBody::new(meta, b"", "the success envelope has no result").into()),
+    }
+}
+
+/// Judges one call documented to answer `204 No Content`. A 2xx with a success envelope instead
+/// is accepted too: the envelope is what the rest of the API answers.
+pub(crate) async fn judge_no_content(
+    outcome: Outcome<()>,
+    exchange: Exchange,
+) -> Result<Response<()>, Error> {
     match outcome {
-        Ok(value) => {
-            let meta = ResponseMeta::new(value.status(), value.headers());
-            let (success, errors, messages, result) = value.into_inner().into_parts();
-            if success {
+        Ok(value) => Ok(Response {
+            result: (),
+            messages: Vec::new(),
+            cf_ray: ResponseMeta::new(value.status(), value.headers()).cf_ray,
+        }),
+        Err(generated::Error::UnexpectedResponse(response)) if response.status().is_success() => {
+            let (meta, envelope) = read_envelope(response, exchange.attempts).await?;
+            if envelope.success {
                 Ok(Response {
-                    result,
-                    messages,
+                    result: (),
+                    messages: envelope.messages,
                     cf_ray: meta.cf_ray,
                 })
             } else {
-                Err(ApiError::new(meta, errors, messages).into())
+                Err(ApiError::new(meta, envelope.errors, envelope.messages).into())
             }
         }
-        Err(Generated::ErrorResponse(value)) => {
+        Err(error) => Err(failure(error, exchange).await),
+    }
+}
+
+/// Turns everything the generated client reports as an error into the SDK's [`Error`].
+async fn failure(error: generated::Error<BareEnvelope>, exchange: Exchange) -> Error {
+    use generated::Error as Generated;
+    match error {
+        Generated::ErrorResponse(value) => {
             let meta = ResponseMeta::new(value.status(), value.headers());
-            let failure = value.into_inner();
-            Err(ApiError::new(meta, failure.errors, failure.messages).into())
+            let envelope = value.into_inner();
+            ApiError::new(meta, envelope.errors, envelope.messages).into()
         }
         // The generated code keeps only the body here; the head comes from the transport.
-        Err(Generated::InvalidResponsePayload(body, _)) => match exchange.response {
-            Some(meta) => Err(UnexpectedBody::new(meta, &body).into()),
-            None => Err(Error::Request(
-                "a response body was rejected, but no response was recorded".to_owned(),
-            )),
+        Generated::InvalidResponsePayload(body, reason) => match exchange.response {
+            Some(meta) => UnexpectedBody::unparsable(meta, &body, &reason).into(),
+            None => Error::Request(format!("unreadable response body: {reason}")),
         },
-        // A status the spec does not document (429, 502, …): judge its body here.
-        Err(Generated::UnexpectedResponse(response)) => {
-            let meta = ResponseMeta::new(response.status(), response.headers());
-            let body = response
-                .bytes()
-                .await
-                .map_err(|source| TransportError::new(source, exchange.attempts))?;
-            Err(match serde_json::from_slice::<FailureEnvelope>(&body) {
-                Ok(failure) => ApiError::new(meta, failure.errors, failure.messages).into(),
-                Err(_) => UnexpectedBody::new(meta, &body).into(),
-            })
+        // A status the spec does not list for the operation (429, 502, …).
+        Generated::UnexpectedResponse(response) => {
+            match read_envelope(response, exchange.attempts).await {
+                Ok((meta, envelope)) if envelope.success => UnexpectedBody::new(
+                    meta,
+                    b"",
+                    "a success envelope with a status the operation does not document",
+                )
+                .into(),
+                Ok((meta, envelope)) => {
+                    ApiError::new(meta, envelope.errors, envelope.messages).into()
+                }
+                Err(error) => error,
+            }
         }
-        Err(
-            Generated::CommunicationError(source)
-            | Generated::ResponseBodyError(source)
-            | Generated::InvalidUpgrade(source),
-        ) => Err(TransportError::new(source, exchange.attempts).into()),
-        Err(Generated::InvalidRequest(reason) | Generated::Custom(reason)) => {
-            Err(Error::Request(reason))
+        Generated::CommunicationError(source)
+        | Generated::ResponseBodyError(source)
+        | Generated::InvalidUpgrade(source) => {
+            TransportError::new(source, exchange.attempts).into()
         }
+        Generated::InvalidRequest(reason) | Generated::Custom(reason) => Error::Request(reason),
+    }
+}
+
+/// Reads the envelope of a response the generated code did not parse.
+async fn read_envelope(
+    response: reqwest::Response,
+    attempts: u32,
+) -> Result<(ResponseMeta, BareEnvelope), Error> {
+    let meta = ResponseMeta::new(response.status(), response.headers());
+    let body = response
+        .bytes()
+        .await
+        .map_err(|source| TransportError::new(source, attempts))?;
+    match serde_json::from_slice::<BareEnvelope>(&body) {
+        Ok(envelope) => Ok((meta, envelope)),
+        Err(reason) => Err(UnexpectedBody::unparsable(meta, &body, &reason).into()),
     }
 }

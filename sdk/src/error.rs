@@ -194,12 +194,23 @@ pub struct UnexpectedBody {
     pub content_type: Option<String>,
     /// The start of the body, decoded lossily as UTF-8 (at most 200 characters).
     pub snippet: String,
+    /// Why the body is not the expected envelope (a JSON parse error, a missing `result`, …).
+    pub reason: String,
     /// The `cf-ray` header.
     pub cf_ray: Option<String>,
 }
 
 impl UnexpectedBody {
-    pub(crate) fn new(meta: ResponseMeta, body: &[u8]) -> Self {
+    /// A body that did not parse as the envelope.
+    pub(crate) fn unparsable(meta: ResponseMeta, body: &[u8], error: &serde_json::Error) -> Self {
+        if body.is_empty() {
+            Self::new(meta, body, "empty body")
+        } else {
+            Self::new(meta, body, &format!("not the JSON envelope ({error})"))
+        }
+    }
+
+    pub(crate) fn new(meta: ResponseMeta, body: &[u8], reason: &str) -> Self {
         let text = String::from_utf8_lossy(body);
         let snippet = match text.char_indices().nth(SNIPPET_CHARS) {
             Some((cut, _)) => format!("{}…", &text[..cut]),
@@ -209,6 +220,7 @@ impl UnexpectedBody {
             status: meta.status,
             content_type: meta.content_type,
             snippet,
+            reason: reason.to_owned(),
             cf_ray: meta.cf_ray,
         }
     }
@@ -218,14 +230,13 @@ impl fmt::Display for UnexpectedBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unexpected response (HTTP {}, content type {}): ",
+            "unexpected response (HTTP {}, content type {}): {}",
             self.status,
-            self.content_type.as_deref().unwrap_or("none")
+            self.content_type.as_deref().unwrap_or("none"),
+            self.reason
         )?;
-        if self.snippet.is_empty() {
-            f.write_str("empty body")?;
-        } else {
-            write!(f, "{:?}", self.snippet)?;
+        if !self.snippet.is_empty() {
+            write!(f, ": {:?}", self.snippet)?;
         }
         if let Some(ray) = &self.cf_ray {
             write!(f, " [cf-ray {ray}]")?;

@@ -28,12 +28,17 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod catalogs;
 mod client;
 mod config;
 mod credentials;
 mod envelope;
 mod error;
+mod maintenance;
+mod namespaces;
+mod paging;
 mod retry;
+mod tables;
 mod transport;
 mod validate;
 
@@ -43,10 +48,28 @@ mod validate;
 mod generated;
 
 pub use auth::{Credentials, SecretString};
+pub use catalogs::Catalogs;
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env};
 pub use credentials::{CatalogCredentials, StoredCredential};
 pub use envelope::{Message, Response};
 pub use error::{ApiError, ConfigError, Error, TransportError, TransportErrorKind, UnexpectedBody};
+pub use maintenance::Maintenance;
+pub use namespaces::Namespaces;
+pub use paging::{ListOptions, Page};
 pub use retry::{RetryConfig, Sleep, TokioSleep};
-pub use validate::{AccountId, BucketName, CatalogToken, Input, ValidationError};
+pub use tables::Tables;
+pub use validate::{
+    AccountId, BucketName, CatalogToken, Input, Namespace, PageSize, SnapshotAge, TableName,
+    ValidationError,
+};
+
+// The API's models, generated from Cloudflare's OpenAPI description: what the operations return
+// and the maintenance updates they take. Their docs are the spec's own descriptions.
+pub use generated::types::{
+    Catalog, CatalogActivation, CatalogList, CatalogMaintenance, CatalogStatus, CompactionConfig,
+    CompactionUpdate, CredentialStatus, MaintenanceConfig, MaintenanceState, MaintenanceUpdate,
+    NamespaceDetails, NamespaceIdentifier, NamespacePage, SnapshotExpirationConfig,
+    SnapshotExpirationUpdate, Table, TableCompactionConfig, TableDetails, TableIdentifier,
+    TableMaintenance, TableMaintenanceConfig, TableMetadata, TablePage, TargetFileSize,
+};

@@ -12,7 +12,8 @@ use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 /// How failed attempts are retried.
 ///
 /// Retried: connection failures, timeouts, and HTTP 408, 409, 429 and 5xx. Never retried: other
-/// statuses, and input rejected before sending. The wait before retry `n` (1-based) is
+/// statuses, input rejected before sending, and enable-catalog's 409 (the spec's "already
+/// enabled", which no retry can change). The wait before retry `n` (1-based) is
 /// `min(initial_backoff × 2ⁿ⁻¹, max_backoff)`, shortened by up to a quarter at random so that
 /// many clients do not retry in step; a `Retry-After-Ms` or `Retry-After` header (seconds or an
 /// HTTP date) replaces it, up to `max_retry_after`.
@@ -97,6 +98,7 @@ impl RetryConfig {
     /// is final: a success, a status that is not retried, or the last allowed attempt.
     pub(crate) fn delay_after(
         &self,
+        operation: &str,
         attempt: u32,
         outcome: &reqwest::Result<reqwest::Response>,
     ) -> Option<Duration> {
@@ -104,7 +106,7 @@ impl RetryConfig {
             return None;
         }
         match outcome {
-            Ok(response) if is_retryable_status(response.status()) => Some(
+            Ok(response) if is_retryable_for(operation, response.status()) => Some(
                 self.server_delay(response.headers())
                     .unwrap_or_else(|| self.backoff(attempt)),
             ),
@@ -150,6 +152,15 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
         at.duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO),
     )
+}
+
+/// Operations whose spec gives HTTP 409 a definite meaning, so retrying cannot change the
+/// answer: enable-catalog answers 409 when the catalog is already enabled.
+const CONFLICT_IS_FINAL: [&str; 1] = ["enable_catalog"];
+
+fn is_retryable_for(operation: &str, status: StatusCode) -> bool {
+    is_retryable_status(status)
+        && !(status == StatusCode::CONFLICT && CONFLICT_IS_FINAL.contains(&operation))
 }
 
 /// Statuses worth another attempt: request timeout, conflict (often a lock that clears), rate

@@ -100,7 +100,10 @@ impl ClientHooks<Transport> for generated::Client {
                     .ok()
                     .map(|response| ResponseMeta::new(response.status(), response.headers()));
                 log_attempt(attempt, &outcome, response.as_ref(), attempt_started);
-                match (retry.delay_after(attempt, &outcome), spare) {
+                match (
+                    retry.delay_after(info.operation_id, attempt, &outcome),
+                    spare,
+                ) {
                     (Some(delay), Some(next)) => {
                         tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
                         retry.sleep(delay).await;

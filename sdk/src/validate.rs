@@ -237,3 +237,231 @@ where
         self.try_into().map_err(Into::into)
     }
 }
+
+/// A snapshot age for snapshot expiration: a whole number followed by a unit, `d` (days), `h`
+/// (hours), `m` (minutes) or `s` (seconds), as in `7d` or `48h` (`^\d+(d|h|m|s)$`).
+///
+/// ```
+/// use cloudflare_r2_catalog::SnapshotAge;
+///
+/// assert_eq!(SnapshotAge::new("14d").unwrap().to_string(), "14d");
+/// assert!(SnapshotAge::new("2 weeks").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct SnapshotAge(String);
+
+impl SnapshotAge {
+    /// Checks `value` against the snapshot age format.
+    pub fn new(value: impl AsRef<str> + Into<String>) -> Result<Self, ValidationError> {
+        let bytes = value.as_ref().as_bytes();
+        let valid = match bytes.split_last() {
+            Some((unit, digits)) => {
+                matches!(unit, b'd' | b'h' | b'm' | b's')
+                    && !digits.is_empty()
+                    && digits.iter().all(u8::is_ascii_digit)
+            }
+            None => false,
+        };
+        if !valid {
+            return Err(ValidationError::new(
+                "max snapshot age",
+                "must be a whole number followed by d, h, m or s (e.g. 7d, 48h)",
+            ));
+        }
+        Ok(Self(value.into()))
+    }
+}
+
+validated_string!(SnapshotAge);
+
+impl<'de> serde::Deserialize<'de> for SnapshotAge {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::new(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// How many items a list call returns at most per page: 1 to 1000 (the server's default is 100).
+///
+/// ```
+/// use cloudflare_r2_catalog::PageSize;
+///
+/// assert_eq!(PageSize::new(250).unwrap().get(), 250);
+/// assert!(PageSize::new(0).is_err() && PageSize::new(1001).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageSize(std::num::NonZeroU64);
+
+impl PageSize {
+    /// The largest page the API serves.
+    pub const MAX: u64 = 1000;
+
+    /// Checks `size` against the API's range.
+    pub fn new(size: u64) -> Result<Self, ValidationError> {
+        std::num::NonZeroU64::new(size)
+            .filter(|size| size.get() <= Self::MAX)
+            .map(Self)
+            .ok_or(ValidationError::new(
+                "page size",
+                "must be between 1 and 1000",
+            ))
+    }
+
+    /// The size.
+    pub fn get(self) -> u64 {
+        self.0.get()
+    }
+
+    pub(crate) fn as_non_zero(self) -> std::num::NonZeroU64 {
+        self.0
+    }
+}
+
+impl TryFrom<u64> for PageSize {
+    type Error = ValidationError;
+    fn try_from(size: u64) -> Result<Self, ValidationError> {
+        Self::new(size)
+    }
+}
+
+/// The unit separator the API puts between the levels of a nested namespace (`%1F` on the wire).
+const NAMESPACE_SEPARATOR: char = '\u{1f}';
+
+/// The levels a namespace may have (the spec's `maxItems`).
+const MAX_NAMESPACE_LEVELS: usize = 16;
+
+/// A namespace, possibly nested: one to 16 levels such as `["bronze", "analytics"]`.
+///
+/// A level may not be empty, `.` or `..` (a URL parser would collapse such a path segment and the
+/// request would reach another resource), nor contain the unit separator the API joins levels
+/// with. Any other character is fine: it is percent-encoded on the wire.
+///
+/// ```
+/// use cloudflare_r2_catalog::Namespace;
+///
+/// let nested = Namespace::new(["bronze", "analytics"]).unwrap();
+/// assert_eq!(nested.to_string(), "bronze.analytics");
+/// assert_eq!(Namespace::parse_dotted("bronze.analytics").unwrap(), nested);
+/// assert!(Namespace::new([".."]).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Namespace(Vec<String>);
+
+impl Namespace {
+    /// A namespace from its levels, outermost first.
+    pub fn new<L: Into<String>>(
+        levels: impl IntoIterator<Item = L>,
+    ) -> Result<Self, ValidationError> {
+        const FIELD: &str = "namespace";
+        let levels: Vec<String> = levels.into_iter().map(Into::into).collect();
+        if levels.is_empty() || levels.len() > MAX_NAMESPACE_LEVELS {
+            return Err(ValidationError::new(FIELD, "must have 1 to 16 levels"));
+        }
+        for level in &levels {
+            if is_dot_segment(level) {
+                return Err(ValidationError::new(
+                    FIELD,
+                    "a level must not be empty, \".\" or \"..\"",
+                ));
+            }
+            if level.contains(NAMESPACE_SEPARATOR) {
+                return Err(ValidationError::new(
+                    FIELD,
+                    "a level must not contain the unit separator (U+001F)",
+                ));
+            }
+        }
+        Ok(Self(levels))
+    }
+
+    /// A namespace written the way the CLI takes it, with `.` between levels
+    /// (`bronze.analytics`).
+    pub fn parse_dotted(text: &str) -> Result<Self, ValidationError> {
+        Self::new(text.split('.'))
+    }
+
+    /// The levels, outermost first.
+    pub fn levels(&self) -> &[String] {
+        &self.0
+    }
+
+    /// The levels joined the way the API expects them in a path or query value.
+    pub(crate) fn to_wire(&self) -> String {
+        self.0.join(&NAMESPACE_SEPARATOR.to_string())
+    }
+}
+
+impl fmt::Display for Namespace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join("."))
+    }
+}
+
+impl From<&Namespace> for Namespace {
+    fn from(value: &Namespace) -> Self {
+        value.clone()
+    }
+}
+
+impl TryFrom<&str> for Namespace {
+    type Error = ValidationError;
+    /// A single-level namespace; use [`Namespace::new`] or [`Namespace::parse_dotted`] for
+    /// nested ones.
+    fn try_from(value: &str) -> Result<Self, ValidationError> {
+        Self::new([value])
+    }
+}
+
+impl TryFrom<String> for Namespace {
+    type Error = ValidationError;
+    fn try_from(value: String) -> Result<Self, ValidationError> {
+        Self::new([value])
+    }
+}
+
+impl<const N: usize> TryFrom<[&str; N]> for Namespace {
+    type Error = ValidationError;
+    fn try_from(levels: [&str; N]) -> Result<Self, ValidationError> {
+        Self::new(levels)
+    }
+}
+
+impl TryFrom<Vec<String>> for Namespace {
+    type Error = ValidationError;
+    fn try_from(levels: Vec<String>) -> Result<Self, ValidationError> {
+        Self::new(levels)
+    }
+}
+
+/// A table name: anything but empty, `.` or `..` (a URL parser would collapse such a path segment
+/// and the request would reach another resource). Other characters, `/`, `%` and spaces
+/// included, are percent-encoded so the name reaches the server as one path segment.
+///
+/// ```
+/// use cloudflare_r2_catalog::TableName;
+///
+/// assert!(TableName::new("events/2024 q1%").is_ok());
+/// assert!(TableName::new(".").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableName(String);
+
+impl TableName {
+    /// Checks `value` against the table name rule.
+    pub fn new(value: impl AsRef<str> + Into<String>) -> Result<Self, ValidationError> {
+        if is_dot_segment(value.as_ref()) {
+            return Err(ValidationError::new(
+                "table name",
+                "must not be empty, \".\" or \"..\"",
+            ));
+        }
+        Ok(Self(value.into()))
+    }
+}
+
+validated_string!(TableName);
+
+/// Whether `segment` would vanish or climb a level when parsed as a URL path segment.
+fn is_dot_segment(segment: &str) -> bool {
+    matches!(segment, "" | "." | "..")
+}

@@ -136,29 +136,38 @@ async fn an_undocumented_status_with_an_envelope_is_an_api_error() {
 #[tokio::test]
 async fn bodies_that_are_not_the_envelope_are_reported_with_status_type_and_snippet() {
     let html = "<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>";
-    let cases: [(u16, &str, &[u8], &str); 5] = [
-        (502, "text/html", html.as_bytes(), html),
+    let cases: [(u16, &str, &[u8], &str, &str); 5] = [
+        (
+            502,
+            "text/html",
+            html.as_bytes(),
+            html,
+            "expected value at line 1 column 1",
+        ),
         (
             200,
             "application/json",
             b"{\"success\": true, \"errors\": [",
             "{\"success\": true, \"errors\": [",
+            "EOF while parsing a list at line 1 column 29",
         ),
-        (200, "application/json", b"", ""),
+        (200, "application/json", b"", "", "empty body"),
         (
             400,
             "application/json",
             b"{\"error\": \"not an envelope\"}",
             "{\"error\": \"not an envelope\"}",
+            "missing field `success`",
         ),
         (
             404,
             "text/plain",
             b"Unauthorized \xff",
             "Unauthorized \u{fffd}",
+            "expected value at line 1 column 1",
         ),
     ];
-    for (status, content_type, body, snippet) in cases {
+    for (status, content_type, body, snippet, reason) in cases {
         let server = MockServer::start_async().await;
         answer(&server, status, content_type, body).await;
 
@@ -170,6 +179,11 @@ async fn bodies_that_are_not_the_envelope_are_reported_with_status_type_and_snip
         assert_eq!(unexpected.status.as_u16(), status);
         assert_eq!(unexpected.content_type.as_deref(), Some(content_type));
         assert_eq!(unexpected.snippet, snippet);
+        assert!(
+            unexpected.reason.contains(reason),
+            "{status}: {}",
+            unexpected.reason
+        );
         assert_eq!(error.cf_ray(), Some(CF_RAY));
         assert!(error.codes().is_empty());
     }
@@ -193,7 +207,7 @@ async fn the_snippet_of_a_long_body_is_cut_to_200_characters() {
     );
     assert!(unexpected.snippet.ends_with('…'));
     assert!(error.to_string().starts_with(
-        "unexpected response (HTTP 503 Service Unavailable, content type text/html; charset=utf-8): \"<html>é"
+        "unexpected response (HTTP 503 Service Unavailable, content type text/html; charset=utf-8): not the JSON envelope (expected value at line 1 column 1): \"<html>é"
     ));
 }
 

@@ -1,8 +1,11 @@
 //! `cargo xtask codegen`: turn the trimmed spec into `sdk/src/generated.rs` with progenitor.
 
 use anyhow::{Context, Result};
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl, TypePatch,
+};
 use quote::quote;
+use schemars::schema::{InstanceType, SchemaObject, StringValidation};
 
 use crate::Workspace;
 pub use crate::trim::SPEC;
@@ -69,11 +72,16 @@ pub fn check(workspace: &Workspace) -> Result<Freshness> {
 /// - `HooksMode::Expected` with an inner `Transport`: every request goes through the hand-written
 ///   `ClientHooks::exec` (retries, tracing, response metadata), and forgetting that impl is a
 ///   compile error rather than a silent bypass.
-/// - Replacements: the path parameters become the SDK's own validated newtypes (one definition of
-///   each rule, with messages that say what is wrong); the credential body becomes a type whose
-///   `Debug` redacts the token (typify derives `Debug` on everything it generates); the envelope's
-///   `{code, message}` items and the failure envelope become the SDK's public `Message` and a
-///   strict failure type, so a body without `success` is reported as "not an envelope".
+/// - Replacements: the path parameters and the snapshot-age pattern become the SDK's own
+///   validated newtypes (one definition of each rule, with messages that say what is wrong); the
+///   credential body becomes a type whose `Debug` redacts the token (typify derives `Debug` on
+///   everything); the envelope's `{code, message}` lists and the failure envelope become the SDK's
+///   public `Message` and a strict failure type, so a body without `success` is "not an envelope".
+/// - Conversions: `uuid` and `date-time` strings stay `String`s. Cloudflare's own example carries
+///   an invalid UUID, and a strict parse would fail a whole call over a formatting quirk; it also
+///   keeps `uuid` and `chrono` out of the dependency tree.
+/// - Patches: the models users see get short names (`Catalog`, `TablePage`, …) and
+///   `#[non_exhaustive]`, so Cloudflare adding a field is not a breaking change for the SDK.
 fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
@@ -84,11 +92,45 @@ fn settings() -> GenerationSettings {
     for (generated, replacement) in REPLACEMENTS {
         settings.with_replacement(generated, replacement, [TypeImpl::Display].into_iter());
     }
+    for format in ["uuid", "date-time"] {
+        let schema = SchemaObject {
+            instance_type: Some(InstanceType::String.into()),
+            format: Some(format.to_owned()),
+            ..SchemaObject::default()
+        };
+        settings.with_conversion(schema, "::std::string::String", std::iter::empty());
+    }
+    // The snapshot-age pattern appears inline (no component name to replace), so it is matched
+    // by its schema instead.
+    let snapshot_age = SchemaObject {
+        instance_type: Some(InstanceType::String.into()),
+        string: Some(Box::new(StringValidation {
+            pattern: Some(SNAPSHOT_AGE_PATTERN.to_owned()),
+            ..StringValidation::default()
+        })),
+        ..SchemaObject::default()
+    };
+    settings.with_conversion(
+        snapshot_age,
+        "crate::validate::SnapshotAge",
+        std::iter::empty(),
+    );
+    for (generated, public, sealed) in MODELS {
+        let mut patch = TypePatch::default();
+        patch.with_rename(public);
+        if sealed {
+            patch.with_attr("#[non_exhaustive]");
+        }
+        settings.with_patch(generated, &patch);
+    }
     settings
 }
 
+/// `max_snapshot_age`'s pattern in the spec; the SDK's `SnapshotAge` enforces the same rule.
+const SNAPSHOT_AGE_PATTERN: &str = r"^\d+(d|h|m|s)$";
+
 /// Generated type name → hand-written type that stands in for it.
-const REPLACEMENTS: [(&str, &str); 6] = [
+const REPLACEMENTS: [(&str, &str); 8] = [
     ("R2DataCatalogAccountId", "crate::validate::AccountId"),
     ("R2DataCatalogBucketName", "crate::validate::BucketName"),
     (
@@ -105,6 +147,97 @@ const REPLACEMENTS: [(&str, &str); 6] = [
     ),
     (
         "R2DataCatalogApiResponseCommonFailure",
-        "crate::envelope::FailureEnvelope",
+        "crate::envelope::BareEnvelope",
     ),
+    // Both update requests are `allOf` wrappers of the same parameters: take those directly.
+    (
+        "R2DataCatalogCatalogMaintenanceUpdateRequest",
+        "crate::generated::types::MaintenanceUpdate",
+    ),
+    (
+        "R2DataCatalogTableMaintenanceUpdateRequest",
+        "crate::generated::types::MaintenanceUpdate",
+    ),
+];
+
+/// Generated model name → the name the SDK re-exports it under, and whether it gets
+/// `#[non_exhaustive]` (every model users receive; not the update requests users build).
+const MODELS: [(&str, &str, bool); 25] = [
+    ("R2DataCatalogCatalog", "Catalog", true),
+    (
+        "R2DataCatalogCatalogActivationResponse",
+        "CatalogActivation",
+        true,
+    ),
+    ("R2DataCatalogCatalogList", "CatalogList", true),
+    ("R2DataCatalogCatalogStatus", "CatalogStatus", true),
+    ("R2DataCatalogCredentialStatus", "CredentialStatus", true),
+    (
+        "R2DataCatalogCatalogMaintenanceConfigResponse",
+        "CatalogMaintenance",
+        true,
+    ),
+    (
+        "R2DataCatalogCatalogMaintenanceConfig",
+        "MaintenanceConfig",
+        true,
+    ),
+    (
+        "R2DataCatalogCatalogCompactionConfig",
+        "CompactionConfig",
+        true,
+    ),
+    (
+        "R2DataCatalogSnapshotExpirationConfig",
+        "SnapshotExpirationConfig",
+        true,
+    ),
+    (
+        "R2DataCatalogCatalogMaintenanceState",
+        "MaintenanceState",
+        true,
+    ),
+    ("R2DataCatalogCatalogTargetFileSize", "TargetFileSize", true),
+    (
+        "R2DataCatalogMaintenanceUpdateParams",
+        "MaintenanceUpdate",
+        false,
+    ),
+    (
+        "R2DataCatalogCompactionUpdateParams",
+        "CompactionUpdate",
+        false,
+    ),
+    (
+        "R2DataCatalogSnapshotExpirationUpdateParams",
+        "SnapshotExpirationUpdate",
+        false,
+    ),
+    ("R2DataCatalogNamespaceListResponse", "NamespacePage", true),
+    (
+        "R2DataCatalogNamespaceIdentifier",
+        "NamespaceIdentifier",
+        true,
+    ),
+    ("R2DataCatalogNamespaceDetails", "NamespaceDetails", true),
+    ("R2DataCatalogTableListResponse", "TablePage", true),
+    ("R2DataCatalogTableIdentifier", "TableIdentifier", true),
+    ("R2DataCatalogTableDetails", "TableDetails", true),
+    ("R2DataCatalogGetTableResponse", "Table", true),
+    (
+        "R2DataCatalogTableMaintenanceConfigResponse",
+        "TableMaintenance",
+        true,
+    ),
+    (
+        "R2DataCatalogTableMaintenanceConfig",
+        "TableMaintenanceConfig",
+        true,
+    ),
+    (
+        "R2DataCatalogTableCompactionConfig",
+        "TableCompactionConfig",
+        true,
+    ),
+    ("R2DataCatalogTableMetadata", "TableMetadata", true),
 ];

@@ -1,0 +1,83 @@
+//! Catalogs: list, inspect, enable and disable R2 Data Catalog on a bucket.
+
+use crate::Client;
+use crate::envelope::Response;
+use crate::error::Error;
+use crate::generated::types::{Catalog, CatalogActivation, CatalogList};
+use crate::validate::{AccountId, BucketName, Input};
+
+/// Catalog operations; from [`Client::catalogs`].
+#[derive(Debug, Clone, Copy)]
+pub struct Catalogs<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Catalogs<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// Every catalog of the account (`GET /accounts/{account_id}/r2-catalog`).
+    pub async fn list(
+        &self,
+        account_id: impl Input<AccountId>,
+    ) -> Result<Response<CatalogList>, Error> {
+        let account_id = account_id.into_valid()?;
+        let api = self.client.api();
+        self.client.send(api.list_catalogs(&account_id)).await
+    }
+
+    /// The catalog of `bucket`: its status, credential status and maintenance configuration.
+    pub async fn get(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+    ) -> Result<Response<Catalog>, Error> {
+        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
+        let api = self.client.api();
+        self.client
+            .send(api.get_catalog_details(&account_id, &bucket))
+            .await
+    }
+
+    /// Turns `bucket` into an Iceberg catalog.
+    ///
+    /// A catalog that is already enabled answers HTTP 409, which is returned at once (not
+    /// retried) as an [`Error::Api`] for which [`Error::is_conflict`] is true.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    /// let account = "0123456789abcdef0123456789abcdef";
+    /// match client.catalogs().enable(account, "my-data-bucket").await {
+    ///     Ok(enabled) => println!("enabled {}", enabled.result.name),
+    ///     Err(error) if error.is_conflict() => println!("already enabled"),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn enable(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+    ) -> Result<Response<CatalogActivation>, Error> {
+        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
+        let api = self.client.api();
+        self.client
+            .send(api.enable_catalog(&account_id, &bucket))
+            .await
+    }
+
+    /// Turns the catalog of `bucket` off; the bucket and its data stay. The API answers 204
+    /// with no body.
+    pub async fn disable(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+    ) -> Result<Response<()>, Error> {
+        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
+        let api = self.client.api();
+        self.client
+            .send_no_content(api.disable_catalog(&account_id, &bucket))
+            .await
+    }
+}

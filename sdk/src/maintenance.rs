@@ -1,0 +1,67 @@
+//! Catalog-wide maintenance: compaction and snapshot expiration settings.
+
+use crate::Client;
+use crate::envelope::Response;
+use crate::error::Error;
+use crate::generated::types::{CatalogMaintenance, MaintenanceConfig, MaintenanceUpdate};
+use crate::validate::{AccountId, BucketName, Input};
+
+/// Catalog maintenance operations; from [`Client::maintenance`]. Table-level settings are on
+/// [`crate::Tables`].
+#[derive(Debug, Clone, Copy)]
+pub struct Maintenance<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Maintenance<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// The catalog's maintenance configuration and whether a credential is stored for it.
+    pub async fn get(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+    ) -> Result<Response<CatalogMaintenance>, Error> {
+        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
+        let api = self.client.api();
+        self.client
+            .send(api.get_maintenance_config(&account_id, &bucket))
+            .await
+    }
+
+    /// Changes the settings present in `update`; the others stay as they are. Compaction and
+    /// snapshot expiration run with the credential stored by
+    /// [`CatalogCredentials::store`](crate::CatalogCredentials::store).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    /// use cloudflare_r2_catalog::{CompactionUpdate, MaintenanceState, MaintenanceUpdate, TargetFileSize};
+    ///
+    /// let update = MaintenanceUpdate {
+    ///     compaction: Some(CompactionUpdate {
+    ///         state: Some(MaintenanceState::Enabled),
+    ///         target_size_mb: Some(TargetFileSize::X256),
+    ///     }),
+    ///     ..MaintenanceUpdate::default()
+    /// };
+    /// client
+    ///     .maintenance()
+    ///     .update("0123456789abcdef0123456789abcdef", "my-data-bucket", &update)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn update(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+        update: &MaintenanceUpdate,
+    ) -> Result<Response<MaintenanceConfig>, Error> {
+        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
+        let api = self.client.api();
+        self.client
+            .send(api.update_maintenance_config(&account_id, &bucket, update))
+            .await
+    }
+}

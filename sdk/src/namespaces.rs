@@ -1,0 +1,114 @@
+//! Namespaces of a catalog: one page at a time, or every page as a stream.
+
+use futures_util::Stream;
+
+use crate::Client;
+use crate::envelope::Response;
+use crate::error::Error;
+use crate::generated::types::NamespacePage;
+use crate::paging::{ListOptions, follow};
+use crate::validate::{AccountId, BucketName, Input, Namespace};
+
+/// Namespace operations; from [`Client::namespaces`].
+#[derive(Debug, Clone, Copy)]
+pub struct Namespaces<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Namespaces<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// One page of the namespaces directly under `parent` (top-level ones when `None`).
+    pub async fn list(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+        parent: Option<&Namespace>,
+        options: &ListOptions,
+    ) -> Result<Response<NamespacePage>, Error> {
+        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
+        self.page(
+            &account_id,
+            &bucket,
+            parent,
+            options,
+            options.page_token.as_deref(),
+        )
+        .await
+    }
+
+    /// Every page of the namespaces under `parent`, fetched lazily as the stream is polled,
+    /// starting at `options`' page token; each page is retried as a call of its own. Invalid
+    /// input is the stream's first and only item.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    /// use cloudflare_r2_catalog::ListOptions;
+    /// use futures_util::TryStreamExt;
+    ///
+    /// let account = "0123456789abcdef0123456789abcdef";
+    /// let pages = client.namespaces().pages(account, "my-data-bucket", None, ListOptions::new());
+    /// let all: Vec<_> = pages
+    ///     .map_ok(|page| page.namespaces)
+    ///     .try_concat()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+        parent: Option<&Namespace>,
+        options: ListOptions,
+    ) -> impl Stream<Item = Result<NamespacePage, Error>> + 'a {
+        let this = *self;
+        let inputs = account_id
+            .into_valid()
+            .and_then(|account_id| Ok((account_id, bucket.into_valid()?)));
+        let parent = parent.cloned();
+        let first = options.page_token.clone();
+        follow(first, move |cursor| {
+            let inputs = inputs.clone();
+            let (parent, options) = (parent.clone(), options.clone());
+            async move {
+                let (account_id, bucket) = inputs?;
+                let page = this
+                    .page(
+                        &account_id,
+                        &bucket,
+                        parent.as_ref(),
+                        &options,
+                        cursor.as_deref(),
+                    )
+                    .await?;
+                Ok(page.result)
+            }
+        })
+    }
+
+    async fn page(
+        &self,
+        account_id: &AccountId,
+        bucket: &BucketName,
+        parent: Option<&Namespace>,
+        options: &ListOptions,
+        page_token: Option<&str>,
+    ) -> Result<Response<NamespacePage>, Error> {
+        let parent = parent.map(Namespace::to_wire);
+        let (return_uuids, return_details) = options.flags();
+        let api = self.client.api();
+        self.client
+            .send(api.list_namespaces(
+                account_id,
+                bucket,
+                options.page_size.map(|size| size.as_non_zero()),
+                page_token,
+                parent.as_deref(),
+                return_details,
+                return_uuids,
+            ))
+            .await
+    }
+}

@@ -1,0 +1,113 @@
+//! Cursor paging for the list operations: options shared by every list call, and the stream
+//! that follows `next_page_token` to the last page.
+
+use std::future::Future;
+
+use futures_util::Stream;
+
+use crate::error::Error;
+use crate::generated::types::{NamespacePage, TablePage};
+use crate::validate::PageSize;
+
+/// Options of a list call; the defaults ask for the server's default page (100) from the start.
+///
+/// ```
+/// use cloudflare_r2_catalog::{ListOptions, PageSize};
+///
+/// let options = ListOptions::new().page_size(PageSize::new(500)?).with_details();
+/// # Ok::<(), cloudflare_r2_catalog::ValidationError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[must_use]
+pub struct ListOptions {
+    pub(crate) page_size: Option<PageSize>,
+    pub(crate) page_token: Option<String>,
+    pub(crate) return_uuids: bool,
+    pub(crate) return_details: bool,
+}
+
+impl ListOptions {
+    /// The defaults: first page, server-chosen size, no UUIDs, no details.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// At most `size` items per page.
+    pub fn page_size(mut self, size: PageSize) -> Self {
+        self.page_size = Some(size);
+        self
+    }
+
+    /// Start from the page a previous response's `next_page_token` points at.
+    pub fn page_token(mut self, token: impl Into<String>) -> Self {
+        self.page_token = Some(token.into());
+        self
+    }
+
+    /// Also return each item's UUID (`namespace_uuids` / `table_uuids`).
+    pub fn with_uuids(mut self) -> Self {
+        self.return_uuids = true;
+        self
+    }
+
+    /// Also return each item's details: timestamps, and locations for tables.
+    pub fn with_details(mut self) -> Self {
+        self.return_details = true;
+        self
+    }
+
+    /// The flags as the generated client takes them: sent only when asked for.
+    pub(crate) fn flags(&self) -> (Option<bool>, Option<bool>) {
+        (
+            self.return_uuids.then_some(true),
+            self.return_details.then_some(true),
+        )
+    }
+}
+
+/// A page of a cursor-paged list.
+pub trait Page {
+    /// The cursor of the next page; `None` on the last page.
+    fn next_page_token(&self) -> Option<&str>;
+}
+
+impl Page for NamespacePage {
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+}
+
+impl Page for TablePage {
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+}
+
+/// Pages fetched one after the other, lazily: `fetch` is called with the cursor of the next page
+/// only when the stream is polled past the current one, and the stream ends after a page without
+/// a cursor, or with the first error.
+pub(crate) fn follow<'a, P, F, Fut>(
+    first: Option<String>,
+    mut fetch: F,
+) -> impl Stream<Item = Result<P, Error>> + 'a
+where
+    P: Page + 'a,
+    F: FnMut(Option<String>) -> Fut + 'a,
+    Fut: Future<Output = Result<P, Error>> + 'a,
+{
+    // `None` once the last page is out; otherwise the cursor to ask with.
+    futures_util::stream::try_unfold(Some(first), move |cursor| {
+        let next = cursor.map(&mut fetch);
+        async move {
+            let Some(next) = next else {
+                return Ok(None);
+            };
+            let page = next.await?;
+            let cursor = page
+                .next_page_token()
+                .filter(|token| !token.is_empty())
+                .map(|token| Some(token.to_owned()));
+            Ok(Some((page, cursor)))
+        }
+    })
+}
