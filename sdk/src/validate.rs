@@ -426,9 +426,9 @@ impl<const N: usize> TryFrom<[&str; N]> for Namespace {
     }
 }
 
-impl TryFrom<Vec<String>> for Namespace {
+impl<L: Into<String>> TryFrom<Vec<L>> for Namespace {
     type Error = ValidationError;
-    fn try_from(levels: Vec<String>) -> Result<Self, ValidationError> {
+    fn try_from(levels: Vec<L>) -> Result<Self, ValidationError> {
         Self::new(levels)
     }
 }

@@ -3,7 +3,9 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{AccountId, BucketName, CatalogToken, Error};
+use cloudflare_r2_catalog::{
+    AccountId, BucketName, CatalogToken, Error, PageSize, SnapshotAge, TableName,
+};
 use common::*;
 use httpmock::MockServer;
 use proptest::prelude::*;
@@ -129,13 +131,49 @@ async fn the_first_bad_input_is_reported() {
 
 /// The spec's pattern for a component schema, read from the committed trimmed spec.
 fn spec_pattern(schema: &str) -> regress::Regex {
-    let spec: serde_json::Value =
-        serde_json::from_str(include_str!("../../openapi/r2-data-catalog.json"))
-            .expect("the spec is JSON");
-    let pattern = spec["components"]["schemas"][schema]["pattern"]
+    let pattern = spec()["components"]["schemas"][schema]["pattern"]
         .as_str()
         .expect("the schema has a pattern");
     regress::Regex::new(pattern).expect("the spec's pattern compiles")
+}
+
+fn spec_accepts_snapshot_age(age: &str) -> bool {
+    static PATTERN: std::sync::OnceLock<regress::Regex> = std::sync::OnceLock::new();
+    PATTERN
+        .get_or_init(|| {
+            let property = &spec()["components"]["schemas"]
+                ["r2-data-catalog_snapshot-expiration-update-params"]["properties"]
+                ["max_snapshot_age"]["pattern"];
+            regress::Regex::new(property.as_str().expect("a pattern")).expect("compiles")
+        })
+        .find(age)
+        .is_some()
+}
+
+#[test]
+fn page_sizes_outside_1_to_1000_are_rejected() {
+    for size in [1, 100, 1000] {
+        assert_eq!(PageSize::new(size).map(PageSize::get), Ok(size));
+    }
+    for size in [0, 1001, u64::MAX] {
+        let error = PageSize::new(size).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid page size: must be between 1 and 1000"
+        );
+    }
+}
+
+#[test]
+fn snapshot_ages_follow_the_spec_examples() {
+    for good in ["7d", "48h", "2880m", "0s", "14d"] {
+        assert!(SnapshotAge::new(good).is_ok(), "{good}");
+    }
+    for bad in ["", "d", "7", "7 d", "7D", "1w", "-1d", "7dd", "１d"] {
+        let error = SnapshotAge::new(bad).unwrap_err();
+        assert_eq!(error.field(), "max snapshot age", "{bad:?}");
+    }
+    assert!(TableName::new("events").is_ok());
 }
 
 fn spec_accepts_bucket(name: &str) -> bool {
@@ -172,6 +210,13 @@ proptest! {
         id in prop_oneof!["[0-9a-fA-F]{30,34}", "[0-9a-gA-G]{32}", "\\PC{0,40}"]
     ) {
         prop_assert_eq!(AccountId::new(id.as_str()).is_ok(), spec_accepts_account(&id), "{:?}", id);
+    }
+
+    #[test]
+    fn snapshot_ages_are_judged_exactly_as_the_spec_says(
+        age in prop_oneof!["[0-9]{0,4}[dhms]{0,2}", "[0-9a-z ]{0,6}", "\\PC{0,6}"]
+    ) {
+        prop_assert_eq!(SnapshotAge::new(age.as_str()).is_ok(), spec_accepts_snapshot_age(&age), "{:?}", age);
     }
 
     #[test]

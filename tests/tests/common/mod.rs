@@ -112,3 +112,39 @@ pub async fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
         })
         .await
 }
+
+/// The committed trimmed spec.
+pub fn spec() -> &'static Value {
+    static SPEC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| {
+        serde_json::from_str(include_str!("../../../openapi/r2-data-catalog.json"))
+            .expect("the spec is JSON")
+    })
+}
+
+/// The operation named `operation_id` in the spec.
+pub fn operation(operation_id: &str) -> &'static Value {
+    spec()["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .find(|op| op["operationId"] == operation_id)
+        .unwrap_or_else(|| panic!("the spec has no operation {operation_id}"))
+}
+
+/// Cloudflare's example success body for `operation_id`, from the spec.
+pub fn upstream_example(operation_id: &str) -> Value {
+    operation(operation_id)["responses"]["200"]["content"]["application/json"]["example"].clone()
+}
+
+/// Cloudflare's example request body for `operation_id`, from the spec.
+pub fn upstream_request_example(operation_id: &str) -> Value {
+    operation(operation_id)["requestBody"]["content"]["application/json"]["example"].clone()
+}
+
+/// `/accounts/{ACCOUNT_ID}/r2-catalog` followed by `rest`.
+pub fn catalog_path(rest: &str) -> String {
+    format!("/accounts/{ACCOUNT_ID}/r2-catalog{rest}")
+}

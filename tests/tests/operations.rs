@@ -1,0 +1,503 @@
+//! Every operation over real HTTP: the exact method, path, query and body it sends, and the
+//! typed result it makes of Cloudflare's own example response (read from the committed spec).
+
+mod common;
+
+use std::num::NonZeroU64;
+
+use cloudflare_r2_catalog::{
+    CatalogStatus, CompactionUpdate, CredentialStatus, Error, ListOptions, MaintenanceState,
+    MaintenanceUpdate, Namespace, PageSize, SnapshotAge, SnapshotExpirationUpdate, TargetFileSize,
+};
+use common::*;
+use httpmock::Method::{GET, POST};
+use httpmock::MockServer;
+use serde_json::json;
+
+/// A mock answering `method path` (with no query string at all) with `body` and status 200.
+async fn answer<'a>(
+    server: &'a MockServer,
+    method: httpmock::Method,
+    path: String,
+    body: serde_json::Value,
+) -> httpmock::Mock<'a> {
+    server
+        .mock_async(|when, then| {
+            when.method(method)
+                .path(path)
+                .is_true(|request| request.query_params().is_empty());
+            then.status(200).json_body(body);
+        })
+        .await
+}
+
+#[tokio::test]
+async fn list_catalogs() {
+    let server = MockServer::start_async().await;
+    let mock = answer(
+        &server,
+        GET,
+        catalog_path(""),
+        upstream_example("list-catalogs"),
+    )
+    .await;
+
+    let catalogs = client(&server)
+        .catalogs()
+        .list(ACCOUNT_ID)
+        .await
+        .expect("listed");
+
+    mock.assert_calls_async(1).await;
+    let warehouses = &catalogs.result.warehouses;
+    assert_eq!(warehouses.len(), 2);
+    assert_eq!(warehouses[0].bucket, "analytics-bucket");
+    assert_eq!(warehouses[0].id, "550e8400-e29b-41d4-a716-446655440000");
+    assert_eq!(warehouses[0].status, CatalogStatus::Active);
+    let compaction = warehouses[0]
+        .maintenance_config
+        .as_ref()
+        .and_then(|m| m.compaction.as_ref());
+    assert_eq!(
+        compaction.map(|c| c.target_size_mb),
+        Some(TargetFileSize::X128)
+    );
+    assert_eq!(warehouses[1].bucket, "logs-bucket");
+}
+
+#[tokio::test]
+async fn get_catalog_details() {
+    let server = MockServer::start_async().await;
+    let mock = answer(
+        &server,
+        GET,
+        catalog_path(&format!("/{BUCKET}")),
+        upstream_example("get-catalog-details"),
+    )
+    .await;
+
+    let catalog = client(&server)
+        .catalogs()
+        .get(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("found");
+
+    mock.assert_calls_async(1).await;
+    assert_eq!(catalog.result.name, "account123_analytics-bucket");
+    assert_eq!(
+        catalog.result.credential_status,
+        Some(CredentialStatus::Present)
+    );
+    let expiration = catalog
+        .result
+        .maintenance_config
+        .and_then(|m| m.snapshot_expiration)
+        .expect("snapshot expiration");
+    assert_eq!(expiration.max_snapshot_age, SnapshotAge::new("7d").unwrap());
+    assert_eq!(
+        expiration.min_snapshots_to_keep,
+        NonZeroU64::new(100).unwrap()
+    );
+    assert_eq!(expiration.state, MaintenanceState::Enabled);
+}
+
+#[tokio::test]
+async fn enable_catalog() {
+    let server = MockServer::start_async().await;
+    let mock = answer(
+        &server,
+        POST,
+        catalog_path(&format!("/{BUCKET}/enable")),
+        upstream_example("enable-catalog"),
+    )
+    .await;
+
+    let enabled = client(&server)
+        .catalogs()
+        .enable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("enabled");
+
+    mock.assert_calls_async(1).await;
+    assert_eq!(enabled.result.id, "550e8400-e29b-41d4-a716-446655440000");
+    assert_eq!(enabled.result.name, "account123_my-bucket");
+}
+
+#[tokio::test]
+async fn enabling_an_enabled_catalog_is_a_conflict_returned_without_retrying() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(catalog_path(&format!("/{BUCKET}/enable")));
+            then.status(409)
+                .header("cf-ray", CF_RAY)
+                .json_body(failure(40901, "Catalog already enabled"));
+        })
+        .await;
+    let sleeps = RecordedSleeps::default();
+
+    let error = builder(&server, &sleeps)
+        .build()
+        .unwrap()
+        .catalogs()
+        .enable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect_err("409");
+
+    mock.assert_calls_async(1).await;
+    assert!(sleeps.waits().is_empty());
+    assert!(error.is_conflict(), "{error:?}");
+    assert!(matches!(error, Error::Api(_)));
+    assert_eq!(error.codes(), vec![40901]);
+    assert_eq!(error.cf_ray(), Some(CF_RAY));
+}
+
+#[tokio::test]
+async fn disable_catalog_accepts_204_with_no_body() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(catalog_path(&format!("/{BUCKET}/disable")))
+                .body("");
+            then.status(204).header("cf-ray", CF_RAY);
+        })
+        .await;
+
+    let disabled = client(&server)
+        .catalogs()
+        .disable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("204");
+
+    mock.assert_calls_async(1).await;
+    assert_eq!(disabled.result, ());
+    assert_eq!(disabled.cf_ray.as_deref(), Some(CF_RAY));
+}
+
+#[tokio::test]
+async fn disable_catalog_also_accepts_a_success_envelope_and_rejects_a_failure_in_a_200() {
+    let server = MockServer::start_async().await;
+    let path = catalog_path(&format!("/{BUCKET}/disable"));
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(POST).path(path.clone());
+            then.status(200).json_body(success(json!(null)));
+        })
+        .await;
+    ok.up_to_n_times_async(1).await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(path.clone());
+            then.status(200)
+                .json_body(failure(10006, "Catalog not found."));
+        })
+        .await;
+    let client = client(&server);
+
+    client
+        .catalogs()
+        .disable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("success envelope");
+    let error = client
+        .catalogs()
+        .disable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect_err("failure envelope");
+
+    assert_eq!(error.codes(), vec![10006]);
+}
+
+#[tokio::test]
+async fn a_success_envelope_without_its_result_is_reported() {
+    let server = MockServer::start_async().await;
+    answer(
+        &server,
+        GET,
+        catalog_path(&format!("/{BUCKET}")),
+        success(json!(null)),
+    )
+    .await;
+
+    let error = client(&server)
+        .catalogs()
+        .get(ACCOUNT_ID, BUCKET)
+        .await
+        .expect_err("no result");
+
+    let Error::UnexpectedBody(unexpected) = &error else {
+        panic!("expected UnexpectedBody, got {error:?}")
+    };
+    assert_eq!(unexpected.reason, "the success envelope has no result");
+    assert_eq!(unexpected.status.as_u16(), 200);
+}
+
+#[tokio::test]
+async fn get_maintenance_config() {
+    let server = MockServer::start_async().await;
+    let mock = answer(
+        &server,
+        GET,
+        catalog_path(&format!("/{BUCKET}/maintenance-configs")),
+        upstream_example("get-maintenance-config"),
+    )
+    .await;
+
+    let maintenance = client(&server)
+        .maintenance()
+        .get(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("got");
+
+    mock.assert_calls_async(1).await;
+    assert_eq!(
+        maintenance.result.credential_status,
+        CredentialStatus::Present
+    );
+    let compaction = maintenance
+        .result
+        .maintenance_config
+        .compaction
+        .expect("compaction");
+    assert_eq!(compaction.state, MaintenanceState::Enabled);
+    assert_eq!(compaction.target_size_mb, TargetFileSize::X128);
+}
+
+/// The update of Cloudflare's request example, built with the SDK's types.
+fn example_update() -> MaintenanceUpdate {
+    MaintenanceUpdate {
+        compaction: Some(CompactionUpdate {
+            state: Some(MaintenanceState::Enabled),
+            target_size_mb: Some(TargetFileSize::X256),
+        }),
+        snapshot_expiration: Some(SnapshotExpirationUpdate {
+            max_snapshot_age: Some(SnapshotAge::new("14d").unwrap()),
+            min_snapshots_to_keep: NonZeroU64::new(5),
+            state: Some(MaintenanceState::Enabled),
+        }),
+    }
+}
+
+#[tokio::test]
+async fn update_maintenance_config_sends_exactly_the_fields_set() {
+    let server = MockServer::start_async().await;
+    let path = catalog_path(&format!("/{BUCKET}/maintenance-configs"));
+    let full = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(path.clone())
+                .json_body(upstream_request_example("update-maintenance-config"));
+            then.status(200)
+                .json_body(upstream_example("update-maintenance-config"));
+        })
+        .await;
+    let partial = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(path.clone())
+                .json_body(json!({"compaction": {"state": "disabled"}}));
+            then.status(200)
+                .json_body(upstream_example("update-maintenance-config"));
+        })
+        .await;
+    let client = client(&server);
+
+    let updated = client
+        .maintenance()
+        .update(ACCOUNT_ID, BUCKET, &example_update())
+        .await
+        .expect("updated");
+    let only_compaction = MaintenanceUpdate {
+        compaction: Some(CompactionUpdate {
+            state: Some(MaintenanceState::Disabled),
+            ..CompactionUpdate::default()
+        }),
+        ..MaintenanceUpdate::default()
+    };
+    client
+        .maintenance()
+        .update(ACCOUNT_ID, BUCKET, &only_compaction)
+        .await
+        .expect("updated");
+
+    full.assert_calls_async(1).await;
+    partial.assert_calls_async(1).await;
+    let expiration = updated.result.snapshot_expiration.expect("expiration");
+    assert_eq!(expiration.max_snapshot_age.to_string(), "14d");
+    assert_eq!(expiration.min_snapshots_to_keep.get(), 5);
+}
+
+#[tokio::test]
+async fn list_namespaces_with_every_option() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(catalog_path(&format!("/{BUCKET}/namespaces")))
+                .query_param("page_size", "2")
+                .query_param("page_token", "cursor-1")
+                .query_param("parent", "bronze\u{1f}analytics")
+                .query_param("return_uuids", "true")
+                .query_param("return_details", "true")
+                .is_true(|request| request.query_params().len() == 5)
+                .is_true(|request| {
+                    request
+                        .uri()
+                        .query()
+                        .is_some_and(|q| q.contains("parent=bronze%1Fanalytics"))
+                });
+            then.status(200)
+                .json_body(upstream_example("list-namespaces"));
+        })
+        .await;
+    let parent = Namespace::new(["bronze", "analytics"]).unwrap();
+    let options = ListOptions::new()
+        .page_size(PageSize::new(2).unwrap())
+        .page_token("cursor-1")
+        .with_uuids()
+        .with_details();
+
+    let page = client(&server)
+        .namespaces()
+        .list(ACCOUNT_ID, BUCKET, Some(&parent), &options)
+        .await
+        .expect("listed");
+
+    mock.assert_calls_async(1).await;
+    let namespaces: Vec<Vec<String>> = page.result.namespaces.iter().map(|n| n.0.clone()).collect();
+    assert_eq!(namespaces, [["bronze"], ["silver"], ["gold"]]);
+    let details = page.result.details.expect("details asked for");
+    assert_eq!(
+        details[2].namespace_uuid, "0199b99c-3d99-73c4-9dcc-532f1f9g3868",
+        "kept as sent, invalid UUID and all"
+    );
+    assert_eq!(details[1].updated_at, None);
+    assert_eq!(page.result.namespace_uuids.map(|u| u.len()), Some(3));
+}
+
+#[tokio::test]
+async fn list_namespaces_sends_no_query_by_default() {
+    let server = MockServer::start_async().await;
+    let mock = answer(
+        &server,
+        GET,
+        catalog_path(&format!("/{BUCKET}/namespaces")),
+        upstream_example("list-namespaces"),
+    )
+    .await;
+
+    client(&server)
+        .namespaces()
+        .list(ACCOUNT_ID, BUCKET, None, &ListOptions::new())
+        .await
+        .expect("listed");
+
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn list_tables() {
+    let server = MockServer::start_async().await;
+    let mock = answer(
+        &server,
+        GET,
+        catalog_path(&format!("/{BUCKET}/namespaces/bronze/tables")),
+        upstream_example("list-tables"),
+    )
+    .await;
+
+    let page = client(&server)
+        .tables()
+        .list(ACCOUNT_ID, BUCKET, "bronze", &ListOptions::new())
+        .await
+        .expect("listed");
+
+    mock.assert_calls_async(1).await;
+    assert_eq!(page.result.identifiers[0].name, "events");
+    assert_eq!(page.result.identifiers[0].namespace.0, ["bronze"]);
+    let details = page.result.details.expect("details in the example");
+    assert_eq!(
+        details[0].location.as_deref(),
+        Some("s3://my-bucket/__r2_data_catalog/wh-id/table-id/")
+    );
+}
+
+#[tokio::test]
+async fn get_table() {
+    let server = MockServer::start_async().await;
+    let mock = answer(
+        &server,
+        GET,
+        catalog_path(&format!("/{BUCKET}/namespaces/bronze/tables/events")),
+        upstream_example("get-table"),
+    )
+    .await;
+
+    let table = client(&server)
+        .tables()
+        .get(ACCOUNT_ID, BUCKET, "bronze", "events")
+        .await
+        .expect("found");
+
+    mock.assert_calls_async(1).await;
+    let expected = &upstream_example("get-table")["result"];
+    assert_eq!(table.result.identifier.name, "events");
+    assert_eq!(
+        table.result.table_uuid,
+        expected["table_uuid"].as_str().unwrap()
+    );
+    assert_eq!(
+        table.result.total_snapshots,
+        expected["total_snapshots"].as_u64().unwrap()
+    );
+    assert_eq!(table.result.metadata.get("format-version"), Some(&json!(2)));
+}
+
+#[tokio::test]
+async fn table_maintenance_get_and_update() {
+    let server = MockServer::start_async().await;
+    let path = catalog_path(&format!(
+        "/{BUCKET}/namespaces/bronze/tables/events/maintenance-configs"
+    ));
+    let get = answer(
+        &server,
+        GET,
+        path.clone(),
+        upstream_example("get-table-maintenance-config"),
+    )
+    .await;
+    let update = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(path.clone())
+                .json_body(upstream_request_example("update-table-maintenance-config"));
+            then.status(200)
+                .json_body(upstream_example("update-table-maintenance-config"));
+        })
+        .await;
+    let client = client(&server);
+
+    let current = client
+        .tables()
+        .maintenance(ACCOUNT_ID, BUCKET, "bronze", "events")
+        .await
+        .expect("got");
+    let updated = client
+        .tables()
+        .update_maintenance(ACCOUNT_ID, BUCKET, "bronze", "events", &example_update())
+        .await
+        .expect("updated");
+
+    get.assert_calls_async(1).await;
+    update.assert_calls_async(1).await;
+    let compaction = current
+        .result
+        .maintenance_config
+        .compaction
+        .expect("compaction");
+    assert_eq!(compaction.target_size_mb, TargetFileSize::X128);
+    let compaction = updated.result.compaction.expect("compaction");
+    assert_eq!(compaction.target_size_mb, TargetFileSize::X256);
+}
