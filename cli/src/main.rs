@@ -5,8 +5,13 @@
 //! Exit codes: 0 success; 1 the API or the network failed; 2 bad input or configuration, nothing
 //! sent.
 
+mod catalog;
 mod credential;
+mod maintenance;
+mod namespace;
 mod output;
+mod paging;
+mod table;
 
 use std::process::ExitCode;
 
@@ -36,9 +41,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Catalogs: list, get, enable, disable.
+    #[command(subcommand)]
+    Catalog(catalog::Command),
     /// The API token the catalog uses for maintenance jobs.
     #[command(subcommand)]
     Credential(credential::Command),
+    /// Catalog-wide compaction and snapshot expiration.
+    #[command(subcommand)]
+    Maintenance(maintenance::Command),
+    /// Namespaces of a catalog.
+    #[command(subcommand)]
+    Namespace(namespace::Command),
+    /// Tables of a namespace, and their maintenance.
+    #[command(subcommand)]
+    Table(table::Command),
 }
 
 /// What every command needs: a configured client and the account it acts on.
@@ -66,7 +83,11 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), Failure> {
     let context = context(cli.account_id, cli.base_url)?;
     match cli.command {
+        Command::Catalog(command) => command.run(&context).await,
         Command::Credential(command) => command.run(&context).await,
+        Command::Maintenance(command) => command.run(&context).await,
+        Command::Namespace(command) => command.run(&context).await,
+        Command::Table(command) => command.run(&context).await,
     }
 }
 

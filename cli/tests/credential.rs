@@ -2,60 +2,12 @@
 
 #[path = "../../tests/tests/common/mod.rs"]
 mod common;
-
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod support;
 
 use common::*;
 use httpmock::{Method::POST, MockServer};
 use serde_json::json;
-
-/// Runs `r2-catalog` with `args`, only the environment given in `env` (nothing inherited from
-/// the developer's shell), and `stdin` on its standard input.
-fn r2_catalog(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_r2-catalog"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin written");
-    child.wait_with_output().expect("the binary finishes")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Environment variables for one run of the binary.
-type Env = [(&'static str, String)];
-
-/// The environment of an operator with an API token and an account id.
-fn token_env(server: &MockServer) -> Vec<(&'static str, String)> {
-    vec![
-        ("CLOUDFLARE_API_TOKEN", API_TOKEN.to_owned()),
-        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID.to_owned()),
-        ("CLOUDFLARE_BASE_URL", server.base_url()),
-    ]
-}
-
-fn borrowed<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    env.iter()
-        .map(|(name, value)| (*name, value.as_str()))
-        .collect()
-}
+use support::*;
 
 #[tokio::test]
 async fn store_reads_the_token_from_stdin_and_prints_the_result() {

@@ -1,0 +1,116 @@
+//! `r2-catalog table …`
+
+use clap::Subcommand;
+use cloudflare_r2_catalog::{Error, Namespace};
+
+use crate::Context;
+use crate::maintenance::UpdateFlags;
+use crate::output::{Failure, print_json};
+use crate::paging::{PagingFlags, combine};
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// List the tables of a namespace.
+    List {
+        /// The R2 bucket.
+        bucket: String,
+        /// The namespace (nested levels joined with `.`).
+        namespace: String,
+        #[command(flatten)]
+        paging: PagingFlags,
+    },
+    /// Show a table: identifier, UUID, snapshot counts, Iceberg metadata.
+    Get {
+        /// The R2 bucket.
+        bucket: String,
+        /// The namespace (nested levels joined with `.`).
+        namespace: String,
+        /// The table.
+        table: String,
+    },
+    /// A table's own maintenance settings.
+    #[command(subcommand)]
+    Maintenance(MaintenanceCommand),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum MaintenanceCommand {
+    /// Show a table's maintenance configuration.
+    Get {
+        /// The R2 bucket.
+        bucket: String,
+        /// The namespace (nested levels joined with `.`).
+        namespace: String,
+        /// The table.
+        table: String,
+    },
+    /// Change a table's maintenance settings; settings not given stay as they are.
+    Update {
+        /// The R2 bucket.
+        bucket: String,
+        /// The namespace (nested levels joined with `.`).
+        namespace: String,
+        /// The table.
+        table: String,
+        #[command(flatten)]
+        flags: UpdateFlags,
+    },
+}
+
+fn namespace(dotted: &str) -> Result<Namespace, Failure> {
+    Ok(Namespace::parse_dotted(dotted).map_err(Error::from)?)
+}
+
+impl Command {
+    pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
+        let (tables, account) = (context.client.tables(), &context.account_id);
+        match self {
+            Self::List {
+                bucket,
+                namespace: dotted,
+                paging,
+            } => {
+                let namespace = namespace(&dotted)?;
+                let options = paging.options()?;
+                if paging.all() {
+                    print_json(&combine(tables.pages(account, bucket, namespace, options)).await?)
+                } else {
+                    let page = tables.list(account, bucket, namespace, &options).await?;
+                    print_json(&page.result)
+                }
+            }
+            Self::Get {
+                bucket,
+                namespace: dotted,
+                table,
+            } => {
+                let found = tables
+                    .get(account, bucket, namespace(&dotted)?, table)
+                    .await?;
+                print_json(&found.result)
+            }
+            Self::Maintenance(MaintenanceCommand::Get {
+                bucket,
+                namespace: dotted,
+                table,
+            }) => {
+                let current = tables
+                    .maintenance(account, bucket, namespace(&dotted)?, table)
+                    .await?;
+                print_json(&current.result)
+            }
+            Self::Maintenance(MaintenanceCommand::Update {
+                bucket,
+                namespace: dotted,
+                table,
+                flags,
+            }) => {
+                let update = flags.to_update()?;
+                let updated = tables
+                    .update_maintenance(account, bucket, namespace(&dotted)?, table, &update)
+                    .await?;
+                print_json(&updated.result)
+            }
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! Every `r2-catalog` command, the real binary against httpmock: the request it sends, what it
+//! prints and how it exits.
+
+#[path = "../../tests/tests/common/mod.rs"]
+mod common;
+mod support;
+
+use common::*;
+use httpmock::Method::{GET, POST};
+use httpmock::MockServer;
+use serde_json::json;
+use support::*;
+
+/// A mock for `method path` with no query string, answering `body`.
+async fn answer<'a>(
+    server: &'a MockServer,
+    method: httpmock::Method,
+    path: String,
+    body: serde_json::Value,
+) -> httpmock::Mock<'a> {
+    server
+        .mock_async(|when, then| {
+            when.method(method)
+                .path(path)
+                .is_true(|request| request.query_params().is_empty());
+            then.status(200).json_body(body);
+        })
+        .await
+}
+
+#[tokio::test]
+async fn catalog_list_get_and_enable_print_the_result() {
+    let server = MockServer::start_async().await;
+    let cases = [
+        (
+            GET,
+            catalog_path(""),
+            "list-catalogs",
+            vec!["catalog", "list"],
+        ),
+        (
+            GET,
+            catalog_path(&format!("/{BUCKET}")),
+            "get-catalog-details",
+            vec!["catalog", "get", BUCKET],
+        ),
+        (
+            POST,
+            catalog_path(&format!("/{BUCKET}/enable")),
+            "enable-catalog",
+            vec!["catalog", "enable", BUCKET],
+        ),
+    ];
+    for (method, path, operation, args) in cases {
+        let mock = answer(&server, method, path, upstream_example(operation)).await;
+
+        let output = run(&server, &args);
+
+        let expected = without_nulls(upstream_example(operation)["result"].clone());
+        assert_eq!(json_out(&output), expected, "{args:?}");
+        mock.assert_calls_async(1).await;
+    }
+}
+
+#[tokio::test]
+async fn catalog_disable_says_what_it_did_on_stderr() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(catalog_path(&format!("/{BUCKET}/disable")));
+            then.status(204);
+        })
+        .await;
+
+    let output = run(&server, &["catalog", "disable", BUCKET]);
+
+    assert_eq!(json_out(&output), json!(null));
+    assert_eq!(
+        stderr(&output),
+        format!("disabled the catalog of bucket {BUCKET}\n")
+    );
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn catalog_enable_on_an_enabled_catalog_exits_1_with_the_conflict() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(catalog_path(&format!("/{BUCKET}/enable")));
+            then.status(409)
+                .json_body(failure(40901, "Catalog already enabled"));
+        })
+        .await;
+
+    let output = run(&server, &["catalog", "enable", BUCKET]);
+
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: Cloudflare API error (HTTP 409 Conflict)\n  40901: Catalog already enabled\n"
+    );
+}
+
+#[tokio::test]
+async fn maintenance_get_and_update() {
+    let server = MockServer::start_async().await;
+    let path = catalog_path(&format!("/{BUCKET}/maintenance-configs"));
+    let get = answer(
+        &server,
+        GET,
+        path.clone(),
+        upstream_example("get-maintenance-config"),
+    )
+    .await;
+    let update = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(path.clone())
+                .json_body(upstream_request_example("update-maintenance-config"));
+            then.status(200)
+                .json_body(upstream_example("update-maintenance-config"));
+        })
+        .await;
+
+    let current = run(&server, &["maintenance", "get", BUCKET]);
+    let updated = run(
+        &server,
+        &[
+            "maintenance",
+            "update",
+            BUCKET,
+            "--compaction",
+            "enabled",
+            "--target-size-mb",
+            "256",
+            "--snapshot-expiration",
+            "enabled",
+            "--max-snapshot-age",
+            "14d",
+            "--min-snapshots-to-keep",
+            "5",
+        ],
+    );
+
+    assert_eq!(
+        json_out(&current),
+        upstream_example("get-maintenance-config")["result"]
+    );
+    assert_eq!(
+        json_out(&updated),
+        upstream_example("update-maintenance-config")["result"]
+    );
+    get.assert_calls_async(1).await;
+    update.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn maintenance_update_sends_only_the_flags_given() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(catalog_path(&format!("/{BUCKET}/maintenance-configs")))
+                .json_body(json!({"snapshot_expiration": {"max_snapshot_age": "48h"}}));
+            then.status(200)
+                .json_body(upstream_example("update-maintenance-config"));
+        })
+        .await;
+
+    let output = run(
+        &server,
+        &["maintenance", "update", BUCKET, "--max-snapshot-age", "48h"],
+    );
+
+    json_out(&output);
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn namespace_list_passes_parent_and_paging() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(catalog_path(&format!("/{BUCKET}/namespaces")))
+                .query_param("parent", "bronze\u{1f}analytics")
+                .query_param("page_size", "50")
+                .query_param("page_token", "t1")
+                .is_true(|request| request.query_params().len() == 3);
+            then.status(200)
+                .json_body(upstream_example("list-namespaces"));
+        })
+        .await;
+
+    let output = run(
+        &server,
+        &[
+            "namespace",
+            "list",
+            BUCKET,
+            "--parent",
+            "bronze.analytics",
+            "--page-size",
+            "50",
+            "--page-token",
+            "t1",
+        ],
+    );
+
+    assert_eq!(
+        json_out(&output),
+        without_nulls(upstream_example("list-namespaces")["result"].clone())
+    );
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn namespace_list_all_prints_one_combined_list() {
+    let server = MockServer::start_async().await;
+    let path = catalog_path(&format!("/{BUCKET}/namespaces"));
+    let pages = [
+        (
+            None,
+            json!({"namespaces": [["a"], ["b"]], "next_page_token": "t2"}),
+        ),
+        (
+            Some("t2"),
+            json!({"namespaces": [["c"]], "next_page_token": "t3"}),
+        ),
+        (
+            Some("t3"),
+            json!({"namespaces": [["d"]], "next_page_token": null}),
+        ),
+    ];
+    for (token, page) in pages {
+        server
+            .mock_async(|when, then| {
+                let when = when.method(GET).path(path.clone());
+                match token {
+                    Some(token) => when.query_param("page_token", token),
+                    None => when.query_param_missing("page_token"),
+                };
+                then.status(200).json_body(success(page));
+            })
+            .await;
+    }
+
+    let output = run(&server, &["namespace", "list", BUCKET, "--all"]);
+
+    assert_eq!(
+        json_out(&output),
+        json!({"namespaces": [["a"], ["b"], ["c"], ["d"]]})
+    );
+}
+
+#[tokio::test]
+async fn table_list_get_and_maintenance() {
+    let server = MockServer::start_async().await;
+    let table = catalog_path(&format!(
+        "/{BUCKET}/namespaces/bronze%1Fanalytics/tables/events"
+    ));
+    let list = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .is_true(|request| {
+                    request.uri().path()
+                        == catalog_path(&format!("/{BUCKET}/namespaces/bronze%1Fanalytics/tables"))
+                })
+                .query_param("page_size", "10");
+            then.status(200).json_body(upstream_example("list-tables"));
+        })
+        .await;
+    let get = server
+        .mock_async(|when, then| {
+            let path = table.clone();
+            when.method(GET)
+                .is_true(move |request| request.uri().path() == path);
+            then.status(200).json_body(upstream_example("get-table"));
+        })
+        .await;
+    let maintenance_path = format!("{table}/maintenance-configs");
+    let maintenance = server
+        .mock_async(|when, then| {
+            let path = maintenance_path.clone();
+            when.method(GET)
+                .is_true(move |request| request.uri().path() == path);
+            then.status(200)
+                .json_body(upstream_example("get-table-maintenance-config"));
+        })
+        .await;
+    let update = server
+        .mock_async(|when, then| {
+            let path = maintenance_path.clone();
+            when.method(POST)
+                .is_true(move |request| request.uri().path() == path)
+                .json_body(json!({"compaction": {"state": "disabled"}}));
+            then.status(200)
+                .json_body(upstream_example("update-table-maintenance-config"));
+        })
+        .await;
+
+    let listed = run(
+        &server,
+        &[
+            "table",
+            "list",
+            BUCKET,
+            "bronze.analytics",
+            "--page-size",
+            "10",
+        ],
+    );
+    let got = run(
+        &server,
+        &["table", "get", BUCKET, "bronze.analytics", "events"],
+    );
+    let current = run(
+        &server,
+        &[
+            "table",
+            "maintenance",
+            "get",
+            BUCKET,
+            "bronze.analytics",
+            "events",
+        ],
+    );
+    let updated = run(
+        &server,
+        &[
+            "table",
+            "maintenance",
+            "update",
+            BUCKET,
+            "bronze.analytics",
+            "events",
+            "--compaction",
+            "disabled",
+        ],
+    );
+
+    assert_eq!(
+        json_out(&listed),
+        without_nulls(upstream_example("list-tables")["result"].clone())
+    );
+    assert_eq!(
+        json_out(&got)["identifier"],
+        json!({"name": "events", "namespace": ["bronze"]})
+    );
+    assert_eq!(
+        json_out(&current),
+        upstream_example("get-table-maintenance-config")["result"]
+    );
+    assert_eq!(
+        json_out(&updated),
+        upstream_example("update-table-maintenance-config")["result"]
+    );
+    for mock in [&list, &get, &maintenance, &update] {
+        mock.assert_calls_async(1).await;
+    }
+}
+
+#[tokio::test]
+async fn table_list_all_combines_pages() {
+    let server = MockServer::start_async().await;
+    let path = catalog_path(&format!("/{BUCKET}/namespaces/bronze/tables"));
+    let first = json!({"identifiers": [{"namespace": ["bronze"], "name": "t1"}], "next_page_token": "p2", "table_uuids": ["u1"]});
+    let second = json!({"identifiers": [{"namespace": ["bronze"], "name": "t2"}], "next_page_token": null, "table_uuids": ["u2"]});
+    for (token, page) in [(None, first), (Some("p2"), second)] {
+        server
+            .mock_async(|when, then| {
+                let when = when.method(GET).path(path.clone());
+                match token {
+                    Some(token) => when.query_param("page_token", token),
+                    None => when.query_param_missing("page_token"),
+                };
+                then.status(200).json_body(success(page));
+            })
+            .await;
+    }
+
+    let output = run(&server, &["table", "list", BUCKET, "bronze", "--all"]);
+
+    assert_eq!(
+        json_out(&output),
+        json!({
+            "identifiers": [{"namespace": ["bronze"], "name": "t1"}, {"namespace": ["bronze"], "name": "t2"}],
+            "table_uuids": ["u1", "u2"],
+        })
+    );
+}
+
+#[tokio::test]
+async fn bad_input_exits_2_names_the_problem_and_sends_nothing() {
+    let server = MockServer::start_async().await;
+    let catch_all = catch_all(&server).await;
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["catalog", "get", "Bad_Bucket"],
+            "invalid bucket name: may contain only lowercase letters, digits and hyphens",
+        ),
+        (
+            &["namespace", "list", BUCKET, "--page-size", "0"],
+            "invalid page size: must be between 1 and 1000",
+        ),
+        (
+            &["namespace", "list", BUCKET, "--parent", "bronze..x"],
+            "invalid namespace: a level must not be empty, \".\" or \"..\"",
+        ),
+        (
+            &["table", "get", BUCKET, "bronze", ".."],
+            "invalid table name: must not be empty, \".\" or \"..\"",
+        ),
+        (
+            &["maintenance", "update", BUCKET, "--max-snapshot-age", "2w"],
+            "invalid max snapshot age: must be a whole number followed by d, h, m or s (e.g. 7d, 48h)",
+        ),
+        (
+            &[
+                "maintenance",
+                "update",
+                BUCKET,
+                "--min-snapshots-to-keep",
+                "0",
+            ],
+            "invalid min snapshots to keep: must be at least 1",
+        ),
+        (
+            &["maintenance", "update", BUCKET],
+            "nothing to update: give at least one of",
+        ),
+        (
+            &[
+                "table",
+                "maintenance",
+                "update",
+                BUCKET,
+                "bronze",
+                "t",
+                "--target-size-mb",
+                "100",
+            ],
+            "invalid value '100' for '--target-size-mb",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = run(&server, args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), "");
+    }
+    catch_all.assert_calls_async(0).await;
+}
