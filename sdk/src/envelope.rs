@@ -119,9 +119,10 @@ pub(crate) async fn judge<T: Envelope>(
 ) -> Result<Response<T::Result>, Error> {
     let value = match outcome {
         Ok(value) => value,
-        Err(error) => return Err(failure(error, exchange).await),
+        // The failure paths are boxed so that their state does not weigh on every call's future.
+        Err(error) => return Err(Box::pin(failure(error, exchange)).await),
     };
-    let meta = ResponseMeta::new(value.status(), value.headers());
+    let meta = exchange.head_of(&value);
     let (success, errors, messages, result) = value.into_inner().into_parts();
     if !success {
         return Err(ApiError::new(meta, errors, messages).into());
@@ -130,7 +131,7 @@ pub(crate) async fn judge<T: Envelope>(
         Some(result) => Ok(Response {
             result,
             messages,
-            cf_ray: meta.cf_ray,
+            cf_ray: meta.cf_ray().map(str::to_owned),
         }),
         None => Err(UnexpectedBody::new(meta, b"", "the success envelope has no result").into()),
     }
@@ -146,21 +147,21 @@ pub(crate) async fn judge_no_content(
         Ok(value) => Ok(Response {
             result: (),
             messages: Vec::new(),
-            cf_ray: ResponseMeta::new(value.status(), value.headers()).cf_ray,
+            cf_ray: exchange.head_of(&value).cf_ray().map(str::to_owned),
         }),
         Err(generated::Error::UnexpectedResponse(response)) if response.status().is_success() => {
-            let (meta, envelope) = read_envelope(response, exchange.attempts).await?;
+            let (meta, envelope) = Box::pin(read_envelope(response, exchange.attempts)).await?;
             if envelope.success {
                 Ok(Response {
                     result: (),
                     messages: envelope.messages,
-                    cf_ray: meta.cf_ray,
+                    cf_ray: meta.cf_ray().map(str::to_owned),
                 })
             } else {
                 Err(ApiError::new(meta, envelope.errors, envelope.messages).into())
             }
         }
-        Err(error) => Err(failure(error, exchange).await),
+        Err(error) => Err(Box::pin(failure(error, exchange)).await),
     }
 }
 
@@ -169,7 +170,7 @@ async fn failure(error: generated::Error<BareEnvelope>, exchange: Exchange) -> E
     use generated::Error as Generated;
     match error {
         Generated::ErrorResponse(value) => {
-            let meta = ResponseMeta::new(value.status(), value.headers());
+            let meta = exchange.head_of(&value);
             let envelope = value.into_inner();
             ApiError::new(meta, envelope.errors, envelope.messages).into()
         }

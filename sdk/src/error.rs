@@ -156,7 +156,7 @@ impl ApiError {
             status: meta.status,
             errors,
             messages,
-            cf_ray: meta.cf_ray,
+            cf_ray: meta.cf_ray().map(str::to_owned),
         }
     }
 
@@ -218,10 +218,10 @@ impl UnexpectedBody {
         };
         Self {
             status: meta.status,
-            content_type: meta.content_type,
+            content_type: meta.content_type().map(str::to_owned),
             snippet,
             reason: reason.to_owned(),
-            cf_ray: meta.cf_ray,
+            cf_ray: meta.cf_ray().map(str::to_owned),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use crate::generated;
@@ -19,27 +19,37 @@ pub(crate) struct Transport {
     pub(crate) retry: RetryConfig,
 }
 
-/// What the SDK keeps of a response's head: enough to report on it without the body.
+/// What the SDK keeps of a response's head: enough to report on it without the body. The
+/// header values are shared with the response (no copy) until an error or result needs text.
 #[derive(Clone, Debug)]
 pub(crate) struct ResponseMeta {
     pub(crate) status: StatusCode,
-    pub(crate) content_type: Option<String>,
-    pub(crate) cf_ray: Option<String>,
+    content_type: Option<HeaderValue>,
+    cf_ray: Option<HeaderValue>,
 }
+
+/// Cloudflare's request id header.
+const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
 
 impl ResponseMeta {
     pub(crate) fn new(status: StatusCode, headers: &HeaderMap) -> Self {
-        let text = |name: HeaderName| {
-            headers
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
-        };
         Self {
             status,
-            content_type: text(CONTENT_TYPE),
-            cf_ray: text(HeaderName::from_static("cf-ray")),
+            content_type: headers.get(CONTENT_TYPE).cloned(),
+            cf_ray: headers.get(CF_RAY).cloned(),
         }
+    }
+
+    /// The `cf-ray` header, when present and readable.
+    pub(crate) fn cf_ray(&self) -> Option<&str> {
+        self.cf_ray.as_ref().and_then(|value| value.to_str().ok())
+    }
+
+    /// The `Content-Type` header, when present and readable.
+    pub(crate) fn content_type(&self) -> Option<&str> {
+        self.content_type
+            .as_ref()
+            .and_then(|value| value.to_str().ok())
     }
 }
 
@@ -49,6 +59,15 @@ impl ResponseMeta {
 pub(crate) struct Exchange {
     pub(crate) attempts: u32,
     pub(crate) response: Option<ResponseMeta>,
+}
+
+impl Exchange {
+    /// The head of the response the generated code parsed into `value`: the transport's record,
+    /// which exists whenever a response came back.
+    pub(crate) fn head_of<T>(self, value: &progenitor_client::ResponseValue<T>) -> ResponseMeta {
+        self.response
+            .unwrap_or_else(|| ResponseMeta::new(value.status(), value.headers()))
+    }
 }
 
 tokio::task_local! {
@@ -81,76 +100,81 @@ impl ClientHooks<Transport> for generated::Client {
             method = %request.method(),
             path = request.url().path(),
         );
-        async move {
-            let started = Instant::now();
-            let mut request = request;
-            let mut attempt = 1;
-            loop {
-                // A copy for the next attempt, made only while one is allowed. The JSON bodies
-                // are in memory, so cloning succeeds.
-                let spare = if attempt <= retry.max_retries() {
-                    request.try_clone()
-                } else {
-                    None
-                };
-                let attempt_started = Instant::now();
-                let outcome = self.client().execute(request).await;
-                let response = outcome
-                    .as_ref()
-                    .ok()
-                    .map(|response| ResponseMeta::new(response.status(), response.headers()));
-                log_attempt(attempt, &outcome, response.as_ref(), attempt_started);
-                match (
-                    retry.delay_after(info.operation_id, attempt, &outcome),
-                    spare,
-                ) {
-                    (Some(delay), Some(next)) => {
-                        tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
-                        retry.sleep(delay).await;
-                        request = next;
-                        attempt += 1;
-                    }
-                    _ => {
-                        tracing::debug!(
-                            attempts = attempt,
-                            duration_ms = started.elapsed().as_millis() as u64,
-                            "finished"
-                        );
-                        record(Exchange {
-                            attempts: attempt,
-                            response,
-                        });
-                        return outcome;
+        // Boxed to keep the generated operation's future small (see `Client::send`).
+        Box::pin(
+            async move {
+                let started = Instant::now();
+                let mut request = request;
+                let mut attempt = 1;
+                loop {
+                    // A copy for the next attempt, made only while one is allowed. The JSON bodies
+                    // are in memory, so cloning succeeds.
+                    let spare = if attempt <= retry.max_retries() {
+                        request.try_clone()
+                    } else {
+                        None
+                    };
+                    let attempt_started = Instant::now();
+                    let outcome = self.client().execute(request).await;
+                    log_attempt(attempt, &outcome, attempt_started);
+                    match (
+                        retry.delay_after(info.operation_id, attempt, &outcome),
+                        spare,
+                    ) {
+                        (Some(delay), Some(next)) => {
+                            tracing::info!(
+                                attempt,
+                                delay_ms = delay.as_millis() as u64,
+                                "retrying"
+                            );
+                            retry.sleep(delay).await;
+                            request = next;
+                            attempt += 1;
+                        }
+                        _ => {
+                            tracing::debug!(
+                                attempts = attempt,
+                                duration_ms = started.elapsed().as_millis() as u64,
+                                "finished"
+                            );
+                            record(Exchange {
+                                attempts: attempt,
+                                response: outcome.as_ref().ok().map(|response| {
+                                    ResponseMeta::new(response.status(), response.headers())
+                                }),
+                            });
+                            return outcome;
+                        }
                     }
                 }
             }
-        }
-        .instrument(span)
+            .instrument(span),
+        )
         .await
     }
 }
 
-fn log_attempt(
-    attempt: u32,
-    outcome: &reqwest::Result<reqwest::Response>,
-    response: Option<&ResponseMeta>,
-    started: Instant,
-) {
-    let duration_ms = started.elapsed().as_millis() as u64;
-    match (outcome, response) {
-        (Err(error), _) => {
-            tracing::debug!(attempt, error = %error, duration_ms, "transport error");
-        }
-        (Ok(_), Some(meta)) => {
-            tracing::debug!(
-                attempt,
-                status = meta.status.as_u16(),
-                cf_ray = meta.cf_ray.as_deref().unwrap_or_default(),
-                duration_ms,
-                "response"
-            );
-        }
-        (Ok(_), None) => {}
+fn log_attempt(attempt: u32, outcome: &reqwest::Result<reqwest::Response>, started: Instant) {
+    // Field values are only evaluated when the event is enabled, so this costs nothing unless
+    // someone listens at debug level.
+    match outcome {
+        Ok(response) => tracing::debug!(
+            attempt,
+            status = response.status().as_u16(),
+            cf_ray = response
+                .headers()
+                .get(CF_RAY)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default(),
+            duration_ms = started.elapsed().as_millis() as u64,
+            "response"
+        ),
+        Err(error) => tracing::debug!(
+            attempt,
+            error = %error,
+            duration_ms = started.elapsed().as_millis() as u64,
+            "transport error"
+        ),
     }
 }
 

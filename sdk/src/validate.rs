@@ -179,7 +179,13 @@ impl CatalogToken {
         if text.is_empty() {
             return Err(ValidationError::new(FIELD, "must not be empty"));
         }
-        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // ASCII, the usual case, byte by byte: its whitespace and controls are 0x00–0x20, 0x7f.
+        let forbidden = if text.is_ascii() {
+            text.bytes().any(|b| b <= b' ' || b == 0x7f)
+        } else {
+            text.chars().any(|c| c.is_whitespace() || c.is_control())
+        };
+        if forbidden {
             return Err(ValidationError::new(
                 FIELD,
                 "must not contain whitespace or control characters",

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use xtask::{Workspace, codegen, trim};
+use xtask::{Workspace, bench, codegen, trim};
 
 #[derive(Parser)]
 #[command(about = "Maintainer tasks for the cloudflare-r2-catalog workspace")]
@@ -22,6 +22,12 @@ enum Task {
         /// Write nothing; fail if the committed generated code differs from what the spec gives.
         #[arg(long)]
         check: bool,
+    },
+    /// Measure the SDK against bare reqwest (release build) and report codegen time and size.
+    Bench {
+        /// Passed to the bench binary: `--calls N` per round, `--rounds R`.
+        #[arg(last = true)]
+        args: Vec<String>,
     },
     /// Rewrite openapi/ from Cloudflare's full OpenAPI document and openapi/operations.txt.
     Trim {
@@ -63,6 +69,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         },
+        Task::Bench { args } => {
+            let status = bench::run(&workspace, &args)?;
+            Ok(if status.success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         Task::Trim { from } => {
             let upstream = std::fs::read_to_string(&from)
                 .with_context(|| format!("reading {}", from.display()))?;

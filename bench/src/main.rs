@@ -1,0 +1,243 @@
+//! The SDK's cost over the HTTP call itself: its store-credential call against a bare reqwest
+//! client sending the same request and parsing the same envelope, against a loopback server,
+//! sequentially and with 64 calls in flight, in interleaved rounds. Run it with
+//! `cargo xtask bench` (release build); `-- --calls N --rounds R` changes the sizes, and
+//! `-- --profile sdk|raw --calls N` runs one client alone for a profiler.
+
+mod server;
+
+use std::time::{Duration, Instant};
+
+use cloudflare_r2_catalog::Client;
+use futures_util::StreamExt;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use serde::{Deserialize, Serialize};
+
+const ACCOUNT_ID: &str = "0123456789abcdef0123456789abcdef";
+const BUCKET: &str = "my-data-bucket";
+const API_TOKEN: &str = "bench-api-token";
+const CATALOG_TOKEN: &str = "bench-catalog-token";
+const IN_FLIGHT: usize = 64;
+
+/// The body the raw client sends: what the SDK sends.
+#[derive(Serialize)]
+struct StoreCredential<'a> {
+    token: &'a str,
+}
+
+/// The envelope the raw client parses: what the SDK parses.
+#[derive(Deserialize)]
+#[allow(dead_code)] // parsed to cost the same as the SDK's parse, not read
+struct Envelope {
+    success: bool,
+    errors: Vec<serde_json::Value>,
+    messages: Vec<serde_json::Value>,
+    result: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The floor: bare reqwest with the SDK's headers, body and envelope parse.
+struct Raw {
+    http: reqwest::Client,
+    base_url: String,
+}
+
+impl Raw {
+    fn new(base_url: &str) -> Self {
+        let mut headers = HeaderMap::new();
+        let mut auth = HeaderValue::from_str(&format!("Bearer {API_TOKEN}")).expect("ASCII");
+        auth.set_sensitive(true);
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(
+            HeaderName::from_static("api-version"),
+            HeaderValue::from_static("4.0.0"),
+        );
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!("cloudflare-r2-catalog/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("a client");
+        Self {
+            http,
+            base_url: base_url.to_owned(),
+        }
+    }
+
+    async fn store(&self) {
+        // The URL is built per call, as any client must when account and bucket vary.
+        let url = format!(
+            "{}/accounts/{ACCOUNT_ID}/r2-catalog/{BUCKET}/credential",
+            self.base_url
+        );
+        let body = serde_json::to_vec(&StoreCredential {
+            token: CATALOG_TOKEN,
+        })
+        .expect("JSON");
+        let response = self
+            .http
+            .post(url)
+            .header(CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("sent");
+        let bytes = response.bytes().await.expect("body");
+        let envelope: Envelope = serde_json::from_slice(&bytes).expect("envelope");
+        assert!(envelope.success);
+    }
+}
+
+async fn sdk_store(client: &Client) {
+    client
+        .credentials()
+        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+        .await
+        .expect("stored");
+}
+
+/// Runs `calls` calls of `call`, one at a time or `IN_FLIGHT` at once, and returns the time.
+async fn timed<F: Future<Output = ()>>(
+    calls: usize,
+    concurrent: bool,
+    call: impl Fn() -> F,
+) -> Duration {
+    let started = Instant::now();
+    if concurrent {
+        futures_util::stream::iter(0..calls)
+            .map(|_| call())
+            .buffer_unordered(IN_FLIGHT)
+            .collect::<()>()
+            .await;
+    } else {
+        for _ in 0..calls {
+            call().await;
+        }
+    }
+    started.elapsed()
+}
+
+/// One round: `calls` calls of each client, alternated in blocks so that whatever else the
+/// machine does falls on both alike. Returns the time per call of the SDK and of raw reqwest.
+async fn round(sdk: &Client, raw: &Raw, calls: usize, concurrent: bool) -> (Duration, Duration) {
+    let block = if concurrent { IN_FLIGHT * 8 } else { 200 };
+    let (mut sdk_total, mut raw_total) = (Duration::ZERO, Duration::ZERO);
+    for index in 0..calls.div_ceil(block) {
+        let n = block.min(calls - index * block);
+        if index % 2 == 0 {
+            sdk_total += timed(n, concurrent, || sdk_store(sdk)).await;
+            raw_total += timed(n, concurrent, || raw.store()).await;
+        } else {
+            raw_total += timed(n, concurrent, || raw.store()).await;
+            sdk_total += timed(n, concurrent, || sdk_store(sdk)).await;
+        }
+    }
+    (sdk_total / calls as u32, raw_total / calls as u32)
+}
+
+fn median<T: PartialOrd + Copy>(mut samples: Vec<T>) -> T {
+    samples.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    samples[samples.len() / 2]
+}
+
+/// Peak resident memory of this process, from Linux's `/proc/self/status` (`VmHWM`).
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    Some(line.trim_start_matches("VmHWM:").trim().to_owned())
+}
+
+/// The value after `name` on the command line, if any.
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let index = args.iter().position(|a| a == name)?;
+    args.get(index + 1).cloned()
+}
+
+fn number(name: &str, default: usize) -> usize {
+    arg(name).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn main() {
+    let calls = number("--calls", 4000);
+    let rounds = number("--rounds", 7);
+    // `--profile sdk|raw`: only that client, sequentially, for a profiler (valgrind, perf).
+    let profile = arg("--profile");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let base_url = server::start().await;
+        let sdk = Client::builder()
+            .api_token(API_TOKEN)
+            .base_url(&base_url)
+            .build()
+            .expect("an SDK client");
+        let raw = Raw::new(&base_url);
+
+        match profile.as_deref() {
+            Some("sdk") => {
+                timed(calls, false, || sdk_store(&sdk)).await;
+                return;
+            }
+            Some("raw") => {
+                timed(calls, false, || raw.store()).await;
+                return;
+            }
+            Some(other) => panic!("--profile takes sdk or raw, not {other:?}"),
+            None => {}
+        }
+
+        // Warm-up: connections, allocator, caches.
+        round(&sdk, &raw, 1000, true).await;
+
+        let mut sequential = Vec::new();
+        let mut concurrent = Vec::new();
+        for _ in 0..rounds {
+            sequential.push(round(&sdk, &raw, calls, false).await);
+            concurrent.push(round(&sdk, &raw, calls, true).await);
+        }
+        let summary = |samples: &[(Duration, Duration)]| {
+            let ratio = median(
+                samples
+                    .iter()
+                    .map(|(s, r)| s.as_secs_f64() / r.as_secs_f64())
+                    .collect(),
+            );
+            let sdk = median(samples.iter().map(|(s, _)| *s).collect());
+            let raw = median(samples.iter().map(|(_, r)| *r).collect());
+            (sdk, raw, ratio)
+        };
+        let (sdk_seq, raw_seq, seq_ratio) = summary(&sequential);
+        let (sdk_con, raw_con, con_ratio) = summary(&concurrent);
+
+        println!(
+            "{rounds} rounds x {calls} calls per client, medians (time per call: lower is better)"
+        );
+        println!(
+            "{:<28} {:>12} {:>12} {:>8}",
+            "mode", "sdk", "raw reqwest", "sdk/raw"
+        );
+        println!(
+            "{:<28} {:>12.2?} {:>12.2?} {:>8.2}",
+            "sequential", sdk_seq, raw_seq, seq_ratio
+        );
+        println!(
+            "{:<28} {:>12.2?} {:>12.2?} {:>8.2}",
+            format!("concurrent ({IN_FLIGHT} in flight)"),
+            sdk_con,
+            raw_con,
+            con_ratio
+        );
+        println!(
+            "future size: sdk {} bytes, raw {} bytes",
+            std::mem::size_of_val(&sdk_store(&sdk)),
+            std::mem::size_of_val(&raw.store())
+        );
+        println!(
+            "peak memory (VmHWM): {}",
+            peak_memory().unwrap_or_else(|| "unknown".to_owned())
+        );
+        println!("bench: sequential sdk/raw = {seq_ratio:.2}  concurrent sdk/raw = {con_ratio:.2}");
+    });
+}
