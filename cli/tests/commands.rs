@@ -11,23 +11,6 @@ use httpmock::MockServer;
 use serde_json::json;
 use support::*;
 
-/// A mock for `method path` with no query string, answering `body`.
-async fn answer<'a>(
-    server: &'a MockServer,
-    method: httpmock::Method,
-    path: String,
-    body: serde_json::Value,
-) -> httpmock::Mock<'a> {
-    server
-        .mock_async(|when, then| {
-            when.method(method)
-                .path(path)
-                .is_true(|request| request.query_params().is_empty());
-            then.status(200).json_body(body);
-        })
-        .await
-}
-
 #[tokio::test]
 async fn catalog_list_get_and_enable_print_the_result() {
     let server = MockServer::start_async().await;

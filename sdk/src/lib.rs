@@ -73,3 +73,8 @@ pub use generated::types::{
     SnapshotExpirationUpdate, Table, TableCompactionConfig, TableDetails, TableIdentifier,
     TableMaintenance, TableMaintenanceConfig, TableMetadata, TablePage, TargetFileSize,
 };
+
+/// Compiles the README's Rust examples as doctests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

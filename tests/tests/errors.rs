@@ -17,7 +17,7 @@ fn single_attempt_client(server: &MockServer) -> Client {
 }
 
 /// Answers the credential path with `status`, `content_type` and `body`, once per call.
-async fn answer<'a>(
+async fn respond<'a>(
     server: &'a MockServer,
     status: u16,
     content_type: &str,
@@ -63,7 +63,7 @@ async fn every_documented_error_status_is_an_api_error_with_what_cloudflare_said
             "errors": [{"code": code, "message": message}, {"code": 7003, "message": "second"}],
             "messages": [{"code": 1, "message": "see docs"}],
         });
-        let mock = answer(&server, status, "application/json", &json_bytes(body)).await;
+        let mock = respond(&server, status, "application/json", &json_bytes(body)).await;
 
         let error = store(&single_attempt_client(&server)).await;
 
@@ -105,7 +105,7 @@ async fn success_false_inside_a_200_is_an_error_not_a_success() {
         "messages": [],
         "result": null,
     });
-    answer(&server, 200, "application/json", &json_bytes(body)).await;
+    respond(&server, 200, "application/json", &json_bytes(body)).await;
 
     let error = store(&single_attempt_client(&server)).await;
 
@@ -118,7 +118,7 @@ async fn success_false_inside_a_200_is_an_error_not_a_success() {
 #[tokio::test]
 async fn an_undocumented_status_with_an_envelope_is_an_api_error() {
     let server = MockServer::start_async().await;
-    answer(
+    respond(
         &server,
         429,
         "application/json",
@@ -169,7 +169,7 @@ async fn bodies_that_are_not_the_envelope_are_reported_with_status_type_and_snip
     ];
     for (status, content_type, body, snippet, reason) in cases {
         let server = MockServer::start_async().await;
-        answer(&server, status, content_type, body).await;
+        respond(&server, status, content_type, body).await;
 
         let error = store(&single_attempt_client(&server)).await;
 
@@ -193,7 +193,7 @@ async fn bodies_that_are_not_the_envelope_are_reported_with_status_type_and_snip
 async fn the_snippet_of_a_long_body_is_cut_to_200_characters() {
     let server = MockServer::start_async().await;
     let page = format!("<html>{}</html>", "é".repeat(1000));
-    answer(&server, 503, "text/html; charset=utf-8", page.as_bytes()).await;
+    respond(&server, 503, "text/html; charset=utf-8", page.as_bytes()).await;
 
     let error = store(&single_attempt_client(&server)).await;
 
@@ -214,7 +214,7 @@ async fn the_snippet_of_a_long_body_is_cut_to_200_characters() {
 #[tokio::test]
 async fn an_empty_body_says_so() {
     let server = MockServer::start_async().await;
-    answer(&server, 200, "application/json", b"").await;
+    respond(&server, 200, "application/json", b"").await;
 
     let error = store(&single_attempt_client(&server)).await;
 

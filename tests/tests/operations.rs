@@ -14,23 +14,6 @@ use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
 use serde_json::json;
 
-/// A mock answering `method path` (with no query string at all) with `body` and status 200.
-async fn answer<'a>(
-    server: &'a MockServer,
-    method: httpmock::Method,
-    path: String,
-    body: serde_json::Value,
-) -> httpmock::Mock<'a> {
-    server
-        .mock_async(|when, then| {
-            when.method(method)
-                .path(path)
-                .is_true(|request| request.query_params().is_empty());
-            then.status(200).json_body(body);
-        })
-        .await
-}
-
 #[tokio::test]
 async fn list_catalogs() {
     let server = MockServer::start_async().await;

@@ -148,3 +148,20 @@ pub fn upstream_request_example(operation_id: &str) -> Value {
 pub fn catalog_path(rest: &str) -> String {
     format!("/accounts/{ACCOUNT_ID}/r2-catalog{rest}")
 }
+
+/// A mock answering `method path`, asked with no query string at all, with `body` and status 200.
+pub async fn answer<'a>(
+    server: &'a MockServer,
+    method: httpmock::Method,
+    path: String,
+    body: Value,
+) -> httpmock::Mock<'a> {
+    server
+        .mock_async(|when, then| {
+            when.method(method)
+                .path(path)
+                .is_true(|request| request.query_params().is_empty());
+            then.status(200).json_body(body);
+        })
+        .await
+}
