@@ -24,7 +24,7 @@ impl<'a> Catalogs<'a> {
     ) -> Result<Response<CatalogList>, Error> {
         let account_id = account_id.into_valid()?;
         let api = self.client.api();
-        self.client.send(api.list_catalogs(&account_id)).await
+        self.client.send(|| api.list_catalogs(&account_id)).await
     }
 
     /// The catalog of `bucket`: its status, credential status and maintenance configuration.
@@ -36,7 +36,7 @@ impl<'a> Catalogs<'a> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         let api = self.client.api();
         self.client
-            .send(api.get_catalog_details(&account_id, &bucket))
+            .send(|| api.get_catalog_details(&account_id, &bucket))
             .await
     }
 
@@ -63,7 +63,7 @@ impl<'a> Catalogs<'a> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         let api = self.client.api();
         self.client
-            .send(api.enable_catalog(&account_id, &bucket))
+            .send(|| api.enable_catalog(&account_id, &bucket))
             .await
     }
 
@@ -77,7 +77,7 @@ impl<'a> Catalogs<'a> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         let api = self.client.api();
         self.client
-            .send_no_content(api.disable_catalog(&account_id, &bucket))
+            .send_no_content(|| api.disable_catalog(&account_id, &bucket))
             .await
     }
 }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::auth::Credentials;
 use crate::catalogs::Catalogs;
@@ -13,7 +14,7 @@ use crate::maintenance::Maintenance;
 use crate::namespaces::Namespaces;
 use crate::retry::RetryConfig;
 use crate::tables::Tables;
-use crate::transport::{self, Transport};
+use crate::transport::{self, Exchange};
 
 /// A client for the R2 Data Catalog API. Cheap to clone: clones share one connection pool.
 ///
@@ -22,7 +23,12 @@ use crate::transport::{self, Transport};
 /// [`Client::namespaces`], [`Client::tables`].
 #[derive(Clone)]
 pub struct Client {
-    api: Arc<generated::Client>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: generated::Client,
+    retry: RetryConfig,
     auth_scheme: &'static str,
 }
 
@@ -54,23 +60,22 @@ impl Client {
             Credentials::ApiKey { .. } => "api key",
         };
         Self {
-            api: Arc::new(generated::Client::new_with_client(
-                &base_url,
-                http,
-                Transport { retry },
-            )),
-            auth_scheme,
+            inner: Arc::new(Inner {
+                api: generated::Client::new_with_client(&base_url, http),
+                retry,
+                auth_scheme,
+            }),
         }
     }
 
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &str {
-        &self.api.baseurl
+        &self.inner.api.baseurl
     }
 
     /// Which credential scheme the client uses: `"api token"` or `"api key"`.
     pub fn auth_scheme(&self) -> &'static str {
-        self.auth_scheme
+        self.inner.auth_scheme
     }
 
     /// Catalogs: list, get, enable, disable.
@@ -100,27 +105,63 @@ impl Client {
 
     /// The generated client, for operation groups to call.
     pub(crate) fn api(&self) -> &generated::Client {
-        &self.api
+        &self.inner.api
     }
 
-    /// Runs one generated call through the transport and judges its envelope.
-    pub(crate) async fn send<T: Envelope>(
+    /// Runs a generated call, again as the retry policy allows, and judges the envelope of
+    /// the last attempt. `call` builds the request afresh for each attempt, so the happy path
+    /// pays nothing for being retryable.
+    pub(crate) async fn send<T: Envelope, F: Future<Output = Outcome<T>>>(
         &self,
-        call: impl Future<Output = Outcome<T>>,
+        call: impl Fn() -> F,
     ) -> Result<Response<T::Result>, Error> {
-        // Boxed: nested async state machines otherwise add up to a ~10 KB future that is
-        // copied as it moves through the layers (measured by `cargo xtask bench`).
-        let (outcome, exchange) = transport::observe(Box::pin(call)).await;
+        let (outcome, exchange) = self.attempts(call).await;
         envelope::judge(outcome, exchange).await
     }
 
     /// [`Client::send`] for an operation documented to answer `204 No Content`.
-    pub(crate) async fn send_no_content(
+    pub(crate) async fn send_no_content<F: Future<Output = Outcome<()>>>(
         &self,
-        call: impl Future<Output = Outcome<()>>,
+        call: impl Fn() -> F,
     ) -> Result<Response<()>, Error> {
-        let (outcome, exchange) = transport::observe(Box::pin(call)).await;
+        let (outcome, exchange) = self.attempts(call).await;
         envelope::judge_no_content(outcome, exchange).await
+    }
+
+    /// The one retry loop: attempts `call` until the policy calls an outcome final.
+    async fn attempts<T, F: Future<Output = Outcome<T>>>(
+        &self,
+        call: impl Fn() -> F,
+    ) -> (Outcome<T>, Exchange) {
+        let retry = &self.inner.retry;
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            // Boxed: the generated call's state machine is large, and would otherwise be copied
+            // as it moves through these layers (measured by `cargo xtask bench`).
+            let (outcome, exchange) = transport::observe(attempt, Box::pin(call())).await;
+            match retry.delay_after(&outcome, &exchange) {
+                Some(delay) => {
+                    tracing::info!(
+                        operation = exchange.operation,
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    retry.sleep(delay).await;
+                    attempt += 1;
+                }
+                None => {
+                    tracing::debug!(
+                        operation = exchange.operation,
+                        attempts = attempt,
+                        duration_ms = started.elapsed().as_millis() as u64,
+                        "finished"
+                    );
+                    return (outcome, exchange);
+                }
+            }
+        }
     }
 }
 
@@ -128,8 +169,8 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url())
-            .field("auth_scheme", &self.auth_scheme)
-            .field("retry", &self.api.inner.retry)
+            .field("auth_scheme", &self.inner.auth_scheme)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }

@@ -52,7 +52,7 @@ impl<'a> CatalogCredentials<'a> {
         };
         let api = self.client.api();
         self.client
-            .send(api.store_credentials(&account_id, &bucket, &body))
+            .send(|| api.store_credentials(&account_id, &bucket, &body))
             .await
     }
 }

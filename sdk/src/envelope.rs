@@ -150,7 +150,7 @@ pub(crate) async fn judge_no_content(
             cf_ray: exchange.head_of(&value).cf_ray().map(str::to_owned),
         }),
         Err(generated::Error::UnexpectedResponse(response)) if response.status().is_success() => {
-            let (meta, envelope) = Box::pin(read_envelope(response, exchange.attempts)).await?;
+            let (meta, envelope) = Box::pin(read_envelope(response, exchange.attempt)).await?;
             if envelope.success {
                 Ok(Response {
                     result: (),
@@ -181,7 +181,7 @@ async fn failure(error: generated::Error<BareEnvelope>, exchange: Exchange) -> E
         },
         // A status the spec does not list for the operation (429, 502, …).
         Generated::UnexpectedResponse(response) => {
-            match read_envelope(response, exchange.attempts).await {
+            match read_envelope(response, exchange.attempt).await {
                 Ok((meta, envelope)) if envelope.success => UnexpectedBody::new(
                     meta,
                     b"",
@@ -196,9 +196,7 @@ async fn failure(error: generated::Error<BareEnvelope>, exchange: Exchange) -> E
         }
         Generated::CommunicationError(source)
         | Generated::ResponseBodyError(source)
-        | Generated::InvalidUpgrade(source) => {
-            TransportError::new(source, exchange.attempts).into()
-        }
+        | Generated::InvalidUpgrade(source) => TransportError::new(source, exchange.attempt).into(),
         Generated::InvalidRequest(reason) | Generated::Custom(reason) => Error::Request(reason),
     }
 }

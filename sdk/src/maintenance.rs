@@ -27,7 +27,7 @@ impl<'a> Maintenance<'a> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         let api = self.client.api();
         self.client
-            .send(api.get_maintenance_config(&account_id, &bucket))
+            .send(|| api.get_maintenance_config(&account_id, &bucket))
             .await
     }
 
@@ -61,7 +61,7 @@ impl<'a> Maintenance<'a> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         let api = self.client.api();
         self.client
-            .send(api.update_maintenance_config(&account_id, &bucket, update))
+            .send(|| api.update_maintenance_config(&account_id, &bucket, update))
             .await
     }
 }

@@ -100,15 +100,17 @@ impl<'a> Namespaces<'a> {
         let (return_uuids, return_details) = options.flags();
         let api = self.client.api();
         self.client
-            .send(api.list_namespaces(
-                account_id,
-                bucket,
-                options.page_size.map(|size| size.as_non_zero()),
-                page_token,
-                parent.as_deref(),
-                return_details,
-                return_uuids,
-            ))
+            .send(|| {
+                api.list_namespaces(
+                    account_id,
+                    bucket,
+                    options.page_size.map(|size| size.as_non_zero()),
+                    page_token,
+                    parent.as_deref(),
+                    return_details,
+                    return_uuids,
+                )
+            })
             .await
     }
 }

@@ -7,7 +7,11 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+use reqwest::header::HeaderValue;
+
+use crate::envelope::Outcome;
+use crate::generated;
+use crate::transport::{Exchange, ResponseMeta};
 
 /// How failed attempts are retried.
 ///
@@ -94,25 +98,31 @@ impl RetryConfig {
         self.max_retries
     }
 
-    /// How long to wait before retrying after `attempt` (1-based), or `None` when `outcome`
-    /// is final: a success, a status that is not retried, or the last allowed attempt.
-    pub(crate) fn delay_after(
+    /// How long to wait before another attempt, or `None` when the attempt that `outcome` and
+    /// `exchange` describe is final: a success, a status that is not retried, or the last
+    /// allowed attempt.
+    pub(crate) fn delay_after<T>(
         &self,
-        operation: &str,
-        attempt: u32,
-        outcome: &reqwest::Result<reqwest::Response>,
+        outcome: &Outcome<T>,
+        exchange: &Exchange,
     ) -> Option<Duration> {
-        if attempt > self.max_retries {
+        if exchange.attempt > self.max_retries {
             return None;
         }
-        match outcome {
-            Ok(response) if is_retryable_for(operation, response.status()) => Some(
-                self.server_delay(response.headers())
-                    .unwrap_or_else(|| self.backoff(attempt)),
+        match (outcome, &exchange.response) {
+            // No response, or a body that broke off midway: the connection failed.
+            (
+                Err(
+                    generated::Error::CommunicationError(error)
+                    | generated::Error::ResponseBodyError(error),
+                ),
+                _,
+            ) if is_retryable_transport(error) => Some(self.backoff(exchange.attempt)),
+            (_, Some(meta)) if is_retryable_for(exchange.operation, meta.status) => Some(
+                self.server_delay(meta)
+                    .unwrap_or_else(|| self.backoff(exchange.attempt)),
             ),
-            Ok(_) => None,
-            Err(error) if is_retryable_transport(error) => Some(self.backoff(attempt)),
-            Err(_) => None,
+            _ => None,
         }
     }
 
@@ -130,15 +140,18 @@ impl RetryConfig {
     }
 
     /// The wait the server asked for, preferring the millisecond header.
-    fn server_delay(&self, headers: &HeaderMap) -> Option<Duration> {
-        let header = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-        let millis = header(&HeaderName::from_static("retry-after-ms"))
+    fn server_delay(&self, meta: &ResponseMeta) -> Option<Duration> {
+        let millis = text(&meta.retry_after_ms)
             .and_then(|v| v.trim().parse::<f64>().ok())
             .filter(|ms| ms.is_finite() && *ms >= 0.0)
             .map(|ms| Duration::from_secs_f64(ms / 1000.0));
-        let asked = millis.or_else(|| header(&RETRY_AFTER).and_then(parse_retry_after))?;
+        let asked = millis.or_else(|| text(&meta.retry_after).and_then(parse_retry_after))?;
         Some(asked.min(self.max_retry_after))
     }
+}
+
+fn text(value: &Option<HeaderValue>) -> Option<&str> {
+    value.as_ref().and_then(|value| value.to_str().ok())
 }
 
 /// `Retry-After` is either whole seconds or an HTTP date.
@@ -170,9 +183,10 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 }
 
 /// Transport failures worth another attempt: timeouts, failed connects, and connections that
-/// broke midway. Errors building the request or following redirects are not.
+/// broke midway (sending, or reading the body). Errors building the request or following
+/// redirects are not.
 fn is_retryable_transport(error: &reqwest::Error) -> bool {
-    error.is_timeout() || error.is_connect() || error.is_request()
+    error.is_timeout() || error.is_connect() || error.is_request() || error.is_body()
 }
 
 /// Waits between attempts. Implement it to run the SDK on another timer, or to observe the

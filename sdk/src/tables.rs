@@ -119,12 +119,14 @@ impl<'a> Tables<'a> {
         let path = TablePath::new(account_id, bucket, namespace, table)?;
         let api = self.client.api();
         self.client
-            .send(api.get_table(
-                &path.account_id,
-                &path.bucket,
-                &path.namespace,
-                path.table.as_ref(),
-            ))
+            .send(|| {
+                api.get_table(
+                    &path.account_id,
+                    &path.bucket,
+                    &path.namespace,
+                    path.table.as_ref(),
+                )
+            })
             .await
     }
 
@@ -139,12 +141,14 @@ impl<'a> Tables<'a> {
         let path = TablePath::new(account_id, bucket, namespace, table)?;
         let api = self.client.api();
         self.client
-            .send(api.get_table_maintenance_config(
-                &path.account_id,
-                &path.bucket,
-                &path.namespace,
-                path.table.as_ref(),
-            ))
+            .send(|| {
+                api.get_table_maintenance_config(
+                    &path.account_id,
+                    &path.bucket,
+                    &path.namespace,
+                    path.table.as_ref(),
+                )
+            })
             .await
     }
 
@@ -160,13 +164,15 @@ impl<'a> Tables<'a> {
         let path = TablePath::new(account_id, bucket, namespace, table)?;
         let api = self.client.api();
         self.client
-            .send(api.update_table_maintenance_config(
-                &path.account_id,
-                &path.bucket,
-                &path.namespace,
-                path.table.as_ref(),
-                update,
-            ))
+            .send(|| {
+                api.update_table_maintenance_config(
+                    &path.account_id,
+                    &path.bucket,
+                    &path.namespace,
+                    path.table.as_ref(),
+                    update,
+                )
+            })
             .await
     }
 
@@ -181,15 +187,17 @@ impl<'a> Tables<'a> {
         let (return_uuids, return_details) = options.flags();
         let api = self.client.api();
         self.client
-            .send(api.list_tables(
-                account_id,
-                bucket,
-                namespace,
-                options.page_size.map(|size| size.as_non_zero()),
-                page_token,
-                return_details,
-                return_uuids,
-            ))
+            .send(|| {
+                api.list_tables(
+                    account_id,
+                    bucket,
+                    namespace,
+                    options.page_size.map(|size| size.as_non_zero()),
+                    page_token,
+                    return_details,
+                    return_uuids,
+                )
+            })
             .await
     }
 }

@@ -1,5 +1,5 @@
-//! Sending requests: the `ClientHooks::exec` behind every generated operation, which makes the
-//! attempts the retry policy allows, traces them, and notes what the final response looked like.
+//! Sending one attempt: the `ClientHooks::exec` behind every generated operation, which traces
+//! the attempt and notes what its response looked like, and the task-local record it notes it in.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -7,36 +7,40 @@ use std::time::Instant;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use tracing::Instrument;
 
 use crate::generated;
-use crate::retry::RetryConfig;
+use crate::retry;
 
-/// The state the generated client carries for its hooks (its "inner type").
-#[derive(Clone, Debug)]
-pub(crate) struct Transport {
-    pub(crate) retry: RetryConfig,
-}
-
-/// What the SDK keeps of a response's head: enough to report on it without the body. The
-/// header values are shared with the response (no copy) until an error or result needs text.
+/// What the SDK keeps of a response's head: enough to report on it, and to decide a retry,
+/// without the body. The header values are shared with the response (no copy) until an error or
+/// a result needs them as text.
 #[derive(Clone, Debug)]
 pub(crate) struct ResponseMeta {
     pub(crate) status: StatusCode,
     content_type: Option<HeaderValue>,
     cf_ray: Option<HeaderValue>,
+    /// `Retry-After-Ms` and `Retry-After`, read only from responses the policy may retry.
+    pub(crate) retry_after_ms: Option<HeaderValue>,
+    pub(crate) retry_after: Option<HeaderValue>,
 }
 
 /// Cloudflare's request id header.
 const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
+/// The millisecond variant of `Retry-After` that Cloudflare's SDKs honour.
+const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
 impl ResponseMeta {
     pub(crate) fn new(status: StatusCode, headers: &HeaderMap) -> Self {
+        let retryable = retry::is_retryable_status(status);
+        let retry_header = |name| retryable.then(|| headers.get(name).cloned()).flatten();
         Self {
             status,
             content_type: headers.get(CONTENT_TYPE).cloned(),
             cf_ray: headers.get(CF_RAY).cloned(),
+            retry_after_ms: retry_header(RETRY_AFTER_MS),
+            retry_after: retry_header(RETRY_AFTER),
         }
     }
 
@@ -53,11 +57,12 @@ impl ResponseMeta {
     }
 }
 
-/// What the transport saw during one call: how many attempts it made, and the head of the
-/// response it handed to the generated code.
+/// What the transport saw of one attempt: which operation and attempt it was, and the head of
+/// the response it handed to the generated code (none when no response came back).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Exchange {
-    pub(crate) attempts: u32,
+    pub(crate) operation: &'static str,
+    pub(crate) attempt: u32,
     pub(crate) response: Option<ResponseMeta>,
 }
 
@@ -71,86 +76,59 @@ impl Exchange {
 }
 
 tokio::task_local! {
-    /// The exchange of the call running on this task. It exists because the generated code
+    /// The exchange of the attempt running on this task. It exists because the generated code
     /// drops a response's status and headers when its body fails to parse, and the SDK must
-    /// still report them.
+    /// still report them, and retry on them.
     static EXCHANGE: RefCell<Exchange>;
 }
 
-/// Runs one generated call and returns its outcome with the exchange the transport recorded.
-pub(crate) async fn observe<T>(call: impl Future<Output = T>) -> (T, Exchange) {
+/// Runs attempt number `attempt` of a generated call, and returns its outcome with the exchange
+/// the transport recorded.
+pub(crate) async fn observe<T>(attempt: u32, call: impl Future<Output = T>) -> (T, Exchange) {
+    let exchange = Exchange {
+        attempt,
+        ..Exchange::default()
+    };
     EXCHANGE
-        .scope(RefCell::new(Exchange::default()), async {
+        .scope(RefCell::new(exchange), async {
             let outcome = call.await;
             (outcome, EXCHANGE.with(RefCell::take))
         })
         .await
 }
 
-impl ClientHooks<Transport> for generated::Client {
+impl ClientHooks for generated::Client {
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let retry = &self.inner().retry;
+        let attempt = EXCHANGE
+            .try_with(|exchange| exchange.borrow().attempt)
+            .unwrap_or(1);
         let span = tracing::debug_span!(
             "r2_catalog.request",
             operation = info.operation_id,
+            attempt,
             method = %request.method(),
             path = request.url().path(),
         );
-        // Boxed to keep the generated operation's future small (see `Client::send`).
-        Box::pin(
-            async move {
-                let started = Instant::now();
-                let mut request = request;
-                let mut attempt = 1;
-                loop {
-                    // A copy for the next attempt, made only while one is allowed. The JSON bodies
-                    // are in memory, so cloning succeeds.
-                    let spare = if attempt <= retry.max_retries() {
-                        request.try_clone()
-                    } else {
-                        None
-                    };
-                    let attempt_started = Instant::now();
-                    let outcome = self.client().execute(request).await;
-                    log_attempt(attempt, &outcome, attempt_started);
-                    match (
-                        retry.delay_after(info.operation_id, attempt, &outcome),
-                        spare,
-                    ) {
-                        (Some(delay), Some(next)) => {
-                            tracing::info!(
-                                attempt,
-                                delay_ms = delay.as_millis() as u64,
-                                "retrying"
-                            );
-                            retry.sleep(delay).await;
-                            request = next;
-                            attempt += 1;
-                        }
-                        _ => {
-                            tracing::debug!(
-                                attempts = attempt,
-                                duration_ms = started.elapsed().as_millis() as u64,
-                                "finished"
-                            );
-                            record(Exchange {
-                                attempts: attempt,
-                                response: outcome.as_ref().ok().map(|response| {
-                                    ResponseMeta::new(response.status(), response.headers())
-                                }),
-                            });
-                            return outcome;
-                        }
-                    }
-                }
-            }
-            .instrument(span),
-        )
-        .await
+        let started = Instant::now();
+        let outcome = self
+            .client()
+            .execute(request)
+            .instrument(span.clone())
+            .await;
+        span.in_scope(|| log_attempt(attempt, &outcome, started));
+        record(Exchange {
+            operation: info.operation_id,
+            attempt,
+            response: outcome
+                .as_ref()
+                .ok()
+                .map(|response| ResponseMeta::new(response.status(), response.headers())),
+        });
+        outcome
     }
 }
 

@@ -4,7 +4,6 @@ use anyhow::{Context, Result};
 use progenitor::{
     GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl, TypePatch,
 };
-use quote::quote;
 use schemars::schema::{InstanceType, SchemaObject, StringValidation};
 
 use crate::Workspace;
@@ -69,9 +68,10 @@ pub fn check(workspace: &Workspace) -> Result<Freshness> {
 /// - `Positional` interface, `Merged` tags: the generated client is private and called from one
 ///   hand-written method per operation, so plain functions taking already-validated values are all
 ///   it needs. The builder style would re-validate and, on failure, drop the reason.
-/// - `HooksMode::Expected` with an inner `Transport`: every request goes through the hand-written
-///   `ClientHooks::exec` (retries, tracing, response metadata), and forgetting that impl is a
-///   compile error rather than a silent bypass.
+/// - `HooksMode::Expected`: every request goes through the hand-written `ClientHooks::exec`
+///   (tracing, response metadata), and forgetting that impl is a compile error rather than a
+///   silent bypass. No inner type: retries wrap the whole generated call instead (they rebuild
+///   the request only when one is needed, and a body that breaks mid-read is retried too).
 /// - Replacements: the path parameters and the snapshot-age pattern become the SDK's own
 ///   validated newtypes (one definition of each rule, with messages that say what is wrong); the
 ///   credential body becomes a type whose `Debug` redacts the token (typify derives `Debug` on
@@ -87,8 +87,7 @@ fn settings() -> GenerationSettings {
     settings
         .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
-        .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::transport::Transport));
+        .with_hooks(HooksMode::Expected);
     for (generated, replacement) in REPLACEMENTS {
         settings.with_replacement(generated, replacement, [TypeImpl::Display].into_iter());
     }
