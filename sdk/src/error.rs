@@ -257,6 +257,30 @@ pub enum TransportErrorKind {
     Interrupted,
 }
 
+impl TransportErrorKind {
+    /// What kind of transport failure `error` is, looking through the errors reqwest wraps
+    /// (a body cut off midway arrives as a decode error caused by a body error); `None` when
+    /// it is not a transport failure (building the request, following redirects).
+    pub(crate) fn of(error: &reqwest::Error) -> Option<Self> {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        while let Some(current) = cause {
+            if let Some(error) = current.downcast_ref::<reqwest::Error>() {
+                if error.is_timeout() {
+                    return Some(Self::Timeout);
+                }
+                if error.is_connect() {
+                    return Some(Self::Connect);
+                }
+                if error.is_request() || error.is_body() {
+                    return Some(Self::Interrupted);
+                }
+            }
+            cause = current.source();
+        }
+        None
+    }
+}
+
 impl fmt::Display for TransportErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -279,13 +303,7 @@ pub struct TransportError {
 
 impl TransportError {
     pub(crate) fn new(source: reqwest::Error, attempts: u32) -> Self {
-        let kind = if source.is_timeout() {
-            TransportErrorKind::Timeout
-        } else if source.is_connect() {
-            TransportErrorKind::Connect
-        } else {
-            TransportErrorKind::Interrupted
-        };
+        let kind = TransportErrorKind::of(&source).unwrap_or(TransportErrorKind::Interrupted);
         Self {
             kind,
             attempts,

@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderValue;
 
 use crate::envelope::Outcome;
+use crate::error::TransportErrorKind;
 use crate::generated;
 use crate::transport::{Exchange, ResponseMeta};
 
@@ -186,7 +187,7 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 /// broke midway (sending, or reading the body). Errors building the request or following
 /// redirects are not.
 fn is_retryable_transport(error: &reqwest::Error) -> bool {
-    error.is_timeout() || error.is_connect() || error.is_request() || error.is_body()
+    TransportErrorKind::of(error).is_some()
 }
 
 /// Waits between attempts. Implement it to run the SDK on another timer, or to observe the

@@ -250,6 +250,50 @@ async fn dropped_connections_are_retried_then_reported_as_interrupted() {
     assert_eq!(sleeps.waits().len(), 2);
 }
 
+/// A loopback server that answers each connection with the head of a 200 and half its body,
+/// then hangs up.
+fn half_body_server() -> (String, Arc<AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(16) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"success\":",
+            );
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    (url, served)
+}
+
+#[tokio::test]
+async fn a_body_cut_off_midway_is_retried_then_reported_as_interrupted() {
+    let (url, served) = half_body_server();
+    let sleeps = RecordedSleeps::default();
+    let client = Client::builder()
+        .api_token(API_TOKEN)
+        .base_url(url)
+        .retry(RetryConfig::default().with_sleep(sleeps.clone()))
+        .build()
+        .unwrap();
+
+    let error = store(&client).await.unwrap_err();
+
+    let Error::Transport(transport) = &error else {
+        panic!("expected a transport error, got {error:?}")
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::Interrupted);
+    assert_eq!(transport.attempts(), 3);
+    assert_eq!(served.load(Ordering::SeqCst), 3);
+    assert_eq!(sleeps.waits().len(), 2);
+}
+
 #[tokio::test]
 async fn refused_connections_are_reported_as_connect_failures() {
     let port = {
