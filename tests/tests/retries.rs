@@ -213,46 +213,9 @@ async fn timeouts_are_retried_then_reported_as_timeouts() {
     slow.assert_calls_async(3).await;
 }
 
-/// A loopback server that accepts connections and closes them without answering.
-fn hang_up_server() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let counter = accepted.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(16) {
-            counter.fetch_add(1, Ordering::SeqCst);
-            drop(stream);
-        }
-    });
-    (url, accepted)
-}
-
-#[tokio::test]
-async fn dropped_connections_are_retried_then_reported_as_interrupted() {
-    let (url, accepted) = hang_up_server();
-    let sleeps = RecordedSleeps::default();
-    let client = Client::builder()
-        .api_token(API_TOKEN)
-        .base_url(url)
-        .retry(RetryConfig::default().with_sleep(sleeps.clone()))
-        .build()
-        .unwrap();
-
-    let error = store(&client).await.unwrap_err();
-
-    let Error::Transport(transport) = &error else {
-        panic!("expected a transport error, got {error:?}")
-    };
-    assert_eq!(transport.kind(), TransportErrorKind::Interrupted);
-    assert_eq!(transport.attempts(), 3);
-    assert_eq!(accepted.load(Ordering::SeqCst), 3);
-    assert_eq!(sleeps.waits().len(), 2);
-}
-
-/// A loopback server that answers each connection with the head of a 200 and half its body,
-/// then hangs up.
-fn half_body_server() -> (String, Arc<AtomicUsize>) {
+/// A loopback server that reads each request, writes `reply` (possibly nothing) and hangs up;
+/// it counts the connections it served.
+fn hanging_up_server(reply: &'static [u8]) -> (String, Arc<AtomicUsize>) {
     use std::io::{Read, Write};
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("address"));
@@ -263,9 +226,7 @@ fn half_body_server() -> (String, Arc<AtomicUsize>) {
             let Ok(mut stream) = stream else { continue };
             let mut request = [0u8; 4096];
             let _ = stream.read(&mut request);
-            let _ = stream.write_all(
-                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"success\":",
-            );
+            let _ = stream.write_all(reply);
             counter.fetch_add(1, Ordering::SeqCst);
         }
     });
@@ -273,25 +234,28 @@ fn half_body_server() -> (String, Arc<AtomicUsize>) {
 }
 
 #[tokio::test]
-async fn a_body_cut_off_midway_is_retried_then_reported_as_interrupted() {
-    let (url, served) = half_body_server();
-    let sleeps = RecordedSleeps::default();
-    let client = Client::builder()
-        .api_token(API_TOKEN)
-        .base_url(url)
-        .retry(RetryConfig::default().with_sleep(sleeps.clone()))
-        .build()
-        .unwrap();
+async fn broken_connections_are_retried_then_reported_as_interrupted() {
+    let half_a_body: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"success\":";
+    for (case, reply) in [("no answer", &b""[..]), ("half a body", half_a_body)] {
+        let (url, served) = hanging_up_server(reply);
+        let sleeps = RecordedSleeps::default();
+        let client = Client::builder()
+            .api_token(API_TOKEN)
+            .base_url(url)
+            .retry(RetryConfig::default().with_sleep(sleeps.clone()))
+            .build()
+            .unwrap();
 
-    let error = store(&client).await.unwrap_err();
+        let error = store(&client).await.unwrap_err();
 
-    let Error::Transport(transport) = &error else {
-        panic!("expected a transport error, got {error:?}")
-    };
-    assert_eq!(transport.kind(), TransportErrorKind::Interrupted);
-    assert_eq!(transport.attempts(), 3);
-    assert_eq!(served.load(Ordering::SeqCst), 3);
-    assert_eq!(sleeps.waits().len(), 2);
+        let Error::Transport(transport) = &error else {
+            panic!("{case}: expected a transport error, got {error:?}")
+        };
+        assert_eq!(transport.kind(), TransportErrorKind::Interrupted, "{case}");
+        assert_eq!(transport.attempts(), 3, "{case}");
+        assert_eq!(served.load(Ordering::SeqCst), 3, "{case}");
+        assert_eq!(sleeps.waits().len(), 2, "{case}");
+    }
 }
 
 #[tokio::test]
