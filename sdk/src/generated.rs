@@ -16,7 +16,7 @@ pub mod types {
         pub bucket: ::std::string::String,
         ///Shows the credential configuration status.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub credential_status: ::std::option::Option<CredentialStatus>,
+        pub credential_status: ::std::option::Option<crate::status::CredentialStatus>,
         ///Use this to uniquely identify the catalog.
         pub id: ::std::string::String,
         ///Configures maintenance for the catalog.
@@ -24,7 +24,7 @@ pub mod types {
         pub maintenance_config: ::std::option::Option<MaintenanceConfig>,
         ///Specifies the catalog name (generated from account and bucket name).
         pub name: ::std::string::String,
-        pub status: CatalogStatus,
+        pub status: crate::status::CatalogStatus,
     }
     ///Contains response from activating an R2 bucket as a catalog.
     #[non_exhaustive]
@@ -46,64 +46,8 @@ pub mod types {
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CatalogMaintenance {
-        pub credential_status: CredentialStatus,
+        pub credential_status: crate::status::CredentialStatus,
         pub maintenance_config: MaintenanceConfig,
-    }
-    ///Indicates the status of the catalog.
-    #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CatalogStatus {
-        #[serde(rename = "active")]
-        Active,
-        #[serde(rename = "inactive")]
-        Inactive,
-    }
-    impl ::std::fmt::Display for CatalogStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Inactive => f.write_str("inactive"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CatalogStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "active" => Ok(Self::Active),
-                "inactive" => Ok(Self::Inactive),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
     }
     ///Configures compaction for catalog maintenance.
     #[non_exhaustive]
@@ -121,62 +65,6 @@ pub mod types {
         ///Updates the target file size optionally.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub target_size_mb: ::std::option::Option<TargetFileSize>,
-    }
-    ///Shows the credential configuration status.
-    #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CredentialStatus {
-        #[serde(rename = "present")]
-        Present,
-        #[serde(rename = "absent")]
-        Absent,
-    }
-    impl ::std::fmt::Display for CredentialStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Present => f.write_str("present"),
-                Self::Absent => f.write_str("absent"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CredentialStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "present" => Ok(Self::Present),
-                "absent" => Ok(Self::Absent),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CredentialStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CredentialStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
     }
     ///`EnableCatalogResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

@@ -38,6 +38,7 @@ mod maintenance;
 mod namespaces;
 mod paging;
 mod retry;
+mod status;
 mod tables;
 mod transport;
 mod validate;
@@ -60,6 +61,7 @@ pub use maintenance::Maintenance;
 pub use namespaces::Namespaces;
 pub use paging::{ListOptions, Page};
 pub use retry::{RetryConfig, Sleep, TokioSleep};
+pub use status::{CatalogStatus, CredentialStatus};
 pub use tables::Tables;
 pub use validate::{
     AccountId, BucketName, CatalogToken, Input, Namespace, PageSize, SnapshotAge, TableName,
@@ -69,11 +71,11 @@ pub use validate::{
 // The API's models, generated from Cloudflare's OpenAPI description: what the operations return
 // and the maintenance updates they take. Their docs are the spec's own descriptions.
 pub use generated::types::{
-    Catalog, CatalogActivation, CatalogList, CatalogMaintenance, CatalogStatus, CompactionConfig,
-    CompactionUpdate, CredentialStatus, MaintenanceConfig, MaintenanceState, MaintenanceUpdate,
-    NamespaceDetails, NamespaceIdentifier, NamespacePage, SnapshotExpirationConfig,
-    SnapshotExpirationUpdate, Table, TableCompactionConfig, TableDetails, TableIdentifier,
-    TableMaintenance, TableMaintenanceConfig, TableMetadata, TablePage, TargetFileSize,
+    Catalog, CatalogActivation, CatalogList, CatalogMaintenance, CompactionConfig,
+    CompactionUpdate, MaintenanceConfig, MaintenanceState, MaintenanceUpdate, NamespaceDetails,
+    NamespaceIdentifier, NamespacePage, SnapshotExpirationConfig, SnapshotExpirationUpdate, Table,
+    TableCompactionConfig, TableDetails, TableIdentifier, TableMaintenance, TableMaintenanceConfig,
+    TableMetadata, TablePage, TargetFileSize,
 };
 
 /// Compiles the README's Rust examples as doctests, so they cannot drift from the API.

@@ -85,6 +85,33 @@ async fn get_catalog_details() {
 }
 
 #[tokio::test]
+async fn a_status_this_sdk_does_not_know_is_kept_not_fatal() {
+    let server = MockServer::start_async().await;
+    let mut body = upstream_example("get-catalog-details");
+    body["result"]["status"] = json!("migrating");
+    body["result"]["credential_status"] = json!("expired");
+    answer(&server, GET, catalog_path(&format!("/{BUCKET}")), body).await;
+
+    let catalog = client(&server)
+        .catalogs()
+        .get(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("an unknown status is not an error");
+
+    assert_eq!(
+        catalog.result.status,
+        CatalogStatus::Other("migrating".to_owned())
+    );
+    assert_eq!(
+        catalog
+            .result
+            .credential_status
+            .map(|status| status.to_string()),
+        Some("expired".to_owned())
+    );
+}
+
+#[tokio::test]
 async fn enable_catalog() {
     let server = MockServer::start_async().await;
     let mock = answer(

@@ -20,12 +20,19 @@ pub fn r2_catalog(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary starts");
-    child
+    // A command that fails before reading stdin closes it early; that is not a test failure.
+    let written = child
         .stdin
         .take()
         .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin written");
+        .write_all(stdin.as_bytes());
+    if let Err(error) = written {
+        assert_eq!(
+            error.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "writing stdin: {error}"
+        );
+    }
     child.wait_with_output().expect("the binary finishes")
 }
 
