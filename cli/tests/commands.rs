@@ -218,18 +218,8 @@ async fn namespace_list_all_prints_one_combined_list() {
             json!({"namespaces": [["d"]], "next_page_token": null}),
         ),
     ];
-    for (token, page) in pages {
-        server
-            .mock_async(|when, then| {
-                let when = when.method(GET).path(path.clone());
-                match token {
-                    Some(token) => when.query_param("page_token", token),
-                    None => when.query_param_missing("page_token"),
-                };
-                then.status(200).json_body(success(page));
-            })
-            .await;
-    }
+    let pages = pages.map(|(token, page)| (token, success(page)));
+    serve_pages(&server, &path, &pages).await;
 
     let output = run(&server, &["namespace", "list", BUCKET, "--all"]);
 
@@ -352,18 +342,12 @@ async fn table_list_all_combines_pages() {
     let path = catalog_path(&format!("/{BUCKET}/namespaces/bronze/tables"));
     let first = json!({"identifiers": [{"namespace": ["bronze"], "name": "t1"}], "next_page_token": "p2", "table_uuids": ["u1"]});
     let second = json!({"identifiers": [{"namespace": ["bronze"], "name": "t2"}], "next_page_token": null, "table_uuids": ["u2"]});
-    for (token, page) in [(None, first), (Some("p2"), second)] {
-        server
-            .mock_async(|when, then| {
-                let when = when.method(GET).path(path.clone());
-                match token {
-                    Some(token) => when.query_param("page_token", token),
-                    None => when.query_param_missing("page_token"),
-                };
-                then.status(200).json_body(success(page));
-            })
-            .await;
-    }
+    serve_pages(
+        &server,
+        &path,
+        &[(None, success(first)), (Some("p2"), success(second))],
+    )
+    .await;
 
     let output = run(&server, &["table", "list", BUCKET, "bronze", "--all"]);
 

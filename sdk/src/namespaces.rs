@@ -29,14 +29,10 @@ impl<'a> Namespaces<'a> {
         options: &ListOptions,
     ) -> Result<Response<NamespacePage>, Error> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        self.page(
-            &account_id,
-            &bucket,
-            parent,
-            options,
-            options.page_token.as_deref(),
-        )
-        .await
+        let parent = parent.map(Namespace::to_wire);
+        let token = options.page_token.as_deref();
+        self.page(&account_id, &bucket, parent.as_deref(), options, token)
+            .await
     }
 
     /// Every page of the namespaces under `parent`, fetched lazily as the stream is polled,
@@ -64,39 +60,32 @@ impl<'a> Namespaces<'a> {
         options: ListOptions,
     ) -> impl Stream<Item = Result<NamespacePage, Error>> + 'a {
         let this = *self;
-        let inputs = account_id
-            .into_valid()
-            .and_then(|account_id| Ok((account_id, bucket.into_valid()?)));
-        let parent = parent.cloned();
-        let first = options.page_token.clone();
-        follow(first, move |cursor| {
-            let inputs = inputs.clone();
-            let (parent, options) = (parent.clone(), options.clone());
-            async move {
-                let (account_id, bucket) = inputs?;
-                let page = this
-                    .page(
-                        &account_id,
-                        &bucket,
-                        parent.as_ref(),
-                        &options,
-                        cursor.as_deref(),
-                    )
-                    .await?;
-                Ok(page.result)
-            }
-        })
+        let inputs = (|| {
+            Ok((
+                account_id.into_valid()?,
+                bucket.into_valid()?,
+                parent.map(Namespace::to_wire),
+            ))
+        })();
+        follow(
+            inputs,
+            options,
+            move |(account_id, bucket, parent), options, cursor| async move {
+                let (parent, cursor) = (parent.as_deref(), cursor.as_deref());
+                this.page(&account_id, &bucket, parent, &options, cursor)
+                    .await
+            },
+        )
     }
 
     async fn page(
         &self,
         account_id: &AccountId,
         bucket: &BucketName,
-        parent: Option<&Namespace>,
+        parent: Option<&str>,
         options: &ListOptions,
         page_token: Option<&str>,
     ) -> Result<Response<NamespacePage>, Error> {
-        let parent = parent.map(Namespace::to_wire);
         let (return_uuids, return_details) = options.flags();
         let api = self.client.api();
         self.client
@@ -106,7 +95,7 @@ impl<'a> Namespaces<'a> {
                     bucket,
                     options.page_size.map(|size| size.as_non_zero()),
                     page_token,
-                    parent.as_deref(),
+                    parent,
                     return_details,
                     return_uuids,
                 )

@@ -5,9 +5,10 @@ use std::future::Future;
 
 use futures_util::Stream;
 
+use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{NamespacePage, TablePage};
-use crate::validate::PageSize;
+use crate::validate::{PageSize, ValidationError};
 
 /// Options of a list call; the defaults ask for the server's default page (100) from the start.
 ///
@@ -83,26 +84,33 @@ impl Page for TablePage {
     }
 }
 
-/// Pages fetched one after the other, lazily: `fetch` is called with the cursor of the next page
-/// only when the stream is polled past the current one, and the stream ends after a page without
-/// a cursor, or with the first error.
-pub(crate) fn follow<'a, P, F, Fut>(
-    first: Option<String>,
-    mut fetch: F,
+/// Every page of a list call, fetched one after the other and lazily: `fetch` is called with
+/// the validated inputs, the options and the cursor of the next page only when the stream is
+/// polled past the current one. The stream starts at `options`' page token and ends after a
+/// page without a cursor, or with the first error; invalid `inputs` are its first and only item.
+pub(crate) fn follow<'a, I, P, F, Fut>(
+    inputs: Result<I, ValidationError>,
+    options: ListOptions,
+    fetch: F,
 ) -> impl Stream<Item = Result<P, Error>> + 'a
 where
+    I: Clone + 'a,
     P: Page + 'a,
-    F: FnMut(Option<String>) -> Fut + 'a,
-    Fut: Future<Output = Result<P, Error>> + 'a,
+    F: Fn(I, ListOptions, Option<String>) -> Fut + 'a,
+    Fut: Future<Output = Result<Response<P>, Error>> + 'a,
 {
+    let first = options.page_token.clone();
     // `None` once the last page is out; otherwise the cursor to ask with.
     futures_util::stream::try_unfold(Some(first), move |cursor| {
-        let next = cursor.map(&mut fetch);
+        let next = cursor.map(|cursor| {
+            let inputs = inputs.clone();
+            inputs.map(|inputs| fetch(inputs, options.clone(), cursor))
+        });
         async move {
             let Some(next) = next else {
                 return Ok(None);
             };
-            let page = next.await?;
+            let page = next?.await?.result;
             let cursor = page
                 .next_page_token()
                 .filter(|token| !token.is_empty())

@@ -9,7 +9,7 @@ use crate::generated::types::{
     MaintenanceUpdate, Table, TableMaintenance, TableMaintenanceConfig, TablePage,
 };
 use crate::paging::{ListOptions, follow};
-use crate::validate::{AccountId, BucketName, Input, Namespace, TableName, ValidationError};
+use crate::validate::{AccountId, BucketName, Input, Namespace, TableName};
 
 /// Table operations; from [`Client::tables`].
 ///
@@ -81,31 +81,27 @@ impl<'a> Tables<'a> {
         options: ListOptions,
     ) -> impl Stream<Item = Result<TablePage, Error>> + 'a {
         let this = *self;
-        let inputs = (|| -> Result<_, ValidationError> {
+        let inputs = (|| {
             Ok((
                 account_id.into_valid()?,
                 bucket.into_valid()?,
                 namespace.into_valid()?.to_wire(),
             ))
         })();
-        let first = options.page_token.clone();
-        follow(first, move |cursor| {
-            let inputs = inputs.clone();
-            let options = options.clone();
-            async move {
-                let (account_id, bucket, namespace) = inputs?;
-                let page = this
-                    .page(
-                        &account_id,
-                        &bucket,
-                        &namespace,
-                        &options,
-                        cursor.as_deref(),
-                    )
-                    .await?;
-                Ok(page.result)
-            }
-        })
+        follow(
+            inputs,
+            options,
+            move |(account_id, bucket, namespace), options, cursor| async move {
+                this.page(
+                    &account_id,
+                    &bucket,
+                    &namespace,
+                    &options,
+                    cursor.as_deref(),
+                )
+                .await
+            },
+        )
     }
 
     /// A table's identifier, UUID, snapshot counts and Iceberg metadata.

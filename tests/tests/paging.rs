@@ -20,25 +20,12 @@ async fn serve_namespace_pages<'a>(
     server: &'a MockServer,
     pages: &[(Option<&str>, Value)],
 ) -> Vec<httpmock::Mock<'a>> {
-    let mut mocks = Vec::new();
-    for (token, body) in pages {
-        let (token, body) = (token.map(str::to_owned), body.clone());
-        mocks.push(
-            server
-                .mock_async(|when, then| {
-                    let when = when
-                        .method(GET)
-                        .path(catalog_path(&format!("/{BUCKET}/namespaces")));
-                    match token {
-                        Some(token) => when.query_param("page_token", token),
-                        None => when.query_param_missing("page_token"),
-                    };
-                    then.status(200).json_body(body);
-                })
-                .await,
-        );
-    }
-    mocks
+    serve_pages(
+        server,
+        &catalog_path(&format!("/{BUCKET}/namespaces")),
+        pages,
+    )
+    .await
 }
 
 fn names(pages: &[NamespacePage]) -> Vec<String> {

@@ -165,3 +165,28 @@ pub async fn answer<'a>(
         })
         .await
 }
+
+/// Serves cursor pages at `path`: each body answers the request asked with its `page_token`
+/// (`None`: asked with none, the first page).
+pub async fn serve_pages<'a>(
+    server: &'a MockServer,
+    path: &str,
+    pages: &[(Option<&str>, Value)],
+) -> Vec<httpmock::Mock<'a>> {
+    let mut mocks = Vec::new();
+    for (token, body) in pages {
+        let (token, body) = (token.map(str::to_owned), body.clone());
+        let mock = server
+            .mock_async(|when, then| {
+                let when = when.method(httpmock::Method::GET).path(path);
+                match token {
+                    Some(token) => when.query_param("page_token", token),
+                    None => when.query_param_missing("page_token"),
+                };
+                then.status(200).json_body(body);
+            })
+            .await;
+        mocks.push(mock);
+    }
+    mocks
+}
