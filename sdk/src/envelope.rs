@@ -150,7 +150,7 @@ pub(crate) async fn judge_no_content(
             cf_ray: exchange.head_of(&value).cf_ray().map(str::to_owned),
         }),
         Err(generated::Error::UnexpectedResponse(response)) if response.status().is_success() => {
-            let (meta, envelope) = Box::pin(read_envelope(response, exchange.attempt)).await?;
+            let (meta, envelope) = Box::pin(read_envelope(response, exchange)).await?;
             if envelope.success {
                 Ok(Response {
                     result: (),
@@ -176,24 +176,20 @@ async fn failure(error: generated::Error<BareEnvelope>, exchange: Exchange) -> E
         }
         // The generated code keeps only the body here; the head comes from the transport.
         Generated::InvalidResponsePayload(body, reason) => match exchange.response {
-            Some(meta) => UnexpectedBody::unparsable(meta, &body, &reason).into(),
+            Some(meta) => UnexpectedBody::unparsable(*meta, &body, &reason).into(),
             None => Error::Request(format!("unreadable response body: {reason}")),
         },
         // A status the spec does not list for the operation (429, 502, …).
-        Generated::UnexpectedResponse(response) => {
-            match read_envelope(response, exchange.attempt).await {
-                Ok((meta, envelope)) if envelope.success => UnexpectedBody::new(
-                    meta,
-                    b"",
-                    "a success envelope with a status the operation does not document",
-                )
-                .into(),
-                Ok((meta, envelope)) => {
-                    ApiError::new(meta, envelope.errors, envelope.messages).into()
-                }
-                Err(error) => error,
-            }
-        }
+        Generated::UnexpectedResponse(response) => match read_envelope(response, exchange).await {
+            Ok((meta, envelope)) if envelope.success => UnexpectedBody::new(
+                meta,
+                b"",
+                "a success envelope with a status the operation does not document",
+            )
+            .into(),
+            Ok((meta, envelope)) => ApiError::new(meta, envelope.errors, envelope.messages).into(),
+            Err(error) => error,
+        },
         Generated::CommunicationError(source)
         | Generated::ResponseBodyError(source)
         | Generated::InvalidUpgrade(source) => TransportError::new(source, exchange.attempt).into(),
@@ -204,9 +200,10 @@ async fn failure(error: generated::Error<BareEnvelope>, exchange: Exchange) -> E
 /// Reads the envelope of a response the generated code did not parse.
 async fn read_envelope(
     response: reqwest::Response,
-    attempts: u32,
+    exchange: Exchange,
 ) -> Result<(ResponseMeta, BareEnvelope), Error> {
-    let meta = ResponseMeta::new(response.status(), response.headers());
+    let attempts = exchange.attempt;
+    let meta = exchange.head(response.status(), response.headers());
     let body = response
         .bytes()
         .await

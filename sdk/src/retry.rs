@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
-use reqwest::header::HeaderValue;
 
 use crate::envelope::Outcome;
 use crate::error::TransportErrorKind;
@@ -142,17 +141,14 @@ impl RetryConfig {
 
     /// The wait the server asked for, preferring the millisecond header.
     fn server_delay(&self, meta: &ResponseMeta) -> Option<Duration> {
-        let millis = text(&meta.retry_after_ms)
+        let millis = meta
+            .retry_after_ms()
             .and_then(|v| v.trim().parse::<f64>().ok())
             .filter(|ms| ms.is_finite() && *ms >= 0.0)
             .map(|ms| Duration::from_secs_f64(ms / 1000.0));
-        let asked = millis.or_else(|| text(&meta.retry_after).and_then(parse_retry_after))?;
+        let asked = millis.or_else(|| meta.retry_after().and_then(parse_retry_after))?;
         Some(asked.min(self.max_retry_after))
     }
-}
-
-fn text(value: &Option<HeaderValue>) -> Option<&str> {
-    value.as_ref().and_then(|value| value.to_str().ok())
 }
 
 /// `Retry-After` is either whole seconds or an HTTP date.

@@ -7,23 +7,17 @@ use std::time::Instant;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, RETRY_AFTER};
 use tracing::Instrument;
 
 use crate::generated;
-use crate::retry;
 
-/// What the SDK keeps of a response's head: enough to report on it, and to decide a retry,
-/// without the body. The header values are shared with the response (no copy) until an error or
-/// a result needs them as text.
-#[derive(Clone, Debug)]
+/// The head of a response: its status and headers. The transport takes the headers out of the
+/// response when it arrives (see [`ClientHooks::exec`] below), so they are moved, never copied.
+#[derive(Debug)]
 pub(crate) struct ResponseMeta {
     pub(crate) status: StatusCode,
-    content_type: Option<HeaderValue>,
-    cf_ray: Option<HeaderValue>,
-    /// `Retry-After-Ms` and `Retry-After`, read only from responses the policy may retry.
-    pub(crate) retry_after_ms: Option<HeaderValue>,
-    pub(crate) retry_after: Option<HeaderValue>,
+    headers: HeaderMap,
 }
 
 /// Cloudflare's request id header.
@@ -32,46 +26,59 @@ const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
 const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
 impl ResponseMeta {
-    pub(crate) fn new(status: StatusCode, headers: &HeaderMap) -> Self {
-        let retryable = retry::is_retryable_status(status);
-        let retry_header = |name| retryable.then(|| headers.get(name).cloned()).flatten();
-        Self {
-            status,
-            content_type: headers.get(CONTENT_TYPE).cloned(),
-            cf_ray: headers.get(CF_RAY).cloned(),
-            retry_after_ms: retry_header(RETRY_AFTER_MS),
-            retry_after: retry_header(RETRY_AFTER),
-        }
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap) -> Self {
+        Self { status, headers }
+    }
+
+    fn text(&self, name: HeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
     /// The `cf-ray` header, when present and readable.
     pub(crate) fn cf_ray(&self) -> Option<&str> {
-        self.cf_ray.as_ref().and_then(|value| value.to_str().ok())
+        self.text(CF_RAY)
     }
 
     /// The `Content-Type` header, when present and readable.
     pub(crate) fn content_type(&self) -> Option<&str> {
-        self.content_type
-            .as_ref()
-            .and_then(|value| value.to_str().ok())
+        self.text(CONTENT_TYPE)
+    }
+
+    /// The `Retry-After-Ms` header, when present and readable.
+    pub(crate) fn retry_after_ms(&self) -> Option<&str> {
+        self.text(RETRY_AFTER_MS)
+    }
+
+    /// The `Retry-After` header, when present and readable.
+    pub(crate) fn retry_after(&self) -> Option<&str> {
+        self.text(RETRY_AFTER)
     }
 }
 
 /// What the transport saw of one attempt: which operation and attempt it was, and the head of
-/// the response it handed to the generated code (none when no response came back).
-#[derive(Clone, Debug, Default)]
+/// the response it handed to the generated code (none when no response came back). The head is
+/// boxed to keep this small: tokio swaps a task-local in and out of its slot on every poll.
+#[derive(Debug, Default)]
 pub(crate) struct Exchange {
     pub(crate) operation: &'static str,
     pub(crate) attempt: u32,
-    pub(crate) response: Option<ResponseMeta>,
+    pub(crate) response: Option<Box<ResponseMeta>>,
 }
 
 impl Exchange {
-    /// The head of the response the generated code parsed into `value`: the transport's record,
-    /// which exists whenever a response came back.
+    /// The head of a response that reached the generated code with this `status` and these
+    /// `headers`: the transport's record, which holds the headers it took. Without a record
+    /// (the call did not go through [`observe`]) the headers were never taken.
+    pub(crate) fn head(self, status: StatusCode, headers: &HeaderMap) -> ResponseMeta {
+        match self.response {
+            Some(meta) => *meta,
+            None => ResponseMeta::new(status, headers.clone()),
+        }
+    }
+
+    /// [`Exchange::head`] of the response the generated code parsed into `value`.
     pub(crate) fn head_of<T>(self, value: &progenitor_client::ResponseValue<T>) -> ResponseMeta {
-        self.response
-            .unwrap_or_else(|| ResponseMeta::new(value.status(), value.headers()))
+        self.head(value.status(), value.headers())
     }
 }
 
@@ -114,19 +121,24 @@ impl ClientHooks for generated::Client {
             path = request.url().path(),
         );
         let started = Instant::now();
-        let outcome = self
+        let mut outcome = self
             .client()
             .execute(request)
             .instrument(span.clone())
             .await;
         span.in_scope(|| log_attempt(attempt, &outcome, started));
+        // The generated code reads only the status and the body, yet would copy every header
+        // into its `ResponseValue`: take them here instead, for the record.
+        let response = outcome.as_mut().ok().map(|response| {
+            Box::new(ResponseMeta::new(
+                response.status(),
+                std::mem::take(response.headers_mut()),
+            ))
+        });
         record(Exchange {
             operation: info.operation_id,
             attempt,
-            response: outcome
-                .as_ref()
-                .ok()
-                .map(|response| ResponseMeta::new(response.status(), response.headers())),
+            response,
         });
         outcome
     }
