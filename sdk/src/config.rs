@@ -173,6 +173,10 @@ impl ClientBuilder {
             .user_agent(USER_AGENT)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            // The SDK's retry policy is the one that retries. reqwest's own (HTTP/2 protocol
+            // NACKs, which an HTTP/1.1 client never sees) would still copy every request's
+            // headers and extensions in case it wanted to.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .build()
             .map_err(|error| ConfigError::HttpClient(error.to_string()))?;
         Ok(Client::new(base_url, http, &credentials, self.retry))
