@@ -7,14 +7,14 @@ use std::time::Instant;
 use crate::auth::Credentials;
 use crate::catalogs::Catalogs;
 use crate::credentials::CatalogCredentials;
-use crate::envelope::{self, Envelope, Outcome, Response};
+use crate::envelope::{self, Envelope, Response};
 use crate::error::Error;
 use crate::generated;
 use crate::maintenance::Maintenance;
 use crate::namespaces::Namespaces;
 use crate::retry::RetryConfig;
 use crate::tables::Tables;
-use crate::transport::{self, Exchange};
+use crate::transport::{self, Attempt, Exchange, Outcome};
 
 /// A client for the R2 Data Catalog API. Cheap to clone: clones share one connection pool.
 ///
@@ -132,7 +132,7 @@ impl Client {
     async fn attempts<T, F: Future<Output = Outcome<T>>>(
         &self,
         call: impl Fn() -> F,
-    ) -> (Outcome<T>, Exchange) {
+    ) -> (Attempt<T>, Exchange) {
         let retry = &self.inner.retry;
         let started = Instant::now();
         let mut attempt = 1;

@@ -6,8 +6,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, Error, TransportError, UnexpectedBody};
-use crate::generated::{self, ResponseValue, types};
-use crate::transport::{Exchange, ResponseMeta};
+use crate::generated::{self, types};
+use crate::transport::{Answer, Attempt, Exchange, ResponseMeta};
 
 /// One `{code, message}` item of an envelope's `errors` or `messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,49 +107,49 @@ impl Envelope for types::StoreCredentialsResponse {
     }
 }
 
-/// What a generated operation method returns.
-pub(crate) type Outcome<T> = Result<ResponseValue<T>, generated::Error<BareEnvelope>>;
-
-/// Judges one call that answers with an envelope: the generated client's outcome plus what the
-/// transport saw. With [`judge_no_content`], the only place a response becomes `Ok` or an
-/// [`Error`].
+/// Judges the last attempt of a call that answers with an envelope, with what the transport saw
+/// of it. With [`judge_no_content`], the only place a response becomes `Ok` or an [`Error`].
 pub(crate) async fn judge<T: Envelope>(
-    outcome: Outcome<T>,
+    attempt: Attempt<T>,
     exchange: Exchange,
 ) -> Result<Response<T::Result>, Error> {
-    let value = match outcome {
-        Ok(value) => value,
+    let Answer { head, body } = match attempt {
+        Ok(answer) => answer,
         // The failure paths are boxed so that their state does not weigh on every call's future.
-        Err(error) => return Err(Box::pin(failure(error, exchange)).await),
+        Err(error) => return Err(Box::pin(failure(*error, exchange)).await),
     };
-    let meta = exchange.head_of(&value);
-    let (success, errors, messages, result) = value.into_inner().into_parts();
+    let (success, errors, messages, result) = body.into_parts();
     if !success {
-        return Err(ApiError::new(meta, errors, messages).into());
+        return Err(ApiError::new(*head, errors, messages).into());
     }
     match result {
         Some(result) => Ok(Response {
             result,
             messages,
-            cf_ray: meta.cf_ray().map(str::to_owned),
+            cf_ray: head.cf_ray().map(str::to_owned),
         }),
-        None => Err(UnexpectedBody::new(meta, b"", "the success envelope has no result").into()),
+        None => Err(UnexpectedBody::new(*head, b"", "the success envelope has no result").into()),
     }
 }
 
 /// Judges one call documented to answer `204 No Content`. A 2xx with a success envelope instead
 /// is accepted too: the envelope is what the rest of the API answers.
 pub(crate) async fn judge_no_content(
-    outcome: Outcome<()>,
+    attempt: Attempt<()>,
     exchange: Exchange,
 ) -> Result<Response<()>, Error> {
-    match outcome {
-        Ok(value) => Ok(Response {
-            result: (),
-            messages: Vec::new(),
-            cf_ray: exchange.head_of(&value).cf_ray().map(str::to_owned),
-        }),
-        Err(generated::Error::UnexpectedResponse(response)) if response.status().is_success() => {
+    let error = match attempt {
+        Ok(answer) => {
+            return Ok(Response {
+                result: (),
+                messages: Vec::new(),
+                cf_ray: answer.head.cf_ray().map(str::to_owned),
+            });
+        }
+        Err(error) => *error,
+    };
+    match error {
+        generated::Error::UnexpectedResponse(response) if response.status().is_success() => {
             let (meta, envelope) = Box::pin(read_envelope(response, exchange)).await?;
             if envelope.success {
                 Ok(Response {
@@ -161,7 +161,7 @@ pub(crate) async fn judge_no_content(
                 Err(ApiError::new(meta, envelope.errors, envelope.messages).into())
             }
         }
-        Err(error) => Err(Box::pin(failure(error, exchange)).await),
+        error => Err(Box::pin(failure(error, exchange)).await),
     }
 }
 

@@ -8,10 +8,9 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 
-use crate::envelope::Outcome;
 use crate::error::TransportErrorKind;
 use crate::generated;
-use crate::transport::{Exchange, ResponseMeta};
+use crate::transport::{Attempt, Exchange, ResponseMeta};
 
 /// How failed attempts are retried.
 ///
@@ -103,19 +102,18 @@ impl RetryConfig {
     /// allowed attempt.
     pub(crate) fn delay_after<T>(
         &self,
-        outcome: &Outcome<T>,
+        outcome: &Attempt<T>,
         exchange: &Exchange,
     ) -> Option<Duration> {
         if exchange.attempt > self.max_retries {
             return None;
         }
-        match (outcome, &exchange.response) {
+        let error = outcome.as_ref().err()?;
+        match (&**error, &exchange.response) {
             // No response, or a body that broke off midway: the connection failed.
             (
-                Err(
-                    generated::Error::CommunicationError(error)
-                    | generated::Error::ResponseBodyError(error),
-                ),
+                generated::Error::CommunicationError(error)
+                | generated::Error::ResponseBodyError(error),
                 _,
             ) if is_retryable_transport(error) => Some(self.backoff(exchange.attempt)),
             (_, Some(meta)) if is_retryable_for(exchange.operation, meta.status) => Some(

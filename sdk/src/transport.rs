@@ -10,7 +10,8 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, RETRY_AFTER};
 use tracing::Instrument;
 
-use crate::generated;
+use crate::envelope::BareEnvelope;
+use crate::generated::{self, ResponseValue};
 
 /// The head of a response: its status and headers. The transport takes the headers out of the
 /// response when it arrives (see [`ClientHooks::exec`] below), so they are moved, never copied.
@@ -77,7 +78,7 @@ impl Exchange {
     }
 
     /// [`Exchange::head`] of the response the generated code parsed into `value`.
-    pub(crate) fn head_of<T>(self, value: &progenitor_client::ResponseValue<T>) -> ResponseMeta {
+    pub(crate) fn head_of<T>(self, value: &ResponseValue<T>) -> ResponseMeta {
         self.head(value.status(), value.headers())
     }
 }
@@ -89,9 +90,28 @@ tokio::task_local! {
     static EXCHANGE: RefCell<Exchange>;
 }
 
-/// Runs attempt number `attempt` of a generated call, and returns its outcome with the exchange
-/// the transport recorded.
-pub(crate) async fn observe<T>(attempt: u32, call: impl Future<Output = T>) -> (T, Exchange) {
+/// What a generated operation method returns.
+pub(crate) type Outcome<T> = Result<ResponseValue<T>, generated::Error<BareEnvelope>>;
+
+/// One attempt as the rest of the SDK sees it: the parsed body of a documented success with the
+/// head it came with, or what the generated client reported instead. Both sides are a few words,
+/// so the result moves cheaply through the retry loop; the generated client's error is large and
+/// rare, hence boxed.
+pub(crate) type Attempt<T> = Result<Answer<T>, Box<generated::Error<BareEnvelope>>>;
+
+/// A documented success: the response's head and its parsed body.
+#[derive(Debug)]
+pub(crate) struct Answer<T> {
+    pub(crate) head: Box<ResponseMeta>,
+    pub(crate) body: T,
+}
+
+/// Runs attempt number `attempt` of a generated call, and returns what it yielded with the
+/// exchange the transport recorded.
+pub(crate) async fn observe<T>(
+    attempt: u32,
+    call: impl Future<Output = Outcome<T>>,
+) -> (Attempt<T>, Exchange) {
     let exchange = Exchange {
         attempt,
         ..Exchange::default()
@@ -99,7 +119,20 @@ pub(crate) async fn observe<T>(attempt: u32, call: impl Future<Output = T>) -> (
     EXCHANGE
         .scope(RefCell::new(exchange), async {
             let outcome = call.await;
-            (outcome, EXCHANGE.with(RefCell::take))
+            let mut exchange = EXCHANGE.with(RefCell::take);
+            let attempt = match outcome {
+                Ok(value) => Ok(Answer {
+                    head: match exchange.response.take() {
+                        Some(head) => head,
+                        None => {
+                            Box::new(ResponseMeta::new(value.status(), value.headers().clone()))
+                        }
+                    },
+                    body: value.into_inner(),
+                }),
+                Err(error) => Err(Box::new(error)),
+            };
+            (attempt, exchange)
         })
         .await
 }
