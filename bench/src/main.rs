@@ -116,27 +116,67 @@ async fn timed<F: Future<Output = ()>>(
     started.elapsed()
 }
 
-/// One round: `calls` calls of each client, alternated in blocks so that whatever else the
-/// machine does falls on both alike. Returns the time per call of the SDK and of raw reqwest.
-async fn round(sdk: &Client, raw: &Raw, calls: usize, concurrent: bool) -> (Duration, Duration) {
-    let block = if concurrent { IN_FLIGHT * 8 } else { 200 };
-    let (mut sdk_total, mut raw_total) = (Duration::ZERO, Duration::ZERO);
+/// One round: `calls` calls of each client in short blocks, SDK and raw reqwest alternating
+/// (which goes first alternates too), so that whatever else the machine does falls on both
+/// alike. Returns, per pair of adjacent blocks, the time per call of the SDK and of raw reqwest.
+async fn round(sdk: &Client, raw: &Raw, calls: usize, concurrent: bool) -> Vec<(f64, f64)> {
+    let block = if concurrent { IN_FLIGHT * 4 } else { 100 };
+    let mut pairs = Vec::new();
     for index in 0..calls.div_ceil(block) {
         let n = block.min(calls - index * block);
-        if index % 2 == 0 {
-            sdk_total += timed(n, concurrent, || sdk_store(sdk)).await;
-            raw_total += timed(n, concurrent, || raw.store()).await;
+        let (sdk_time, raw_time) = if index % 2 == 0 {
+            let sdk_time = timed(n, concurrent, || sdk_store(sdk)).await;
+            (sdk_time, timed(n, concurrent, || raw.store()).await)
         } else {
-            raw_total += timed(n, concurrent, || raw.store()).await;
-            sdk_total += timed(n, concurrent, || sdk_store(sdk)).await;
-        }
+            let raw_time = timed(n, concurrent, || raw.store()).await;
+            (timed(n, concurrent, || sdk_store(sdk)).await, raw_time)
+        };
+        pairs.push((
+            sdk_time.as_secs_f64() / n as f64,
+            raw_time.as_secs_f64() / n as f64,
+        ));
     }
-    (sdk_total / calls as u32, raw_total / calls as u32)
+    pairs
 }
 
-fn median<T: PartialOrd + Copy>(mut samples: Vec<T>) -> T {
-    samples.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    samples[samples.len() / 2]
+/// The `q` quantile (0.0 to 1.0) of `samples`, nearest rank.
+fn quantile(mut samples: Vec<f64>, q: f64) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let rank = ((samples.len() - 1) as f64 * q).round() as usize;
+    samples[rank]
+}
+
+/// A mode's verdict from its block pairs: the median time per call of each client, and the
+/// median and quartiles of the paired ratios. Pairing cancels slow drifts of the machine; the
+/// median ignores the pairs a burst of outside work fell on.
+struct Summary {
+    sdk: Duration,
+    raw: Duration,
+    ratio: f64,
+    ratio_quartiles: (f64, f64),
+}
+
+impl Summary {
+    fn of(pairs: &[(f64, f64)]) -> Self {
+        let ratios: Vec<f64> = pairs.iter().map(|(sdk, raw)| sdk / raw).collect();
+        let median_of = |pick: fn(&(f64, f64)) -> f64| {
+            Duration::from_secs_f64(quantile(pairs.iter().map(pick).collect(), 0.5))
+        };
+        Self {
+            sdk: median_of(|pair| pair.0),
+            raw: median_of(|pair| pair.1),
+            ratio: quantile(ratios.clone(), 0.5),
+            ratio_quartiles: (quantile(ratios.clone(), 0.25), quantile(ratios, 0.75)),
+        }
+    }
+
+    fn print(&self, mode: &str) {
+        let (low, high) = self.ratio_quartiles;
+        println!(
+            "{mode:<28} {:>12.2?} {:>12.2?} {:>8.2}   {low:.2}-{high:.2}",
+            self.sdk, self.raw, self.ratio
+        );
+    }
 }
 
 /// Peak resident memory of this process, from Linux's `/proc/self/status` (`VmHWM`).
@@ -162,10 +202,12 @@ fn main() {
     let rounds = number("--rounds", 7);
     // `--profile sdk|raw`: only that client, sequentially, for a profiler (valgrind, perf).
     let profile = arg("--profile");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    // A profile runs on one thread, so that a profiler's counts repeat from run to run.
+    let mut runtime = match profile {
+        Some(_) => tokio::runtime::Builder::new_current_thread(),
+        None => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = runtime.enable_all().build().expect("a runtime");
     runtime.block_on(async {
         let base_url = server::start().await;
         let sdk = Client::builder()
@@ -194,41 +236,21 @@ fn main() {
         let mut sequential = Vec::new();
         let mut concurrent = Vec::new();
         for _ in 0..rounds {
-            sequential.push(round(&sdk, &raw, calls, false).await);
-            concurrent.push(round(&sdk, &raw, calls, true).await);
+            sequential.extend(round(&sdk, &raw, calls, false).await);
+            concurrent.extend(round(&sdk, &raw, calls, true).await);
         }
-        let summary = |samples: &[(Duration, Duration)]| {
-            let ratio = median(
-                samples
-                    .iter()
-                    .map(|(s, r)| s.as_secs_f64() / r.as_secs_f64())
-                    .collect(),
-            );
-            let sdk = median(samples.iter().map(|(s, _)| *s).collect());
-            let raw = median(samples.iter().map(|(_, r)| *r).collect());
-            (sdk, raw, ratio)
-        };
-        let (sdk_seq, raw_seq, seq_ratio) = summary(&sequential);
-        let (sdk_con, raw_con, con_ratio) = summary(&concurrent);
+        let sequential = Summary::of(&sequential);
+        let concurrent = Summary::of(&concurrent);
 
         println!(
-            "{rounds} rounds x {calls} calls per client, medians (time per call: lower is better)"
+            "{rounds} rounds x {calls} calls per client and mode, in alternating blocks; medians over block pairs"
         );
         println!(
-            "{:<28} {:>12} {:>12} {:>8}",
-            "mode", "sdk", "raw reqwest", "sdk/raw"
+            "{:<28} {:>12} {:>12} {:>8}   sdk/raw quartiles",
+            "time per call", "sdk", "raw reqwest", "sdk/raw"
         );
-        println!(
-            "{:<28} {:>12.2?} {:>12.2?} {:>8.2}",
-            "sequential", sdk_seq, raw_seq, seq_ratio
-        );
-        println!(
-            "{:<28} {:>12.2?} {:>12.2?} {:>8.2}",
-            format!("concurrent ({IN_FLIGHT} in flight)"),
-            sdk_con,
-            raw_con,
-            con_ratio
-        );
+        sequential.print("sequential");
+        concurrent.print(&format!("concurrent ({IN_FLIGHT} in flight)"));
         println!(
             "future size: sdk {} bytes, raw {} bytes",
             std::mem::size_of_val(&sdk_store(&sdk)),
@@ -238,6 +260,9 @@ fn main() {
             "peak memory (VmHWM): {}",
             peak_memory().unwrap_or_else(|| "unknown".to_owned())
         );
-        println!("bench: sequential sdk/raw = {seq_ratio:.2}  concurrent sdk/raw = {con_ratio:.2}");
+        println!(
+            "bench: sequential sdk/raw = {:.2}  concurrent sdk/raw = {:.2}",
+            sequential.ratio, concurrent.ratio
+        );
     });
 }
