@@ -2,11 +2,14 @@
 
 use std::time::Duration;
 
+use progenitor_client::ClientInfo;
 use reqwest::Url;
+use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::Client;
 use crate::auth::{Credentials, SecretString};
 use crate::error::ConfigError;
+use crate::generated;
 use crate::retry::RetryConfig;
 
 /// Cloudflare's API, as the official SDKs address it.
@@ -168,8 +171,15 @@ impl ClientBuilder {
             (Some(_), Some(_)) => return Err(ConfigError::ConflictingCredentials),
         };
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let mut headers = credentials.headers()?;
+        // Sent on every request: progenitor would build it into a fresh map per request (see
+        // xtask/src/requests.rs).
+        headers.insert(
+            HeaderName::from_static("api-version"),
+            HeaderValue::from_static(<generated::Client as ClientInfo<()>>::api_version()),
+        );
         let http = reqwest::Client::builder()
-            .default_headers(credentials.headers()?)
+            .default_headers(headers)
             .user_agent(USER_AGENT)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)

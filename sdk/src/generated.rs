@@ -694,15 +694,9 @@ Arguments:
         Error<crate::envelope::BareEnvelope>,
     > {
         let url = format!(
-            "{}/accounts/{}/r2-catalog", self.baseurl, encode_path(& account_id
-            .to_string()),
+            "{}/accounts/{}/r2-catalog", self.baseurl, crate
+            ::transport::path_segment(account_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -711,7 +705,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_catalogs",
@@ -758,15 +751,10 @@ Arguments:
         Error<crate::envelope::BareEnvelope>,
     > {
         let url = format!(
-            "{}/accounts/{}/r2-catalog/{}", self.baseurl, encode_path(& account_id
-            .to_string()), encode_path(& bucket_name.to_string()),
+            "{}/accounts/{}/r2-catalog/{}", self.baseurl, crate
+            ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -775,7 +763,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_catalog_details",
@@ -827,15 +814,10 @@ Arguments:
         Error<crate::envelope::BareEnvelope>,
     > {
         let url = format!(
-            "{}/accounts/{}/r2-catalog/{}/credential", self.baseurl, encode_path(&
-            account_id.to_string()), encode_path(& bucket_name.to_string()),
+            "{}/accounts/{}/r2-catalog/{}/credential", self.baseurl, crate
+            ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -845,7 +827,6 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "store_credentials",
@@ -893,15 +874,10 @@ Arguments:
         bucket_name: &'a crate::validate::BucketName,
     ) -> Result<ResponseValue<()>, Error<crate::envelope::BareEnvelope>> {
         let url = format!(
-            "{}/accounts/{}/r2-catalog/{}/disable", self.baseurl, encode_path(&
-            account_id.to_string()), encode_path(& bucket_name.to_string()),
+            "{}/accounts/{}/r2-catalog/{}/disable", self.baseurl, crate
+            ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -910,7 +886,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "disable_catalog",
@@ -961,15 +936,10 @@ Arguments:
         Error<crate::envelope::BareEnvelope>,
     > {
         let url = format!(
-            "{}/accounts/{}/r2-catalog/{}/enable", self.baseurl, encode_path(& account_id
-            .to_string()), encode_path(& bucket_name.to_string()),
+            "{}/accounts/{}/r2-catalog/{}/enable", self.baseurl, crate
+            ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -978,7 +948,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "enable_catalog",
@@ -1031,16 +1000,10 @@ Arguments:
         Error<crate::envelope::BareEnvelope>,
     > {
         let url = format!(
-            "{}/accounts/{}/r2-catalog/{}/maintenance-configs", self.baseurl,
-            encode_path(& account_id.to_string()), encode_path(& bucket_name
-            .to_string()),
+            "{}/accounts/{}/r2-catalog/{}/maintenance-configs", self.baseurl, crate
+            ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1049,7 +1012,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_maintenance_config",
@@ -1101,16 +1063,10 @@ Arguments:
         Error<crate::envelope::BareEnvelope>,
     > {
         let url = format!(
-            "{}/accounts/{}/r2-catalog/{}/maintenance-configs", self.baseurl,
-            encode_path(& account_id.to_string()), encode_path(& bucket_name
-            .to_string()),
+            "{}/accounts/{}/r2-catalog/{}/maintenance-configs", self.baseurl, crate
+            ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1120,7 +1076,6 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_maintenance_config",
@@ -1192,15 +1147,10 @@ Set to true to receive the namespace_uuids array.
         Error<crate::envelope::BareEnvelope>,
     > {
         let url = format!(
-            "{}/accounts/{}/r2-catalog/{}/namespaces", self.baseurl, encode_path(&
-            account_id.to_string()), encode_path(& bucket_name.to_string()),
+            "{}/accounts/{}/r2-catalog/{}/namespaces", self.baseurl, crate
+            ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1216,7 +1166,6 @@ Set to true to receive the namespace_uuids array.
                 &progenitor_client::QueryParam::new("return_details", &return_details),
             )
             .query(&progenitor_client::QueryParam::new("return_uuids", &return_uuids))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_namespaces",
@@ -1286,16 +1235,11 @@ Set to true to receive the table_uuids array.
         Error<crate::envelope::BareEnvelope>,
     > {
         let url = format!(
-            "{}/accounts/{}/r2-catalog/{}/namespaces/{}/tables", self.baseurl,
-            encode_path(& account_id.to_string()), encode_path(& bucket_name
-            .to_string()), encode_path(& namespace.to_string()),
+            "{}/accounts/{}/r2-catalog/{}/namespaces/{}/tables", self.baseurl, crate
+            ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name), crate
+            ::transport::path_segment(namespace),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1310,7 +1254,6 @@ Set to true to receive the table_uuids array.
                 &progenitor_client::QueryParam::new("return_details", &return_details),
             )
             .query(&progenitor_client::QueryParam::new("return_uuids", &return_uuids))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_tables",
@@ -1373,17 +1316,12 @@ For nested namespaces, use %1F as separator (e.g., "bronze%1Fanalytics").
         Error<crate::envelope::BareEnvelope>,
     > {
         let url = format!(
-            "{}/accounts/{}/r2-catalog/{}/namespaces/{}/tables/{}", self.baseurl,
-            encode_path(& account_id.to_string()), encode_path(& bucket_name
-            .to_string()), encode_path(& namespace.to_string()), encode_path(& table_name
-            .to_string()),
+            "{}/accounts/{}/r2-catalog/{}/namespaces/{}/tables/{}", self.baseurl, crate
+            ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name), crate
+            ::transport::path_segment(namespace), crate
+            ::transport::path_segment(table_name),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1392,7 +1330,6 @@ For nested namespaces, use %1F as separator (e.g., "bronze%1Fanalytics").
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_table",
@@ -1447,16 +1384,11 @@ Arguments:
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/namespaces/{}/tables/{}/maintenance-configs",
-            self.baseurl, encode_path(& account_id.to_string()), encode_path(&
-            bucket_name.to_string()), encode_path(& namespace.to_string()), encode_path(&
-            table_name.to_string()),
+            self.baseurl, crate ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name), crate
+            ::transport::path_segment(namespace), crate
+            ::transport::path_segment(table_name),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1465,7 +1397,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_table_maintenance_config",
@@ -1522,16 +1453,11 @@ Arguments:
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/namespaces/{}/tables/{}/maintenance-configs",
-            self.baseurl, encode_path(& account_id.to_string()), encode_path(&
-            bucket_name.to_string()), encode_path(& namespace.to_string()), encode_path(&
-            table_name.to_string()),
+            self.baseurl, crate ::transport::path_segment(account_id), crate
+            ::transport::path_segment(bucket_name), crate
+            ::transport::path_segment(namespace), crate
+            ::transport::path_segment(table_name),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1541,7 +1467,6 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_table_maintenance_config",

@@ -1,6 +1,7 @@
 //! Sending one attempt: the `ClientHooks::exec` behind every generated operation, which traces
 //! the attempt and notes what its response looked like, and the task-local record it notes it in.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::future::Future;
 use std::time::Instant;
@@ -201,8 +202,50 @@ fn log_attempt(attempt: u32, outcome: &reqwest::Result<reqwest::Response>, start
     }
 }
 
+/// A path parameter as it goes into a request's URL, for the generated code (see
+/// `xtask/src/requests.rs`): progenitor's `encode_path`, without its copy when there is nothing
+/// to encode. Unreserved characters (RFC 3986) are never percent-encoded, so text made only of
+/// them, like every account id and bucket name, is used as it is.
+pub(crate) fn path_segment<S: AsRef<str> + ?Sized>(value: &S) -> Cow<'_, str> {
+    let text = value.as_ref();
+    let unreserved =
+        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+    if text.bytes().all(unreserved) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(progenitor_client::encode_path(text))
+    }
+}
+
 /// Hands the exchange to the [`observe`] call in scope on this task.
 fn record(exchange: Exchange) {
     // Outside `observe` there is nobody to tell; that is not an error.
     let _ = EXCHANGE.try_with(|slot| *slot.borrow_mut() = exchange);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::path_segment;
+
+    #[test]
+    fn path_segments_are_encoded_as_progenitor_encodes_them() {
+        let every_ascii = (0u8..0x80).map(|byte| char::from(byte).to_string());
+        let samples = ["a/b c%?#", "bronze\u{1f}silver", "é-ü", ".", ""].map(str::to_owned);
+        for text in every_ascii.chain(samples) {
+            assert_eq!(
+                path_segment(&text),
+                progenitor_client::encode_path(&text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ids_and_bucket_names_are_borrowed_not_copied() {
+        for text in ["0123456789abcdefABCDEF", "my-data-bucket", "a.b_c~d"] {
+            assert!(matches!(path_segment(text), Cow::Borrowed(_)), "{text:?}");
+        }
+    }
 }

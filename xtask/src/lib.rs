@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 pub mod bench;
 pub mod codegen;
+pub mod requests;
 pub mod trim;
 
 /// The root of a workspace checkout that the tasks read from and write to.
