@@ -21,7 +21,8 @@ pub enum Freshness {
     Stale,
 }
 
-/// Renders the generated module for the workspace's spec.
+/// Renders the generated module for the workspace's spec: progenitor with the settings below, then the
+/// request-code rewrites of [`crate::requests`], formatted by prettyplease.
 pub fn render(workspace: &Workspace) -> Result<String> {
     let spec_path = workspace.path(SPEC);
     let text = std::fs::read_to_string(&spec_path)
