@@ -1,8 +1,9 @@
 //! The SDK's cost over the HTTP call itself: its store-credential call against a bare reqwest
 //! client sending the same request and parsing the same envelope, against a loopback server,
-//! sequentially and with 64 calls in flight, in interleaved rounds. Run it with
-//! `cargo xtask bench` (release build); `-- --calls N --rounds R` changes the sizes, and
-//! `-- --profile sdk|raw --calls N` runs one client alone for a profiler.
+//! sequentially and with 64 calls in flight, in interleaved rounds. A second baseline, bare
+//! reqwest with the SDK's default timeouts, shows how much of the cost is those timeouts (a
+//! timer per call). Run it with `cargo xtask bench` (release build); `-- --calls N --rounds R`
+//! changes the sizes, and `-- --profile sdk|raw --calls N` runs one client alone for a profiler.
 
 mod server;
 
@@ -41,8 +42,13 @@ struct Raw {
     base_url: String,
 }
 
+/// The SDK's default timeouts (total, connect), which bare reqwest does not have.
+const SDK_TIMEOUTS: (Duration, Duration) = (Duration::from_secs(60), Duration::from_secs(10));
+
 impl Raw {
-    fn new(base_url: &str) -> Self {
+    /// Bare reqwest; with `timeouts`, also the SDK's `(total, connect)` timeouts, to show what
+    /// they cost.
+    fn new(base_url: &str, timeouts: Option<(Duration, Duration)>) -> Self {
         let mut headers = HeaderMap::new();
         let mut auth = HeaderValue::from_str(&format!("Bearer {API_TOKEN}")).expect("ASCII");
         auth.set_sensitive(true);
@@ -52,7 +58,11 @@ impl Raw {
             HeaderName::from_static("api-version"),
             HeaderValue::from_static("4.0.0"),
         );
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some((total, connect)) = timeouts {
+            builder = builder.timeout(total).connect_timeout(connect);
+        }
+        let http = builder
             .default_headers(headers)
             .user_agent(concat!("cloudflare-r2-catalog/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -116,27 +126,46 @@ async fn timed<F: Future<Output = ()>>(
     started.elapsed()
 }
 
-/// One round: `calls` calls of each client in short blocks, SDK and raw reqwest alternating
-/// (which goes first alternates too), so that whatever else the machine does falls on both
-/// alike. Returns, per pair of adjacent blocks, the time per call of the SDK and of raw reqwest.
-async fn round(sdk: &Client, raw: &Raw, calls: usize, concurrent: bool) -> Vec<(f64, f64)> {
-    let block = if concurrent { IN_FLIGHT * 4 } else { 100 };
-    let mut pairs = Vec::new();
-    for index in 0..calls.div_ceil(block) {
-        let n = block.min(calls - index * block);
-        let (sdk_time, raw_time) = if index % 2 == 0 {
-            let sdk_time = timed(n, concurrent, || sdk_store(sdk)).await;
-            (sdk_time, timed(n, concurrent, || raw.store()).await)
-        } else {
-            let raw_time = timed(n, concurrent, || raw.store()).await;
-            (timed(n, concurrent, || sdk_store(sdk)).await, raw_time)
+/// The clients timed against each other.
+struct Contenders {
+    sdk: Client,
+    raw: Raw,
+    raw_with_timeouts: Raw,
+}
+
+/// Indexes into a block's times: the SDK, raw reqwest, raw reqwest with the SDK's timeouts.
+const SDK: usize = 0;
+const RAW: usize = 1;
+const RAW_WITH_TIMEOUTS: usize = 2;
+
+impl Contenders {
+    /// The time per call of `n` calls of contender `which`.
+    async fn block(&self, which: usize, n: usize, concurrent: bool) -> f64 {
+        let elapsed = match which {
+            SDK => timed(n, concurrent, || sdk_store(&self.sdk)).await,
+            RAW => timed(n, concurrent, || self.raw.store()).await,
+            _ => timed(n, concurrent, || self.raw_with_timeouts.store()).await,
         };
-        pairs.push((
-            sdk_time.as_secs_f64() / n as f64,
-            raw_time.as_secs_f64() / n as f64,
-        ));
+        elapsed.as_secs_f64() / n as f64
     }
-    pairs
+
+    /// One round: `calls` calls of each contender in short blocks, taking turns (and turns at
+    /// going first), so that whatever else the machine does falls on all alike. Returns each
+    /// set of adjacent blocks' times per call.
+    async fn round(&self, calls: usize, concurrent: bool) -> Vec<[f64; 3]> {
+        let block = if concurrent { IN_FLIGHT * 4 } else { 100 };
+        let mut sets = Vec::new();
+        for index in 0..calls.div_ceil(block) {
+            let n = block.min(calls - index * block);
+            let mut times = [0.0; 3];
+            for turn in 0..3 {
+                let which = (index + turn) % 3;
+                times[which] = self.block(which, n, concurrent).await;
+            }
+            sets.push(times);
+        }
+        sets
+    }
 }
 
 /// The `q` quantile (0.0 to 1.0) of `samples`, nearest rank.
@@ -146,35 +175,36 @@ fn quantile(mut samples: Vec<f64>, q: f64) -> f64 {
     samples[rank]
 }
 
-/// A mode's verdict from its block pairs: the median time per call of each client, and the
-/// median and quartiles of the paired ratios. Pairing cancels slow drifts of the machine; the
-/// median ignores the pairs a burst of outside work fell on.
+/// The SDK against one baseline, from the sets of adjacent blocks: the median time per call of
+/// each, and the median and quartiles of the SDK/baseline ratios within sets. Comparing within
+/// a set cancels slow drifts of the machine; the median ignores the sets a burst of outside work
+/// fell on.
 struct Summary {
     sdk: Duration,
-    raw: Duration,
+    baseline: Duration,
     ratio: f64,
     ratio_quartiles: (f64, f64),
 }
 
 impl Summary {
-    fn of(pairs: &[(f64, f64)]) -> Self {
-        let ratios: Vec<f64> = pairs.iter().map(|(sdk, raw)| sdk / raw).collect();
-        let median_of = |pick: fn(&(f64, f64)) -> f64| {
-            Duration::from_secs_f64(quantile(pairs.iter().map(pick).collect(), 0.5))
+    fn of(sets: &[[f64; 3]], baseline: usize) -> Self {
+        let ratios: Vec<f64> = sets.iter().map(|set| set[SDK] / set[baseline]).collect();
+        let median_of = |which: usize| {
+            Duration::from_secs_f64(quantile(sets.iter().map(|set| set[which]).collect(), 0.5))
         };
         Self {
-            sdk: median_of(|pair| pair.0),
-            raw: median_of(|pair| pair.1),
+            sdk: median_of(SDK),
+            baseline: median_of(baseline),
             ratio: quantile(ratios.clone(), 0.5),
             ratio_quartiles: (quantile(ratios.clone(), 0.25), quantile(ratios, 0.75)),
         }
     }
 
-    fn print(&self, mode: &str) {
+    fn print(&self, mode: &str, baseline: &str) {
         let (low, high) = self.ratio_quartiles;
         println!(
-            "{mode:<28} {:>12.2?} {:>12.2?} {:>8.2}   {low:.2}-{high:.2}",
-            self.sdk, self.raw, self.ratio
+            "{mode:<26} {baseline:<24} {:>10.2?} {:>10.2?} {:>6.2}   {low:.2}-{high:.2}",
+            self.sdk, self.baseline, self.ratio
         );
     }
 }
@@ -210,20 +240,23 @@ fn main() {
     let runtime = runtime.enable_all().build().expect("a runtime");
     runtime.block_on(async {
         let base_url = server::start().await;
-        let sdk = Client::builder()
-            .api_token(API_TOKEN)
-            .base_url(&base_url)
-            .build()
-            .expect("an SDK client");
-        let raw = Raw::new(&base_url);
+        let contenders = Contenders {
+            sdk: Client::builder()
+                .api_token(API_TOKEN)
+                .base_url(&base_url)
+                .build()
+                .expect("an SDK client"),
+            raw: Raw::new(&base_url, None),
+            raw_with_timeouts: Raw::new(&base_url, Some(SDK_TIMEOUTS)),
+        };
 
         match profile.as_deref() {
             Some("sdk") => {
-                timed(calls, false, || sdk_store(&sdk)).await;
+                timed(calls, false, || sdk_store(&contenders.sdk)).await;
                 return;
             }
             Some("raw") => {
-                timed(calls, false, || raw.store()).await;
+                timed(calls, false, || contenders.raw.store()).await;
                 return;
             }
             Some(other) => panic!("--profile takes sdk or raw, not {other:?}"),
@@ -231,30 +264,38 @@ fn main() {
         }
 
         // Warm-up: connections, allocator, caches.
-        round(&sdk, &raw, 1000, true).await;
+        contenders.round(1000, true).await;
 
         let mut sequential = Vec::new();
         let mut concurrent = Vec::new();
         for _ in 0..rounds {
-            sequential.extend(round(&sdk, &raw, calls, false).await);
-            concurrent.extend(round(&sdk, &raw, calls, true).await);
+            sequential.extend(contenders.round(calls, false).await);
+            concurrent.extend(contenders.round(calls, true).await);
         }
-        let sequential = Summary::of(&sequential);
-        let concurrent = Summary::of(&concurrent);
+        let concurrent_mode = format!("concurrent ({IN_FLIGHT} in flight)");
 
         println!(
-            "{rounds} rounds x {calls} calls per client and mode, in alternating blocks; medians over block pairs"
+            "{rounds} rounds x {calls} calls per client and mode, in blocks taking turns; \
+             medians over sets of adjacent blocks"
         );
         println!(
-            "{:<28} {:>12} {:>12} {:>8}   sdk/raw quartiles",
-            "time per call", "sdk", "raw reqwest", "sdk/raw"
+            "{:<26} {:<24} {:>10} {:>10} {:>6}   quartiles",
+            "time per call", "baseline", "sdk", "baseline", "ratio"
         );
-        sequential.print("sequential");
-        concurrent.print(&format!("concurrent ({IN_FLIGHT} in flight)"));
+        let verdict = [false, true].map(|concurrent_calls| {
+            let (mode, sets) = match concurrent_calls {
+                false => ("sequential", &sequential),
+                true => (concurrent_mode.as_str(), &concurrent),
+            };
+            let against_raw = Summary::of(sets, RAW);
+            against_raw.print(mode, "raw reqwest");
+            Summary::of(sets, RAW_WITH_TIMEOUTS).print("", "raw + the sdk's timeouts");
+            against_raw.ratio
+        });
         println!(
             "future size: sdk {} bytes, raw {} bytes",
-            std::mem::size_of_val(&sdk_store(&sdk)),
-            std::mem::size_of_val(&raw.store())
+            std::mem::size_of_val(&sdk_store(&contenders.sdk)),
+            std::mem::size_of_val(&contenders.raw.store())
         );
         println!(
             "peak memory (VmHWM): {}",
@@ -262,7 +303,7 @@ fn main() {
         );
         println!(
             "bench: sequential sdk/raw = {:.2}  concurrent sdk/raw = {:.2}",
-            sequential.ratio, concurrent.ratio
+            verdict[0], verdict[1]
         );
     });
 }
