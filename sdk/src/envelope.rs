@@ -166,11 +166,11 @@ pub(crate) async fn judge_no_content(
 }
 
 /// Turns everything the generated client reports as an error into the SDK's [`Error`].
-async fn failure(error: generated::Error<BareEnvelope>, exchange: Exchange) -> Error {
+async fn failure(error: generated::Error<BareEnvelope>, mut exchange: Exchange) -> Error {
     use generated::Error as Generated;
     match error {
         Generated::ErrorResponse(value) => {
-            let meta = exchange.head_of(&value);
+            let meta = *exchange.take_head(value.status(), value.headers());
             let envelope = value.into_inner();
             ApiError::new(meta, envelope.errors, envelope.messages).into()
         }
@@ -200,14 +200,13 @@ async fn failure(error: generated::Error<BareEnvelope>, exchange: Exchange) -> E
 /// Reads the envelope of a response the generated code did not parse.
 async fn read_envelope(
     response: reqwest::Response,
-    exchange: Exchange,
+    mut exchange: Exchange,
 ) -> Result<(ResponseMeta, BareEnvelope), Error> {
-    let attempts = exchange.attempt;
-    let meta = exchange.head(response.status(), response.headers());
+    let meta = *exchange.take_head(response.status(), response.headers());
     let body = response
         .bytes()
         .await
-        .map_err(|source| TransportError::new(source, attempts))?;
+        .map_err(|source| TransportError::new(source, exchange.attempt))?;
     match serde_json::from_slice::<BareEnvelope>(&body) {
         Ok(envelope) => Ok((meta, envelope)),
         Err(reason) => Err(UnexpectedBody::unparsable(meta, &body, &reason).into()),

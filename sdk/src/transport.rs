@@ -71,16 +71,14 @@ impl Exchange {
     /// The head of a response that reached the generated code with this `status` and these
     /// `headers`: the transport's record, which holds the headers it took. Without a record
     /// (the call did not go through [`observe`]) the headers were never taken.
-    pub(crate) fn head(self, status: StatusCode, headers: &HeaderMap) -> ResponseMeta {
-        match self.response {
-            Some(meta) => *meta,
-            None => ResponseMeta::new(status, headers.clone()),
-        }
-    }
-
-    /// [`Exchange::head`] of the response the generated code parsed into `value`.
-    pub(crate) fn head_of<T>(self, value: &ResponseValue<T>) -> ResponseMeta {
-        self.head(value.status(), value.headers())
+    pub(crate) fn take_head(
+        &mut self,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> Box<ResponseMeta> {
+        self.response
+            .take()
+            .unwrap_or_else(|| Box::new(ResponseMeta::new(status, headers.clone())))
     }
 }
 
@@ -123,12 +121,7 @@ pub(crate) async fn observe<T>(
             let mut exchange = EXCHANGE.with(RefCell::take);
             let attempt = match outcome {
                 Ok(value) => Ok(Answer {
-                    head: match exchange.response.take() {
-                        Some(head) => head,
-                        None => {
-                            Box::new(ResponseMeta::new(value.status(), value.headers().clone()))
-                        }
-                    },
+                    head: exchange.take_head(value.status(), value.headers()),
                     body: value.into_inner(),
                 }),
                 Err(error) => Err(Box::new(error)),
