@@ -9,7 +9,7 @@ mod server;
 
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::Client;
+use cloudflare_r2_catalog::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 use futures_util::StreamExt;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
@@ -43,7 +43,7 @@ struct Raw {
 }
 
 /// The SDK's default timeouts (total, connect), which bare reqwest does not have.
-const SDK_TIMEOUTS: (Duration, Duration) = (Duration::from_secs(60), Duration::from_secs(10));
+const SDK_TIMEOUTS: (Duration, Duration) = (DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
 
 impl Raw {
     /// Bare reqwest; with `timeouts`, also the SDK's `(total, connect)` timeouts, to show what

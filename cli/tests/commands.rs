@@ -98,15 +98,7 @@ async fn maintenance_get_and_update() {
         upstream_example("get-maintenance-config"),
     )
     .await;
-    let update = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(path.clone())
-                .json_body(upstream_request_example("update-maintenance-config"));
-            then.status(200)
-                .json_body(upstream_example("update-maintenance-config"));
-        })
-        .await;
+    let update = answer_update_example(&server, path.clone(), "update-maintenance-config").await;
 
     let current = run(&server, &["maintenance", "get", BUCKET]);
     let updated = run(

@@ -154,19 +154,7 @@ impl ClientHooks for generated::Client {
             .instrument(span.clone())
             .await;
         span.in_scope(|| log_attempt(attempt, &outcome, started));
-        // The generated code reads only the status and the body, yet would copy every header
-        // into its `ResponseValue`: take them here instead, for the record.
-        let response = outcome.as_mut().ok().map(|response| {
-            Box::new(ResponseMeta::new(
-                response.status(),
-                std::mem::take(response.headers_mut()),
-            ))
-        });
-        record(Exchange {
-            operation: info.operation_id,
-            attempt,
-            response,
-        });
+        record(info.operation_id, attempt, outcome.as_mut().ok());
         outcome
     }
 }
@@ -210,10 +198,21 @@ pub(crate) fn path_segment<S: AsRef<str> + ?Sized>(value: &S) -> Cow<'_, str> {
     }
 }
 
-/// Hands the exchange to the [`observe`] call in scope on this task.
-fn record(exchange: Exchange) {
-    // Outside `observe` there is nobody to tell; that is not an error.
-    let _ = EXCHANGE.try_with(|slot| *slot.borrow_mut() = exchange);
+/// Hands what attempt `attempt` of `operation` got back to the [`observe`] call in scope on this
+/// task. The generated code reads only a response's status and body, yet would copy every header
+/// into its `ResponseValue`: the record takes the headers instead. Outside `observe` there is
+/// nobody to tell, and the response keeps them.
+fn record(operation: &'static str, attempt: u32, response: Option<&mut reqwest::Response>) {
+    let _ = EXCHANGE.try_with(|slot| {
+        *slot.borrow_mut() = Exchange {
+            operation,
+            attempt,
+            response: response.map(|response| {
+                let headers = std::mem::take(response.headers_mut());
+                Box::new(ResponseMeta::new(response.status(), headers))
+            }),
+        }
+    });
 }
 
 #[cfg(test)]

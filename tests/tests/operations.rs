@@ -294,15 +294,7 @@ fn example_update() -> MaintenanceUpdate {
 async fn update_maintenance_config_sends_exactly_the_fields_set() {
     let server = MockServer::start_async().await;
     let path = catalog_path(&format!("/{BUCKET}/maintenance-configs"));
-    let full = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(path.clone())
-                .json_body(upstream_request_example("update-maintenance-config"));
-            then.status(200)
-                .json_body(upstream_example("update-maintenance-config"));
-        })
-        .await;
+    let full = answer_update_example(&server, path.clone(), "update-maintenance-config").await;
     let partial = server
         .mock_async(|when, then| {
             when.method(POST)
@@ -478,15 +470,8 @@ async fn table_maintenance_get_and_update() {
         upstream_example("get-table-maintenance-config"),
     )
     .await;
-    let update = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(path.clone())
-                .json_body(upstream_request_example("update-table-maintenance-config"));
-            then.status(200)
-                .json_body(upstream_example("update-table-maintenance-config"));
-        })
-        .await;
+    let update =
+        answer_update_example(&server, path.clone(), "update-table-maintenance-config").await;
     let client = client(&server);
 
     let current = client

@@ -166,6 +166,23 @@ pub async fn answer<'a>(
         .await
 }
 
+/// A mock answering `POST path` whose JSON body is Cloudflare's example request for the update
+/// operation `operation_id`, with that operation's example response.
+pub async fn answer_update_example<'a>(
+    server: &'a MockServer,
+    path: String,
+    operation_id: &str,
+) -> httpmock::Mock<'a> {
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST)
+                .path(path)
+                .json_body(upstream_request_example(operation_id));
+            then.status(200).json_body(upstream_example(operation_id));
+        })
+        .await
+}
+
 /// Serves cursor pages at `path`: each body answers the request asked with its `page_token`
 /// (`None`: asked with none, the first page).
 pub async fn serve_pages<'a>(
