@@ -3,7 +3,7 @@
 use clap::Subcommand;
 
 use crate::Context;
-use crate::output::{Failure, print_json};
+use crate::output::{self, Failure, print_json};
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
@@ -35,7 +35,7 @@ impl Command {
             Self::Enable { bucket } => print_json(&catalogs.enable(account, bucket).await?.result),
             Self::Disable { bucket } => {
                 let disabled = catalogs.disable(account, bucket.as_str()).await?;
-                eprintln!("disabled the catalog of bucket {bucket}");
+                output::note(&format!("disabled the catalog of bucket {bucket}"));
                 print_json(&disabled.result)
             }
         }

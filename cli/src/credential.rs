@@ -4,9 +4,10 @@ use std::io::BufRead;
 
 use clap::{Args, Subcommand};
 use cloudflare_r2_catalog::SecretString;
+use zeroize::Zeroizing;
 
 use crate::Context;
-use crate::output::{Failure, print_json};
+use crate::output::{self, Failure, print_json};
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
@@ -36,14 +37,16 @@ impl Command {
     }
 }
 
-/// The first line of stdin, without its line ending; the token never touches argv.
+/// The first line of stdin, without its line ending; the token never touches argv, and the
+/// line it was read into is wiped.
 fn read_token() -> Result<SecretString, Failure> {
-    let mut line = String::new();
+    let mut line = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .map_err(|error| Failure::Setup(format!("cannot read the token from stdin: {error}")))?;
     let token = line.strip_suffix('\n').unwrap_or(&line);
     let token = token.strip_suffix('\r').unwrap_or(token);
+    output::hide(token);
     Ok(SecretString::from(token))
 }

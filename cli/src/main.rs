@@ -16,9 +16,17 @@ mod table;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use cloudflare_r2_catalog::{AccountId, Client, ClientBuilder};
+use cloudflare_r2_catalog::{AccountId, Client, ClientBuilder, env};
+use zeroize::Zeroizing;
 
 use crate::output::Failure;
+
+/// The most bytes one response body may have. Lower than the SDK's default (16 MiB), because
+/// parsed JSON can take many times its size (lists of tiny items: up to ~30 times), and the CLI
+/// keeps its memory under 200 MB whatever a server sends: one page parsed
+/// (4 MiB × 30) plus what `--all` has gathered (`paging::COMBINED_BYTES`, 32 MiB). A page of
+/// a thousand tables with details is well under 1 MiB.
+const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +42,11 @@ struct Cli {
     /// The API's base URL.
     #[arg(long, global = true, env = "CLOUDFLARE_BASE_URL", value_name = "URL")]
     base_url: Option<String>,
+
+    /// Accept a plain http:// base URL to a host that is not loopback, although the
+    /// credentials then cross the network in clear text.
+    #[arg(long, global = true)]
+    allow_insecure_http: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -66,6 +79,12 @@ pub(crate) struct Context {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before anything can print: the SDK reads these itself, and the CLI must never show them.
+    for variable in [env::API_TOKEN, env::API_KEY] {
+        if let Ok(secret) = std::env::var(variable).map(Zeroizing::new) {
+            output::hide(&secret);
+        }
+    }
     output::init_logging();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -81,7 +100,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let context = context(cli.account_id, cli.base_url)?;
+    let context = context(cli.account_id, cli.base_url, cli.allow_insecure_http)?;
     match cli.command {
         Command::Catalog(command) => command.run(&context).await,
         Command::Credential(command) => command.run(&context).await,
@@ -91,12 +110,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn context(account_id: Option<String>, base_url: Option<String>) -> Result<Context, Failure> {
+fn context(
+    account_id: Option<String>,
+    base_url: Option<String>,
+    allow_insecure_http: bool,
+) -> Result<Context, Failure> {
     let account_id = account_id.ok_or_else(|| {
         Failure::Setup("no account id: pass --account-id or set CLOUDFLARE_ACCOUNT_ID".to_owned())
     })?;
     let account_id = AccountId::new(account_id).map_err(cloudflare_r2_catalog::Error::from)?;
-    let mut builder = ClientBuilder::from_env().map_err(cloudflare_r2_catalog::Error::from)?;
+    let mut builder = ClientBuilder::from_env()
+        .map_err(cloudflare_r2_catalog::Error::from)?
+        .allow_insecure_http(allow_insecure_http)
+        .max_response_bytes(MAX_RESPONSE_BYTES);
     if let Some(url) = base_url {
         builder = builder.base_url(url);
     }

@@ -5,7 +5,7 @@ use cloudflare_r2_catalog::{Error, Namespace};
 
 use crate::Context;
 use crate::output::{Failure, print_json};
-use crate::paging::{PagingFlags, combine};
+use crate::paging::PagingFlags;
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
@@ -38,7 +38,7 @@ impl Command {
         let account = &context.account_id;
         if paging.all() {
             let pages = namespaces.pages(account, bucket, parent.as_ref(), options);
-            print_json(&combine(pages).await?)
+            paging.print_all(pages).await
         } else {
             let page = namespaces
                 .list(account, bucket, parent.as_ref(), &options)

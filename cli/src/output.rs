@@ -1,10 +1,15 @@
-//! What the CLI prints and how it exits: results as JSON on stdout, failures on stderr.
+//! What the CLI prints and how it exits: results as JSON on stdout, failures on stderr. Every
+//! byte it prints passes [`sanitize`] first: the secrets it holds are replaced wherever they
+//! show (a server may echo them back), and characters that would act on a terminal are escaped.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Mutex;
 
-use cloudflare_r2_catalog::Error;
+use cloudflare_r2_catalog::{ConfigError, Error};
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 /// Why a command did not succeed.
 pub(crate) enum Failure {
@@ -12,6 +17,9 @@ pub(crate) enum Failure {
     Sdk(Error),
     /// The command line or its environment cannot be used; nothing was sent (exit 2).
     Setup(String),
+    /// The API answered, but the command stopped short of what it was asked (a listing over
+    /// its page or size limit); nothing was printed on stdout (exit 1).
+    Stopped(String),
 }
 
 impl From<Error> for Failure {
@@ -20,55 +28,176 @@ impl From<Error> for Failure {
     }
 }
 
+/// How many of an API error's items the CLI lists before "… and N more".
+const LISTED_ERRORS: usize = 5;
+
+/// What the CLI prints in place of a secret.
+const REDACTED: &str = "** redacted **";
+
+/// The secrets this process holds (API token, global API key, the catalog token it stores),
+/// wiped from memory at exit.
+static SECRETS: Mutex<Vec<Zeroizing<String>>> = Mutex::new(Vec::new());
+
+/// Never print `secret`, from now on, whatever prints it.
+pub(crate) fn hide(secret: &str) {
+    if secret.is_empty() {
+        return;
+    }
+    let mut secrets = SECRETS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    secrets.push(Zeroizing::new(secret.to_owned()));
+    // As it would read inside a JSON string on stdout, if escaping changes it.
+    if let Ok(quoted) = serde_json::to_string(secret) {
+        let escaped = &quoted[1..quoted.len() - 1];
+        if escaped != secret {
+            secrets.push(Zeroizing::new(escaped.to_owned()));
+        }
+    }
+}
+
+/// `text` with every secret the process holds replaced.
+fn redact(text: &str) -> Cow<'_, str> {
+    let mut text = Cow::Borrowed(text);
+    let secrets = SECRETS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    for secret in secrets.iter() {
+        if text.contains(secret.as_str()) {
+            text = Cow::Owned(text.replace(secret.as_str(), REDACTED));
+        }
+    }
+    text
+}
+
+/// `text` ready for a terminal: the secrets replaced, then every control character (C0 but the
+/// newlines the CLI writes itself, DEL, C1) and bidirectional override escaped as a JSON `\u`
+/// escape, which is also what it must be inside the JSON strings on stdout.
+fn sanitize(text: &str) -> Cow<'_, str> {
+    let text = redact(text);
+    let acts = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(acts) {
+        return text;
+    }
+    let mut shown = String::with_capacity(text.len() + 16);
+    for character in text.chars() {
+        if acts(character) {
+            shown.push_str(&format!("\\u{:04x}", u32::from(character)));
+        } else {
+            shown.push(character);
+        }
+    }
+    Cow::Owned(shown)
+}
+
+/// Writes `parts` to stdout, each sanitized, then a newline.
+pub(crate) fn print_parts<'a>(parts: impl IntoIterator<Item = &'a str>) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    let written: std::io::Result<()> = (|| {
+        for part in parts {
+            stdout.write_all(sanitize(part).as_bytes())?;
+        }
+        stdout.write_all(b"\n")?;
+        stdout.flush()
+    })();
+    written.map_err(|error| Failure::Setup(format!("cannot write the result: {error}")))
+}
+
 /// Prints `result` as pretty JSON on stdout.
 pub(crate) fn print_json(result: &impl Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(result)
         .map_err(|error| Failure::Setup(format!("cannot print the result: {error}")))?;
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{text}")
-        .map_err(|error| Failure::Setup(format!("cannot write the result: {error}")))
+    print_parts([text.as_str()])
+}
+
+/// Prints a line on stderr, sanitized.
+pub(crate) fn note(text: &str) {
+    // Nothing more can be done if stderr itself is gone.
+    let _ = writeln!(std::io::stderr().lock(), "{}", sanitize(text));
 }
 
 /// Prints `failure` on stderr and returns the exit code it calls for.
 pub(crate) fn report(failure: &Failure) -> ExitCode {
-    let mut stderr = std::io::stderr().lock();
-    // Nothing more can be done if stderr itself is gone.
-    let _ = writeln!(stderr, "{}", describe(failure));
+    note(&describe(failure));
     match failure {
         Failure::Setup(_) => ExitCode::from(2),
         Failure::Sdk(Error::InvalidInput(_) | Error::Config(_)) => ExitCode::from(2),
-        Failure::Sdk(_) => ExitCode::from(1),
+        Failure::Sdk(_) | Failure::Stopped(_) => ExitCode::from(1),
     }
 }
 
+/// The text of `failure`. The SDK's errors show server text safely (escaped, cut) already;
+/// an API error is spread over lines, at most [`LISTED_ERRORS`] of its items.
 fn describe(failure: &Failure) -> String {
     let error = match failure {
-        Failure::Setup(message) => return format!("error: {message}"),
+        Failure::Setup(message) | Failure::Stopped(message) => return format!("error: {message}"),
         Failure::Sdk(error) => error,
     };
     match error {
         Error::Api(api) => {
             let mut text = format!("error: Cloudflare API error (HTTP {})", api.status);
-            for item in &api.errors {
+            for item in api.errors.iter().take(LISTED_ERRORS) {
                 text.push_str(&format!("\n  {item}"));
+            }
+            let more = api.errors_beyond(LISTED_ERRORS);
+            if more > 0 {
+                text.push_str(&format!("\n  … and {more} more"));
             }
             if let Some(ray) = &api.cf_ray {
                 text.push_str(&format!("\n  cf-ray: {ray}"));
             }
             text
         }
+        Error::Config(ConfigError::InsecureBaseUrl { .. }) => {
+            format!("error: {error}, or pass --allow-insecure-http to accept it")
+        }
         other => format!("error: {other}"),
     }
 }
 
-/// Sends the SDK's `tracing` output to stderr when `RUST_LOG` asks for it.
+/// Sends the SDK's `tracing` output to stderr when `RUST_LOG` asks for it, secrets redacted.
 pub(crate) fn init_logging() {
     if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() {
         tracing_subscriber::fmt()
             .with_env_filter(filter)
-            .with_writer(std::io::stderr)
+            .with_writer(|| LogWriter)
             // Colour codes only for a person at a terminal, not in captured or piped logs.
             .with_ansi(std::io::stderr().is_terminal())
             .init();
+    }
+}
+
+/// stderr for log lines. The formatter writes each event in one call, so a secret is never
+/// split across writes; the SDK's log fields carry no control characters (and, at a terminal,
+/// the formatter's own colour codes must get through).
+struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, event: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(event);
+        std::io::stderr().write_all(redact(&text).as_bytes())?;
+        Ok(event.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hide, sanitize};
+
+    #[test]
+    fn secrets_are_replaced_and_controls_escaped() {
+        hide("s3cr\"et");
+        assert_eq!(
+            sanitize("a s3cr\"et b \"s3cr\\\"et\" \u{1b}[2J\r\u{9b}\nnext"),
+            "a ** redacted ** b \"** redacted **\" \\u001b[2J\\u000d\\u009b\nnext"
+        );
+        assert_eq!(sanitize("plain text"), "plain text");
     }
 }

@@ -1,12 +1,16 @@
-//! The paging flags of the list commands, and how `--all` prints every page as one list.
+//! The paging flags of the list commands, and how `--all` gathers every page into one list
+//! without letting a server that never stops paging run the CLI out of memory.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use clap::Args;
-use cloudflare_r2_catalog::{Error, ListOptions, PageSize};
+use cloudflare_r2_catalog::{Error, ListOptions, Page, PageSize};
 use futures_util::{Stream, TryStreamExt};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
-use crate::output::Failure;
+use crate::output::{Failure, print_parts};
 
 #[derive(Args)]
 pub(crate) struct PagingFlags {
@@ -19,6 +23,9 @@ pub(crate) struct PagingFlags {
     /// Follow `next_page_token` to the last page and print one combined list.
     #[arg(long)]
     all: bool,
+    /// With --all: fail (exit 1, nothing printed) rather than fetch more than this many pages.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    max_pages: u64,
 }
 
 impl PagingFlags {
@@ -36,30 +43,138 @@ impl PagingFlags {
     pub(crate) fn all(&self) -> bool {
         self.all
     }
-}
 
-/// Every page of `pages` as one page: each list field holds the items of all pages in order,
-/// and `next_page_token` is absent, as on a last page.
-pub(crate) async fn combine<P: Serialize>(
-    pages: impl Stream<Item = Result<P, Error>>,
-) -> Result<Value, Failure> {
-    let pages: Vec<P> = pages.try_collect().await?;
-    let mut combined = Map::new();
-    for page in pages {
-        let Value::Object(fields) = serde_json::to_value(page)
-            .map_err(|error| Failure::Setup(format!("cannot print the result: {error}")))?
-        else {
-            continue;
-        };
-        for (key, value) in fields {
-            match (combined.get_mut(&key), value) {
-                (Some(Value::Array(items)), Value::Array(more)) => items.extend(more),
-                (_, value) => {
-                    combined.insert(key, value);
-                }
+    /// Prints every page of `pages` as one page: each list field holds the items of all pages
+    /// in order, and `next_page_token` is absent, as on a last page. Stops with an error (and
+    /// prints nothing) past `--max-pages` pages or [`COMBINED_BYTES`] of output.
+    pub(crate) async fn print_all<P: Serialize + Page>(
+        &self,
+        pages: impl Stream<Item = Result<P, Error>>,
+    ) -> Result<(), Failure> {
+        let mut pages = std::pin::pin!(pages);
+        let mut combined = Combined::default();
+        let mut count: u64 = 0;
+        while let Some(page) = pages.try_next().await? {
+            count += 1;
+            combined.add(&page)?;
+            let more = page.next_page_token().filter(|token| !token.is_empty());
+            if let Some(cursor) = more
+                && count >= self.max_pages
+            {
+                return Err(Failure::Stopped(format!(
+                    "stopped after {count} pages (--max-pages {}); the listing goes on{}",
+                    self.max_pages,
+                    resume_hint(cursor)
+                )));
             }
         }
+        print_parts(combined.parts().iter().map(|part| part.as_ref()))
     }
-    combined.remove("next_page_token");
-    Ok(Value::Object(combined))
+}
+
+/// How much JSON `--all` gathers before it gives up: with the body limit of each page, this
+/// keeps the CLI's memory bounded whatever a server sends (see `cli/src/main.rs`).
+pub(crate) const COMBINED_BYTES: usize = 32 * 1024 * 1024;
+
+/// `; go on with --page-token …`, when the cursor can be shown and pasted as it is.
+fn resume_hint(cursor: &str) -> String {
+    let pasteable = cursor.len() <= 1024 && cursor.bytes().all(|b| b.is_ascii_graphic());
+    if pasteable {
+        format!(": continue with --page-token '{cursor}'")
+    } else {
+        String::new()
+    }
+}
+
+/// The pages gathered so far, as pretty-printed JSON text per field: the items of list fields
+/// joined in order, and the last value of any other field. Text, not `serde_json::Value`: it
+/// takes the bytes it prints and no more.
+#[derive(Default)]
+struct Combined {
+    fields: BTreeMap<String, Field>,
+    bytes: usize,
+}
+
+enum Field {
+    /// The items so far, each on its own lines, joined with `,`.
+    Items(String),
+    Value(String),
+}
+
+impl Combined {
+    fn add(&mut self, page: &impl Serialize) -> Result<(), Failure> {
+        let text = serde_json::to_string(page).map_err(unprintable)?;
+        let fields: BTreeMap<String, &RawValue> =
+            serde_json::from_str(&text).map_err(unprintable)?;
+        for (key, value) in fields {
+            if key == "next_page_token" {
+                continue;
+            }
+            let (mut joined, items): (String, Vec<&RawValue>) =
+                match (self.fields.remove(&key), serde_json::from_str(value.get())) {
+                    (Some(Field::Items(joined)), Ok(items)) => (joined, items),
+                    (_, Ok(items)) => (String::new(), items),
+                    (_, Err(_)) => {
+                        let value = pretty(value, "\n  ")?;
+                        self.bytes += value.len();
+                        self.fields.insert(key, Field::Value(value));
+                        continue;
+                    }
+                };
+            for item in items {
+                let before = joined.len();
+                if before > 0 {
+                    joined.push(',');
+                }
+                joined.push_str("\n    ");
+                joined.push_str(&pretty(item, "\n    ")?);
+                self.bytes += joined.len() - before;
+            }
+            self.fields.insert(key, Field::Items(joined));
+            if self.bytes > COMBINED_BYTES {
+                return Err(Failure::Stopped(format!(
+                    "the combined listing passed {} MiB; list it page by page with --page-size and --page-token instead of --all",
+                    COMBINED_BYTES / (1024 * 1024)
+                )));
+            }
+        }
+        Ok(())
+    }
+    /// The combined object as pretty JSON, in pieces to write one after the other.
+    fn parts(&self) -> Vec<Cow<'_, str>> {
+        let mut parts = vec![Cow::Borrowed("{")];
+        for (index, (key, field)) in self.fields.iter().enumerate() {
+            let key = serde_json::to_string(key).unwrap_or_default();
+            let separator = if index == 0 { "\n  " } else { ",\n  " };
+            parts.push(Cow::Owned(format!("{separator}{key}: ")));
+            match field {
+                Field::Items(joined) if joined.is_empty() => parts.push(Cow::Borrowed("[]")),
+                Field::Items(joined) => {
+                    parts.push(Cow::Borrowed("["));
+                    parts.push(Cow::Borrowed(joined));
+                    parts.push(Cow::Borrowed("\n  ]"));
+                }
+                Field::Value(value) => parts.push(Cow::Borrowed(value)),
+            }
+        }
+        parts.push(Cow::Borrowed(if self.fields.is_empty() {
+            "}"
+        } else {
+            "\n}"
+        }));
+        parts
+    }
+}
+
+fn unprintable(error: serde_json::Error) -> Failure {
+    Failure::Setup(format!("cannot print the result: {error}"))
+}
+
+/// `value` pretty-printed, its inner lines starting with `newline` (a newline and the indent
+/// of the depth it is printed at). JSON strings hold no raw newlines, so every newline in the
+/// pretty text is a line break.
+fn pretty(value: &RawValue, newline: &str) -> Result<String, Failure> {
+    let parsed: serde_json::Value = serde_json::from_str(value.get()).map_err(unprintable)?;
+    let text = serde_json::to_string_pretty(&parsed).map_err(unprintable)?;
+    Ok(text.replace('\n', newline))
 }

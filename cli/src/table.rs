@@ -6,7 +6,7 @@ use cloudflare_r2_catalog::{Error, Namespace};
 use crate::Context;
 use crate::maintenance::UpdateFlags;
 use crate::output::{Failure, print_json};
-use crate::paging::{PagingFlags, combine};
+use crate::paging::PagingFlags;
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
@@ -73,7 +73,9 @@ impl Command {
                 let namespace = namespace(&dotted)?;
                 let options = paging.options()?;
                 if paging.all() {
-                    print_json(&combine(tables.pages(account, bucket, namespace, options)).await?)
+                    paging
+                        .print_all(tables.pages(account, bucket, namespace, options))
+                        .await
                 } else {
                     let page = tables.list(account, bucket, namespace, &options).await?;
                     print_json(&page.result)

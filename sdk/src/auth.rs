@@ -3,6 +3,7 @@
 use std::fmt;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::ConfigError;
 
@@ -10,7 +11,8 @@ use crate::error::ConfigError;
 ///
 /// Its `Debug` and `Display` print `** redacted **`, so a secret can sit in a struct that derives
 /// `Debug`, or reach a log line by accident, without showing. The value itself can only be read
-/// inside this crate, where a header or a request body is built.
+/// inside this crate, where a header or a request body is built. Its memory is wiped (zeroized)
+/// when it is dropped.
 ///
 /// ```
 /// use cloudflare_r2_catalog::SecretString;
@@ -42,6 +44,12 @@ impl From<String> for SecretString {
 impl From<&str> for SecretString {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
+    }
+}
+
+impl Drop for SecretString {
+    fn drop(&mut self) {
+        self.0.zeroize();
     }
 }
 
@@ -94,7 +102,7 @@ impl Credentials {
         let mut headers = HeaderMap::new();
         match self {
             Self::ApiToken(token) => {
-                let value = format!("Bearer {}", token.expose());
+                let value = Zeroizing::new(format!("Bearer {}", token.expose()));
                 let header =
                     secret_header(&value, "the API token is not a valid HTTP header value")?;
                 headers.insert(AUTHORIZATION, header);

@@ -29,7 +29,8 @@ pub struct Client {
 struct Inner {
     api: generated::Client,
     retry: RetryConfig,
-    auth_scheme: &'static str,
+    credentials: Credentials,
+    body_limit: u64,
 }
 
 impl Client {
@@ -52,18 +53,16 @@ impl Client {
     pub(crate) fn new(
         base_url: String,
         http: reqwest::Client,
-        credentials: &Credentials,
+        credentials: Credentials,
+        body_limit: u64,
         retry: RetryConfig,
     ) -> Self {
-        let auth_scheme = match credentials {
-            Credentials::ApiToken(_) => "api token",
-            Credentials::ApiKey { .. } => "api key",
-        };
         Self {
             inner: Arc::new(Inner {
                 api: generated::Client::new_with_client(&base_url, http),
                 retry,
-                auth_scheme,
+                credentials,
+                body_limit,
             }),
         }
     }
@@ -75,7 +74,10 @@ impl Client {
 
     /// Which credential scheme the client uses: `"api token"` or `"api key"`.
     pub fn auth_scheme(&self) -> &'static str {
-        self.inner.auth_scheme
+        match self.inner.credentials {
+            Credentials::ApiToken(_) => "api token",
+            Credentials::ApiKey { .. } => "api key",
+        }
     }
 
     /// Catalogs: list, get, enable, disable.
@@ -116,7 +118,8 @@ impl Client {
         call: impl Fn() -> F,
     ) -> Result<Response<T::Result>, Error> {
         let (outcome, exchange) = self.attempts(call).await;
-        envelope::judge(outcome, exchange).await
+        let judged = envelope::judge(outcome, exchange).await;
+        judged.map_err(|error| self.without_credentials(error))
     }
 
     /// [`Client::send`] for an operation documented to answer `204 No Content`.
@@ -125,7 +128,16 @@ impl Client {
         call: impl Fn() -> F,
     ) -> Result<Response<()>, Error> {
         let (outcome, exchange) = self.attempts(call).await;
-        envelope::judge_no_content(outcome, exchange).await
+        let judged = envelope::judge_no_content(outcome, exchange).await;
+        judged.map_err(|error| self.without_credentials(error))
+    }
+
+    /// `error` without the client's token or key in any server text it carries.
+    fn without_credentials(&self, error: Error) -> Error {
+        match &self.inner.credentials {
+            Credentials::ApiToken(token) => error.without_secret(token.expose()),
+            Credentials::ApiKey { key, .. } => error.without_secret(key.expose()),
+        }
     }
 
     /// The one retry loop: attempts `call` until the policy calls an outcome final.
@@ -139,7 +151,8 @@ impl Client {
         loop {
             // Boxed: the generated call's state machine is large, and would otherwise be copied
             // as it moves through these layers (measured by `cargo xtask bench`).
-            let (outcome, exchange) = transport::observe(attempt, Box::pin(call())).await;
+            let (outcome, exchange) =
+                transport::observe(attempt, self.inner.body_limit, Box::pin(call())).await;
             match retry.delay_after(&outcome, &exchange) {
                 Some(delay) => {
                     tracing::info!(
@@ -169,7 +182,8 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url())
-            .field("auth_scheme", &self.inner.auth_scheme)
+            .field("auth_scheme", &self.auth_scheme())
+            .field("max_response_bytes", &self.inner.body_limit)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }

@@ -1,10 +1,11 @@
 //! Building a [`Client`]: credentials, base URL, timeouts, retries, and the environment.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use progenitor_client::ClientInfo;
-use reqwest::Url;
 use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::{Url, redirect};
 
 use crate::Client;
 use crate::auth::{Credentials, SecretString};
@@ -18,6 +19,9 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long establishing a connection may take.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most bytes a response body may have: 16 MiB, far above what the API answers (a page of
+/// a thousand tables with details is well under 1 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The `User-Agent` every request carries.
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -53,8 +57,10 @@ pub struct ClientBuilder {
     api_token: Option<SecretString>,
     api_key: Option<(String, SecretString)>,
     base_url: Option<String>,
+    allow_insecure_http: bool,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: u64,
     retry: RetryConfig,
 }
 
@@ -64,8 +70,10 @@ impl Default for ClientBuilder {
             api_token: None,
             api_key: None,
             base_url: None,
+            allow_insecure_http: false,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryConfig::default(),
         }
     }
@@ -133,8 +141,20 @@ impl ClientBuilder {
     }
 
     /// The API's base URL (default [`DEFAULT_BASE_URL`]); a trailing `/` is ignored.
+    ///
+    /// It must be `https://`, or `http://` to a loopback host (127.0.0.0/8, `::1`, `localhost`:
+    /// tests and local emulators). Plain `http://` to any other host would carry the credentials
+    /// in clear text, and [`ClientBuilder::build`] refuses it with
+    /// [`ConfigError::InsecureBaseUrl`] unless [`ClientBuilder::allow_insecure_http`] says so.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Accept a plain `http://` base URL to a host that is not loopback, knowing that every
+    /// request (credentials included) then crosses the network in clear text. Off by default.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -147,6 +167,17 @@ impl ClientBuilder {
     /// How long connecting may take (default [`DEFAULT_CONNECT_TIMEOUT`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// The most bytes a response body may have (default [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB).
+    /// A longer body fails the call with [`crate::Error::ResponseTooLarge`] as soon as it goes
+    /// over, whether it declares its length or not. Going over is no reason to retry (an error
+    /// status the policy retries, like 503, is still retried for its status; only the last
+    /// attempt's body is read). Parsed, a body can take many times its size in memory (lists of
+    /// tiny items: up to ~30 times), so lower this where memory is tight.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -170,7 +201,10 @@ impl ClientBuilder {
             (None, None) => return Err(ConfigError::MissingCredentials),
             (Some(_), Some(_)) => return Err(ConfigError::ConflictingCredentials),
         };
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = normalize_base_url(
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+            self.allow_insecure_http,
+        )?;
         let mut headers = credentials.headers()?;
         // Sent on every request: progenitor would build it into a fresh map per request (see
         // xtask/src/requests.rs).
@@ -187,27 +221,68 @@ impl ClientBuilder {
             // NACKs, which an HTTP/1.1 client never sees) would still copy every request's
             // headers and extensions in case it wanted to.
             .retry(reqwest::retry::never().max_retries_per_request(0))
+            // Cloudflare's API never redirects. Following one would re-send the request, the
+            // body with a catalog token and the X-Auth-Key header included, to wherever the
+            // answer points; a 3xx is reported as `Error::Redirected` instead.
+            .redirect(redirect::Policy::none())
+            .referer(false)
             .build()
             .map_err(|error| ConfigError::HttpClient(error.to_string()))?;
-        Ok(Client::new(base_url, http, &credentials, self.retry))
+        Ok(Client::new(
+            base_url,
+            http,
+            credentials,
+            self.max_response_bytes,
+            self.retry,
+        ))
     }
 }
 
-/// Checks that `url` is an absolute http(s) URL and drops trailing slashes, which would
-/// otherwise double up with the generated paths' leading `/`.
-fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
+/// Checks that `url` is an absolute https URL, or http where that is safe or allowed, and drops
+/// trailing slashes, which would otherwise double up with the generated paths' leading `/`.
+fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+    let parsed = Url::parse(url);
     let invalid = |reason: &str| ConfigError::BaseUrl {
-        url: url.to_owned(),
+        url: match &parsed {
+            Ok(parsed) if parsed.password().is_some() => {
+                let mut shown = parsed.clone();
+                let _ = shown.set_password(Some("***"));
+                shown.to_string()
+            }
+            _ => url.to_owned(),
+        },
         reason: reason.to_owned(),
     };
-    let parsed = Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+    let parsed = parsed
+        .as_ref()
+        .map_err(|error| invalid(&error.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment"));
     }
+    // reqwest would send these as Basic credentials beside the SDK's own.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid("it must not contain a user name or password"));
+    }
+    if parsed.scheme() == "http" && !allow_insecure_http && !is_loopback(parsed) {
+        return Err(ConfigError::InsecureBaseUrl {
+            url: url.to_owned(),
+        });
+    }
     Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// Whether `url` names this machine: 127.0.0.0/8, `::1` or `localhost`, where plain http
+/// never leaves the host.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(address)) => IpAddr::V4(address).is_loopback(),
+        Some(url::Host::Ipv6(address)) => IpAddr::V6(address).is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -275,6 +350,59 @@ mod tests {
         .and_then(ClientBuilder::build)
         .expect("valid");
         assert_eq!(client.base_url(), "http://127.0.0.1:9/v4");
+    }
+
+    fn build_with_base_url(url: &str) -> Result<Client, ConfigError> {
+        ClientBuilder::new().api_token("t").base_url(url).build()
+    }
+
+    #[test]
+    fn plain_http_is_refused_unless_loopback_or_allowed() {
+        for loopback in [
+            "http://127.0.0.1:8787/client/v4",
+            "http://127.1.2.3",
+            "http://[::1]:9/",
+            "http://localhost:8080",
+            "http://LOCALHOST",
+            "https://api.example.com",
+        ] {
+            build_with_base_url(loopback).unwrap_or_else(|e| panic!("{loopback}: {e}"));
+        }
+        for remote in [
+            "http://api.cloudflare.com/client/v4",
+            "http://10.0.0.1",
+            "http://[::2]",
+            "http://localhost.example.com",
+            "http://128.0.0.1",
+        ] {
+            let error = build_with_base_url(remote).unwrap_err();
+            assert_eq!(
+                error,
+                ConfigError::InsecureBaseUrl {
+                    url: remote.to_owned()
+                },
+                "{remote}"
+            );
+            ClientBuilder::new()
+                .api_token("t")
+                .base_url(remote)
+                .allow_insecure_http(true)
+                .build()
+                .unwrap_or_else(|e| panic!("{remote} allowed: {e}"));
+        }
+    }
+
+    #[test]
+    fn credentials_in_the_base_url_are_refused_without_echoing_the_password() {
+        let error = build_with_base_url("https://user:hunter2@api.example.com").unwrap_err();
+        assert_eq!(
+            error,
+            ConfigError::BaseUrl {
+                url: "https://user:***@api.example.com/".to_owned(),
+                reason: "it must not contain a user name or password".to_owned(),
+            }
+        );
+        assert!(!error.to_string().contains("hunter2"));
     }
 
     #[test]

@@ -51,9 +51,11 @@ impl<'a> CatalogCredentials<'a> {
             token: token.into_valid()?,
         };
         let api = self.client.api();
-        self.client
+        let stored = self
+            .client
             .send(|| api.store_credentials(&account_id, &bucket, &body))
-            .await
+            .await;
+        stored.map_err(|error| error.without_secret(body.token.expose()))
     }
 }
 

@@ -3,10 +3,14 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 
-use crate::error::{ApiError, Error, TransportError, UnexpectedBody};
+use crate::error::{
+    ApiError, BodyOverLimit, Error, Redirected, ResponseTooLarge, TransportError, UnexpectedBody,
+};
 use crate::generated::{self, types};
+use crate::text::shown;
 use crate::transport::{Answer, Attempt, Exchange, ResponseMeta};
 
 /// One `{code, message}` item of an envelope's `errors` or `messages`.
@@ -21,17 +25,67 @@ pub struct Message {
     pub message: String,
 }
 
+/// Shows the code and the message, with the message's control characters escaped and its
+/// length cut to 300 characters: the text comes from the server.
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.code {
-            Some(code) => write!(f, "{code}: {}", self.message),
-            None => f.write_str(&self.message),
+        if let Some(code) = self.code {
+            write!(f, "{code}: ")?;
         }
+        write!(f, "{}", shown(&self.message))
     }
 }
 
-/// The list type the generated code uses for `errors` and `messages` (see the xtask's settings).
-pub(crate) type Messages = Vec<Message>;
+/// The list type the generated code uses for `errors` and `messages` (see the xtask's settings):
+/// the first [`Messages::KEPT`] items, and a count of the rest, so that an envelope with
+/// millions of tiny items costs no more memory than one with a hundred.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Messages {
+    items: Vec<Message>,
+    omitted: u64,
+}
+
+impl Messages {
+    /// How many items a list keeps. Cloudflare's envelopes carry one or two.
+    pub(crate) const KEPT: usize = 100;
+
+    /// The kept items, and how many more the list had.
+    pub(crate) fn into_parts(self) -> (Vec<Message>, u64) {
+        (self.items, self.omitted)
+    }
+}
+
+impl<'de> Deserialize<'de> for Messages {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Bounded;
+        impl<'de> Visitor<'de> for Bounded {
+            type Value = Messages;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of {code, message} items")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Messages, A::Error> {
+                let mut list = Messages::default();
+                while list.items.len() < Messages::KEPT {
+                    match items.next_element()? {
+                        Some(item) => list.items.push(item),
+                        None => return Ok(list),
+                    }
+                }
+                while items.next_element::<IgnoredAny>()?.is_some() {
+                    list.omitted = list.omitted.saturating_add(1);
+                }
+                Ok(list)
+            }
+        }
+        deserializer.deserialize_seq(Bounded)
+    }
+}
+
+impl Serialize for Messages {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.items.serialize(serializer)
+    }
+}
 
 /// An envelope read without its `result`: the body of an error status, or of a status the spec
 /// does not list. `success` is required, so a JSON body that is not an envelope fails to parse
@@ -47,7 +101,7 @@ pub(crate) struct BareEnvelope {
 
 impl fmt::Display for BareEnvelope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "envelope with {} error(s)", self.errors.len())
+        write!(f, "envelope with {} error(s)", self.errors.items.len())
     }
 }
 
@@ -125,8 +179,8 @@ pub(crate) async fn judge<T: Envelope>(
     match result {
         Some(result) => Ok(Response {
             result,
-            messages,
-            cf_ray: head.cf_ray().map(str::to_owned),
+            messages: messages.into_parts().0,
+            cf_ray: head.cf_ray(),
         }),
         None => Err(UnexpectedBody::new(*head, b"", "the success envelope has no result").into()),
     }
@@ -143,7 +197,7 @@ pub(crate) async fn judge_no_content(
             return Ok(Response {
                 result: (),
                 messages: Vec::new(),
-                cf_ray: answer.head.cf_ray().map(str::to_owned),
+                cf_ray: answer.head.cf_ray(),
             });
         }
         Err(error) => *error,
@@ -154,8 +208,8 @@ pub(crate) async fn judge_no_content(
             if envelope.success {
                 Ok(Response {
                     result: (),
-                    messages: envelope.messages,
-                    cf_ray: meta.cf_ray().map(str::to_owned),
+                    messages: envelope.messages.into_parts().0,
+                    cf_ray: meta.cf_ray(),
                 })
             } else {
                 Err(ApiError::new(meta, envelope.errors, envelope.messages).into())
@@ -179,6 +233,10 @@ async fn failure(error: generated::Error<BareEnvelope>, mut exchange: Exchange) 
             Some(meta) => UnexpectedBody::unparsable(*meta, &body, &reason).into(),
             None => Error::Request(format!("unreadable response body: {reason}")),
         },
+        // Not followed (the HTTP client has no redirect policy), and its body is not read.
+        Generated::UnexpectedResponse(response) if response.status().is_redirection() => {
+            Redirected::new(&exchange.take_head(response.status(), response.headers())).into()
+        }
         // A status the spec does not list for the operation (429, 502, …).
         Generated::UnexpectedResponse(response) => match read_envelope(response, exchange).await {
             Ok((meta, envelope)) if envelope.success => UnexpectedBody::new(
@@ -192,8 +250,17 @@ async fn failure(error: generated::Error<BareEnvelope>, mut exchange: Exchange) 
         },
         Generated::CommunicationError(source)
         | Generated::ResponseBodyError(source)
-        | Generated::InvalidUpgrade(source) => TransportError::new(source, exchange.attempt).into(),
+        | Generated::InvalidUpgrade(source) => unread(source, exchange),
         Generated::InvalidRequest(reason) | Generated::Custom(reason) => Error::Request(reason),
+    }
+}
+
+/// The error for a response that could not be read: its body went over the client's limit, or
+/// the connection failed.
+fn unread(source: reqwest::Error, mut exchange: Exchange) -> Error {
+    match (BodyOverLimit::in_chain(&source), exchange.response.take()) {
+        (Some(over), Some(meta)) => ResponseTooLarge::new(&meta, over.limit).into(),
+        _ => TransportError::new(source, exchange.attempt).into(),
     }
 }
 
@@ -203,10 +270,13 @@ async fn read_envelope(
     mut exchange: Exchange,
 ) -> Result<(ResponseMeta, BareEnvelope), Error> {
     let meta = *exchange.take_head(response.status(), response.headers());
-    let body = response
-        .bytes()
-        .await
-        .map_err(|source| TransportError::new(source, exchange.attempt))?;
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(source) => {
+            exchange.response = Some(Box::new(meta));
+            return Err(unread(source, exchange));
+        }
+    };
     match serde_json::from_slice::<BareEnvelope>(&body) {
         Ok(envelope) => Ok((meta, envelope)),
         Err(reason) => Err(UnexpectedBody::unparsable(meta, &body, &reason).into()),

@@ -4,7 +4,8 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
-use crate::envelope::Message;
+use crate::envelope::{Message, Messages};
+use crate::text::shown;
 use crate::transport::ResponseMeta;
 use crate::validate::ValidationError;
 
@@ -26,7 +27,25 @@ pub enum Error {
     /// malformed JSON, an empty body).
     #[error(transparent)]
     UnexpectedBody(#[from] UnexpectedBody),
-    /// No usable response: the request timed out, the connection failed, or it broke midway.
+    /// The server answered with a redirect (3xx). Cloudflare's API never redirects, so the
+    /// client does not follow it: nothing is re-sent, to that host or any other.
+    #[error(transparent)]
+    Redirected(#[from] Redirected),
+    /// The response body is larger than the client's limit
+    /// ([`crate::ClientBuilder::max_response_bytes`]); reading stopped at the limit.
+    #[error(transparent)]
+    ResponseTooLarge(#[from] ResponseTooLarge),
+    /// A paged listing came back to a page cursor it had already followed: following it would
+    /// loop forever, so the stream ends here, in place of the page that carried it.
+    #[error(
+        "the server sent a page cursor it had sent before (after {pages} page(s)); stopped following it"
+    )]
+    RepeatedCursor {
+        /// How many pages the stream had yielded before the one whose cursor repeated.
+        pages: u64,
+    },
+    /// No usable response: the request timed out, the connection failed or broke midway, or
+    /// what came back was not HTTP.
     #[error(transparent)]
     Transport(#[from] TransportError),
     /// The generated client refused to build the request. Not expected in practice: every input
@@ -41,6 +60,8 @@ impl Error {
         match self {
             Self::Api(error) => Some(error.status),
             Self::UnexpectedBody(error) => Some(error.status),
+            Self::Redirected(error) => Some(error.status),
+            Self::ResponseTooLarge(error) => Some(error.status),
             _ => None,
         }
     }
@@ -58,6 +79,8 @@ impl Error {
         match self {
             Self::Api(error) => error.cf_ray.as_deref(),
             Self::UnexpectedBody(error) => error.cf_ray.as_deref(),
+            Self::Redirected(error) => error.cf_ray.as_deref(),
+            Self::ResponseTooLarge(error) => error.cf_ray.as_deref(),
             _ => None,
         }
     }
@@ -85,12 +108,46 @@ impl Error {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// Whether trying again later may succeed: a transport failure, or a status the retry
-    /// policy retries (408, 409, 429, 5xx). The client has already retried these as configured.
+    /// Whether trying again later may succeed: a timeout or broken connection, or an error
+    /// envelope with a status the retry policy retries (408, 409, 429, 5xx). The client has
+    /// already retried these as configured.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Transport(_) => true,
-            _ => self.status().is_some_and(crate::retry::is_retryable_status),
+            Self::Transport(error) => error.kind.is_retryable(),
+            Self::Api(_) | Self::UnexpectedBody(_) => {
+                self.status().is_some_and(crate::retry::is_retryable_status)
+            }
+            _ => false,
+        }
+    }
+
+    /// This error with every occurrence of `secret` in the server-provided text it carries
+    /// replaced: a server (or whatever stands in for it) may echo back what it was sent.
+    pub(crate) fn without_secret(self, secret: &str) -> Self {
+        let scrub = |text: &mut String| {
+            if !secret.is_empty() && text.contains(secret) {
+                *text = text.replace(secret, REDACTED);
+            }
+        };
+        match self {
+            Self::Api(mut error) => {
+                for item in error.errors.iter_mut().chain(error.messages.iter_mut()) {
+                    scrub(&mut item.message);
+                }
+                Self::Api(error)
+            }
+            Self::UnexpectedBody(mut error) => {
+                scrub(&mut error.snippet);
+                scrub(&mut error.reason);
+                Self::UnexpectedBody(error)
+            }
+            Self::Redirected(mut error) => {
+                if let Some(location) = &mut error.location {
+                    scrub(location);
+                }
+                Self::Redirected(error)
+            }
+            other => other,
         }
     }
 }
@@ -118,10 +175,20 @@ pub enum ConfigError {
     /// The base URL is not an absolute `http` or `https` URL.
     #[error("invalid base URL {url:?}: {reason}")]
     BaseUrl {
-        /// The URL as given.
+        /// The URL as given (a password in it replaced).
         url: String,
         /// What is wrong with it.
         reason: String,
+    },
+    /// The base URL is `http://` to a host that is not loopback: every request would carry the
+    /// credentials in clear text. Allowed only after
+    /// [`crate::ClientBuilder::allow_insecure_http`].
+    #[error(
+        "refusing to send credentials in clear text to {url}: plain http:// is allowed only to loopback hosts (127.0.0.0/8, ::1, localhost); use https://"
+    )]
+    InsecureBaseUrl {
+        /// The URL as given.
+        url: String,
     },
     /// A setting read from the environment cannot be used.
     #[error("invalid {variable}: {reason}")]
@@ -142,22 +209,38 @@ pub enum ConfigError {
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// Every `{code, message}` in the envelope's `errors`.
+    /// The `{code, message}` items of the envelope's `errors`: all of them, up to the first 100.
     pub errors: Vec<Message>,
-    /// The envelope's `messages`.
+    /// How many more `errors` the envelope had beyond those kept in [`ApiError::errors`].
+    pub omitted_errors: u64,
+    /// The envelope's `messages` (up to the first 100).
     pub messages: Vec<Message>,
     /// The `cf-ray` header.
     pub cf_ray: Option<String>,
 }
 
+/// How many of an envelope's errors `Display` lists before "… and N more".
+const LISTED_ERRORS: usize = 5;
+
 impl ApiError {
-    pub(crate) fn new(meta: ResponseMeta, errors: Vec<Message>, messages: Vec<Message>) -> Self {
+    pub(crate) fn new(meta: ResponseMeta, errors: Messages, messages: Messages) -> Self {
+        let (errors, omitted_errors) = errors.into_parts();
         Self {
             status: meta.status,
             errors,
-            messages,
-            cf_ray: meta.cf_ray().map(str::to_owned),
+            omitted_errors,
+            messages: messages.into_parts().0,
+            cf_ray: meta.cf_ray(),
         }
+    }
+
+    /// How many errors are not in the first `listed`: those kept beyond them and those the
+    /// envelope had beyond the kept ones.
+    pub fn errors_beyond(&self, listed: usize) -> u64 {
+        let kept_beyond = self.errors.len().saturating_sub(listed);
+        u64::try_from(kept_beyond)
+            .unwrap_or(u64::MAX)
+            .saturating_add(self.omitted_errors)
     }
 
     /// The codes of every error in the envelope.
@@ -169,9 +252,13 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Cloudflare API error (HTTP {})", self.status)?;
-        for (index, error) in self.errors.iter().enumerate() {
+        for (index, error) in self.errors.iter().take(LISTED_ERRORS).enumerate() {
             f.write_str(if index == 0 { ": " } else { "; " })?;
             write!(f, "{error}")?;
+        }
+        let more = self.errors_beyond(LISTED_ERRORS);
+        if more > 0 {
+            write!(f, "; … and {more} more")?;
         }
         if let Some(ray) = &self.cf_ray {
             write!(f, " [cf-ray {ray}]")?;
@@ -192,7 +279,8 @@ pub struct UnexpectedBody {
     pub status: StatusCode,
     /// The `Content-Type` header.
     pub content_type: Option<String>,
-    /// The start of the body, decoded lossily as UTF-8 (at most 200 characters).
+    /// The start of the body, decoded lossily as UTF-8 (at most 200 characters, as the server
+    /// sent them; `Display` escapes control characters).
     pub snippet: String,
     /// Why the body is not the expected envelope (a JSON parse error, a missing `result`, …).
     pub reason: String,
@@ -218,10 +306,10 @@ impl UnexpectedBody {
         };
         Self {
             status: meta.status,
-            content_type: meta.content_type().map(str::to_owned),
+            content_type: meta.content_type(),
             snippet,
             reason: reason.to_owned(),
-            cf_ray: meta.cf_ray().map(str::to_owned),
+            cf_ray: meta.cf_ray(),
         }
     }
 }
@@ -232,17 +320,111 @@ impl fmt::Display for UnexpectedBody {
             f,
             "unexpected response (HTTP {}, content type {}): {}",
             self.status,
-            self.content_type.as_deref().unwrap_or("none"),
-            self.reason
+            shown(self.content_type.as_deref().unwrap_or("none")),
+            shown(&self.reason)
         )?;
         if !self.snippet.is_empty() {
-            write!(f, ": {:?}", self.snippet)?;
+            write!(f, ": \"{}\"", shown(&self.snippet))?;
         }
         if let Some(ray) = &self.cf_ray {
             write!(f, " [cf-ray {ray}]")?;
         }
         Ok(())
     }
+}
+
+/// The server answered with a redirect, which the client does not follow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub struct Redirected {
+    /// The HTTP status (301, 302, 307, 308, …).
+    pub status: StatusCode,
+    /// Where the server pointed, as it sent it (decoded lossily, at most 2048 characters;
+    /// `Display` escapes control characters and shows the first 300).
+    pub location: Option<String>,
+    /// The `cf-ray` header.
+    pub cf_ray: Option<String>,
+}
+
+/// How much of a `Location` header a [`Redirected`] keeps.
+const LOCATION_CHARS: usize = 2048;
+
+impl Redirected {
+    pub(crate) fn new(meta: &ResponseMeta) -> Self {
+        Self {
+            status: meta.status,
+            location: meta
+                .location()
+                .map(|location| location.chars().take(LOCATION_CHARS).collect()),
+            cf_ray: meta.cf_ray(),
+        }
+    }
+}
+
+impl fmt::Display for Redirected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the server answered with a redirect (HTTP {})",
+            self.status
+        )?;
+        match &self.location {
+            Some(location) => write!(f, " to \"{}\"", shown(location))?,
+            None => f.write_str(" without a Location")?,
+        }
+        f.write_str("; Cloudflare's API never redirects, so it was not followed")?;
+        if let Some(ray) = &self.cf_ray {
+            write!(f, " [cf-ray {ray}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// The response body is larger than the client accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the response body (HTTP {status}) is larger than the limit of {limit} bytes; reading stopped there"
+)]
+#[non_exhaustive]
+pub struct ResponseTooLarge {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The limit the body went over, in bytes.
+    pub limit: u64,
+    /// The `cf-ray` header.
+    pub cf_ray: Option<String>,
+}
+
+impl ResponseTooLarge {
+    pub(crate) fn new(meta: &ResponseMeta, limit: u64) -> Self {
+        Self {
+            status: meta.status,
+            limit,
+            cf_ray: meta.cf_ray(),
+        }
+    }
+}
+
+/// What a response body reports when reading it went over the client's limit: the marker the
+/// transport's limiting body puts in reqwest's error chain.
+#[derive(Debug, thiserror::Error)]
+#[error("the response body is larger than the limit of {limit} bytes")]
+pub(crate) struct BodyOverLimit {
+    pub(crate) limit: u64,
+}
+
+impl BodyOverLimit {
+    /// The marker in `error`'s chain, when reading a body stopped at the limit.
+    pub(crate) fn in_chain(error: &reqwest::Error) -> Option<&Self> {
+        causes(error).find_map(|cause| cause.downcast_ref::<Self>())
+    }
+}
+
+/// `error` and every error under it.
+fn causes<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |cause| cause.source())
 }
 
 /// What kind of transport failure happened.
@@ -255,29 +437,49 @@ pub enum TransportErrorKind {
     Connect,
     /// The connection broke while the request or response was in flight.
     Interrupted,
+    /// What came back is not a valid HTTP/1.1 response: not HTTP at all, a malformed status
+    /// line or header, a head too large or with too many headers, conflicting lengths.
+    Protocol,
 }
 
 impl TransportErrorKind {
     /// What kind of transport failure `error` is, looking through the errors reqwest wraps
     /// (a body cut off midway arrives as a decode error caused by a body error); `None` when
-    /// it is not a transport failure (building the request, following redirects).
+    /// it is not a transport failure (building the request, a body over the client's limit).
     pub(crate) fn of(error: &reqwest::Error) -> Option<Self> {
-        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
-        while let Some(current) = cause {
-            if let Some(error) = current.downcast_ref::<reqwest::Error>() {
-                if error.is_timeout() {
-                    return Some(Self::Timeout);
-                }
-                if error.is_connect() {
-                    return Some(Self::Connect);
-                }
-                if error.is_request() || error.is_body() {
-                    return Some(Self::Interrupted);
-                }
+        let mut kind = None;
+        for cause in causes(error) {
+            if cause.is::<BodyOverLimit>() {
+                return None;
             }
-            cause = current.source();
+            // hyper's parse errors sit under reqwest's "error sending request", which alone
+            // would read as a broken connection.
+            if cause
+                .downcast_ref::<hyper::Error>()
+                .is_some_and(hyper::Error::is_parse)
+            {
+                return Some(Self::Protocol);
+            }
+            if let Some(error) = cause.downcast_ref::<reqwest::Error>() {
+                kind = kind.or(if error.is_timeout() {
+                    Some(Self::Timeout)
+                } else if error.is_connect() {
+                    Some(Self::Connect)
+                } else if error.is_request() || error.is_body() || error.is_decode() {
+                    Some(Self::Interrupted)
+                } else {
+                    None
+                });
+            }
         }
-        None
+        kind
+    }
+
+    /// Whether another attempt may succeed. A response that is not HTTP is not retried: it
+    /// comes from something other than Cloudflare's API (a wrong port, a broken proxy, an
+    /// interception), which would answer the same again while being sent the credentials again.
+    pub fn is_retryable(self) -> bool {
+        !matches!(self, Self::Protocol)
     }
 }
 
@@ -287,13 +489,15 @@ impl fmt::Display for TransportErrorKind {
             Self::Timeout => "timed out",
             Self::Connect => "could not connect",
             Self::Interrupted => "connection interrupted",
+            Self::Protocol => "invalid HTTP response",
         })
     }
 }
 
-/// No usable response arrived.
+/// No usable response arrived. `Display` names the kind and the underlying causes (refused,
+/// DNS, TLS, the HTTP parse error …); [`std::error::Error::source`] is reqwest's error.
 #[derive(Debug, thiserror::Error)]
-#[error("{kind} after {attempts} attempt(s)")]
+#[error("{kind} after {attempts} attempt(s): {}", Causes(.source))]
 pub struct TransportError {
     kind: TransportErrorKind,
     attempts: u32,
@@ -321,3 +525,31 @@ impl TransportError {
         self.attempts
     }
 }
+
+/// The chain of causes under a transport error, joined with `: `, each shown safely (they can
+/// quote a URL) and a repeated text shown once.
+pub(crate) struct Causes<'a>(pub(crate) &'a reqwest::Error);
+
+impl fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut previous = String::new();
+        for (index, cause) in causes(self.0).take(MAX_CAUSES).enumerate() {
+            let text = cause.to_string();
+            if text == previous {
+                continue;
+            }
+            if index > 0 {
+                f.write_str(": ")?;
+            }
+            write!(f, "{}", shown(&text))?;
+            previous = text;
+        }
+        Ok(())
+    }
+}
+
+/// How deep [`Causes`] follows a chain; real ones are three or four deep.
+const MAX_CAUSES: usize = 8;
+
+/// What replaces a secret found in server-provided text.
+pub(crate) const REDACTED: &str = "** redacted **";

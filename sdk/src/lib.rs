@@ -40,6 +40,7 @@ mod paging;
 mod retry;
 mod status;
 mod tables;
+mod text;
 mod transport;
 mod validate;
 
@@ -53,10 +54,16 @@ mod generated;
 pub use auth::{Credentials, SecretString};
 pub use catalogs::Catalogs;
 pub use client::Client;
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env};
+pub use config::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT, env,
+};
 pub use credentials::{CatalogCredentials, StoredCredential};
 pub use envelope::{Message, Response};
-pub use error::{ApiError, ConfigError, Error, TransportError, TransportErrorKind, UnexpectedBody};
+pub use error::{
+    ApiError, ConfigError, Error, Redirected, ResponseTooLarge, TransportError, TransportErrorKind,
+    UnexpectedBody,
+};
 pub use maintenance::Maintenance;
 pub use namespaces::Namespaces;
 pub use paging::{ListOptions, Page};

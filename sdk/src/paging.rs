@@ -1,7 +1,9 @@
 //! Cursor paging for the list operations: options shared by every list call, and the stream
 //! that follows `next_page_token` to the last page.
 
+use std::collections::HashSet;
 use std::future::Future;
+use std::hash::{BuildHasher, RandomState};
 
 use futures_util::Stream;
 
@@ -88,6 +90,9 @@ impl Page for TablePage {
 /// the validated inputs, the options and the cursor of the next page only when the stream is
 /// polled past the current one. The stream starts at `options`' page token and ends after a
 /// page without a cursor, or with the first error; invalid `inputs` are its first and only item.
+/// A page whose cursor the stream has already followed (a server going round in a cycle) ends
+/// it with [`Error::RepeatedCursor`] in that page's place, instead of fetching the same pages
+/// again forever.
 pub(crate) fn follow<'a, I, P, F, Fut>(
     inputs: Result<I, ValidationError>,
     options: ListOptions,
@@ -99,23 +104,57 @@ where
     F: Fn(I, ListOptions, Option<String>) -> Fut + 'a,
     Fut: Future<Output = Result<Response<P>, Error>> + 'a,
 {
-    let first = options.page_token.clone();
-    // `None` once the last page is out; otherwise the cursor to ask with.
-    futures_util::stream::try_unfold(Some(first), move |cursor| {
-        let next = cursor.map(|cursor| {
+    let mut followed = Cursors::default();
+    if let Some(first) = &options.page_token {
+        followed.first_time(first);
+    }
+    let start = Following {
+        next: Some(options.page_token.clone()),
+        followed,
+        pages: 0,
+    };
+    futures_util::stream::try_unfold(start, move |mut state| {
+        let fetched = state.next.take().map(|cursor| {
             let inputs = inputs.clone();
             inputs.map(|inputs| fetch(inputs, options.clone(), cursor))
         });
         async move {
-            let Some(next) = next else {
+            let Some(fetched) = fetched else {
                 return Ok(None);
             };
-            let page = next?.await?.result;
-            let cursor = page
-                .next_page_token()
-                .filter(|token| !token.is_empty())
-                .map(|token| Some(token.to_owned()));
-            Ok(Some((page, cursor)))
+            let page = fetched?.await?.result;
+            match page.next_page_token().filter(|token| !token.is_empty()) {
+                Some(cursor) if !state.followed.first_time(cursor) => {
+                    return Err(Error::RepeatedCursor { pages: state.pages });
+                }
+                Some(cursor) => state.next = Some(Some(cursor.to_owned())),
+                None => {}
+            }
+            state.pages = state.pages.saturating_add(1);
+            Ok(Some((page, state)))
         }
     })
+}
+
+/// Where a paged stream stands: the cursor to ask with next (`None` once the last page is out,
+/// `Some(None)` for the first page), the cursors followed so far, and the pages yielded.
+struct Following {
+    next: Option<Option<String>>,
+    followed: Cursors,
+    pages: u64,
+}
+
+/// The cursors a stream has followed, as keyed hashes: eight bytes each however long the
+/// server makes them, and no collision a server can aim for.
+#[derive(Default)]
+struct Cursors {
+    hasher: RandomState,
+    seen: HashSet<u64>,
+}
+
+impl Cursors {
+    /// Notes `cursor`; false when it was noted before.
+    fn first_time(&mut self, cursor: &str) -> bool {
+        self.seen.insert(self.hasher.hash_one(cursor))
+    }
 }

@@ -15,8 +15,9 @@ use crate::transport::{Attempt, Exchange, ResponseMeta};
 /// How failed attempts are retried.
 ///
 /// Retried: connection failures, timeouts, and HTTP 408, 409, 429 and 5xx. Never retried: other
-/// statuses, input rejected before sending, and enable-catalog's 409 (the spec's "already
-/// enabled", which no retry can change). The wait before retry `n` (1-based) is
+/// statuses (redirects included), input rejected before sending, responses that are not HTTP,
+/// bodies over the client's limit, and enable-catalog's 409 (the spec's "already enabled",
+/// which no retry can change). The wait before retry `n` (1-based) is
 /// `min(initial_backoff × 2ⁿ⁻¹, max_backoff)`, shortened by up to a quarter at random so that
 /// many clients do not retry in step; a `Retry-After-Ms` or `Retry-After` header (seconds or an
 /// HTTP date) replaces it, up to `max_retry_after`.
@@ -137,13 +138,15 @@ impl RetryConfig {
             .mul_f64(1.0 - 0.25 * fastrand::f64())
     }
 
-    /// The wait the server asked for, preferring the millisecond header.
+    /// The wait the server asked for, preferring the millisecond header, cut to
+    /// `max_retry_after`. Any text is safe here: a number too large for a `Duration` is a wait
+    /// over the cap, and one that is negative or not a number is no ask at all.
     fn server_delay(&self, meta: &ResponseMeta) -> Option<Duration> {
         let millis = meta
             .retry_after_ms()
             .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|ms| ms.is_finite() && *ms >= 0.0)
-            .map(|ms| Duration::from_secs_f64(ms / 1000.0));
+            .filter(|ms| *ms >= 0.0)
+            .map(|ms| Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
         let asked = millis.or_else(|| meta.retry_after().and_then(parse_retry_after))?;
         Some(asked.min(self.max_retry_after))
     }
@@ -178,10 +181,11 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 }
 
 /// Transport failures worth another attempt: timeouts, failed connects, and connections that
-/// broke midway (sending, or reading the body). Errors building the request or following
-/// redirects are not.
+/// broke midway (sending, or reading the body). Not: a response that is not HTTP (see
+/// [`TransportErrorKind::is_retryable`]), a body over the client's limit, errors building the
+/// request.
 fn is_retryable_transport(error: &reqwest::Error) -> bool {
-    TransportErrorKind::of(error).is_some()
+    TransportErrorKind::of(error).is_some_and(TransportErrorKind::is_retryable)
 }
 
 /// Waits between attempts. Implement it to run the SDK on another timer, or to observe the

@@ -1,18 +1,25 @@
 //! Sending one attempt: the `ClientHooks::exec` behind every generated operation, which traces
-//! the attempt and notes what its response looked like, and the task-local record it notes it in.
+//! the attempt, limits what its response body may cost, and notes what its response looked like
+//! in a task-local record.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, LOCATION, RETRY_AFTER};
 use tracing::Instrument;
 
 use crate::envelope::BareEnvelope;
+use crate::error::{BodyOverLimit, Causes};
 use crate::generated::{self, ResponseValue};
+use crate::text::{ID_CHARS, sanitized};
 
 /// The head of a response: its status and headers. The transport takes the headers out of the
 /// response when it arrives (see [`ClientHooks::exec`] below), so they are moved, never copied.
@@ -36,14 +43,31 @@ impl ResponseMeta {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
-    /// The `cf-ray` header, when present and readable.
-    pub(crate) fn cf_ray(&self) -> Option<&str> {
-        self.text(CF_RAY)
+    /// A header as the server sent it, decoded lossily: even bytes that are not visible ASCII
+    /// are kept, to be escaped wherever the text is shown.
+    fn lossy(&self, name: HeaderName) -> Option<String> {
+        let value = self.headers.get(name)?;
+        Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
     }
 
-    /// The `Content-Type` header, when present and readable.
-    pub(crate) fn content_type(&self) -> Option<&str> {
-        self.text(CONTENT_TYPE)
+    /// The `cf-ray` header, escaped and cut to an id's length: errors keep it and `Display`
+    /// shows it as it is.
+    pub(crate) fn cf_ray(&self) -> Option<String> {
+        let value = self.headers.get(CF_RAY)?;
+        Some(sanitized(
+            &String::from_utf8_lossy(value.as_bytes()),
+            ID_CHARS,
+        ))
+    }
+
+    /// The `Content-Type` header.
+    pub(crate) fn content_type(&self) -> Option<String> {
+        self.lossy(CONTENT_TYPE)
+    }
+
+    /// The `Location` header.
+    pub(crate) fn location(&self) -> Option<String> {
+        self.lossy(LOCATION)
     }
 
     /// The `Retry-After-Ms` header, when present and readable.
@@ -57,13 +81,15 @@ impl ResponseMeta {
     }
 }
 
-/// What the transport saw of one attempt: which operation and attempt it was, and the head of
-/// the response it handed to the generated code (none when no response came back). The head is
-/// boxed to keep this small: tokio swaps a task-local in and out of its slot on every poll.
-#[derive(Debug, Default)]
+/// What the transport saw of one attempt: which operation and attempt it was, the most bytes
+/// its response body may have, and the head of the response it handed to the generated code
+/// (none when no response came back). The head is boxed to keep this small: tokio swaps a
+/// task-local in and out of its slot on every poll.
+#[derive(Debug)]
 pub(crate) struct Exchange {
     pub(crate) operation: &'static str,
     pub(crate) attempt: u32,
+    pub(crate) body_limit: u64,
     pub(crate) response: Option<Box<ResponseMeta>>,
 }
 
@@ -105,20 +131,29 @@ pub(crate) struct Answer<T> {
     pub(crate) body: T,
 }
 
-/// Runs attempt number `attempt` of a generated call, and returns what it yielded with the
-/// exchange the transport recorded.
+/// Runs attempt number `attempt` of a generated call, whose response body may have at most
+/// `body_limit` bytes, and returns what it yielded with the exchange the transport recorded.
 pub(crate) async fn observe<T>(
     attempt: u32,
+    body_limit: u64,
     call: impl Future<Output = Outcome<T>>,
 ) -> (Attempt<T>, Exchange) {
     let exchange = Exchange {
+        operation: "",
         attempt,
-        ..Exchange::default()
+        body_limit,
+        response: None,
     };
     EXCHANGE
         .scope(RefCell::new(exchange), async {
             let outcome = call.await;
-            let mut exchange = EXCHANGE.with(RefCell::take);
+            let mut exchange = EXCHANGE.with(|slot| {
+                let mut slot = slot.borrow_mut();
+                Exchange {
+                    response: slot.response.take(),
+                    ..*slot
+                }
+            });
             let attempt = match outcome {
                 Ok(value) => Ok(Answer {
                     head: exchange.take_head(value.status(), value.headers()),
@@ -137,9 +172,12 @@ impl ClientHooks for generated::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let attempt = EXCHANGE
-            .try_with(|exchange| exchange.borrow().attempt)
-            .unwrap_or(1);
+        let (attempt, body_limit) = EXCHANGE
+            .try_with(|exchange| {
+                let exchange = exchange.borrow();
+                (exchange.attempt, exchange.body_limit)
+            })
+            .unwrap_or((1, crate::config::DEFAULT_MAX_RESPONSE_BYTES));
         let span = tracing::debug_span!(
             "r2_catalog.request",
             operation = info.operation_id,
@@ -155,7 +193,79 @@ impl ClientHooks for generated::Client {
             .await;
         span.in_scope(|| log_attempt(attempt, &outcome, started));
         record(info.operation_id, attempt, outcome.as_mut().ok());
-        outcome
+        outcome.map(|response| limited(response, body_limit))
+    }
+}
+
+/// `response` with a body that fails once it goes over `limit` bytes. This is the one place
+/// the limit is enforced: every operation's body, parsed by the generated code or by the
+/// envelope judge, is read through here. A body whose `Content-Length` is within the limit is
+/// left as it is: hyper never reads past a declared length, so it cannot go over, and the
+/// common case pays nothing.
+fn limited(response: reqwest::Response, limit: u64) -> reqwest::Response {
+    if response
+        .content_length()
+        .is_some_and(|length| length <= limit)
+    {
+        return response;
+    }
+    let (head, body) = http::Response::from(response).into_parts();
+    let body = reqwest::Body::wrap(LimitedBody {
+        inner: body,
+        remaining: limit,
+        limit,
+    });
+    reqwest::Response::from(http::Response::from_parts(head, body))
+}
+
+/// A response body that fails with [`BodyOverLimit`] instead of yielding more than `limit`
+/// bytes in all. A declared length over the limit fails before anything is read; otherwise
+/// reading stops at the first chunk that would cross it, so at most one chunk of hyper's read
+/// buffer is read past the limit, and none of it is kept.
+struct LimitedBody {
+    inner: reqwest::Body,
+    remaining: u64,
+    limit: u64,
+}
+
+impl Body for LimitedBody {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let limit = self.limit;
+        let over = move || Poll::Ready(Some(Err(BodyOverLimit { limit }.into())));
+        if self.inner.size_hint().lower() > self.remaining {
+            return over();
+        }
+        let frame = match Pin::new(&mut self.inner).poll_frame(context) {
+            Poll::Ready(Some(Ok(frame))) => frame,
+            Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error.into()))),
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Pending => return Poll::Pending,
+        };
+        let length = frame.data_ref().map_or(0, |data| data.len());
+        match self
+            .remaining
+            .checked_sub(u64::try_from(length).unwrap_or(u64::MAX))
+        {
+            Some(remaining) => {
+                self.remaining = remaining;
+                Poll::Ready(Some(Ok(frame)))
+            }
+            None => over(),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
     }
 }
 
@@ -169,14 +279,14 @@ fn log_attempt(attempt: u32, outcome: &reqwest::Result<reqwest::Response>, start
             cf_ray = response
                 .headers()
                 .get(CF_RAY)
-                .and_then(|value| value.to_str().ok())
+                .map(|value| sanitized(&String::from_utf8_lossy(value.as_bytes()), ID_CHARS))
                 .unwrap_or_default(),
             duration_ms = started.elapsed().as_millis() as u64,
             "response"
         ),
         Err(error) => tracing::debug!(
             attempt,
-            error = %error,
+            error = %Causes(error),
             duration_ms = started.elapsed().as_millis() as u64,
             "transport error"
         ),
@@ -204,14 +314,13 @@ pub(crate) fn path_segment<S: AsRef<str> + ?Sized>(value: &S) -> Cow<'_, str> {
 /// nobody to tell, and the response keeps them.
 fn record(operation: &'static str, attempt: u32, response: Option<&mut reqwest::Response>) {
     let _ = EXCHANGE.try_with(|slot| {
-        *slot.borrow_mut() = Exchange {
-            operation,
-            attempt,
-            response: response.map(|response| {
-                let headers = std::mem::take(response.headers_mut());
-                Box::new(ResponseMeta::new(response.status(), headers))
-            }),
-        }
+        let mut slot = slot.borrow_mut();
+        slot.operation = operation;
+        slot.attempt = attempt;
+        slot.response = response.map(|response| {
+            let headers = std::mem::take(response.headers_mut());
+            Box::new(ResponseMeta::new(response.status(), headers))
+        });
     });
 }
 

@@ -4,8 +4,6 @@
 mod common;
 
 use std::net::TcpListener;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cloudflare_r2_catalog::{Client, Error, RetryConfig, TransportErrorKind};
@@ -207,53 +205,33 @@ async fn timeouts_are_retried_then_reported_as_timeouts() {
     };
     assert_eq!(transport.kind(), TransportErrorKind::Timeout);
     assert_eq!(transport.attempts(), 3);
-    assert_eq!(error.to_string(), "timed out after 3 attempt(s)");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(
+            "timed out after 3 attempt(s): error sending request for url (http://127.0.0.1:"
+        ) && message.ends_with(&format!("{CREDENTIAL_PATH}): operation timed out")),
+        "{message}"
+    );
     assert!(error.is_retryable());
     assert_eq!(sleeps.waits().len(), 2);
     slow.assert_calls_async(3).await;
-}
-
-/// A loopback server that reads each request, writes `reply` (possibly nothing) and hangs up;
-/// it counts the connections it served.
-fn hanging_up_server(reply: &'static [u8]) -> (String, Arc<AtomicUsize>) {
-    use std::io::{Read, Write};
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    let served = Arc::new(AtomicUsize::new(0));
-    let counter = served.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(16) {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let _ = stream.write_all(reply);
-            counter.fetch_add(1, Ordering::SeqCst);
-        }
-    });
-    (url, served)
 }
 
 #[tokio::test]
 async fn broken_connections_are_retried_then_reported_as_interrupted() {
     let half_a_body: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"success\":";
     for (case, reply) in [("no answer", &b""[..]), ("half a body", half_a_body)] {
-        let (url, served) = hanging_up_server(reply);
+        let server = RawServer::always(Reply::Bytes(reply.to_vec()));
         let sleeps = RecordedSleeps::default();
-        let client = Client::builder()
-            .api_token(API_TOKEN)
-            .base_url(url)
-            .retry(RetryConfig::default().with_sleep(sleeps.clone()))
-            .build()
-            .unwrap();
 
-        let error = store(&client).await.unwrap_err();
+        let error = store(&server.client(&sleeps)).await.unwrap_err();
 
         let Error::Transport(transport) = &error else {
             panic!("{case}: expected a transport error, got {error:?}")
         };
         assert_eq!(transport.kind(), TransportErrorKind::Interrupted, "{case}");
         assert_eq!(transport.attempts(), 3, "{case}");
-        assert_eq!(served.load(Ordering::SeqCst), 3, "{case}");
+        assert_eq!(server.requests().len(), 3, "{case}");
         assert_eq!(sleeps.waits().len(), 2, "{case}");
     }
 }

@@ -207,3 +207,140 @@ pub async fn serve_pages<'a>(
     }
     mocks
 }
+
+/// What a [`RawServer`] writes back on one connection before hanging up.
+#[derive(Clone)]
+pub enum Reply {
+    /// These bytes, exactly (possibly nothing, or not HTTP at all).
+    Bytes(Vec<u8>),
+    /// `head`, then `chunk` over and over until `total` body bytes are out or the client
+    /// hangs up: a body larger than memory, never held in full.
+    Endless {
+        head: Vec<u8>,
+        chunk: Vec<u8>,
+        total: u64,
+    },
+}
+
+impl Reply {
+    /// A well-formed HTTP/1.1 response with `status`, `headers` and `body` and its length.
+    pub fn http(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Self {
+        let mut bytes = format!("HTTP/1.1 {status}\r\ncontent-length: {}\r\n", body.len());
+        for (name, value) in headers {
+            bytes.push_str(&format!("{name}: {value}\r\n"));
+        }
+        bytes.push_str("\r\n");
+        let mut bytes = bytes.into_bytes();
+        bytes.extend_from_slice(body);
+        Self::Bytes(bytes)
+    }
+
+    /// [`Reply::http`] with a JSON body.
+    pub fn json(status: &str, headers: &[(&str, &str)], body: &Value) -> Self {
+        let mut all = vec![("content-type", "application/json")];
+        all.extend_from_slice(headers);
+        Self::http(status, &all, body.to_string().as_bytes())
+    }
+}
+
+/// A loopback server on raw sockets, for answers an HTTP library would tidy up: each
+/// connection's request is read in full and kept, the reply that `reply` picks for it (by
+/// connection number, from 0) is written, and the connection is closed.
+pub struct RawServer {
+    pub url: String,
+    requests: Arc<Mutex<Vec<Vec<u8>>>>,
+    written: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RawServer {
+    pub fn start(reply: impl Fn(usize) -> Reply + Send + 'static) -> Self {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (kept, counter) = (requests.clone(), written.clone());
+        std::thread::spawn(move || {
+            for (index, stream) in listener.incoming().enumerate() {
+                let Ok(mut stream) = stream else { continue };
+                let request = read_request(&mut stream);
+                kept.lock().expect("not poisoned").push(request);
+                let sent = match reply(index) {
+                    Reply::Bytes(bytes) => stream.write_all(&bytes).map(|()| bytes.len() as u64),
+                    Reply::Endless { head, chunk, total } => {
+                        let mut sent = 0u64;
+                        let mut result = stream.write_all(&head);
+                        while result.is_ok() && sent < total {
+                            result = stream.write_all(&chunk);
+                            sent += chunk.len() as u64;
+                        }
+                        Ok(sent)
+                    }
+                };
+                counter.fetch_add(sent.unwrap_or(0), std::sync::atomic::Ordering::SeqCst);
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+            }
+        });
+        Self {
+            url,
+            requests,
+            written,
+        }
+    }
+
+    /// [`RawServer::start`] answering every connection with the same reply.
+    pub fn always(reply: Reply) -> Self {
+        Self::start(move |_| reply.clone())
+    }
+
+    /// Every request received so far, as text.
+    pub fn requests(&self) -> Vec<String> {
+        let requests = self.requests.lock().expect("not poisoned");
+        requests
+            .iter()
+            .map(|request| String::from_utf8_lossy(request).into_owned())
+            .collect()
+    }
+
+    /// Body bytes written by [`Reply::Endless`] replies before the client hung up (counted
+    /// once each reply ends).
+    pub fn body_bytes_written(&self) -> u64 {
+        self.written.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// A client of this server with [`API_TOKEN`], short timeouts and recorded retry waits.
+    pub fn client(&self, sleeps: &RecordedSleeps) -> Client {
+        Client::builder()
+            .api_token(API_TOKEN)
+            .base_url(&self.url)
+            .timeout(Duration::from_secs(5))
+            .retry(RetryConfig::default().with_sleep(sleeps.clone()))
+            .build()
+            .expect("valid config")
+    }
+}
+
+/// Reads one request: the head, then as many body bytes as its `content-length` says.
+fn read_request(stream: &mut std::net::TcpStream) -> Vec<u8> {
+    use std::io::Read;
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .and_then(|value| value.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if request.len() >= end + 4 + length {
+                return request;
+            }
+        }
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return request,
+            Ok(read) => request.extend_from_slice(&buffer[..read]),
+        }
+    }
+}
