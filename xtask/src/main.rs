@@ -1,7 +1,7 @@
 //! `cargo xtask <task>`: the maintainer entry point. Each task lives in its own module of the
 //! `xtask` library; this file only parses the command line and dispatches.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let workspace = Workspace::at(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let workspace = Workspace::locate()?;
     match cli.task {
         Task::Codegen { check: false } => {
             codegen::write(&workspace)?;
