@@ -122,33 +122,37 @@ impl Error {
     }
 
     /// This error with every occurrence of `secret` in the server-provided text it carries
-    /// replaced: a server (or whatever stands in for it) may echo back what it was sent.
-    pub(crate) fn without_secret(self, secret: &str) -> Self {
+    /// (messages, snippet, headers) replaced: a server, or whatever stands in for it, may echo
+    /// back what it was sent.
+    pub(crate) fn without_secret(mut self, secret: &str) -> Self {
         let scrub = |text: &mut String| {
             if !secret.is_empty() && text.contains(secret) {
                 *text = text.replace(secret, REDACTED);
             }
         };
-        match self {
-            Self::Api(mut error) => {
+        let scrub_all = |texts: &mut [Option<&mut String>]| {
+            texts.iter_mut().flatten().for_each(|text| scrub(text));
+        };
+        match &mut self {
+            Self::Api(error) => {
                 for item in error.errors.iter_mut().chain(error.messages.iter_mut()) {
                     scrub(&mut item.message);
                 }
-                Self::Api(error)
+                scrub_all(&mut [error.cf_ray.as_mut()]);
             }
-            Self::UnexpectedBody(mut error) => {
-                scrub(&mut error.snippet);
-                scrub(&mut error.reason);
-                Self::UnexpectedBody(error)
+            Self::UnexpectedBody(error) => scrub_all(&mut [
+                Some(&mut error.snippet),
+                Some(&mut error.reason),
+                error.content_type.as_mut(),
+                error.cf_ray.as_mut(),
+            ]),
+            Self::Redirected(error) => {
+                scrub_all(&mut [error.location.as_mut(), error.cf_ray.as_mut()]);
             }
-            Self::Redirected(mut error) => {
-                if let Some(location) = &mut error.location {
-                    scrub(location);
-                }
-                Self::Redirected(error)
-            }
-            other => other,
+            Self::ResponseTooLarge(error) => scrub_all(&mut [error.cf_ray.as_mut()]),
+            _ => {}
         }
+        self
     }
 }
 
