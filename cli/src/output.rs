@@ -38,9 +38,14 @@ const REDACTED: &str = "** redacted **";
 /// wiped from memory at exit.
 static SECRETS: Mutex<Vec<Zeroizing<String>>> = Mutex::new(Vec::new());
 
+/// The shortest secret searched for in printed text: Cloudflare's tokens and keys are 37 to 40
+/// characters, and a shorter one (a placeholder, `x`) would be found in every word and garble
+/// the output without protecting anything.
+const REDACTABLE_LEN: usize = 8;
+
 /// Never print `secret`, from now on, whatever prints it.
 pub(crate) fn hide(secret: &str) {
-    if secret.is_empty() {
+    if secret.len() < REDACTABLE_LEN {
         return;
     }
     let mut secrets = SECRETS
@@ -193,10 +198,11 @@ mod tests {
 
     #[test]
     fn secrets_are_replaced_and_controls_escaped() {
-        hide("s3cr\"et");
+        hide("s3cr\"et-1");
+        hide("short");
         assert_eq!(
-            sanitize("a s3cr\"et b \"s3cr\\\"et\" \u{1b}[2J\r\u{9b}\nnext"),
-            "a ** redacted ** b \"** redacted **\" \\u001b[2J\\u000d\\u009b\nnext"
+            sanitize("a s3cr\"et-1 b \"s3cr\\\"et-1\" short \u{1b}[2J\r\u{9b}\nnext"),
+            "a ** redacted ** b \"** redacted **\" short \\u001b[2J\\u000d\\u009b\nnext"
         );
         assert_eq!(sanitize("plain text"), "plain text");
     }
