@@ -21,7 +21,12 @@
 //!   body that is not the envelope is reported as such ([`UnexpectedBody`]).
 //! - **Transient failures are retried** with backoff and `Retry-After` ([`RetryConfig`]).
 //! - **Secrets stay secret**: tokens and keys are [`SecretString`]s, redacted in `Debug`,
-//!   `Display`, errors and `tracing` output.
+//!   `Display`, errors and `tracing` output, and wiped from memory when dropped.
+//! - **A hostile server gets nowhere**: redirects are never followed ([`Redirected`]),
+//!   credentials never go out over plain `http://` to a remote host by accident
+//!   ([`ConfigError::InsecureBaseUrl`]), bodies are capped ([`ResponseTooLarge`]), paging
+//!   cycles end ([`Error::RepeatedCursor`]), and server text in errors is shown escaped and
+//!   bounded.
 //!
 //! [R2 Data Catalog]: https://developers.cloudflare.com/r2/data-catalog/
 #![forbid(unsafe_code)]

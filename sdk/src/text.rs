@@ -25,22 +25,29 @@ pub(crate) fn shown(text: &str) -> Shown<'_> {
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, character) in self.text.chars().enumerate() {
+        // Runs of plain text are written whole; only what acts on a display is escaped.
+        let mut plain_from = 0;
+        for (index, (at, character)) in self.text.char_indices().enumerate() {
             if index == self.max_chars {
+                f.write_str(&self.text[plain_from..at])?;
                 return f.write_str("…");
             }
             if acts_on_display(character) {
+                f.write_str(&self.text[plain_from..at])?;
                 write!(f, "{}", character.escape_debug())?;
-            } else {
-                write!(f, "{character}")?;
+                plain_from = at + character.len_utf8();
             }
         }
-        Ok(())
+        f.write_str(&self.text[plain_from..])
     }
 }
 
-/// `text` escaped and cut to `max_chars`, as an owned string: for ids kept in errors.
+/// `text` escaped and cut to `max_chars`, as an owned string: for ids kept in errors. A short
+/// id with nothing to escape, every real `cf-ray`, is copied as it is.
 pub(crate) fn sanitized(text: &str, max_chars: usize) -> String {
+    if text.len() <= max_chars && !text.chars().any(acts_on_display) {
+        return text.to_owned();
+    }
     Shown { text, max_chars }.to_string()
 }
 

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, LOCATION, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
 use tracing::Instrument;
 
 use crate::envelope::BareEnvelope;
@@ -53,11 +53,7 @@ impl ResponseMeta {
     /// The `cf-ray` header, escaped and cut to an id's length: errors keep it and `Display`
     /// shows it as it is.
     pub(crate) fn cf_ray(&self) -> Option<String> {
-        let value = self.headers.get(CF_RAY)?;
-        Some(sanitized(
-            &String::from_utf8_lossy(value.as_bytes()),
-            ID_CHARS,
-        ))
+        ray_id(self.headers.get(CF_RAY)?)
     }
 
     /// The `Content-Type` header.
@@ -78,6 +74,18 @@ impl ResponseMeta {
     /// The `Retry-After` header, when present and readable.
     pub(crate) fn retry_after(&self) -> Option<&str> {
         self.text(RETRY_AFTER)
+    }
+}
+
+/// A `cf-ray` value as errors and logs keep it. A real one (16 hex digits, a dash, a data
+/// centre code) is short visible ASCII and is copied as it is; anything else is escaped and cut.
+fn ray_id(value: &HeaderValue) -> Option<String> {
+    match value.to_str() {
+        Ok(ray) if ray.len() <= ID_CHARS => Some(ray.to_owned()),
+        _ => Some(sanitized(
+            &String::from_utf8_lossy(value.as_bytes()),
+            ID_CHARS,
+        )),
     }
 }
 
@@ -279,7 +287,7 @@ fn log_attempt(attempt: u32, outcome: &reqwest::Result<reqwest::Response>, start
             cf_ray = response
                 .headers()
                 .get(CF_RAY)
-                .map(|value| sanitized(&String::from_utf8_lossy(value.as_bytes()), ID_CHARS))
+                .and_then(ray_id)
                 .unwrap_or_default(),
             duration_ms = started.elapsed().as_millis() as u64,
             "response"
