@@ -250,17 +250,19 @@ async fn failure(error: generated::Error<BareEnvelope>, mut exchange: Exchange) 
         },
         Generated::CommunicationError(source)
         | Generated::ResponseBodyError(source)
-        | Generated::InvalidUpgrade(source) => unread(source, exchange),
+        | Generated::InvalidUpgrade(source) => {
+            unread(source, exchange.response.as_deref(), exchange.attempt)
+        }
         Generated::InvalidRequest(reason) | Generated::Custom(reason) => Error::Request(reason),
     }
 }
 
-/// The error for a response that could not be read: its body went over the client's limit, or
-/// the connection failed.
-fn unread(source: reqwest::Error, mut exchange: Exchange) -> Error {
-    match (BodyOverLimit::in_chain(&source), exchange.response.take()) {
-        (Some(over), Some(meta)) => ResponseTooLarge::new(&meta, over.limit).into(),
-        _ => TransportError::new(source, exchange.attempt).into(),
+/// The error for a response (with head `head`, if one came) that could not be read on attempt
+/// `attempt`: its body went over the client's limit, or the connection failed.
+fn unread(source: reqwest::Error, head: Option<&ResponseMeta>, attempt: u32) -> Error {
+    match (BodyOverLimit::in_chain(&source), head) {
+        (Some(over), Some(head)) => ResponseTooLarge::new(head, over.limit).into(),
+        _ => TransportError::new(source, attempt).into(),
     }
 }
 
@@ -270,13 +272,10 @@ async fn read_envelope(
     mut exchange: Exchange,
 ) -> Result<(ResponseMeta, BareEnvelope), Error> {
     let meta = *exchange.take_head(response.status(), response.headers());
-    let body = match response.bytes().await {
-        Ok(body) => body,
-        Err(source) => {
-            exchange.response = Some(Box::new(meta));
-            return Err(unread(source, exchange));
-        }
-    };
+    let body = response
+        .bytes()
+        .await
+        .map_err(|source| unread(source, Some(&meta), exchange.attempt))?;
     match serde_json::from_slice::<BareEnvelope>(&body) {
         Ok(envelope) => Ok((meta, envelope)),
         Err(reason) => Err(UnexpectedBody::unparsable(meta, &body, &reason).into()),

@@ -42,12 +42,8 @@ impl fmt::Display for Shown<'_> {
     }
 }
 
-/// `text` escaped and cut to `max_chars`, as an owned string: for ids kept in errors. A short
-/// id with nothing to escape, every real `cf-ray`, is copied as it is.
+/// `text` escaped and cut to `max_chars`, as an owned string: for ids kept in errors.
 pub(crate) fn sanitized(text: &str, max_chars: usize) -> String {
-    if text.len() <= max_chars && !text.chars().any(acts_on_display) {
-        return text.to_owned();
-    }
     Shown { text, max_chars }.to_string()
 }
 

@@ -13,14 +13,6 @@ use common::*;
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 
-async fn store(client: &Client) -> Result<(), Error> {
-    client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
-        .await
-        .map(drop)
-}
-
 fn success_reply() -> Reply {
     Reply::json("200 OK", &[], &success(json!(null)))
 }

@@ -41,14 +41,6 @@ async fn fail_then_succeed<'a>(
     (failing, succeeding)
 }
 
-async fn store(client: &Client) -> Result<(), Error> {
-    client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
-        .await
-        .map(drop)
-}
-
 #[tokio::test]
 async fn retryable_statuses_are_retried_with_growing_jittered_backoff() {
     for status in [408, 409, 429, 500, 502, 503, 504] {

@@ -50,6 +50,15 @@ impl Sleep for RecordedSleeps {
     }
 }
 
+/// Stores [`CATALOG_TOKEN`] on [`BUCKET`]'s catalog, keeping only whether it worked.
+pub async fn store(client: &Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    client
+        .credentials()
+        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+        .await
+        .map(drop)
+}
+
 /// A builder aimed at `server`, authenticated with [`API_TOKEN`], retrying with recorded waits.
 pub fn builder(server: &MockServer, sleeps: &RecordedSleeps) -> ClientBuilder {
     Client::builder()
