@@ -1,69 +1,10 @@
-//! Credentials for Cloudflare's API and the secret type that carries them.
-
-use std::fmt;
+//! Credentials for Cloudflare's API, and the headers that carry them.
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::error::ConfigError;
-
-/// A secret string: an API token, a global API key, or a catalog token being stored.
-///
-/// Its `Debug` and `Display` print `** redacted **`, so a secret can sit in a struct that derives
-/// `Debug`, or reach a log line by accident, without showing. The value itself can only be read
-/// inside this crate, where a header or a request body is built. Its memory is wiped (zeroized)
-/// when it is dropped.
-///
-/// ```
-/// use cloudflare_r2_catalog::SecretString;
-///
-/// let token = SecretString::from("do-not-print-me");
-/// assert_eq!(format!("{token:?} {token}"), "** redacted ** ** redacted **");
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretString(String);
-
-impl SecretString {
-    /// Wraps `value`.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself; crate-private so that only header and body builders can read it.
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<String> for SecretString {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for SecretString {
-    fn from(value: &str) -> Self {
-        Self(value.to_owned())
-    }
-}
-
-impl Drop for SecretString {
-    fn drop(&mut self) {
-        self.0.zeroize();
-    }
-}
-
-impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("** redacted **")
-    }
-}
-
-impl fmt::Display for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("** redacted **")
-    }
-}
+use crate::secret::SecretString;
 
 /// How requests authenticate to Cloudflare's API.
 ///

@@ -1,20 +1,20 @@
-//! Catalogs: list, inspect, enable and disable R2 Data Catalog on a bucket.
+//! Catalogs: list, inspect, enable, disable and delete R2 Data Catalog on a bucket.
 
-use crate::Client;
+use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{Catalog, CatalogActivation, CatalogList};
 use crate::validate::{AccountId, BucketName, Input};
 
-/// Catalog operations; from [`Client::catalogs`].
+/// Catalog operations; from [`crate::Client::catalogs`].
 #[derive(Debug, Clone, Copy)]
 pub struct Catalogs<'a> {
-    client: &'a Client,
+    engine: &'a Engine,
 }
 
 impl<'a> Catalogs<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+    pub(crate) fn new(engine: &'a Engine) -> Self {
+        Self { engine }
     }
 
     /// Every catalog of the account (`GET /accounts/{account_id}/r2-catalog`).
@@ -23,8 +23,8 @@ impl<'a> Catalogs<'a> {
         account_id: impl Input<AccountId>,
     ) -> Result<Response<CatalogList>, Error> {
         let account_id = account_id.into_valid()?;
-        let api = self.client.api();
-        self.client.send(|| api.list_catalogs(&account_id)).await
+        let api = self.engine.api();
+        self.engine.send(|| api.list_catalogs(&account_id)).await
     }
 
     /// The catalog of `bucket`: its status, credential status and maintenance configuration.
@@ -34,8 +34,8 @@ impl<'a> Catalogs<'a> {
         bucket: impl Input<BucketName>,
     ) -> Result<Response<Catalog>, Error> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let api = self.client.api();
-        self.client
+        let api = self.engine.api();
+        self.engine
             .send(|| api.get_catalog_details(&account_id, &bucket))
             .await
     }
@@ -61,8 +61,8 @@ impl<'a> Catalogs<'a> {
         bucket: impl Input<BucketName>,
     ) -> Result<Response<CatalogActivation>, Error> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let api = self.client.api();
-        self.client
+        let api = self.engine.api();
+        self.engine
             .send(|| api.enable_catalog(&account_id, &bucket))
             .await
     }
@@ -75,9 +75,45 @@ impl<'a> Catalogs<'a> {
         bucket: impl Input<BucketName>,
     ) -> Result<Response<()>, Error> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let api = self.client.api();
-        self.client
+        let api = self.engine.api();
+        self.engine
             .send_no_content(|| api.disable_catalog(&account_id, &bucket))
+            .await
+    }
+
+    /// Deletes the catalog of `bucket`: its metadata leaves Cloudflare's control plane; the
+    /// bucket and its objects stay. The API answers 204 with no body.
+    ///
+    /// Without `force`, a catalog that still holds namespaces or tables is refused. With `force`
+    /// (sent as `?force=true`; nothing is sent otherwise) its namespaces, tables, views and
+    /// maintenance metadata are removed first, up to a limit Cloudflare sets.
+    ///
+    /// A catalog that is non-empty, has unfinished work, is protected, or is over the
+    /// force-delete limit answers HTTP 409, returned at once (not retried) as an [`Error::Api`]
+    /// for which [`Error::is_conflict`] is true. A catalog that does not exist is an error for
+    /// which [`Error::is_not_found`] is true, whether or not the 404 has a body.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    /// let account = "0123456789abcdef0123456789abcdef";
+    /// match client.catalogs().delete(account, "my-data-bucket", false).await {
+    ///     Ok(_) => println!("deleted"),
+    ///     Err(error) if error.is_conflict() => println!("not empty: {error}"),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+        force: bool,
+    ) -> Result<Response<()>, Error> {
+        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
+        let force = force.then_some(true);
+        let api = self.engine.api();
+        self.engine
+            .send_no_content(|| api.delete_catalog(&account_id, &bucket, force))
             .await
     }
 }

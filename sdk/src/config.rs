@@ -7,11 +7,14 @@ use progenitor_client::ClientInfo;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Url, redirect};
 
-use crate::Client;
-use crate::auth::{Credentials, SecretString};
+use crate::auth::Credentials;
+use crate::client::Client;
+use crate::engine::Engine;
 use crate::error::ConfigError;
 use crate::generated;
 use crate::retry::RetryConfig;
+use crate::secret::SecretString;
+use crate::transport::DEFAULT_MAX_RESPONSE_BYTES;
 
 /// Cloudflare's API, as the official SDKs address it.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -19,9 +22,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long establishing a connection may take.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The most bytes a response body may have: 16 MiB, far above what the API answers (a page of
-/// a thousand tables with details is well under 1 MiB).
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The `User-Agent` every request carries.
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -36,6 +36,24 @@ pub mod env {
     pub const EMAIL: &str = "CLOUDFLARE_EMAIL";
     /// Overrides the API's base URL.
     pub const BASE_URL: &str = "CLOUDFLARE_BASE_URL";
+}
+
+impl Client {
+    /// A builder with the defaults and no credentials.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment (see [`ClientBuilder::from_env`]).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), cloudflare_r2_catalog::Error> {
+    /// let client = cloudflare_r2_catalog::Client::from_env()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClientBuilder::from_env()?.build()
+    }
 }
 
 /// Configures and builds a [`Client`].
@@ -228,13 +246,13 @@ impl ClientBuilder {
             .referer(false)
             .build()
             .map_err(|error| ConfigError::HttpClient(error.to_string()))?;
-        Ok(Client::new(
-            base_url,
+        Ok(Client::new(Engine::new(
+            &base_url,
             http,
             credentials,
             self.max_response_bytes,
             self.retry,
-        ))
+        )))
     }
 }
 

@@ -1,24 +1,20 @@
 //! Catalog credentials: `POST /accounts/{account_id}/r2-catalog/{bucket_name}/credential`.
 
-use serde::ser::{Serialize, SerializeStruct, Serializer};
-
-use crate::Client;
+use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::validate::{AccountId, BucketName, CatalogToken, Input};
+use crate::wire::{StoreCredentialBody, StoredCredential};
 
-/// What R2 Data Catalog answers when a credential is stored: an object, usually `null`.
-pub type StoredCredential = Option<serde_json::Map<String, serde_json::Value>>;
-
-/// Operations on a catalog's stored credential; from [`Client::credentials`].
+/// Operations on a catalog's stored credential; from [`crate::Client::credentials`].
 #[derive(Debug, Clone, Copy)]
 pub struct CatalogCredentials<'a> {
-    client: &'a Client,
+    engine: &'a Engine,
 }
 
 impl<'a> CatalogCredentials<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+    pub(crate) fn new(engine: &'a Engine) -> Self {
+        Self { engine }
     }
 
     /// Stores the API token R2 Data Catalog uses for maintenance jobs (compaction, snapshot
@@ -47,29 +43,12 @@ impl<'a> CatalogCredentials<'a> {
     ) -> Result<Response<StoredCredential>, Error> {
         let account_id = account_id.into_valid()?;
         let bucket = bucket.into_valid()?;
-        let body = StoreCredentialBody {
-            token: token.into_valid()?,
-        };
-        let api = self.client.api();
+        let body = StoreCredentialBody::new(token.into_valid()?);
+        let api = self.engine.api();
         let stored = self
-            .client
+            .engine
             .send(|| api.store_credentials(&account_id, &bucket, &body))
             .await;
-        stored.map_err(|error| error.without_secret(body.token.expose()))
-    }
-}
-
-/// The request body `{"token": …}`. It stands in for the generated body type (see the xtask),
-/// whose derived `Debug` would print the token; this one's `Debug` is redacted.
-#[derive(Debug)]
-pub(crate) struct StoreCredentialBody {
-    token: CatalogToken,
-}
-
-impl Serialize for StoreCredentialBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut body = serializer.serialize_struct("StoreCredentialBody", 1)?;
-        body.serialize_field("token", self.token.expose())?;
-        body.end()
+        stored.map_err(|error| error.without_secret(body.token()))
     }
 }

@@ -1,109 +1,13 @@
 //! Cloudflare's v4 envelope, `{success, errors, messages, result}`, and the one place that turns
 //! what the generated client returns into the SDK's [`Response`] or [`Error`].
 
-use std::fmt;
-
-use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
-
 use crate::error::{
     ApiError, BodyOverLimit, Error, Redirected, ResponseTooLarge, TransportError, UnexpectedBody,
 };
 use crate::generated::{self, types};
-use crate::text::shown;
-use crate::transport::{Answer, Attempt, Exchange, ResponseMeta};
-
-/// One `{code, message}` item of an envelope's `errors` or `messages`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Message {
-    /// Cloudflare's numeric code (absent in some failure envelopes).
-    #[serde(default)]
-    pub code: Option<i64>,
-    /// The human-readable text.
-    #[serde(default)]
-    pub message: String,
-}
-
-/// Shows the code and the message, with the message's control characters escaped and its
-/// length cut to 300 characters: the text comes from the server.
-impl fmt::Display for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(code) = self.code {
-            write!(f, "{code}: ")?;
-        }
-        write!(f, "{}", shown(&self.message))
-    }
-}
-
-/// The list type the generated code uses for `errors` and `messages` (see the xtask's settings):
-/// the first [`Messages::KEPT`] items, and a count of the rest, so that an envelope with
-/// millions of tiny items costs no more memory than one with a hundred.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Messages {
-    items: Vec<Message>,
-    omitted: u64,
-}
-
-impl Messages {
-    /// How many items a list keeps. Cloudflare's envelopes carry one or two.
-    pub(crate) const KEPT: usize = 100;
-
-    /// The kept items, and how many more the list had.
-    pub(crate) fn into_parts(self) -> (Vec<Message>, u64) {
-        (self.items, self.omitted)
-    }
-}
-
-impl<'de> Deserialize<'de> for Messages {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Bounded;
-        impl<'de> Visitor<'de> for Bounded {
-            type Value = Messages;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of {code, message} items")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Messages, A::Error> {
-                let mut list = Messages::default();
-                while list.items.len() < Messages::KEPT {
-                    match items.next_element()? {
-                        Some(item) => list.items.push(item),
-                        None => return Ok(list),
-                    }
-                }
-                while items.next_element::<IgnoredAny>()?.is_some() {
-                    list.omitted = list.omitted.saturating_add(1);
-                }
-                Ok(list)
-            }
-        }
-        deserializer.deserialize_seq(Bounded)
-    }
-}
-
-impl Serialize for Messages {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.items.serialize(serializer)
-    }
-}
-
-/// An envelope read without its `result`: the body of an error status, or of a status the spec
-/// does not list. `success` is required, so a JSON body that is not an envelope fails to parse
-/// and is reported as [`Error::UnexpectedBody`] with its text.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct BareEnvelope {
-    success: bool,
-    #[serde(default)]
-    errors: Messages,
-    #[serde(default)]
-    messages: Messages,
-}
-
-impl fmt::Display for BareEnvelope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "envelope with {} error(s)", self.errors.items.len())
-    }
-}
+use crate::head::ResponseMeta;
+use crate::transport::{Answer, Attempt, Exchange};
+use crate::wire::{BareEnvelope, Message, Messages, StoredCredential};
 
 /// A successful call: the envelope's `result`, with the informational `messages` that came with
 /// it and the `cf-ray` id of the response.
@@ -155,7 +59,7 @@ envelopes_with_result! {
 
 /// Storing a credential answers `result: null` (or an object): both are success.
 impl Envelope for types::StoreCredentialsResponse {
-    type Result = crate::credentials::StoredCredential;
+    type Result = StoredCredential;
     fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
         (*self.success, self.errors, self.messages, Some(self.result))
     }

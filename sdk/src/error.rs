@@ -4,10 +4,10 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
-use crate::envelope::{Message, Messages};
+use crate::head::ResponseMeta;
 use crate::text::shown;
-use crate::transport::ResponseMeta;
 use crate::validate::ValidationError;
+use crate::wire::{Message, Messages};
 
 /// Everything that can go wrong in a call. Match on the kind, or use the helpers
 /// ([`Error::status`], [`Error::is_retryable`], …) that work across kinds.
@@ -108,17 +108,28 @@ impl Error {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// Whether trying again later may succeed: a timeout or broken connection, or an error
-    /// envelope with a status the retry policy retries (408, 409, 429, 5xx). The client has
-    /// already retried these as configured.
+    /// Whether trying again later may succeed: a timeout or broken connection, or a response
+    /// whose status the retry policy retries for its operation (408, 409, 429, 5xx; not the 409
+    /// of enabling an enabled catalog or deleting a non-empty one). The client has already
+    /// retried these as configured.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport(error) => error.kind.is_retryable(),
-            Self::Api(_) | Self::UnexpectedBody(_) => {
-                self.status().is_some_and(crate::retry::is_retryable_status)
-            }
+            Self::Api(error) => error.retryable,
+            Self::UnexpectedBody(error) => error.retryable,
             _ => false,
         }
+    }
+
+    /// This error, told whether the retry policy retries its status for the operation that
+    /// answered it: the policy decides, the error only remembers.
+    pub(crate) fn with_retry_verdict(mut self, retryable: bool) -> Self {
+        match &mut self {
+            Self::Api(error) => error.retryable = retryable,
+            Self::UnexpectedBody(error) => error.retryable = retryable,
+            _ => {}
+        }
+        self
     }
 
     /// This error with every occurrence of `secret` in the server-provided text it carries
@@ -221,6 +232,7 @@ pub struct ApiError {
     pub messages: Vec<Message>,
     /// The `cf-ray` header.
     pub cf_ray: Option<String>,
+    retryable: bool,
 }
 
 /// How many of an envelope's errors `Display` lists before "… and N more".
@@ -235,6 +247,7 @@ impl ApiError {
             omitted_errors,
             messages: messages.into_parts().0,
             cf_ray: meta.cf_ray(),
+            retryable: false,
         }
     }
 
@@ -290,6 +303,7 @@ pub struct UnexpectedBody {
     pub reason: String,
     /// The `cf-ray` header.
     pub cf_ray: Option<String>,
+    retryable: bool,
 }
 
 impl UnexpectedBody {
@@ -314,6 +328,7 @@ impl UnexpectedBody {
             snippet,
             reason: reason.to_owned(),
             cf_ray: meta.cf_ray(),
+            retryable: false,
         }
     }
 }

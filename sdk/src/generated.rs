@@ -69,8 +69,8 @@ pub mod types {
     ///`EnableCatalogResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EnableCatalogResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<CatalogActivation>,
         pub success: R2DataCatalogApiResponseSuccess,
@@ -78,8 +78,8 @@ pub mod types {
     ///`GetCatalogDetailsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GetCatalogDetailsResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<Catalog>,
         pub success: R2DataCatalogApiResponseSuccess,
@@ -87,8 +87,8 @@ pub mod types {
     ///`GetMaintenanceConfigResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GetMaintenanceConfigResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<CatalogMaintenance>,
         pub success: R2DataCatalogApiResponseSuccess,
@@ -96,8 +96,8 @@ pub mod types {
     ///`GetTableMaintenanceConfigResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GetTableMaintenanceConfigResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<TableMaintenance>,
         pub success: R2DataCatalogApiResponseSuccess,
@@ -105,8 +105,8 @@ pub mod types {
     ///`GetTableResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GetTableResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<Table>,
         pub success: R2DataCatalogApiResponseSuccess,
@@ -114,8 +114,8 @@ pub mod types {
     ///`ListCatalogsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListCatalogsResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<CatalogList>,
         pub success: R2DataCatalogApiResponseSuccess,
@@ -123,8 +123,8 @@ pub mod types {
     ///`ListNamespacesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListNamespacesResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<NamespacePage>,
         pub success: R2DataCatalogApiResponseSuccess,
@@ -132,8 +132,8 @@ pub mod types {
     ///`ListTablesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListTablesResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<TablePage>,
         pub success: R2DataCatalogApiResponseSuccess,
@@ -277,8 +277,8 @@ A null or absent value indicates the last page.
     ///`R2DataCatalogApiResponseSingle`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct R2DataCatalogApiResponseSingle {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         pub success: R2DataCatalogApiResponseSuccess,
     }
     ///Indicates whether the API call was successful.
@@ -354,8 +354,8 @@ Defaults to "7d".
     ///`StoreCredentialsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct StoreCredentialsResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -564,8 +564,8 @@ The order corresponds to the identifiers array.
     ///`UpdateMaintenanceConfigResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateMaintenanceConfigResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<MaintenanceConfig>,
         pub success: R2DataCatalogApiResponseSuccess,
@@ -573,8 +573,8 @@ The order corresponds to the identifiers array.
     ///`UpdateTableMaintenanceConfigResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateTableMaintenanceConfigResponse {
-        pub errors: crate::envelope::Messages,
-        pub messages: crate::envelope::Messages,
+        pub errors: crate::wire::Messages,
+        pub messages: crate::wire::Messages,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<TableMaintenanceConfig>,
         pub success: R2DataCatalogApiResponseSuccess,
@@ -613,9 +613,20 @@ The order corresponds to the identifiers array.
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Cloudflare API - R2 Data Catalog (extract)
+/**Client for Cloudflare API
 
-Extract of every path under /accounts/{account_id}/r2-catalog from Cloudflare's OpenAPI spec (github.com/cloudflare/api-schemas openapi.json, OpenAPI 3.0.3). Operations are verbatim from api-schemas commit c92b9b0fde23ae00fece2025662f96dc8e2d6283 (2026-07-27). Component schemas are verbatim from the same commit where available; see x-extract-provenance for the rest. securitySchemes, top-level security and servers are verbatim from the upstream skeleton.
+Welcome to Cloudflare's API documentation site. We are experimenting with an updated version of our API documentation - check out [developers.cloudflare.com/api-next/](https://developers.cloudflare.com/api-next/) to test out the new experience.
+
+To get started using Cloudflare's products and services via the API, refer to [how to interact with Cloudflare](https://developers.cloudflare.com/fundamentals/basic-tasks/interact-with-cloudflare/), which covers using tools like [Terraform](https://developers.cloudflare.com/terraform/#cloudflare-terraform) and the [official SDKs](https://developers.cloudflare.com/fundamentals/api/reference/sdks/) to maintain your Cloudflare resources.
+
+Using the Cloudflare API requires authentication so that Cloudflare knows who is making requests and what permissions you have. Create an API token to grant access to the API to perform actions. You can also authenticate with [API keys](https://developers.cloudflare.com/fundamentals/api/get-started/keys/), but these keys have [several limitations](https://developers.cloudflare.com/fundamentals/api/get-started/keys/#limitations) that make them less secure than API tokens. Whenever possible, use API tokens to interact with the Cloudflare API.
+
+To create an API token, from the Cloudflare dashboard, go to My Profile > API Tokens and select Create Token. For more information on how to create and troubleshoot API tokens, refer to
+our [API fundamentals](https://developers.cloudflare.com/fundamentals/api/).
+
+For information regarding rate limits, refer to our [API Rate Limits](https://developers.cloudflare.com/cloudflare-for-platforms/workers-for-platforms/platform/limits/#api-rate-limits).
+
+Totally new to Cloudflare? [Start here](https://developers.cloudflare.com/fundamentals/get-started/).
 
 Version: 4.0.0*/
 pub struct Client {
@@ -691,11 +702,11 @@ Arguments:
         account_id: &'a crate::validate::AccountId,
     ) -> Result<
         ResponseValue<types::ListCatalogsResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog", self.baseurl, crate
-            ::transport::path_segment(account_id),
+            ::wire::path_segment(account_id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -748,12 +759,11 @@ Arguments:
         bucket_name: &'a crate::validate::BucketName,
     ) -> Result<
         ResponseValue<types::GetCatalogDetailsResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}", self.baseurl, crate
-            ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name),
+            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -808,15 +818,14 @@ Arguments:
         &'a self,
         account_id: &'a crate::validate::AccountId,
         bucket_name: &'a crate::validate::BucketName,
-        body: &'a crate::credentials::StoreCredentialBody,
+        body: &'a crate::wire::StoreCredentialBody,
     ) -> Result<
         ResponseValue<types::StoreCredentialsResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/credential", self.baseurl, crate
-            ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name),
+            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -855,6 +864,58 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Delete R2 catalog metadata
+
+Removes the catalog from the control plane without deleting R2 bucket objects.
+Set force=true to remove catalog namespaces, tables, views, and maintenance
+metadata. Force deletion is limited to a configured catalog object count.
+
+
+Sends a `POST` request to `/accounts/{account_id}/r2-catalog/{bucket_name}/delete`
+
+Arguments:
+- `account_id`
+- `bucket_name`
+- `force`: Remove child metadata before deleting the catalog.
+*/
+    pub async fn delete_catalog<'a>(
+        &'a self,
+        account_id: &'a crate::validate::AccountId,
+        bucket_name: &'a crate::validate::BucketName,
+        force: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<crate::wire::BareEnvelope>> {
+        let url = format!(
+            "{}/accounts/{}/r2-catalog/{}/delete", self.baseurl, crate
+            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("force", &force))
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "delete_catalog",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Disable R2 catalog
 
 Disable an R2 bucket as a catalog. This operation deactivates the catalog
@@ -872,11 +933,10 @@ Arguments:
         &'a self,
         account_id: &'a crate::validate::AccountId,
         bucket_name: &'a crate::validate::BucketName,
-    ) -> Result<ResponseValue<()>, Error<crate::envelope::BareEnvelope>> {
+    ) -> Result<ResponseValue<()>, Error<crate::wire::BareEnvelope>> {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/disable", self.baseurl, crate
-            ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name),
+            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -933,12 +993,11 @@ Arguments:
         bucket_name: &'a crate::validate::BucketName,
     ) -> Result<
         ResponseValue<types::EnableCatalogResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/enable", self.baseurl, crate
-            ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name),
+            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -997,12 +1056,11 @@ Arguments:
         bucket_name: &'a crate::validate::BucketName,
     ) -> Result<
         ResponseValue<types::GetMaintenanceConfigResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/maintenance-configs", self.baseurl, crate
-            ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name),
+            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -1060,12 +1118,11 @@ Arguments:
         body: &'a crate::generated::types::MaintenanceUpdate,
     ) -> Result<
         ResponseValue<types::UpdateMaintenanceConfigResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/maintenance-configs", self.baseurl, crate
-            ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name),
+            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -1144,12 +1201,11 @@ Set to true to receive the namespace_uuids array.
         return_uuids: Option<bool>,
     ) -> Result<
         ResponseValue<types::ListNamespacesResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/namespaces", self.baseurl, crate
-            ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name),
+            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -1232,13 +1288,12 @@ Set to true to receive the table_uuids array.
         return_uuids: Option<bool>,
     ) -> Result<
         ResponseValue<types::ListTablesResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/namespaces/{}/tables", self.baseurl, crate
-            ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name), crate
-            ::transport::path_segment(namespace),
+            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            crate ::wire::path_segment(namespace),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -1313,14 +1368,13 @@ For nested namespaces, use %1F as separator (e.g., "bronze%1Fanalytics").
         table_name: &'a str,
     ) -> Result<
         ResponseValue<types::GetTableResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/namespaces/{}/tables/{}", self.baseurl, crate
-            ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name), crate
-            ::transport::path_segment(namespace), crate
-            ::transport::path_segment(table_name),
+            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            crate ::wire::path_segment(namespace), crate
+            ::wire::path_segment(table_name),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -1380,14 +1434,13 @@ Arguments:
         table_name: &'a str,
     ) -> Result<
         ResponseValue<types::GetTableMaintenanceConfigResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/namespaces/{}/tables/{}/maintenance-configs",
-            self.baseurl, crate ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name), crate
-            ::transport::path_segment(namespace), crate
-            ::transport::path_segment(table_name),
+            self.baseurl, crate ::wire::path_segment(account_id), crate
+            ::wire::path_segment(bucket_name), crate ::wire::path_segment(namespace),
+            crate ::wire::path_segment(table_name),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -1449,14 +1502,13 @@ Arguments:
         body: &'a crate::generated::types::MaintenanceUpdate,
     ) -> Result<
         ResponseValue<types::UpdateTableMaintenanceConfigResponse>,
-        Error<crate::envelope::BareEnvelope>,
+        Error<crate::wire::BareEnvelope>,
     > {
         let url = format!(
             "{}/accounts/{}/r2-catalog/{}/namespaces/{}/tables/{}/maintenance-configs",
-            self.baseurl, crate ::transport::path_segment(account_id), crate
-            ::transport::path_segment(bucket_name), crate
-            ::transport::path_segment(namespace), crate
-            ::transport::path_segment(table_name),
+            self.baseurl, crate ::wire::path_segment(account_id), crate
+            ::wire::path_segment(bucket_name), crate ::wire::path_segment(namespace),
+            crate ::wire::path_segment(table_name),
         );
         #[allow(unused_mut)]
         let mut request = self

@@ -1,21 +1,21 @@
 //! Catalog-wide maintenance: compaction and snapshot expiration settings.
 
-use crate::Client;
+use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{CatalogMaintenance, MaintenanceConfig, MaintenanceUpdate};
 use crate::validate::{AccountId, BucketName, Input};
 
-/// Catalog maintenance operations; from [`Client::maintenance`]. Table-level settings are on
+/// Catalog maintenance operations; from [`crate::Client::maintenance`]. Table-level settings are on
 /// [`crate::Tables`].
 #[derive(Debug, Clone, Copy)]
 pub struct Maintenance<'a> {
-    client: &'a Client,
+    engine: &'a Engine,
 }
 
 impl<'a> Maintenance<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+    pub(crate) fn new(engine: &'a Engine) -> Self {
+        Self { engine }
     }
 
     /// The catalog's maintenance configuration and whether a credential is stored for it.
@@ -25,8 +25,8 @@ impl<'a> Maintenance<'a> {
         bucket: impl Input<BucketName>,
     ) -> Result<Response<CatalogMaintenance>, Error> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let api = self.client.api();
-        self.client
+        let api = self.engine.api();
+        self.engine
             .send(|| api.get_maintenance_config(&account_id, &bucket))
             .await
     }
@@ -59,8 +59,8 @@ impl<'a> Maintenance<'a> {
         update: &MaintenanceUpdate,
     ) -> Result<Response<MaintenanceConfig>, Error> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let api = self.client.api();
-        self.client
+        let api = self.engine.api();
+        self.engine
             .send(|| api.update_maintenance_config(&account_id, &bucket, update))
             .await
     }

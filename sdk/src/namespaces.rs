@@ -2,22 +2,22 @@
 
 use futures_util::Stream;
 
-use crate::Client;
+use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::NamespacePage;
 use crate::paging::{ListOptions, follow};
 use crate::validate::{AccountId, BucketName, Input, Namespace};
 
-/// Namespace operations; from [`Client::namespaces`].
+/// Namespace operations; from [`crate::Client::namespaces`].
 #[derive(Debug, Clone, Copy)]
 pub struct Namespaces<'a> {
-    client: &'a Client,
+    engine: &'a Engine,
 }
 
 impl<'a> Namespaces<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+    pub(crate) fn new(engine: &'a Engine) -> Self {
+        Self { engine }
     }
 
     /// One page of the namespaces directly under `parent` (top-level ones when `None`).
@@ -87,8 +87,8 @@ impl<'a> Namespaces<'a> {
         page_token: Option<&str>,
     ) -> Result<Response<NamespacePage>, Error> {
         let (return_uuids, return_details) = options.flags();
-        let api = self.client.api();
-        self.client
+        let api = self.engine.api();
+        self.engine
             .send(|| {
                 api.list_namespaces(
                     account_id,

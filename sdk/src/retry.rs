@@ -10,14 +10,15 @@ use reqwest::StatusCode;
 
 use crate::error::TransportErrorKind;
 use crate::generated;
-use crate::transport::{Attempt, Exchange, ResponseMeta};
+use crate::head::ResponseMeta;
+use crate::transport::{Attempt, Exchange};
 
 /// How failed attempts are retried.
 ///
 /// Retried: connection failures, timeouts, and HTTP 408, 409, 429 and 5xx. Never retried: other
 /// statuses (redirects included), input rejected before sending, responses that are not HTTP,
-/// bodies over the client's limit, and enable-catalog's 409 (the spec's "already enabled",
-/// which no retry can change). The wait before retry `n` (1-based) is
+/// bodies over the client's limit, and the 409 of enable-catalog and delete-catalog (the spec's
+/// "already enabled" and "not empty", which no retry can change). The wait before retry `n` (1-based) is
 /// `min(initial_backoff × 2ⁿ⁻¹, max_backoff)`, shortened by up to a quarter at random so that
 /// many clients do not retry in step; a `Retry-After-Ms` or `Retry-After` header (seconds or an
 /// HTTP date) replaces it, up to `max_retry_after`.
@@ -166,17 +167,20 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
 }
 
 /// Operations whose spec gives HTTP 409 a definite meaning, so retrying cannot change the
-/// answer: enable-catalog answers 409 when the catalog is already enabled.
-const CONFLICT_IS_FINAL: [&str; 1] = ["enable_catalog"];
+/// answer: enable-catalog answers 409 when the catalog is already enabled, delete-catalog when
+/// it is non-empty, has unfinished work, is protected, or is over the force-delete limit.
+const CONFLICT_IS_FINAL: [&str; 2] = ["enable_catalog", "delete_catalog"];
 
-fn is_retryable_for(operation: &str, status: StatusCode) -> bool {
+/// Whether the policy retries `status` when `operation` answers it. Also what
+/// [`crate::Error::is_retryable`] reports for an error with that status.
+pub(crate) fn is_retryable_for(operation: &str, status: StatusCode) -> bool {
     is_retryable_status(status)
         && !(status == StatusCode::CONFLICT && CONFLICT_IS_FINAL.contains(&operation))
 }
 
 /// Statuses worth another attempt: request timeout, conflict (often a lock that clears), rate
 /// limiting, and server faults.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
 }
 

@@ -2,7 +2,7 @@
 
 use futures_util::Stream;
 
-use crate::Client;
+use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{
@@ -11,14 +11,14 @@ use crate::generated::types::{
 use crate::paging::{ListOptions, follow};
 use crate::validate::{AccountId, BucketName, Input, Namespace, TableName};
 
-/// Table operations; from [`Client::tables`].
+/// Table operations; from [`crate::Client::tables`].
 ///
 /// A namespace is given as a [`Namespace`] (or its single level as text); nested levels are
 /// joined the way the API expects (`%1F` on the wire), and every path segment is
 /// percent-encoded, so a table named `a/b c` reaches the server as one segment.
 #[derive(Debug, Clone, Copy)]
 pub struct Tables<'a> {
-    client: &'a Client,
+    engine: &'a Engine,
 }
 
 /// The validated path of one table.
@@ -46,8 +46,8 @@ impl TablePath {
 }
 
 impl<'a> Tables<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
+    pub(crate) fn new(engine: &'a Engine) -> Self {
+        Self { engine }
     }
 
     /// One page of the tables in `namespace`.
@@ -113,8 +113,8 @@ impl<'a> Tables<'a> {
         table: impl Input<TableName>,
     ) -> Result<Response<Table>, Error> {
         let path = TablePath::new(account_id, bucket, namespace, table)?;
-        let api = self.client.api();
-        self.client
+        let api = self.engine.api();
+        self.engine
             .send(|| {
                 api.get_table(
                     &path.account_id,
@@ -135,8 +135,8 @@ impl<'a> Tables<'a> {
         table: impl Input<TableName>,
     ) -> Result<Response<TableMaintenance>, Error> {
         let path = TablePath::new(account_id, bucket, namespace, table)?;
-        let api = self.client.api();
-        self.client
+        let api = self.engine.api();
+        self.engine
             .send(|| {
                 api.get_table_maintenance_config(
                     &path.account_id,
@@ -158,8 +158,8 @@ impl<'a> Tables<'a> {
         update: &MaintenanceUpdate,
     ) -> Result<Response<TableMaintenanceConfig>, Error> {
         let path = TablePath::new(account_id, bucket, namespace, table)?;
-        let api = self.client.api();
-        self.client
+        let api = self.engine.api();
+        self.engine
             .send(|| {
                 api.update_table_maintenance_config(
                     &path.account_id,
@@ -181,8 +181,8 @@ impl<'a> Tables<'a> {
         page_token: Option<&str>,
     ) -> Result<Response<TablePage>, Error> {
         let (return_uuids, return_details) = options.flags();
-        let api = self.client.api();
-        self.client
+        let api = self.engine.api();
+        self.engine
             .send(|| {
                 api.list_tables(
                     account_id,

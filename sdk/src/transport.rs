@@ -2,7 +2,6 @@
 //! the attempt, limits what its response body may cost, and notes what its response looked like
 //! in a task-local record.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
@@ -13,81 +12,13 @@ use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
-use crate::envelope::BareEnvelope;
 use crate::error::{BodyOverLimit, Causes};
 use crate::generated::{self, ResponseValue};
-use crate::text::{ID_CHARS, sanitized};
-
-/// The head of a response: its status and headers. The transport takes the headers out of the
-/// response when it arrives (see [`ClientHooks::exec`] below), so they are moved, never copied.
-#[derive(Debug)]
-pub(crate) struct ResponseMeta {
-    pub(crate) status: StatusCode,
-    headers: HeaderMap,
-}
-
-/// Cloudflare's request id header.
-const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
-/// The millisecond variant of `Retry-After` that Cloudflare's SDKs honour.
-const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
-
-impl ResponseMeta {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap) -> Self {
-        Self { status, headers }
-    }
-
-    fn text(&self, name: HeaderName) -> Option<&str> {
-        self.headers.get(name).and_then(|value| value.to_str().ok())
-    }
-
-    /// A header as the server sent it, decoded lossily: even bytes that are not visible ASCII
-    /// are kept, to be escaped wherever the text is shown.
-    fn lossy(&self, name: HeaderName) -> Option<String> {
-        let value = self.headers.get(name)?;
-        Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
-    }
-
-    /// The `cf-ray` header, escaped and cut to an id's length: errors keep it and `Display`
-    /// shows it as it is.
-    pub(crate) fn cf_ray(&self) -> Option<String> {
-        ray_id(self.headers.get(CF_RAY)?)
-    }
-
-    /// The `Content-Type` header.
-    pub(crate) fn content_type(&self) -> Option<String> {
-        self.lossy(CONTENT_TYPE)
-    }
-
-    /// The `Location` header.
-    pub(crate) fn location(&self) -> Option<String> {
-        self.lossy(LOCATION)
-    }
-
-    /// The `Retry-After-Ms` header, when present and readable.
-    pub(crate) fn retry_after_ms(&self) -> Option<&str> {
-        self.text(RETRY_AFTER_MS)
-    }
-
-    /// The `Retry-After` header, when present and readable.
-    pub(crate) fn retry_after(&self) -> Option<&str> {
-        self.text(RETRY_AFTER)
-    }
-}
-
-/// A `cf-ray` value as errors and logs keep it. A real one (16 hex digits, a dash, a data
-/// centre code) is short visible ASCII and is copied as it is; anything else is escaped and cut.
-fn ray_id(value: &HeaderValue) -> Option<String> {
-    match value.to_str() {
-        Ok(ray) if ray.len() <= ID_CHARS => Some(ray.to_owned()),
-        _ => Some(sanitized(
-            &String::from_utf8_lossy(value.as_bytes()),
-            ID_CHARS,
-        )),
-    }
-}
+use crate::head::{CF_RAY, ResponseMeta, ray_id};
+use crate::wire::BareEnvelope;
 
 /// What the transport saw of one attempt: which operation and attempt it was, the most bytes
 /// its response body may have, and the head of the response it handed to the generated code
@@ -115,6 +46,10 @@ impl Exchange {
             .unwrap_or_else(|| Box::new(ResponseMeta::new(status, headers.clone())))
     }
 }
+
+/// The most bytes a response body may have unless the client is told otherwise: 16 MiB, far
+/// above what the API answers (a page of a thousand tables with details is well under 1 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 tokio::task_local! {
     /// The exchange of the attempt running on this task. It exists because the generated code
@@ -185,7 +120,7 @@ impl ClientHooks for generated::Client {
                 let exchange = exchange.borrow();
                 (exchange.attempt, exchange.body_limit)
             })
-            .unwrap_or((1, crate::config::DEFAULT_MAX_RESPONSE_BYTES));
+            .unwrap_or((1, DEFAULT_MAX_RESPONSE_BYTES));
         let span = tracing::debug_span!(
             "r2_catalog.request",
             operation = info.operation_id,
@@ -301,21 +236,6 @@ fn log_attempt(attempt: u32, outcome: &reqwest::Result<reqwest::Response>, start
     }
 }
 
-/// A path parameter as it goes into a request's URL, for the generated code (see
-/// `xtask/src/requests.rs`): progenitor's `encode_path`, without its copy when there is nothing
-/// to encode. Unreserved characters (RFC 3986) are never percent-encoded, so text made only of
-/// them, like every account id and bucket name, is used as it is.
-pub(crate) fn path_segment<S: AsRef<str> + ?Sized>(value: &S) -> Cow<'_, str> {
-    let text = value.as_ref();
-    let unreserved =
-        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
-    if text.bytes().all(unreserved) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(progenitor_client::encode_path(text))
-    }
-}
-
 /// Hands what attempt `attempt` of `operation` got back to the [`observe`] call in scope on this
 /// task. The generated code reads only a response's status and body, yet would copy every header
 /// into its `ResponseValue`: the record takes the headers instead. Outside `observe` there is
@@ -330,31 +250,4 @@ fn record(operation: &'static str, attempt: u32, response: Option<&mut reqwest::
             Box::new(ResponseMeta::new(response.status(), headers))
         });
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use std::borrow::Cow;
-
-    use super::path_segment;
-
-    #[test]
-    fn path_segments_are_encoded_as_progenitor_encodes_them() {
-        let every_ascii = (0u8..0x80).map(|byte| char::from(byte).to_string());
-        let samples = ["a/b c%?#", "bronze\u{1f}silver", "é-ü", ".", ""].map(str::to_owned);
-        for text in every_ascii.chain(samples) {
-            assert_eq!(
-                path_segment(&text),
-                progenitor_client::encode_path(&text),
-                "{text:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn ids_and_bucket_names_are_borrowed_not_copied() {
-        for text in ["0123456789abcdefABCDEF", "my-data-bucket", "a.b_c~d"] {
-            assert!(matches!(path_segment(text), Cow::Borrowed(_)), "{text:?}");
-        }
-    }
 }

@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::auth::SecretString;
+use crate::secret::SecretString;
 
 /// An input that breaks one of the API's rules. It names the field and the rule, and never
 /// repeats the rejected value (it may be a secret).

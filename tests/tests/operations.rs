@@ -334,6 +334,11 @@ async fn update_maintenance_config_sends_exactly_the_fields_set() {
 #[tokio::test]
 async fn list_namespaces_with_every_option() {
     let server = MockServer::start_async().await;
+    // Cloudflare's example, with the invalid UUID its July 2026 document carried: ids are kept
+    // as sent, not parsed, so one malformed id cannot fail a page.
+    let mut example = upstream_example("list-namespaces");
+    example["result"]["details"][2]["namespace_uuid"] =
+        json!("0199b99c-3d99-73c4-9dcc-532f1f9g3868");
     let mock = server
         .mock_async(|when, then| {
             when.method(GET)
@@ -350,8 +355,7 @@ async fn list_namespaces_with_every_option() {
                         .query()
                         .is_some_and(|q| q.contains("parent=bronze%1Fanalytics"))
                 });
-            then.status(200)
-                .json_body(upstream_example("list-namespaces"));
+            then.status(200).json_body(example);
         })
         .await;
     let parent = Namespace::new(["bronze", "analytics"]).unwrap();

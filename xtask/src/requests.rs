@@ -5,7 +5,7 @@
 //!   to send `api-version`. The SDK's HTTP client sends that header by default instead (see
 //!   `sdk/src/config.rs`), so the per-request map goes.
 //! - Every path parameter is copied with `to_string()`, then percent-encoded into another copy.
-//!   `crate::transport::path_segment` encodes the same way but borrows the text when nothing in
+//!   `crate::wire::path_segment` encodes the same way but borrows the text when nothing in
 //!   it needs encoding, which validation guarantees for account ids and bucket names.
 //!
 //! Neither changes what is sent. If progenitor's output no longer has the shape these expect,
@@ -159,7 +159,7 @@ impl VisitMut for Unmerge {
 }
 
 /// In `let url = format!(..)`, replaces each `encode_path(&param.to_string())` of a text
-/// parameter with `crate::transport::path_segment(param)`. Returns whether it found the URL.
+/// parameter with `crate::wire::path_segment(param)`. Returns whether it found the URL.
 fn rewrite_url(stmts: &mut [Stmt], text_params: &[String]) -> bool {
     let Some(format) = stmts.iter_mut().find_map(|stmt| match stmt {
         Stmt::Local(local) if pat_is(&local.pat, "url") => match local.init.as_mut()?.expr.as_mut()
@@ -182,7 +182,7 @@ fn rewrite_url(stmts: &mut [Stmt], text_params: &[String]) -> bool {
             .find(|param| text == format!("encode_path (& {param} . to_string ())"))
         {
             let param = syn::Ident::new(param, proc_macro2::Span::call_site());
-            *arg = parse_quote!(crate::transport::path_segment(#param));
+            *arg = parse_quote!(crate::wire::path_segment(#param));
         }
     }
     format.tokens = args.to_token_stream();

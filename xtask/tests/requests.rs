@@ -38,14 +38,14 @@ fn operation(params: &str, path_args: &str, capacity: usize, extra: &str) -> Str
 fn every_generated_operation_sends_without_a_header_map_or_path_copies() {
     let workspace = Workspace::at(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
     let module = codegen::render(&workspace).unwrap();
-    assert_eq!(module.matches("operation_id:").count(), 12);
+    assert_eq!(module.matches("operation_id:").count(), 13);
     assert!(!module.contains("header_map"));
     assert!(
         !module.contains("encode_path("),
         "no path parameter is copied"
     );
-    // 12 operations, 30 path parameters between them.
-    assert_eq!(module.matches("::transport::path_segment(").count(), 30);
+    // 13 operations, 32 path parameters between them.
+    assert_eq!(module.matches("::wire::path_segment(").count(), 32);
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn text_path_parameters_are_borrowed_and_others_keep_progenitors_encoding() {
         "",
     ))
     .unwrap();
-    assert!(code.contains("::transport::path_segment(name)"), "{code}");
+    assert!(code.contains("::wire::path_segment(name)"), "{code}");
     assert!(code.contains("encode_path(& id.to_string())"), "{code}");
     assert!(!code.contains("header_map"), "{code}");
     assert!(!code.contains(".headers("), "{code}");

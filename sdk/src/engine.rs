@@ -1,0 +1,145 @@
+//! The engine every operation runs through: the generated client, the retry loop around it, and
+//! the judging of the last attempt into a [`Response`] or an [`Error`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::auth::Credentials;
+use crate::envelope::{self, Envelope, Response};
+use crate::error::Error;
+use crate::generated;
+use crate::retry::{self, RetryConfig};
+use crate::transport::{self, Attempt, Exchange, Outcome};
+
+/// What a client holds: the generated client and the settings every call runs with. The
+/// operation groups borrow it; [`crate::Client`] shares it behind an `Arc`.
+pub(crate) struct Engine {
+    api: generated::Client,
+    retry: RetryConfig,
+    credentials: Credentials,
+    body_limit: u64,
+}
+
+impl Engine {
+    pub(crate) fn new(
+        base_url: &str,
+        http: reqwest::Client,
+        credentials: Credentials,
+        body_limit: u64,
+        retry: RetryConfig,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            api: generated::Client::new_with_client(base_url, http),
+            retry,
+            credentials,
+            body_limit,
+        })
+    }
+
+    /// The generated client, for operation groups to call.
+    pub(crate) fn api(&self) -> &generated::Client {
+        &self.api
+    }
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.api.baseurl
+    }
+
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    pub(crate) fn body_limit(&self) -> u64 {
+        self.body_limit
+    }
+
+    pub(crate) fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    /// Runs a generated call, again as the retry policy allows, and judges the envelope of
+    /// the last attempt. `call` builds the request afresh for each attempt, so the happy path
+    /// pays nothing for being retryable.
+    pub(crate) async fn send<T: Envelope, F: Future<Output = Outcome<T>>>(
+        &self,
+        call: impl Fn() -> F,
+    ) -> Result<Response<T::Result>, Error> {
+        let (outcome, exchange) = self.attempts(call).await;
+        let operation = exchange.operation;
+        let judged = envelope::judge(outcome, exchange).await;
+        judged.map_err(|error| self.settled(error, operation))
+    }
+
+    /// [`Client::send`] for an operation documented to answer `204 No Content`.
+    pub(crate) async fn send_no_content<F: Future<Output = Outcome<()>>>(
+        &self,
+        call: impl Fn() -> F,
+    ) -> Result<Response<()>, Error> {
+        let (outcome, exchange) = self.attempts(call).await;
+        let operation = exchange.operation;
+        let judged = envelope::judge_no_content(outcome, exchange).await;
+        judged.map_err(|error| self.settled(error, operation))
+    }
+
+    /// `error` as the caller gets it from `operation`: without the client's token or key in
+    /// any server text it carries, and knowing whether the retry policy retries its status.
+    fn settled(&self, error: Error, operation: &str) -> Error {
+        let retryable = error
+            .status()
+            .is_some_and(|status| retry::is_retryable_for(operation, status));
+        let error = error.with_retry_verdict(retryable);
+        match &self.credentials {
+            Credentials::ApiToken(token) => error.without_secret(token.expose()),
+            Credentials::ApiKey { key, .. } => error.without_secret(key.expose()),
+        }
+    }
+
+    /// The one retry loop: attempts `call` until the policy calls an outcome final.
+    async fn attempts<T, F: Future<Output = Outcome<T>>>(
+        &self,
+        call: impl Fn() -> F,
+    ) -> (Attempt<T>, Exchange) {
+        let retry = &self.retry;
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            // Boxed: the generated call's state machine is large, and would otherwise be copied
+            // as it moves through these layers (measured by `cargo xtask bench`).
+            let (outcome, exchange) =
+                transport::observe(attempt, self.body_limit, Box::pin(call())).await;
+            match retry.delay_after(&outcome, &exchange) {
+                Some(delay) => {
+                    tracing::info!(
+                        operation = exchange.operation,
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    retry.sleep(delay).await;
+                    attempt += 1;
+                }
+                None => {
+                    tracing::debug!(
+                        operation = exchange.operation,
+                        attempts = attempt,
+                        duration_ms = started.elapsed().as_millis() as u64,
+                        "finished"
+                    );
+                    return (outcome, exchange);
+                }
+            }
+        }
+    }
+}
+
+/// The settings, never the credentials or the HTTP client's headers.
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("base_url", &self.base_url())
+            .field("max_response_bytes", &self.body_limit)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}

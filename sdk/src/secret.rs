@@ -1,0 +1,64 @@
+//! The secret type: API tokens, global API keys and catalog tokens are never shown, and are wiped
+//! from memory when dropped.
+
+use std::fmt;
+
+use zeroize::Zeroize;
+
+/// A secret string: an API token, a global API key, or a catalog token being stored.
+///
+/// Its `Debug` and `Display` print `** redacted **`, so a secret can sit in a struct that derives
+/// `Debug`, or reach a log line by accident, without showing. The value itself can only be read
+/// inside this crate, where a header or a request body is built. Its memory is wiped (zeroized)
+/// when it is dropped.
+///
+/// ```
+/// use cloudflare_r2_catalog::SecretString;
+///
+/// let token = SecretString::from("do-not-print-me");
+/// assert_eq!(format!("{token:?} {token}"), "** redacted ** ** redacted **");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretString(String);
+
+impl SecretString {
+    /// Wraps `value`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself; crate-private so that only header and body builders can read it.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for SecretString {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for SecretString {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl Drop for SecretString {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("** redacted **")
+    }
+}
+
+impl fmt::Display for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("** redacted **")
+    }
+}

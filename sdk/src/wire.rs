@@ -1,0 +1,177 @@
+//! The wire shapes the generated code is told to use in place of its own (see
+//! `xtask/src/codegen.rs` and `xtask/src/requests.rs`): the envelope's `{code, message}` lists
+//! and its failure form, the credential request body and answer, and how a path parameter is
+//! written into a URL. They sit below the generated module, which builds on them.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::{Deserialize, Serialize};
+
+use crate::text::shown;
+use crate::validate::CatalogToken;
+
+/// One `{code, message}` item of an envelope's `errors` or `messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Message {
+    /// Cloudflare's numeric code (absent in some failure envelopes).
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// The human-readable text.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Shows the code and the message, with the message's control characters escaped and its
+/// length cut to 300 characters: the text comes from the server.
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(code) = self.code {
+            write!(f, "{code}: ")?;
+        }
+        write!(f, "{}", shown(&self.message))
+    }
+}
+
+/// The list type the generated code uses for `errors` and `messages` (see the xtask's settings):
+/// the first [`Messages::KEPT`] items, and a count of the rest, so that an envelope with
+/// millions of tiny items costs no more memory than one with a hundred.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Messages {
+    items: Vec<Message>,
+    omitted: u64,
+}
+
+impl Messages {
+    /// How many items a list keeps. Cloudflare's envelopes carry one or two.
+    pub(crate) const KEPT: usize = 100;
+
+    /// The kept items, and how many more the list had.
+    pub(crate) fn into_parts(self) -> (Vec<Message>, u64) {
+        (self.items, self.omitted)
+    }
+}
+
+impl<'de> Deserialize<'de> for Messages {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Bounded;
+        impl<'de> Visitor<'de> for Bounded {
+            type Value = Messages;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of {code, message} items")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Messages, A::Error> {
+                let mut list = Messages::default();
+                while list.items.len() < Messages::KEPT {
+                    match items.next_element()? {
+                        Some(item) => list.items.push(item),
+                        None => return Ok(list),
+                    }
+                }
+                while items.next_element::<IgnoredAny>()?.is_some() {
+                    list.omitted = list.omitted.saturating_add(1);
+                }
+                Ok(list)
+            }
+        }
+        deserializer.deserialize_seq(Bounded)
+    }
+}
+
+impl Serialize for Messages {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.items.serialize(serializer)
+    }
+}
+
+/// An envelope read without its `result`: the body of an error status, or of a status the spec
+/// does not list. `success` is required, so a JSON body that is not an envelope fails to parse
+/// and is reported as [`Error::UnexpectedBody`] with its text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct BareEnvelope {
+    pub(crate) success: bool,
+    #[serde(default)]
+    pub(crate) errors: Messages,
+    #[serde(default)]
+    pub(crate) messages: Messages,
+}
+
+impl fmt::Display for BareEnvelope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "envelope with {} error(s)", self.errors.items.len())
+    }
+}
+
+/// What R2 Data Catalog answers when a credential is stored: an object, usually `null`.
+pub type StoredCredential = Option<serde_json::Map<String, serde_json::Value>>;
+
+/// The request body `{"token": …}`. It stands in for the generated body type (see `xtask/src/codegen.rs`),
+/// whose derived `Debug` would print the token; this one's `Debug` is redacted.
+#[derive(Debug)]
+pub(crate) struct StoreCredentialBody {
+    token: CatalogToken,
+}
+
+impl StoreCredentialBody {
+    pub(crate) fn new(token: CatalogToken) -> Self {
+        Self { token }
+    }
+
+    /// The token, to take out of errors that echo it back.
+    pub(crate) fn token(&self) -> &str {
+        self.token.expose()
+    }
+}
+
+impl Serialize for StoreCredentialBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut body = serializer.serialize_struct("StoreCredentialBody", 1)?;
+        body.serialize_field("token", self.token.expose())?;
+        body.end()
+    }
+}
+
+/// A path parameter as it goes into a request's URL, for the generated code (see
+/// `xtask/src/requests.rs`): progenitor's `encode_path`, without its copy when there is nothing
+/// to encode. Unreserved characters (RFC 3986) are never percent-encoded, so text made only of
+/// them, like every account id and bucket name, is used as it is.
+pub(crate) fn path_segment<S: AsRef<str> + ?Sized>(value: &S) -> Cow<'_, str> {
+    let text = value.as_ref();
+    let unreserved =
+        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+    if text.bytes().all(unreserved) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(progenitor_client::encode_path(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::path_segment;
+
+    #[test]
+    fn path_segments_are_encoded_as_progenitor_encodes_them() {
+        let every_ascii = (0u8..0x80).map(|byte| char::from(byte).to_string());
+        let samples = ["a/b c%?#", "bronze\u{1f}silver", "é-ü", ".", ""].map(str::to_owned);
+        for text in every_ascii.chain(samples) {
+            assert_eq!(
+                path_segment(&text),
+                progenitor_client::encode_path(&text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ids_and_bucket_names_are_borrowed_not_copied() {
+        for text in ["0123456789abcdefABCDEF", "my-data-bucket", "a.b_c~d"] {
+            assert!(matches!(path_segment(text), Cow::Borrowed(_)), "{text:?}");
+        }
+    }
+}
