@@ -1,9 +1,11 @@
 //! `r2-catalog catalog …`
 
 use clap::Subcommand;
+use cloudflare_r2_catalog::BucketName;
 
 use crate::Context;
-use crate::output::{self, Failure, print_json};
+use crate::confirm::confirm;
+use crate::output::{Failure, note, print_change, print_json};
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
@@ -19,10 +21,25 @@ pub(crate) enum Command {
         /// The R2 bucket.
         bucket: String,
     },
-    /// Turn a bucket's catalog off (the bucket and its data stay).
+    /// Turn a bucket's catalog off: writes stop; namespaces, tables and data stay. Asks first.
     Disable {
         /// The R2 bucket.
         bucket: String,
+        /// Do not ask for confirmation (needed where there is no terminal to ask at).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Delete a bucket's catalog metadata; the bucket's objects stay. Asks first.
+    Delete {
+        /// The R2 bucket.
+        bucket: String,
+        /// Remove the catalog's namespaces, tables, views and maintenance metadata first
+        /// (Cloudflare limits how many); without it a catalog that is not empty is refused.
+        #[arg(long)]
+        force: bool,
+        /// Do not ask for confirmation (needed where there is no terminal to ask at).
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
 }
 
@@ -32,11 +49,41 @@ impl Command {
         match self {
             Self::List => print_json(&catalogs.list(account).await?.result),
             Self::Get { bucket } => print_json(&catalogs.get(account, bucket).await?.result),
-            Self::Enable { bucket } => print_json(&catalogs.enable(account, bucket).await?.result),
-            Self::Disable { bucket } => {
-                let disabled = catalogs.disable(account, bucket.as_str()).await?;
-                output::note(&format!("disabled the catalog of bucket {bucket}"));
+            Self::Enable { bucket } => {
+                print_change(&catalogs.enable(account, bucket).await?.result)
+            }
+            Self::Disable { bucket, yes } => {
+                let bucket = BucketName::new(bucket).map_err(cloudflare_r2_catalog::Error::from)?;
+                confirm(
+                    "catalog disable",
+                    &format!(
+                        "This turns off the data catalog of bucket {bucket}: its namespaces and tables remain, but writes stop."
+                    ),
+                    &format!("Disable the catalog of bucket {bucket}?"),
+                    yes,
+                )?;
+                let disabled = catalogs.disable(account, &bucket).await?;
+                note(&format!("disabled the catalog of bucket {bucket}"));
                 print_json(&disabled.result)
+            }
+            Self::Delete { bucket, force, yes } => {
+                let bucket = BucketName::new(bucket).map_err(cloudflare_r2_catalog::Error::from)?;
+                let forced = if force {
+                    " With --force, its namespaces, tables, views and maintenance metadata are removed first."
+                } else {
+                    ""
+                };
+                confirm(
+                    "catalog delete",
+                    &format!(
+                        "This deletes the catalog metadata of bucket {bucket}; the bucket's objects are kept.{forced}"
+                    ),
+                    &format!("Delete the catalog of bucket {bucket}?"),
+                    yes,
+                )?;
+                let deleted = catalogs.delete(account, &bucket, force).await?;
+                note(&format!("deleted the catalog of bucket {bucket}"));
+                print_json(&deleted.result)
             }
         }
     }

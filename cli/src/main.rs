@@ -6,6 +6,7 @@
 //! sent.
 
 mod catalog;
+mod confirm;
 mod credential;
 mod maintenance;
 mod namespace;
@@ -54,7 +55,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Catalogs: list, get, enable, disable.
+    /// Catalogs: list, get, enable, disable, delete.
     #[command(subcommand)]
     Catalog(catalog::Command),
     /// The API token the catalog uses for maintenance jobs.

@@ -9,7 +9,7 @@ use cloudflare_r2_catalog::{
 };
 
 use crate::Context;
-use crate::output::{Failure, print_json};
+use crate::output::{Failure, print_change, print_json};
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
@@ -34,7 +34,7 @@ impl Command {
             Self::Get { bucket } => print_json(&maintenance.get(account, bucket).await?.result),
             Self::Update { bucket, flags } => {
                 let update = flags.to_update()?;
-                print_json(&maintenance.update(account, bucket, &update).await?.result)
+                print_change(&maintenance.update(account, bucket, &update).await?.result)
             }
         }
     }

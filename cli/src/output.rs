@@ -20,6 +20,8 @@ pub(crate) enum Failure {
     /// The API answered, but the command stopped short of what it was asked (a listing over
     /// its page or size limit); nothing was printed on stdout (exit 1).
     Stopped(String),
+    /// The person at the terminal declined a confirmation; nothing was sent (exit 2).
+    Cancelled(String),
 }
 
 impl From<Error> for Failure {
@@ -118,17 +120,32 @@ pub(crate) fn print_json(result: &impl Serialize) -> Result<(), Failure> {
     print_parts([text.as_str()])
 }
 
+/// Prints what a change returned as pretty JSON on stdout. Cloudflare may answer a change it
+/// applied with no result: then stdout has `null`, and stderr says the change went through.
+pub(crate) fn print_change(result: &Option<impl Serialize>) -> Result<(), Failure> {
+    if result.is_none() {
+        note("done: Cloudflare applied the change and answered without details");
+    }
+    print_json(result)
+}
+
 /// Prints a line on stderr, sanitized.
 pub(crate) fn note(text: &str) {
     // Nothing more can be done if stderr itself is gone.
     let _ = writeln!(std::io::stderr().lock(), "{}", sanitize(text));
 }
 
+/// Prints a question on stderr, sanitized, without a newline: the answer follows on the line.
+pub(crate) fn prompt(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "{}", sanitize(text)).and_then(|()| stderr.flush());
+}
+
 /// Prints `failure` on stderr and returns the exit code it calls for.
 pub(crate) fn report(failure: &Failure) -> ExitCode {
     note(&describe(failure));
     match failure {
-        Failure::Setup(_) => ExitCode::from(2),
+        Failure::Setup(_) | Failure::Cancelled(_) => ExitCode::from(2),
         Failure::Sdk(Error::InvalidInput(_) | Error::Config(_)) => ExitCode::from(2),
         Failure::Sdk(_) | Failure::Stopped(_) => ExitCode::from(1),
     }
@@ -139,6 +156,7 @@ pub(crate) fn report(failure: &Failure) -> ExitCode {
 fn describe(failure: &Failure) -> String {
     let error = match failure {
         Failure::Setup(message) | Failure::Stopped(message) => return format!("error: {message}"),
+        Failure::Cancelled(message) => return message.clone(),
         Failure::Sdk(error) => error,
     };
     match error {

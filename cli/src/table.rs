@@ -5,7 +5,7 @@ use cloudflare_r2_catalog::{Error, Namespace};
 
 use crate::Context;
 use crate::maintenance::UpdateFlags;
-use crate::output::{Failure, print_json};
+use crate::output::{Failure, print_change, print_json};
 use crate::paging::PagingFlags;
 
 #[derive(Subcommand)]
@@ -111,7 +111,7 @@ impl Command {
                 let updated = tables
                     .update_maintenance(account, bucket, namespace(&dotted)?, table, &update)
                     .await?;
-                print_json(&updated.result)
+                print_change(&updated.result)
             }
         }
     }

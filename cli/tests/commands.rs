@@ -56,7 +56,7 @@ async fn catalog_disable_says_what_it_did_on_stderr() {
         })
         .await;
 
-    let output = run(&server, &["catalog", "disable", BUCKET]);
+    let output = run(&server, &["catalog", "disable", BUCKET, "--yes"]);
 
     assert_eq!(json_out(&output), json!(null));
     assert_eq!(
@@ -64,6 +64,43 @@ async fn catalog_disable_says_what_it_did_on_stderr() {
         format!("disabled the catalog of bucket {BUCKET}\n")
     );
     mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_change_cloudflare_applied_without_a_result_exits_0_and_says_so() {
+    let cases: [&[&str]; 3] = [
+        &["catalog", "enable", BUCKET],
+        &["maintenance", "update", BUCKET, "--compaction", "enabled"],
+        &[
+            "table",
+            "maintenance",
+            "update",
+            BUCKET,
+            "bronze",
+            "events",
+            "--compaction",
+            "enabled",
+        ],
+    ];
+    for args in cases {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(POST);
+                then.status(200)
+                    .json_body(json!({"success": true, "errors": [], "messages": []}));
+            })
+            .await;
+
+        let output = run(&server, args);
+
+        assert_eq!(json_out(&output), json!(null), "{args:?}");
+        assert_eq!(
+            stderr(&output),
+            "done: Cloudflare applied the change and answered without details\n"
+        );
+        mock.assert_calls_async(1).await;
+    }
 }
 
 #[tokio::test]

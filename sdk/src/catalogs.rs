@@ -40,7 +40,10 @@ impl<'a> Catalogs<'a> {
             .await
     }
 
-    /// Turns `bucket` into an Iceberg catalog.
+    /// Turns `bucket` into an Iceberg catalog, and returns its id and name.
+    ///
+    /// The result is `None` when Cloudflare answers success without them (the spec allows it):
+    /// the catalog is enabled all the same, and [`Catalogs::get`] shows it.
     ///
     /// A catalog that is already enabled answers HTTP 409, which is returned at once (not
     /// retried) as an [`Error::Api`] for which [`Error::is_conflict`] is true.
@@ -49,7 +52,10 @@ impl<'a> Catalogs<'a> {
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
     /// let account = "0123456789abcdef0123456789abcdef";
     /// match client.catalogs().enable(account, "my-data-bucket").await {
-    ///     Ok(enabled) => println!("enabled {}", enabled.result.name),
+    ///     Ok(enabled) => match enabled.result {
+    ///         Some(catalog) => println!("enabled {}", catalog.name),
+    ///         None => println!("enabled"),
+    ///     },
     ///     Err(error) if error.is_conflict() => println!("already enabled"),
     ///     Err(error) => return Err(error),
     /// }
@@ -59,7 +65,7 @@ impl<'a> Catalogs<'a> {
         &self,
         account_id: impl Input<AccountId>,
         bucket: impl Input<BucketName>,
-    ) -> Result<Response<CatalogActivation>, Error> {
+    ) -> Result<Response<Option<CatalogActivation>>, Error> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         let api = self.engine.api();
         self.engine

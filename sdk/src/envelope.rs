@@ -7,7 +7,7 @@ use crate::error::{
 use crate::generated::{self, types};
 use crate::head::ResponseMeta;
 use crate::transport::{Answer, Attempt, Exchange};
-use crate::wire::{BareEnvelope, Message, Messages, StoredCredential};
+use crate::wire::{BareEnvelope, Message, Messages};
 
 /// A successful call: the envelope's `result`, with the informational `messages` that came with
 /// it and the `cf-ray` id of the response.
@@ -31,9 +31,9 @@ pub(crate) trait Envelope {
     fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>);
 }
 
-/// Operations whose `result` is a model: a success envelope without one is not the envelope
-/// the spec promises.
-macro_rules! envelopes_with_result {
+/// Reads, whose `result` is the point of the call: a success envelope without one is reported
+/// as [`UnexpectedBody`]. Nothing changed, so the caller can simply ask again.
+macro_rules! reads {
     ($($response:ident => $result:ident),* $(,)?) => {$(
         impl Envelope for types::$response {
             type Result = types::$result;
@@ -44,25 +44,36 @@ macro_rules! envelopes_with_result {
     )*};
 }
 
-envelopes_with_result! {
+reads! {
     ListCatalogsResponse => CatalogList,
     GetCatalogDetailsResponse => Catalog,
-    EnableCatalogResponse => CatalogActivation,
     GetMaintenanceConfigResponse => CatalogMaintenance,
-    UpdateMaintenanceConfigResponse => MaintenanceConfig,
     ListNamespacesResponse => NamespacePage,
     ListTablesResponse => TablePage,
     GetTableResponse => Table,
     GetTableMaintenanceConfigResponse => TableMaintenance,
-    UpdateTableMaintenanceConfigResponse => TableMaintenanceConfig,
 }
 
-/// Storing a credential answers `result: null` (or an object): both are success.
-impl Envelope for types::StoreCredentialsResponse {
-    type Result = StoredCredential;
-    fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
-        (*self.success, self.errors, self.messages, Some(self.result))
-    }
+/// Changes: the spec makes `result` optional in every success envelope, and a change the server
+/// says it applied must never come back as a failure that a caller, or a retry loop, would act
+/// on. Their result is an `Option`: `None` when the envelope says success and carries none.
+macro_rules! changes {
+    ($($response:ident => $result:ty),* $(,)?) => {$(
+        impl Envelope for types::$response {
+            type Result = Option<$result>;
+            fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
+                (*self.success, self.errors, self.messages, Some(self.result))
+            }
+        }
+    )*};
+}
+
+changes! {
+    EnableCatalogResponse => types::CatalogActivation,
+    UpdateMaintenanceConfigResponse => types::MaintenanceConfig,
+    UpdateTableMaintenanceConfigResponse => types::TableMaintenanceConfig,
+    // Answered `result: null` in practice: `StoredCredential`.
+    StoreCredentialsResponse => serde_json::Map<String, serde_json::Value>,
 }
 
 /// Judges the last attempt of a call that answers with an envelope, with what the transport saw

@@ -35,6 +35,9 @@ impl<'a> Maintenance<'a> {
     /// snapshot expiration run with the credential stored by
     /// [`CatalogCredentials::store`](crate::CatalogCredentials::store).
     ///
+    /// Returns the configuration after the change, or `None` when Cloudflare answers success
+    /// without it (the change is applied all the same).
+    ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
     /// use cloudflare_r2_catalog::{CompactionUpdate, MaintenanceState, MaintenanceUpdate, TargetFileSize};
@@ -57,7 +60,7 @@ impl<'a> Maintenance<'a> {
         account_id: impl Input<AccountId>,
         bucket: impl Input<BucketName>,
         update: &MaintenanceUpdate,
-    ) -> Result<Response<MaintenanceConfig>, Error> {
+    ) -> Result<Response<Option<MaintenanceConfig>>, Error> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         let api = self.engine.api();
         self.engine

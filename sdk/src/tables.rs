@@ -148,7 +148,9 @@ impl<'a> Tables<'a> {
             .await
     }
 
-    /// Changes the table's maintenance settings present in `update`; the others stay.
+    /// Changes the table's maintenance settings present in `update`; the others stay. Returns
+    /// the table's configuration after the change, or `None` when Cloudflare answers success
+    /// without it (the change is applied all the same).
     pub async fn update_maintenance(
         &self,
         account_id: impl Input<AccountId>,
@@ -156,7 +158,7 @@ impl<'a> Tables<'a> {
         namespace: impl Input<Namespace>,
         table: impl Input<TableName>,
         update: &MaintenanceUpdate,
-    ) -> Result<Response<TableMaintenanceConfig>, Error> {
+    ) -> Result<Response<Option<TableMaintenanceConfig>>, Error> {
         let path = TablePath::new(account_id, bucket, namespace, table)?;
         let api = self.engine.api();
         self.engine

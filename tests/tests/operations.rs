@@ -129,8 +129,9 @@ async fn enable_catalog() {
         .expect("enabled");
 
     mock.assert_calls_async(1).await;
-    assert_eq!(enabled.result.id, "550e8400-e29b-41d4-a716-446655440000");
-    assert_eq!(enabled.result.name, "account123_my-bucket");
+    let enabled = enabled.result.expect("the example has a result");
+    assert_eq!(enabled.id, "550e8400-e29b-41d4-a716-446655440000");
+    assert_eq!(enabled.name, "account123_my-bucket");
 }
 
 #[tokio::test]
@@ -220,28 +221,95 @@ async fn disable_catalog_also_accepts_a_success_envelope_and_rejects_a_failure_i
     assert_eq!(error.codes(), vec![10006]);
 }
 
-#[tokio::test]
-async fn a_success_envelope_without_its_result_is_reported() {
-    let server = MockServer::start_async().await;
-    answer(
-        &server,
-        GET,
-        catalog_path(&format!("/{BUCKET}")),
+/// Success envelopes that carry no result: without the key, and with `result: null`. The spec
+/// allows both for every operation.
+fn resultless_successes() -> [serde_json::Value; 2] {
+    [
+        json!({"success": true, "errors": [], "messages": []}),
         success(json!(null)),
-    )
-    .await;
+    ]
+}
 
-    let error = client(&server)
-        .catalogs()
-        .get(ACCOUNT_ID, BUCKET)
-        .await
-        .expect_err("no result");
+#[tokio::test]
+async fn every_change_the_server_says_it_applied_succeeds_without_a_result() {
+    for body in resultless_successes() {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(POST);
+                then.status(200).json_body(body.clone());
+            })
+            .await;
+        let (client, update) = (client(&server), example_update());
+        let (catalogs, tables) = (client.catalogs(), client.tables());
+        let (maintenance, credentials) = (client.maintenance(), client.credentials());
 
-    let Error::UnexpectedBody(unexpected) = &error else {
-        panic!("expected UnexpectedBody, got {error:?}")
-    };
-    assert_eq!(unexpected.reason, "the success envelope has no result");
-    assert_eq!(unexpected.status.as_u16(), 200);
+        let enabled = catalogs.enable(ACCOUNT_ID, BUCKET).await;
+        let updated = maintenance.update(ACCOUNT_ID, BUCKET, &update).await;
+        let table = tables
+            .update_maintenance(ACCOUNT_ID, BUCKET, "bronze", "events", &update)
+            .await;
+        let stored = credentials.store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN).await;
+        let disabled = catalogs.disable(ACCOUNT_ID, BUCKET).await;
+        let deleted = catalogs.delete(ACCOUNT_ID, BUCKET, false).await;
+
+        mock.assert_calls_async(6).await;
+        assert!(enabled.expect("enable").result.is_none(), "{body}");
+        assert!(updated.expect("maintenance update").result.is_none());
+        assert!(table.expect("table maintenance update").result.is_none());
+        assert_eq!(stored.expect("store").result, None);
+        assert_eq!(disabled.expect("disable").result, ());
+        assert_eq!(deleted.expect("delete").result, ());
+    }
+}
+
+#[tokio::test]
+async fn a_read_whose_success_envelope_has_no_result_is_reported() {
+    for body in resultless_successes() {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(GET);
+                then.status(200).json_body(body.clone());
+            })
+            .await;
+        let client = client(&server);
+        let (catalogs, tables, options) = (client.catalogs(), client.tables(), ListOptions::new());
+
+        let errors = [
+            catalogs.list(ACCOUNT_ID).await.map(drop),
+            catalogs.get(ACCOUNT_ID, BUCKET).await.map(drop),
+            client.maintenance().get(ACCOUNT_ID, BUCKET).await.map(drop),
+            client
+                .namespaces()
+                .list(ACCOUNT_ID, BUCKET, None, &options)
+                .await
+                .map(drop),
+            tables
+                .list(ACCOUNT_ID, BUCKET, "bronze", &options)
+                .await
+                .map(drop),
+            tables
+                .get(ACCOUNT_ID, BUCKET, "bronze", "events")
+                .await
+                .map(drop),
+            tables
+                .maintenance(ACCOUNT_ID, BUCKET, "bronze", "events")
+                .await
+                .map(drop),
+        ];
+
+        mock.assert_calls_async(7).await;
+        for error in errors {
+            let error = error.expect_err("no result");
+            let Error::UnexpectedBody(unexpected) = &error else {
+                panic!("expected UnexpectedBody, got {error:?}")
+            };
+            assert_eq!(unexpected.reason, "the success envelope has no result");
+            assert_eq!(unexpected.status.as_u16(), 200);
+            assert!(!error.is_retryable());
+        }
+    }
 }
 
 #[tokio::test]
@@ -326,7 +394,8 @@ async fn update_maintenance_config_sends_exactly_the_fields_set() {
 
     full.assert_calls_async(1).await;
     partial.assert_calls_async(1).await;
-    let expiration = updated.result.snapshot_expiration.expect("expiration");
+    let updated = updated.result.expect("the example has a result");
+    let expiration = updated.snapshot_expiration.expect("expiration");
     assert_eq!(expiration.max_snapshot_age.to_string(), "14d");
     assert_eq!(expiration.min_snapshots_to_keep.get(), 5);
 }
@@ -497,6 +566,7 @@ async fn table_maintenance_get_and_update() {
         .compaction
         .expect("compaction");
     assert_eq!(compaction.target_size_mb, TargetFileSize::X128);
-    let compaction = updated.result.compaction.expect("compaction");
+    let updated = updated.result.expect("the example has a result");
+    let compaction = updated.compaction.expect("compaction");
     assert_eq!(compaction.target_size_mb, TargetFileSize::X256);
 }
