@@ -71,7 +71,7 @@ impl Engine {
         judged.map_err(|error| self.settled(error, operation))
     }
 
-    /// [`Client::send`] for an operation documented to answer `204 No Content`.
+    /// [`Engine::send`] for an operation documented to answer `204 No Content`.
     pub(crate) async fn send_no_content<F: Future<Output = Outcome<()>>>(
         &self,
         call: impl Fn() -> F,

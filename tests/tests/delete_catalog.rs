@@ -3,7 +3,7 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{Client, Error};
+use cloudflare_r2_catalog::{Client, Error, Response};
 use common::*;
 use httpmock::{Method::POST, MockServer};
 use serde_json::json;
@@ -22,77 +22,64 @@ fn delete_headers() -> Vec<(&'static str, String)> {
     headers
 }
 
-async fn delete(client: &Client, force: bool) -> Result<(), Error> {
-    client
-        .catalogs()
-        .delete(ACCOUNT_ID, BUCKET, force)
+async fn delete(client: &Client, force: bool) -> Result<Response<()>, Error> {
+    client.catalogs().delete(ACCOUNT_ID, BUCKET, force).await
+}
+
+/// A mock answering every delete request with `status`, and `body` as JSON when there is one.
+async fn answer_delete(
+    server: &MockServer,
+    status: u16,
+    body: Option<serde_json::Value>,
+) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(delete_path());
+            let then = then.status(status).header("cf-ray", CF_RAY);
+            if let Some(body) = body {
+                then.json_body(body);
+            }
+        })
         .await
-        .map(drop)
 }
 
 #[tokio::test]
-async fn sends_no_query_without_force_and_takes_204_as_success() {
-    let server = MockServer::start_async().await;
-    let headers = delete_headers();
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(delete_path())
-                .is_true(|request| request.query_params().is_empty())
-                .is_true(move |request| has_exactly_headers(request, &headers))
-                .body("");
-            then.status(204).header("cf-ray", CF_RAY);
-        })
-        .await;
+async fn sends_the_exact_request_with_force_true_only_when_asked_and_takes_204_as_success() {
+    for (force, query) in [(false, vec![]), (true, vec![("force", "true")])] {
+        let server = MockServer::start_async().await;
+        let headers = delete_headers();
+        let query: Vec<(String, String)> = query
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(POST)
+                    .path(delete_path())
+                    .is_true(move |request| request.query_params() == query)
+                    .is_true(move |request| has_exactly_headers(request, &headers))
+                    .body("");
+                then.status(204).header("cf-ray", CF_RAY);
+            })
+            .await;
 
-    let deleted = client(&server)
-        .catalogs()
-        .delete(ACCOUNT_ID, BUCKET, false)
-        .await
-        .expect("204");
+        let deleted = delete(&client(&server), force).await.expect("204");
 
-    mock.assert_calls_async(1).await;
-    assert_eq!(deleted.result, ());
-    assert!(deleted.messages.is_empty());
-    assert_eq!(deleted.cf_ray.as_deref(), Some(CF_RAY));
-}
-
-#[tokio::test]
-async fn sends_force_true_only_when_asked() {
-    let server = MockServer::start_async().await;
-    let headers = delete_headers();
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(delete_path())
-                .is_true(|request| {
-                    request.query_params() == vec![("force".to_owned(), "true".to_owned())]
-                })
-                .is_true(move |request| has_exactly_headers(request, &headers))
-                .body("");
-            then.status(204);
-        })
-        .await;
-
-    delete(&client(&server), true).await.expect("204");
-
-    mock.assert_calls_async(1).await;
+        mock.assert_calls_async(1).await;
+        assert_eq!(deleted.result, ());
+        assert!(deleted.messages.is_empty());
+        assert_eq!(deleted.cf_ray.as_deref(), Some(CF_RAY));
+    }
 }
 
 #[tokio::test]
 async fn a_success_envelope_in_a_200_is_accepted_too() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST).path(delete_path());
-            then.status(200)
-                .json_body(json!({"success": true, "errors": [], "messages": [{"code": 1000, "message": "deleted"}]}));
-        })
-        .await;
+    let envelope =
+        json!({"success": true, "errors": [], "messages": [{"code": 1000, "message": "deleted"}]});
+    let mock = answer_delete(&server, 200, Some(envelope)).await;
 
-    let deleted = client(&server)
-        .catalogs()
-        .delete(ACCOUNT_ID, BUCKET, false)
+    let deleted = delete(&client(&server), false)
         .await
         .expect("success envelope");
 
@@ -103,14 +90,7 @@ async fn a_success_envelope_in_a_200_is_accepted_too() {
 #[tokio::test]
 async fn a_conflict_is_final_not_retried_with_cloudflares_code_and_message() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST).path(delete_path());
-            then.status(409)
-                .header("cf-ray", CF_RAY)
-                .json_body(failure(40902, "Catalog is not empty"));
-        })
-        .await;
+    let mock = answer_delete(&server, 409, Some(failure(40902, "Catalog is not empty"))).await;
     let sleeps = RecordedSleeps::default();
 
     let error = delete(&builder(&server, &sleeps).build().unwrap(), false)
@@ -138,12 +118,7 @@ async fn a_conflict_is_final_not_retried_with_cloudflares_code_and_message() {
 async fn statuses_declared_without_a_body_are_typed_errors_that_keep_the_status() {
     for (status, not_found, auth) in [(401, false, true), (404, true, false)] {
         let server = MockServer::start_async().await;
-        let mock = server
-            .mock_async(|when, then| {
-                when.method(POST).path(delete_path());
-                then.status(status).header("cf-ray", CF_RAY);
-            })
-            .await;
+        let mock = answer_delete(&server, status, None).await;
         let sleeps = RecordedSleeps::default();
 
         let error = delete(&builder(&server, &sleeps).build().unwrap(), false)
@@ -167,19 +142,9 @@ async fn statuses_declared_without_a_body_are_typed_errors_that_keep_the_status(
 #[tokio::test]
 async fn a_bare_500_is_retried_like_any_server_error() {
     let server = MockServer::start_async().await;
-    let failing = server
-        .mock_async(|when, then| {
-            when.method(POST).path(delete_path());
-            then.status(500);
-        })
-        .await;
+    let failing = answer_delete(&server, 500, None).await;
     failing.up_to_n_times_async(2).await;
-    let succeeding = server
-        .mock_async(|when, then| {
-            when.method(POST).path(delete_path());
-            then.status(204);
-        })
-        .await;
+    let succeeding = answer_delete(&server, 204, None).await;
     let sleeps = RecordedSleeps::default();
 
     delete(&builder(&server, &sleeps).build().unwrap(), false)
@@ -194,12 +159,7 @@ async fn a_bare_500_is_retried_like_any_server_error() {
 #[tokio::test]
 async fn a_bare_500_on_every_attempt_is_reported_with_its_status() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST).path(delete_path());
-            then.status(500);
-        })
-        .await;
+    let mock = answer_delete(&server, 500, None).await;
     let sleeps = RecordedSleeps::default();
 
     let error = delete(&builder(&server, &sleeps).build().unwrap(), false)
@@ -215,13 +175,7 @@ async fn a_bare_500_on_every_attempt_is_reported_with_its_status() {
 #[tokio::test]
 async fn a_404_with_cloudflares_envelope_keeps_its_code() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path(delete_path());
-            then.status(404)
-                .json_body(failure(40401, "Catalog not found"));
-        })
-        .await;
+    answer_delete(&server, 404, Some(failure(40401, "Catalog not found"))).await;
 
     let error = delete(&client(&server), true).await.expect_err("404");
 
