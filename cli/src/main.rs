@@ -16,7 +16,7 @@ mod table;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use cloudflare_r2_catalog::{AccountId, Client, ClientBuilder, env};
 use zeroize::Zeroizing;
 
@@ -70,6 +70,12 @@ enum Command {
     /// Tables of a namespace, and their maintenance.
     #[command(subcommand)]
     Table(table::Command),
+    /// Print a completion script for a shell (needs no credentials). For example, for bash:
+    /// `r2-catalog completions bash > ~/.local/share/bash-completion/completions/r2-catalog`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// What every command needs: a configured client and the account it acts on.
@@ -101,13 +107,20 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let context = context(cli.account_id, cli.base_url, cli.allow_insecure_http)?;
+    // Built only for the commands that call the API: completions need no credentials.
+    let context = || context(cli.account_id, cli.base_url, cli.allow_insecure_http);
     match cli.command {
-        Command::Catalog(command) => command.run(&context).await,
-        Command::Credential(command) => command.run(&context).await,
-        Command::Maintenance(command) => command.run(&context).await,
-        Command::Namespace(command) => command.run(&context).await,
-        Command::Table(command) => command.run(&context).await,
+        Command::Catalog(command) => command.run(&context()?).await,
+        Command::Credential(command) => command.run(&context()?).await,
+        Command::Maintenance(command) => command.run(&context()?).await,
+        Command::Namespace(command) => command.run(&context()?).await,
+        Command::Table(command) => command.run(&context()?).await,
+        Command::Completions { shell } => {
+            // Into memory first: clap_complete panics when its writer fails (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "r2-catalog", &mut script);
+            output::print_bytes(&script)
+        }
     }
 }
 

@@ -113,6 +113,13 @@ pub(crate) fn print_parts<'a>(parts: impl IntoIterator<Item = &'a str>) -> Resul
     written.map_err(|error| Failure::Setup(format!("cannot write the result: {error}")))
 }
 
+/// Writes `bytes` to stdout as they are: text the CLI made itself, with no server text in it.
+pub(crate) fn print_bytes(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_all(bytes).and_then(|()| stdout.flush());
+    written.map_err(|error| Failure::Setup(format!("cannot write the result: {error}")))
+}
+
 /// Prints `result` as pretty JSON on stdout.
 pub(crate) fn print_json(result: &impl Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(result)

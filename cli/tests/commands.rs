@@ -459,3 +459,61 @@ async fn bad_input_exits_2_names_the_problem_and_sends_nothing() {
     }
     catch_all.assert_calls_async(0).await;
 }
+
+#[test]
+fn completions_print_a_script_for_every_shell_without_credentials() {
+    let expected = [
+        ("bash", "complete -F _r2__catalog"),
+        ("zsh", "#compdef r2-catalog"),
+        ("fish", "complete -c r2-catalog"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[r2-catalog]"),
+    ];
+    for (shell, marker) in expected {
+        // No environment at all: no token, no account id.
+        let output = r2_catalog(&["completions", shell], &[], "");
+
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shell}: {}",
+            stderr(&output)
+        );
+        let script = stdout(&output);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("delete"),
+            "{shell}: subcommands are completed"
+        );
+        assert!(stderr(&output).is_empty());
+    }
+}
+
+#[test]
+fn completions_into_a_closed_pipe_fail_without_a_panic() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_r2-catalog"))
+        .args(["completions", "zsh"])
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    drop(child.stdout.take());
+
+    let output = child.wait_with_output().expect("the binary finishes");
+
+    assert_ne!(output.status.code(), Some(101), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}
+
+#[test]
+fn an_unknown_shell_is_refused_with_the_choices() {
+    let output = r2_catalog(&["completions", "tcsh"], &[], "");
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("possible values: bash"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -10,6 +10,7 @@ use crate::engine::Engine;
 use crate::maintenance::Maintenance;
 use crate::namespaces::Namespaces;
 use crate::tables::Tables;
+use crate::tls;
 
 /// A client for the R2 Data Catalog API. Cheap to clone: clones share one connection pool.
 ///
@@ -70,6 +71,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.base_url())
             .field("auth_scheme", &self.auth_scheme())
+            .field("tls", &tls::BACKEND)
             .field("max_response_bytes", &self.engine.body_limit())
             .field("retry", self.engine.retry())
             .finish_non_exhaustive()

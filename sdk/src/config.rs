@@ -14,6 +14,7 @@ use crate::error::ConfigError;
 use crate::generated;
 use crate::retry::RetryConfig;
 use crate::secret::SecretString;
+use crate::tls;
 use crate::transport::DEFAULT_MAX_RESPONSE_BYTES;
 
 /// Cloudflare's API, as the official SDKs address it.
@@ -230,7 +231,7 @@ impl ClientBuilder {
             HeaderName::from_static("api-version"),
             HeaderValue::from_static(<generated::Client as ClientInfo<()>>::api_version()),
         );
-        let http = reqwest::Client::builder()
+        let http = tls::configure(reqwest::Client::builder())?
             .default_headers(headers)
             .user_agent(USER_AGENT)
             .timeout(self.timeout)

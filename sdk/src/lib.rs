@@ -51,10 +51,11 @@ mod head;
 #[allow(rustdoc::invalid_html_tags, rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
 mod generated;
 
-// 3. The engine: one place each that fails, authenticates, sends, retries, judges, and runs a
-//    call through all of them.
+// 3. The engine: one place each that fails, authenticates, secures the connection, sends,
+//    retries, judges, and runs a call through all of them.
 mod error;
 mod auth;
+mod tls;
 mod transport;
 mod retry;
 mod envelope;

@@ -500,3 +500,30 @@ async fn plain_http_to_a_remote_host_is_refused_before_anything_is_sent() {
         "refusing to send credentials in clear text to http://api.example.com/client/v4: plain http:// is allowed only to loopback hosts (127.0.0.0/8, ::1, localhost); use https://"
     );
 }
+
+#[tokio::test]
+async fn an_https_base_url_speaks_tls_and_a_server_that_does_not_fails_the_handshake() {
+    // The default build's TLS backend (rustls with ring, its provider set by the SDK, not
+    // taken from a process-wide default): plain HTTP where a TLS handshake was expected is a
+    // connection failure naming TLS, and no request, credentials included, is ever written.
+    let server = RawServer::always(success_reply());
+    let client = Client::builder()
+        .api_token(API_TOKEN)
+        .base_url(server.url.replace("http://", "https://"))
+        .retry(RetryConfig::disabled())
+        .build()
+        .expect("valid config");
+
+    let error = store(&client).await.expect_err("not TLS");
+
+    let Error::Transport(transport) = &error else {
+        panic!("expected a transport error, got {error:?}")
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::Connect, "{error}");
+    assert!(error.to_string().contains("corrupt message"), "{error}");
+    let requests = server.requests();
+    assert!(
+        requests.iter().all(|request| !request.contains(API_TOKEN)),
+        "{requests:?}"
+    );
+}
