@@ -230,16 +230,25 @@ fn resultless_successes() -> [serde_json::Value; 2] {
     ]
 }
 
+/// A mock answering every `method` request, whatever its path, with 200 and `body`.
+async fn answer_every(
+    server: &MockServer,
+    method: httpmock::Method,
+    body: serde_json::Value,
+) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(method);
+            then.status(200).json_body(body);
+        })
+        .await
+}
+
 #[tokio::test]
 async fn every_change_the_server_says_it_applied_succeeds_without_a_result() {
     for body in resultless_successes() {
         let server = MockServer::start_async().await;
-        let mock = server
-            .mock_async(|when, then| {
-                when.method(POST);
-                then.status(200).json_body(body.clone());
-            })
-            .await;
+        let mock = answer_every(&server, POST, body.clone()).await;
         let (client, update) = (client(&server), example_update());
         let (catalogs, tables) = (client.catalogs(), client.tables());
         let (maintenance, credentials) = (client.maintenance(), client.credentials());
@@ -267,12 +276,7 @@ async fn every_change_the_server_says_it_applied_succeeds_without_a_result() {
 async fn a_read_whose_success_envelope_has_no_result_is_reported() {
     for body in resultless_successes() {
         let server = MockServer::start_async().await;
-        let mock = server
-            .mock_async(|when, then| {
-                when.method(GET);
-                then.status(200).json_body(body.clone());
-            })
-            .await;
+        let mock = answer_every(&server, GET, body.clone()).await;
         let client = client(&server);
         let (catalogs, tables, options) = (client.catalogs(), client.tables(), ListOptions::new());
 
