@@ -1,7 +1,8 @@
 //! `r2-catalog catalog …`
 
 use clap::Subcommand;
-use cloudflare_r2_catalog::BucketName;
+use cloudflare_r2_catalog::{AccountId, BucketName, Catalog, CatalogConnection, CatalogList};
+use serde::Serialize;
 
 use crate::Context;
 use crate::confirm::confirm;
@@ -47,10 +48,21 @@ impl Command {
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
         let (catalogs, account) = (context.client.catalogs(), &context.account_id);
         match self {
-            Self::List => print_json(&catalogs.list(account).await?.result),
-            Self::Get { bucket } => print_json(&catalogs.get(account, bucket).await?.result),
+            Self::List => {
+                let listed = catalogs.list(account).await?.result;
+                print_json(&list_with_connections(&listed, account)?)
+            }
+            Self::Get { bucket } => {
+                let catalog = catalogs.get(account, bucket).await?.result;
+                print_json(&Connected::new(&catalog, catalog.connection(account)))
+            }
             Self::Enable { bucket } => {
-                print_change(&catalogs.enable(account, bucket).await?.result)
+                let bucket = BucketName::new(bucket).map_err(cloudflare_r2_catalog::Error::from)?;
+                let enabled = catalogs.enable(account, &bucket).await?.result;
+                let connected = enabled.as_ref().map(|activation| {
+                    Connected::new(activation, activation.connection(account, &bucket))
+                });
+                print_change(&connected)
             }
             Self::Disable { bucket, yes } => {
                 let bucket = BucketName::new(bucket).map_err(cloudflare_r2_catalog::Error::from)?;
@@ -87,4 +99,37 @@ impl Command {
             }
         }
     }
+}
+
+/// A catalog model as the API returned it, plus how an Iceberg engine connects to it: what
+/// wrangler prints after `catalog enable` and `catalog get`.
+#[derive(Serialize)]
+struct Connected<'a, T> {
+    #[serde(flatten)]
+    model: &'a T,
+    connection: CatalogConnection,
+}
+
+impl<'a, T> Connected<'a, T> {
+    fn new(model: &'a T, connection: CatalogConnection) -> Self {
+        Self { model, connection }
+    }
+}
+
+/// `listed` as JSON, each of its catalogs with its connection. Built on the JSON value rather
+/// than a mirror struct, so a field the spec adds to the list reaches the output too.
+fn list_with_connections(
+    listed: &CatalogList,
+    account: &AccountId,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let connected: Vec<Connected<'_, Catalog>> = listed
+        .warehouses
+        .iter()
+        .map(|catalog| Connected::new(catalog, catalog.connection(account)))
+        .collect();
+    let mut json = serde_json::to_value(listed)?;
+    if let Some(object) = json.as_object_mut() {
+        object.insert("warehouses".to_owned(), serde_json::to_value(connected)?);
+    }
+    Ok(json)
 }

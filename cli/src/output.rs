@@ -30,6 +30,13 @@ impl From<Error> for Failure {
     }
 }
 
+/// A result that cannot be turned into JSON (a number JSON cannot hold, say): nothing is printed.
+impl From<serde_json::Error> for Failure {
+    fn from(error: serde_json::Error) -> Self {
+        Self::Setup(format!("cannot print the result: {error}"))
+    }
+}
+
 /// How many of an API error's items the CLI lists before "… and N more".
 const LISTED_ERRORS: usize = 5;
 
@@ -122,8 +129,7 @@ pub(crate) fn print_bytes(bytes: &[u8]) -> Result<(), Failure> {
 
 /// Prints `result` as pretty JSON on stdout.
 pub(crate) fn print_json(result: &impl Serialize) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(result)
-        .map_err(|error| Failure::Setup(format!("cannot print the result: {error}")))?;
+    let text = serde_json::to_string_pretty(result)?;
     print_parts([text.as_str()])
 }
 

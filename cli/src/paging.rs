@@ -103,9 +103,8 @@ enum Field {
 
 impl Combined {
     fn add(&mut self, page: &impl Serialize) -> Result<(), Failure> {
-        let text = serde_json::to_string(page).map_err(unprintable)?;
-        let fields: BTreeMap<String, &RawValue> =
-            serde_json::from_str(&text).map_err(unprintable)?;
+        let text = serde_json::to_string(page)?;
+        let fields: BTreeMap<String, &RawValue> = serde_json::from_str(&text)?;
         for (key, value) in fields {
             if key == "next_page_token" {
                 continue;
@@ -166,15 +165,11 @@ impl Combined {
     }
 }
 
-fn unprintable(error: serde_json::Error) -> Failure {
-    Failure::Setup(format!("cannot print the result: {error}"))
-}
-
 /// `value` pretty-printed, its inner lines starting with `newline` (a newline and the indent
 /// of the depth it is printed at). JSON strings hold no raw newlines, so every newline in the
 /// pretty text is a line break.
 fn pretty(value: &RawValue, newline: &str) -> Result<String, Failure> {
-    let parsed: serde_json::Value = serde_json::from_str(value.get()).map_err(unprintable)?;
-    let text = serde_json::to_string_pretty(&parsed).map_err(unprintable)?;
+    let parsed: serde_json::Value = serde_json::from_str(value.get())?;
+    let text = serde_json::to_string_pretty(&parsed)?;
     Ok(text.replace('\n', newline))
 }

@@ -11,8 +11,16 @@ use httpmock::MockServer;
 use serde_json::json;
 use support::*;
 
+/// The Iceberg REST connection the CLI adds to a catalog of `bucket` named `warehouse`.
+fn connection(bucket: &str, warehouse: &str) -> serde_json::Value {
+    json!({
+        "uri": format!("https://catalog.cloudflarestorage.com/{ACCOUNT_ID}/{bucket}"),
+        "warehouse": warehouse,
+    })
+}
+
 #[tokio::test]
-async fn catalog_list_get_and_enable_print_the_result() {
+async fn catalog_list_get_and_enable_print_the_result_with_its_connection() {
     let server = MockServer::start_async().await;
     let cases = [
         (
@@ -39,7 +47,23 @@ async fn catalog_list_get_and_enable_print_the_result() {
 
         let output = run(&server, &args);
 
-        let expected = without_nulls(upstream_example(operation)["result"].clone());
+        let mut expected = without_nulls(upstream_example(operation)["result"].clone());
+        match operation {
+            "list-catalogs" => {
+                expected["warehouses"][0]["connection"] =
+                    connection("analytics-bucket", "account123_analytics-bucket");
+                expected["warehouses"][1]["connection"] =
+                    connection("logs-bucket", "account123_logs-bucket");
+                assert_eq!(expected["warehouses"].as_array().map(Vec::len), Some(2));
+            }
+            // The catalog's own bucket, whatever the command named.
+            "get-catalog-details" => {
+                expected["connection"] =
+                    connection("analytics-bucket", "account123_analytics-bucket")
+            }
+            // The activation names no bucket: the one enabled.
+            _ => expected["connection"] = connection(BUCKET, "account123_my-bucket"),
+        }
         assert_eq!(json_out(&output), expected, "{args:?}");
         mock.assert_calls_async(1).await;
     }

@@ -61,7 +61,9 @@ mod retry;
 mod envelope;
 mod engine;
 
-// 4. The operation groups: validate the inputs, call the generated client through the engine.
+// 4. The operation groups: validate the inputs, call the generated client through the engine;
+//    and how an Iceberg engine reaches the catalogs they return.
+mod connection;
 mod paging;
 mod catalogs;
 mod credentials;
@@ -77,6 +79,7 @@ pub use auth::Credentials;
 pub use catalogs::Catalogs;
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env};
+pub use connection::{CatalogConnection, ICEBERG_REST_ENDPOINT};
 pub use credentials::CatalogCredentials;
 pub use envelope::Response;
 pub use error::{

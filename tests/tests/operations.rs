@@ -6,8 +6,9 @@ mod common;
 use std::num::NonZeroU64;
 
 use cloudflare_r2_catalog::{
-    CatalogStatus, CompactionUpdate, CredentialStatus, Error, ListOptions, MaintenanceState,
-    MaintenanceUpdate, Namespace, PageSize, SnapshotAge, SnapshotExpirationUpdate, TargetFileSize,
+    AccountId, BucketName, CatalogStatus, CompactionUpdate, CredentialStatus, Error, ListOptions,
+    MaintenanceState, MaintenanceUpdate, Namespace, PageSize, SnapshotAge,
+    SnapshotExpirationUpdate, TargetFileSize,
 };
 use common::*;
 use httpmock::Method::{GET, POST};
@@ -46,6 +47,13 @@ async fn list_catalogs() {
         Some(TargetFileSize::X128)
     );
     assert_eq!(warehouses[1].bucket, "logs-bucket");
+    let account = AccountId::new(ACCOUNT_ID).unwrap();
+    let connection = warehouses[1].connection(&account);
+    assert_eq!(
+        connection.uri,
+        format!("https://catalog.cloudflarestorage.com/{ACCOUNT_ID}/logs-bucket")
+    );
+    assert_eq!(connection.warehouse, "account123_logs-bucket");
 }
 
 #[tokio::test]
@@ -132,6 +140,16 @@ async fn enable_catalog() {
     let enabled = enabled.result.expect("the example has a result");
     assert_eq!(enabled.id, "550e8400-e29b-41d4-a716-446655440000");
     assert_eq!(enabled.name, "account123_my-bucket");
+    let (account, bucket) = (
+        AccountId::new(ACCOUNT_ID).unwrap(),
+        BucketName::new(BUCKET).unwrap(),
+    );
+    let connection = enabled.connection(&account, &bucket);
+    assert_eq!(
+        connection.uri,
+        format!("https://catalog.cloudflarestorage.com/{ACCOUNT_ID}/{BUCKET}")
+    );
+    assert_eq!(connection.warehouse, "account123_my-bucket");
 }
 
 #[tokio::test]

@@ -1,0 +1,138 @@
+//! What an Iceberg engine needs to reach a catalog: Cloudflare's Iceberg REST endpoint for it,
+//! and its warehouse name.
+
+use serde::Serialize;
+
+use crate::generated::types::{Catalog, CatalogActivation};
+use crate::validate::{AccountId, BucketName};
+use crate::wire::path_segment;
+
+/// Cloudflare's Iceberg REST catalog service; a catalog's URI is this, its account id and its
+/// bucket. It is not the management API, so [`crate::ClientBuilder::base_url`] does not move it.
+pub const ICEBERG_REST_ENDPOINT: &str = "https://catalog.cloudflarestorage.com";
+
+/// How an Iceberg engine (PyIceberg, Spark, DuckDB, iceberg-rust …) connects to a catalog over
+/// the Iceberg REST protocol, as `wrangler r2 bucket catalog get` prints it.
+///
+/// The engine also needs a token: a Cloudflare API token allowed to read (and to write, if the
+/// engine writes) R2 Data Catalog and R2 storage. It is not part of this value, so the value can
+/// be printed and logged freely.
+///
+/// ```
+/// use cloudflare_r2_catalog::{AccountId, BucketName, CatalogActivation};
+///
+/// # let activation: CatalogActivation = serde_json::from_value(serde_json::json!({
+/// #     "id": "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+/// #     "name": "0123456789abcdef0123456789abcdef_my-data-bucket",
+/// # }))?;
+/// let account = AccountId::new("0123456789abcdef0123456789abcdef")?;
+/// let bucket = BucketName::new("my-data-bucket")?;
+/// let connection = activation.connection(&account, &bucket);
+/// assert_eq!(
+///     connection.uri,
+///     "https://catalog.cloudflarestorage.com/0123456789abcdef0123456789abcdef/my-data-bucket"
+/// );
+/// assert_eq!(connection.warehouse, "0123456789abcdef0123456789abcdef_my-data-bucket");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub struct CatalogConnection {
+    /// The catalog's Iceberg REST URI: `https://catalog.cloudflarestorage.com/<account_id>/<bucket>`.
+    pub uri: String,
+    /// The warehouse to ask the catalog for: the catalog's name, `<account_id>_<bucket>`.
+    pub warehouse: String,
+}
+
+impl CatalogConnection {
+    /// `bucket` comes from the server for a [`Catalog`], so it is percent-encoded like any path
+    /// segment the SDK sends: whatever it holds, the URI stays one path below the account.
+    fn new(account_id: &AccountId, bucket: &str, warehouse: &str) -> Self {
+        Self {
+            uri: format!(
+                "{ICEBERG_REST_ENDPOINT}/{}/{}",
+                path_segment(account_id),
+                path_segment(bucket)
+            ),
+            warehouse: warehouse.to_owned(),
+        }
+    }
+}
+
+impl Catalog {
+    /// How an Iceberg engine connects to this catalog. The catalog does not carry its account
+    /// id, so give the one it was listed or read from.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use cloudflare_r2_catalog::AccountId;
+    ///
+    /// let account = AccountId::new("0123456789abcdef0123456789abcdef")?;
+    /// for catalog in client.catalogs().list(&account).await?.result.warehouses {
+    ///     let connection = catalog.connection(&account);
+    ///     println!("{} at {} ({})", connection.warehouse, connection.uri, catalog.status);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn connection(&self, account_id: &AccountId) -> CatalogConnection {
+        CatalogConnection::new(account_id, &self.bucket, &self.name)
+    }
+}
+
+impl CatalogActivation {
+    /// How an Iceberg engine connects to the catalog just enabled on `bucket` of `account_id`.
+    pub fn connection(&self, account_id: &AccountId, bucket: &BucketName) -> CatalogConnection {
+        CatalogConnection::new(account_id, bucket.as_ref(), &self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
+
+    fn catalog(bucket: &str, name: &str) -> Catalog {
+        serde_json::from_value(serde_json::json!({
+            "bucket": bucket, "id": "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+            "name": name, "status": "active",
+        }))
+        .expect("a catalog")
+    }
+
+    #[test]
+    fn a_catalog_connects_at_its_account_and_bucket_with_its_name_as_warehouse() {
+        let account = AccountId::new(ACCOUNT).expect("an account id");
+        let connection = catalog("my-data-bucket", "the-name").connection(&account);
+        assert_eq!(
+            connection,
+            CatalogConnection {
+                uri: format!("https://catalog.cloudflarestorage.com/{ACCOUNT}/my-data-bucket"),
+                warehouse: "the-name".to_owned(),
+            }
+        );
+    }
+
+    #[test]
+    fn a_bucket_from_the_server_cannot_leave_its_path_segment() {
+        let account = AccountId::new(ACCOUNT).expect("an account id");
+        let connection = catalog("../x/y?z#w", "n").connection(&account);
+        assert_eq!(
+            connection.uri,
+            format!("https://catalog.cloudflarestorage.com/{ACCOUNT}/..%2Fx%2Fy%3Fz%23w")
+        );
+    }
+
+    #[test]
+    fn it_serializes_as_uri_and_warehouse() {
+        let account = AccountId::new(ACCOUNT).expect("an account id");
+        let json = serde_json::to_value(catalog("b-1", "w").connection(&account)).expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "uri": format!("https://catalog.cloudflarestorage.com/{ACCOUNT}/b-1"),
+                "warehouse": "w",
+            })
+        );
+    }
+}
