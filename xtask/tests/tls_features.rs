@@ -59,5 +59,8 @@ fn native_tls_compiles_no_rustls_at_all() {
     let crates = compiled_crates(&["native-tls"]);
     assert!(crates.contains("native-tls"), "{crates:?}");
     assert!(!crates.contains("rustls"), "{crates:?}");
-    assert!(!crates.contains("ring") && !crates.contains("aws-lc-rs"), "{crates:?}");
+    assert!(
+        !crates.contains("ring") && !crates.contains("aws-lc-rs"),
+        "{crates:?}"
+    );
 }
