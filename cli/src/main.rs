@@ -8,6 +8,7 @@
 mod catalog;
 mod confirm;
 mod credential;
+mod emulate;
 mod maintenance;
 mod namespace;
 mod output;
@@ -70,6 +71,9 @@ enum Command {
     /// Tables of a namespace, and their maintenance.
     #[command(subcommand)]
     Table(table::Command),
+    /// Serve a local, in-memory R2 Data Catalog API for tests and demos, until Ctrl-C
+    /// (needs no credentials).
+    Emulate(emulate::Args),
     /// Print a completion script for a shell (needs no credentials). For example, for bash:
     /// `r2-catalog completions bash > ~/.local/share/bash-completion/completions/r2-catalog`.
     Completions {
@@ -115,6 +119,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Maintenance(command) => command.run(&context()?).await,
         Command::Namespace(command) => command.run(&context()?).await,
         Command::Table(command) => command.run(&context()?).await,
+        Command::Emulate(args) => args.run().await,
         Command::Completions { shell } => {
             // Into memory first: clap_complete panics when its writer fails (a closed pipe).
             let mut script = Vec::new();

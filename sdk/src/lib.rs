@@ -30,6 +30,7 @@
 //!
 //! [R2 Data Catalog]: https://developers.cloudflare.com/r2/data-catalog/
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 // The modules, bottom-up in one-way layers: each imports only modules listed before it
@@ -74,6 +75,11 @@ mod tables;
 // 5. The client users hold, and its builder.
 mod client;
 mod config;
+
+// 6. Beside the client, not under it: a local stand-in for the API (feature `emulator`).
+#[cfg(feature = "emulator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
+pub mod emulator;
 
 pub use auth::Credentials;
 pub use catalogs::Catalogs;

@@ -395,6 +395,12 @@ impl Namespace {
     pub(crate) fn to_wire(&self) -> String {
         self.0.join(&NAMESPACE_SEPARATOR.to_string())
     }
+
+    /// A namespace as the API receives it in a path or query value: the inverse of `to_wire`.
+    #[cfg(feature = "emulator")]
+    pub(crate) fn from_wire(text: &str) -> Result<Self, ValidationError> {
+        Self::new(text.split(NAMESPACE_SEPARATOR))
+    }
 }
 
 impl fmt::Display for Namespace {

@@ -1,0 +1,85 @@
+//! `r2-catalog emulate`: the SDK's emulator, serving until stopped.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use cloudflare_r2_catalog::emulator::{Emulator, Seed};
+
+use crate::output::{Failure, note, print_bytes};
+
+/// The largest seed file read: namespaces and tables by name, so a few MiB is already plenty.
+const MAX_SEED_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Where to listen: a loopback address (port 0 picks a free one; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDRESS")]
+    listen: SocketAddr,
+    /// A bucket that exists, in whatever account a request names (repeat for more).
+    #[arg(long = "bucket", value_name = "NAME")]
+    buckets: Vec<String>,
+    /// Serve only this account; others get 403 (repeat for more). By default, every account.
+    #[arg(long = "account", value_name = "ID")]
+    accounts: Vec<String>,
+    /// A JSON file of buckets and their namespaces and tables to start with:
+    /// {"buckets": {"NAME": {"namespaces": [["bronze"]], "tables": [{"namespace": ["bronze"], "name": "events"}]}}}
+    #[arg(long, value_name = "FILE")]
+    seed: Option<PathBuf>,
+    /// Accept only this API token (repeat for more); by default any non-empty credentials.
+    /// Meant for test tokens: other local users can see a command line.
+    #[arg(long = "accept-token", value_name = "TOKEN")]
+    tokens: Vec<String>,
+}
+
+impl Args {
+    pub(crate) async fn run(self) -> Result<(), Failure> {
+        let seed = self.seed.as_deref().map(read_seed).transpose()?;
+        let mut builder = Emulator::builder().listen(self.listen);
+        for bucket in &self.buckets {
+            builder = builder.bucket(bucket);
+        }
+        for account in &self.accounts {
+            builder = builder.account(account);
+        }
+        for token in self.tokens {
+            builder = builder.accept_token(token);
+        }
+        let unusable = |error: cloudflare_r2_catalog::emulator::EmulatorError| {
+            Failure::Setup(format!("cannot emulate: {error}"))
+        };
+        let emulator = builder.start().await.map_err(unusable)?;
+        if let Some(seed) = &seed {
+            emulator.seed(seed).map_err(unusable)?;
+        }
+        // The URL alone on stdout, for scripts that start the emulator on port 0.
+        print_bytes(format!("{}\n", emulator.base_url()).as_bytes())?;
+        note(&format!(
+            "R2 Data Catalog emulator at {}: point CLOUDFLARE_BASE_URL (or an SDK's base URL) there; Ctrl-C stops it",
+            emulator.base_url()
+        ));
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(|error| Failure::Setup(format!("cannot wait for Ctrl-C: {error}")))?;
+        note("emulator stopped");
+        Ok(())
+    }
+}
+
+fn read_seed(path: &std::path::Path) -> Result<Seed, Failure> {
+    let unreadable = |reason: String| {
+        Failure::Setup(format!(
+            "cannot read the seed file {}: {reason}",
+            path.display()
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(|error| unreadable(error.to_string()))?;
+    let mut text = String::new();
+    file.take(MAX_SEED_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|error| unreadable(error.to_string()))?;
+    if text.len() as u64 > MAX_SEED_BYTES {
+        return Err(unreadable(format!("over {MAX_SEED_BYTES} bytes")));
+    }
+    serde_json::from_str(&text).map_err(|error| unreadable(error.to_string()))
+}

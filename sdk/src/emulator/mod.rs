@@ -1,0 +1,501 @@
+//! A local, stateful stand-in for the R2 Data Catalog management API, for tests and demos
+//! (cargo feature `emulator`).
+//!
+//! It serves the 13 operations of Cloudflare's spec under `/client/v4` on loopback, in memory:
+//! a catalog is absent until enabled, then its status, credential and maintenance settings are
+//! what the calls before made them. Buckets are named up front (the API cannot create them);
+//! namespaces and tables are seeded (the API only lists them). Any client can use it: this SDK
+//! (point [`crate::ClientBuilder::base_url`] at [`Emulator::base_url`]), the official SDKs,
+//! curl.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use cloudflare_r2_catalog::emulator::Emulator;
+//! use cloudflare_r2_catalog::{CatalogStatus, Client};
+//!
+//! let emulator = Emulator::builder().bucket("my-data-bucket").start().await?;
+//! let client = Client::builder()
+//!     .api_token("any-token")
+//!     .base_url(emulator.base_url())
+//!     .build()?;
+//! let account = "0123456789abcdef0123456789abcdef";
+//!
+//! client.catalogs().enable(account, "my-data-bucket").await?;
+//! let catalog = client.catalogs().get(account, "my-data-bucket").await?.result;
+//! assert_eq!(catalog.status, CatalogStatus::Active);
+//! assert_eq!(catalog.name, format!("{account}_my-data-bucket"));
+//! # Ok(()) }
+//! ```
+//!
+//! What it checks, as Cloudflare does: credentials (a bearer token, or e-mail + key; any
+//! non-empty ones unless [`EmulatorBuilder::accept_token`] or [`EmulatorBuilder::accept_key`]
+//! name the accepted ones), the account id and bucket name, namespaces and table names, query
+//! values and bodies (a 400 failure envelope says what is wrong); unknown routes are 404.
+//! Faults ([`Fault`]) make the next requests answer 429, a 5xx, or nothing, for retry tests;
+//! [`Emulator::requests`] tells what was asked.
+
+mod operation;
+mod catalogs;
+mod server;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use http::StatusCode;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use operation::{Operation, UnknownOperation};
+
+use self::catalogs::Store;
+use crate::secret::SecretString;
+use crate::validate::{AccountId, BucketName, Input, Namespace, TableName, ValidationError};
+
+/// How many requests [`Emulator::requests`] keeps: the most recent ones, so a long-running
+/// emulator stays bounded in memory.
+pub const RECORDED_REQUESTS: usize = 10_000;
+
+/// Why the emulator cannot start, or cannot take a seed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// A bucket, account, namespace or table name breaks the API's rules.
+    #[error(transparent)]
+    InvalidInput(#[from] ValidationError),
+    /// The address to listen on is not a loopback address: the emulator accepts any
+    /// credentials, so it is never reachable from another machine.
+    #[error("the emulator listens on loopback only (127.0.0.0/8 or ::1), not {0}")]
+    NotLoopback(SocketAddr),
+    /// Seeding named a bucket the emulator was not given.
+    #[error("unknown bucket {0}: name it with bucket() or in the seed first")]
+    UnknownBucket(String),
+    /// An injected fault's status is not a 5xx.
+    #[error("a server-error fault needs a 5xx status, not {0}")]
+    NotAServerError(u16),
+    /// The address cannot be bound.
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        /// The address asked for.
+        address: SocketAddr,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+}
+
+/// Sets up an [`Emulator`]; from [`Emulator::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct EmulatorBuilder {
+    listen: SocketAddr,
+    buckets: Vec<BucketName>,
+    access: Access,
+    invalid: Option<ValidationError>,
+}
+
+impl EmulatorBuilder {
+    /// Where to listen; by default `127.0.0.1` on a port the system picks. Loopback only.
+    pub fn listen(mut self, address: SocketAddr) -> Self {
+        self.listen = address;
+        self
+    }
+
+    /// A bucket that exists (in every account the emulator serves).
+    pub fn bucket(mut self, bucket: impl Input<BucketName>) -> Self {
+        match bucket.into_valid() {
+            Ok(bucket) => self.buckets.push(bucket),
+            Err(error) => self.invalid = self.invalid.or(Some(error)),
+        }
+        self
+    }
+
+    /// Serves only the accounts named this way (others are 403); by default, every account.
+    pub fn account(mut self, account: impl Input<AccountId>) -> Self {
+        match account.into_valid() {
+            Ok(account) => self.access.accounts.push(account),
+            Err(error) => self.invalid = self.invalid.or(Some(error)),
+        }
+        self
+    }
+
+    /// Accepts this API token; once any token or key is named, only those are accepted.
+    pub fn accept_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.access.tokens.push(token.into());
+        self
+    }
+
+    /// Accepts this e-mail and global API key; once any token or key is named, only those are
+    /// accepted.
+    pub fn accept_key(mut self, email: impl Into<String>, key: impl Into<SecretString>) -> Self {
+        self.access.keys.push((email.into(), key.into()));
+        self
+    }
+
+    /// Binds the address and serves on the current tokio runtime until the [`Emulator`] is
+    /// dropped.
+    pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        if let Some(error) = self.invalid {
+            return Err(error.into());
+        }
+        if !self.listen.ip().is_loopback() {
+            return Err(EmulatorError::NotLoopback(self.listen));
+        }
+        let listen_error = |source| EmulatorError::Listen {
+            address: self.listen,
+            source,
+        };
+        let listener = TcpListener::bind(self.listen).await.map_err(listen_error)?;
+        let address = listener.local_addr().map_err(listen_error)?;
+        let mut store = Store::default();
+        self.buckets
+            .iter()
+            .for_each(|bucket| store.add_bucket(bucket));
+        let shared = Arc::new(Shared {
+            access: self.access,
+            world: Mutex::new(World {
+                store,
+                faults: Vec::new(),
+                requests: VecDeque::new(),
+            }),
+        });
+        let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
+        Ok(Emulator {
+            base_url: format!("http://{address}{}", server::API_PREFIX),
+            address,
+            shared,
+            server,
+        })
+    }
+}
+
+/// A running emulator; it stops serving, and closes its connections, when dropped.
+#[derive(Debug)]
+pub struct Emulator {
+    base_url: String,
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    server: JoinHandle<()>,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl Emulator {
+    /// A builder: no buckets, every account, any credentials, a free loopback port.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            buckets: Vec::new(),
+            access: Access::default(),
+            invalid: None,
+        }
+    }
+
+    /// The API's base URL on this emulator, `http://127.0.0.1:PORT/client/v4`: what to give a
+    /// client in place of `https://api.cloudflare.com/client/v4`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Adds a bucket (in every account the emulator serves).
+    pub fn add_bucket(&self, bucket: impl Input<BucketName>) -> Result<(), EmulatorError> {
+        let bucket = bucket.into_valid()?;
+        self.shared.lock().store.add_bucket(&bucket);
+        Ok(())
+    }
+
+    /// Seeds a namespace into `bucket`'s catalog metadata, in every account: it is listed once
+    /// the catalog is enabled, and keeps a catalog from being deleted without `force`.
+    pub fn add_namespace(
+        &self,
+        bucket: impl Input<BucketName>,
+        namespace: impl Input<Namespace>,
+    ) -> Result<(), EmulatorError> {
+        let (bucket, namespace) = (bucket.into_valid()?, namespace.into_valid()?);
+        if self.shared.lock().store.add_namespace(&bucket, &namespace) {
+            Ok(())
+        } else {
+            Err(EmulatorError::UnknownBucket(bucket.to_string()))
+        }
+    }
+
+    /// Seeds a table (and its namespace, if not there yet) into `bucket`, in every account.
+    pub fn add_table(
+        &self,
+        bucket: impl Input<BucketName>,
+        namespace: impl Input<Namespace>,
+        table: impl Input<TableName>,
+    ) -> Result<(), EmulatorError> {
+        let (bucket, namespace, table) = (
+            bucket.into_valid()?,
+            namespace.into_valid()?,
+            table.into_valid()?,
+        );
+        if self
+            .shared
+            .lock()
+            .store
+            .add_table(&bucket, &namespace, &table)
+        {
+            Ok(())
+        } else {
+            Err(EmulatorError::UnknownBucket(bucket.to_string()))
+        }
+    }
+
+    /// Seeds everything `seed` names: its buckets, their namespaces and tables.
+    pub fn seed(&self, seed: &Seed) -> Result<(), EmulatorError> {
+        for (bucket, contents) in &seed.buckets {
+            self.add_bucket(bucket)?;
+            for namespace in &contents.namespaces {
+                self.add_namespace(bucket, Namespace::new(namespace.iter().cloned())?)?;
+            }
+            for table in &contents.tables {
+                let namespace = Namespace::new(table.namespace.iter().cloned())?;
+                self.add_table(bucket, namespace, &table.name)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the next requests fail as `fault` says; faults apply in the order injected.
+    pub fn inject(&self, fault: Fault) {
+        if fault.times > 0 {
+            self.shared.lock().faults.push(fault);
+        }
+    }
+
+    /// The requests received so far (the last [`RECORDED_REQUESTS`]), oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().requests.iter().cloned().collect()
+    }
+}
+
+/// What the emulator's buckets hold at start: the `--seed` file of `r2-catalog emulate`.
+///
+/// ```json
+/// {"buckets": {"my-data-bucket": {
+///     "namespaces": [["bronze"], ["bronze", "raw"]],
+///     "tables": [{"namespace": ["bronze"], "name": "events"}]
+/// }}}
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Seed {
+    /// Buckets by name; each exists, with what it holds.
+    #[serde(default)]
+    pub buckets: BTreeMap<String, BucketSeed>,
+}
+
+/// One bucket of a [`Seed`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct BucketSeed {
+    /// Namespaces, each as its levels (`["bronze", "raw"]` is `bronze.raw`).
+    #[serde(default)]
+    pub namespaces: Vec<Vec<String>>,
+    /// Tables; their namespaces need not be listed too.
+    #[serde(default)]
+    pub tables: Vec<TableSeed>,
+}
+
+/// One table of a [`BucketSeed`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct TableSeed {
+    /// Its namespace's levels.
+    pub namespace: Vec<String>,
+    /// Its name.
+    pub name: String,
+}
+
+/// A failure to inject: what the next matching requests get instead of an answer.
+///
+/// ```
+/// use std::time::Duration;
+/// use cloudflare_r2_catalog::emulator::{Fault, Operation};
+///
+/// // The next two enable-catalog requests are rate limited, then it answers normally.
+/// let fault = Fault::rate_limited(Duration::from_secs(1)).times(2).only(Operation::EnableCatalog);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct Fault {
+    kind: FaultKind,
+    times: usize,
+    operation: Option<Operation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FaultKind {
+    RateLimited { retry_after_secs: u64 },
+    ServerError(StatusCode),
+    Disconnect,
+}
+
+impl Fault {
+    /// HTTP 429 with `Retry-After` (whole seconds, rounded up) and Cloudflare's code 971.
+    pub fn rate_limited(retry_after: Duration) -> Self {
+        let seconds = retry_after
+            .as_secs()
+            .saturating_add(u64::from(retry_after.subsec_nanos() > 0));
+        Self::new(FaultKind::RateLimited {
+            retry_after_secs: seconds,
+        })
+    }
+
+    /// A 5xx status with a failure envelope.
+    pub fn server_error(status: u16) -> Result<Self, EmulatorError> {
+        StatusCode::from_u16(status)
+            .ok()
+            .filter(StatusCode::is_server_error)
+            .map(|status| Self::new(FaultKind::ServerError(status)))
+            .ok_or(EmulatorError::NotAServerError(status))
+    }
+
+    /// The connection closes without an answer.
+    pub fn disconnect() -> Self {
+        Self::new(FaultKind::Disconnect)
+    }
+
+    fn new(kind: FaultKind) -> Self {
+        Self {
+            kind,
+            times: 1,
+            operation: None,
+        }
+    }
+
+    /// For the next `times` matching requests (1 by default).
+    pub fn times(mut self, times: usize) -> Self {
+        self.times = times;
+        self
+    }
+
+    /// Only for requests of `operation` (by default, any routed request).
+    pub fn only(mut self, operation: Operation) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+}
+
+/// A request the emulator received.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// `GET`, `POST` …
+    pub method: String,
+    /// The path as sent (percent-encoded), `/client/v4/accounts/…`.
+    pub path: String,
+    /// The query string as sent, if any.
+    pub query: Option<String>,
+    /// The operation it routed to, if any.
+    pub operation: Option<Operation>,
+    /// The status answered; `None` when a fault closed the connection instead.
+    pub status: Option<u16>,
+    /// The body as sent. It may hold a catalog token, so `Debug` shows only its length.
+    pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+/// Which credentials and accounts the emulator accepts.
+#[derive(Debug, Default)]
+struct Access {
+    tokens: Vec<SecretString>,
+    keys: Vec<(String, SecretString)>,
+    accounts: Vec<AccountId>,
+}
+
+impl Access {
+    fn accepts(&self, token: Option<&str>, key: Option<(&str, &str)>) -> bool {
+        if self.tokens.is_empty() && self.keys.is_empty() {
+            return token.is_some_and(|token| !token.is_empty()) || key.is_some();
+        }
+        let token_accepted = token.is_some_and(|token| {
+            self.tokens
+                .iter()
+                .any(|accepted| accepted.expose() == token)
+        });
+        let key_accepted = key.is_some_and(|(email, key)| {
+            self.keys
+                .iter()
+                .any(|(accepted, secret)| accepted == email && secret.expose() == key)
+        });
+        token_accepted || key_accepted
+    }
+
+    fn serves(&self, account: &AccountId) -> bool {
+        self.accounts.is_empty() || self.accounts.contains(account)
+    }
+}
+
+/// What the server and the handle share.
+#[derive(Debug)]
+struct Shared {
+    access: Access,
+    world: Mutex<World>,
+}
+
+impl Shared {
+    /// The state, even if a thread panicked holding it: it is still consistent, since every
+    /// change under the lock is a plain assignment.
+    fn lock(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The emulator's mutable state.
+#[derive(Debug)]
+struct World {
+    store: Store,
+    faults: Vec<Fault>,
+    requests: VecDeque<RecordedRequest>,
+}
+
+impl World {
+    /// The fault the next request of `operation` gets, if any, counting it down.
+    fn take_fault(&mut self, operation: Operation) -> Option<FaultKind> {
+        let index = self
+            .faults
+            .iter()
+            .position(|fault| fault.operation.is_none_or(|only| only == operation))?;
+        let fault = &mut self.faults[index];
+        fault.times -= 1;
+        if fault.times == 0 {
+            return Some(self.faults.remove(index).kind);
+        }
+        Some(fault.kind)
+    }
+
+    fn record(&mut self, request: RecordedRequest) {
+        if self.requests.len() == RECORDED_REQUESTS {
+            self.requests.pop_front();
+        }
+        self.requests.push_back(request);
+    }
+}

@@ -1,0 +1,224 @@
+//! The HTTP side: accepts connections on loopback, reads each request within limits, and
+//! answers it in order: route, injected fault, credentials, account, then the catalog rules.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use super::catalogs::{Call, Reply, codes};
+use super::operation::route;
+use super::{Access, FaultKind, RecordedRequest, Shared};
+use crate::validate::AccountId;
+
+/// The prefix every route of Cloudflare's v4 API sits under.
+pub(super) const API_PREFIX: &str = "/client/v4";
+
+/// The largest request body the emulator reads; the API's bodies are a few hundred bytes.
+const MAX_REQUEST_BODY: usize = 64 * 1024;
+
+/// How long a client may take to send a request's head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves `listener` until the task running this is aborted (which drops every connection).
+pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    let mut connections = JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: wait instead of spinning.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let shared = Arc::clone(&shared);
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let shared = Arc::clone(&shared);
+                async move { answer(&shared, request).await }
+            });
+            // A client that goes away mid-request is its own business.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// What a request gets: an answer, or its connection closed without one (an injected fault).
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped on purpose (injected fault)")]
+struct Dropped;
+
+async fn answer(
+    shared: &Shared,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let reply = Reply::bad_request(format!(
+                "request body over {MAX_REQUEST_BODY} bytes, or cut off"
+            ));
+            return Ok(render(reply, None));
+        }
+    };
+    let segments = decoded_segments(parts.uri.path());
+    let routed = segments.and_then(|segments| route(&parts.method, &segments));
+    let query: Vec<(String, String)> = parts
+        .uri
+        .query()
+        .map(|query| {
+            url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let mut world = shared.lock();
+    let fault = routed
+        .as_ref()
+        .and_then(|(operation, _)| world.take_fault(*operation));
+    let (reply, retry_after) = match (fault, &routed) {
+        (Some(FaultKind::Disconnect), _) => (None, None),
+        (Some(FaultKind::RateLimited { retry_after_secs }), _) => (
+            Some(Reply::failure(
+                StatusCode::TOO_MANY_REQUESTS,
+                codes::RATE_LIMITED,
+                "Please wait and consider throttling your request speed (injected fault)",
+            )),
+            Some(retry_after_secs),
+        ),
+        (Some(FaultKind::ServerError(status)), _) => (
+            Some(Reply::failure(
+                status,
+                codes::INTERNAL,
+                "Internal server error (injected fault)",
+            )),
+            None,
+        ),
+        (None, None) => (
+            Some(Reply::failure(
+                StatusCode::NOT_FOUND,
+                codes::NO_ROUTE,
+                "No route for that URI",
+            )),
+            None,
+        ),
+        (None, Some((operation, params))) => {
+            let reply = check_access(&shared.access, &parts.headers, &params.account)
+                .err()
+                .unwrap_or_else(|| {
+                    let call = Call {
+                        operation: *operation,
+                        params,
+                        query: &query,
+                        body: &body,
+                    };
+                    world.store.answer(&params.account, &call)
+                });
+            (Some(reply), None)
+        }
+    };
+    world.record(RecordedRequest {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        operation: routed.as_ref().map(|(operation, _)| *operation),
+        status: reply.as_ref().map(|reply| reply.status.as_u16()),
+        body: body.to_vec(),
+    });
+    drop(world);
+    reply.map(|reply| render(reply, retry_after)).ok_or(Dropped)
+}
+
+/// The path after `/client/v4`, split and percent-decoded; `None` if it is elsewhere or does
+/// not decode to UTF-8.
+fn decoded_segments(path: &str) -> Option<Vec<String>> {
+    let rest = path.strip_prefix(API_PREFIX)?.strip_prefix('/')?;
+    rest.split('/')
+        .map(|segment| {
+            percent_encoding::percent_decode_str(segment)
+                .decode_utf8()
+                .ok()
+                .map(|text| text.into_owned())
+        })
+        .collect()
+}
+
+/// The credentials and account of a request, checked the way Cloudflare checks them: a
+/// missing or refused credential is 401, a malformed account id 400, an account the emulator
+/// does not serve 403.
+fn check_access(access: &Access, headers: &HeaderMap, account: &str) -> Result<(), Reply> {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| !value.is_empty())
+    };
+    let bearer = text(header::AUTHORIZATION.as_str()).and_then(|value| {
+        let (scheme, token) = value.split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("bearer")
+            .then_some(token.trim())
+    });
+    let key = text("x-auth-email").zip(text("x-auth-key"));
+    if !access.accepts(bearer, key) {
+        return Err(Reply::failure(
+            StatusCode::UNAUTHORIZED,
+            codes::AUTHENTICATION,
+            "Authentication error",
+        ));
+    }
+    let Ok(account) = AccountId::new(account) else {
+        return Err(Reply::failure(
+            StatusCode::BAD_REQUEST,
+            codes::INVALID_OBJECT_IDENTIFIER,
+            "Could not route to the account: perhaps your object identifier is invalid?",
+        ));
+    };
+    if !access.serves(&account) {
+        return Err(Reply::failure(
+            StatusCode::FORBIDDEN,
+            codes::FORBIDDEN,
+            "Forbidden: these credentials have no access to that account",
+        ));
+    }
+    Ok(())
+}
+
+fn render(reply: Reply, retry_after_secs: Option<u64>) -> Response<Full<Bytes>> {
+    let has_body = reply.body.is_some();
+    let body = reply
+        .body
+        .map(|json| Bytes::from(json.to_string()))
+        .unwrap_or_default();
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = reply.status;
+    let headers = response.headers_mut();
+    if has_body {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+    if let Some(seconds) = retry_after_secs {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    headers.insert("cf-ray", cf_ray());
+    response
+}
+
+/// A `cf-ray` like Cloudflare's (16 hex digits and a location), so code that logs it has one.
+fn cf_ray() -> HeaderValue {
+    HeaderValue::from_str(&format!("{:016x}-EMU", fastrand::u64(..)))
+        .unwrap_or_else(|_| HeaderValue::from_static("0000000000000000-EMU"))
+}
