@@ -11,7 +11,7 @@ use std::time::Duration;
 use cloudflare_r2_catalog::emulator::{Emulator, EmulatorError, Fault, Operation, Seed};
 use cloudflare_r2_catalog::{
     CatalogStatus, Client, CompactionUpdate, CredentialStatus, Error, ListOptions,
-    MaintenanceState, MaintenanceUpdate, Namespace, PageSize, RetryConfig, TargetFileSize,
+    MaintenanceState, MaintenanceUpdate, Namespace, PageSize, TargetFileSize,
 };
 use common::*;
 use futures_util::TryStreamExt;
@@ -31,11 +31,7 @@ async fn emulator_and_client() -> (Emulator, Client, RecordedSleeps) {
 }
 
 fn client_of(emulator: &Emulator, sleeps: &RecordedSleeps) -> Client {
-    Client::builder()
-        .api_token(API_TOKEN)
-        .base_url(emulator.base_url())
-        .timeout(Duration::from_secs(5))
-        .retry(RetryConfig::default().with_sleep(sleeps.clone()))
+    builder_at(emulator.base_url(), sleeps)
         .build()
         .expect("valid config")
 }

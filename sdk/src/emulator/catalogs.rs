@@ -137,7 +137,7 @@ impl Contents {
             .entry((namespace.levels().to_vec(), table.to_string()))
             .or_insert_with(|| TableRecord {
                 entry: Entry::new(),
-                maintenance: default_table_maintenance(),
+                maintenance: default_maintenance(),
             });
     }
 
@@ -164,7 +164,8 @@ impl Entry {
 #[derive(Debug, Clone)]
 struct TableRecord {
     entry: Entry,
-    maintenance: TableMaintenanceConfig,
+    /// Kept in the catalog's type, which has the same fields: one update applies to both.
+    maintenance: MaintenanceConfig,
 }
 
 /// A checked request: its operation, path parameters, query pairs and body.
@@ -312,7 +313,7 @@ fn enable(account: &str, bucket: &str, holding: &mut Holding) -> Reply {
                 id: uuid_v4(),
                 active: true,
                 has_credential: false,
-                maintenance: default_catalog_maintenance(),
+                maintenance: default_maintenance(),
             });
             Reply::success(activation(account, bucket, catalog))
         }
@@ -361,15 +362,19 @@ fn store_credential(catalog: &mut CatalogRecord, body: &[u8]) -> Reply {
 }
 
 fn update_catalog_maintenance(catalog: &mut CatalogRecord, body: &[u8]) -> Reply {
-    let update = match maintenance_update(body) {
-        Ok(update) => update,
-        Err(reply) => return reply,
-    };
-    let current = &mut catalog.maintenance;
+    match update_maintenance(&mut catalog.maintenance, body) {
+        Ok(()) => Reply::success(catalog.maintenance.clone()),
+        Err(reply) => reply,
+    }
+}
+
+/// Applies the update in `body` to `current`: the fields it sets, and nothing else. The
+/// catalog's and a table's updates have one wire shape (the spec's
+/// catalog- and table-maintenance-update-request).
+fn update_maintenance(current: &mut MaintenanceConfig, body: &[u8]) -> Result<(), Reply> {
+    let update = maintenance_update(body)?;
     if let Some(compaction) = update.compaction {
-        let config = current
-            .compaction
-            .get_or_insert_with(default_catalog_compaction);
+        let config = current.compaction.get_or_insert_with(default_compaction);
         if let Some(state) = compaction.state {
             config.state = state;
         }
@@ -385,7 +390,7 @@ fn update_catalog_maintenance(catalog: &mut CatalogRecord, body: &[u8]) -> Reply
             expiration,
         );
     }
-    Reply::success(current.clone())
+    Ok(())
 }
 
 fn maintenance_update(body: &[u8]) -> Result<MaintenanceUpdate, Reply> {
@@ -501,38 +506,17 @@ fn answer_for_namespace(bucket: &str, contents: &mut Contents, call: &Call<'_>) 
             total_snapshots: 0,
         }),
         Operation::GetTableMaintenanceConfig => Reply::success(TableMaintenance {
-            maintenance_config: table.maintenance.clone(),
+            maintenance_config: table_maintenance(&table.maintenance),
         }),
         _ => update_table_maintenance(table, call.body),
     }
 }
 
 fn update_table_maintenance(table: &mut TableRecord, body: &[u8]) -> Reply {
-    // The table update has the same wire shape as the catalog's (the spec's
-    // table-maintenance-update-request).
-    let update = match maintenance_update(body) {
-        Ok(update) => update,
-        Err(reply) => return reply,
-    };
-    let current = &mut table.maintenance;
-    if let Some(compaction) = update.compaction {
-        let config = current.compaction.get_or_insert_with(default_compaction);
-        if let Some(state) = compaction.state {
-            config.state = state;
-        }
-        if let Some(size) = compaction.target_size_mb {
-            config.target_size_mb = size;
-        }
+    match update_maintenance(&mut table.maintenance, body) {
+        Ok(()) => Reply::success(table_maintenance(&table.maintenance)),
+        Err(reply) => reply,
     }
-    if let Some(expiration) = update.snapshot_expiration {
-        apply_expiration(
-            current
-                .snapshot_expiration
-                .get_or_insert_with(default_expiration),
-            expiration,
-        );
-    }
-    Reply::success(current.clone())
 }
 
 fn list_tables(
@@ -690,14 +674,7 @@ fn catalog_name(account: &str, bucket: &str) -> String {
 }
 
 /// Compaction is off until turned on, at the spec's default target size (128 MB).
-fn default_compaction() -> TableCompactionConfig {
-    TableCompactionConfig {
-        state: MaintenanceState::Disabled,
-        target_size_mb: TargetFileSize::X128,
-    }
-}
-
-fn default_catalog_compaction() -> CompactionConfig {
+fn default_compaction() -> CompactionConfig {
     CompactionConfig {
         state: MaintenanceState::Disabled,
         target_size_mb: TargetFileSize::X128,
@@ -713,17 +690,24 @@ fn default_expiration() -> SnapshotExpirationConfig {
     }
 }
 
-fn default_catalog_maintenance() -> MaintenanceConfig {
+fn default_maintenance() -> MaintenanceConfig {
     MaintenanceConfig {
-        compaction: Some(default_catalog_compaction()),
+        compaction: Some(default_compaction()),
         snapshot_expiration: Some(default_expiration()),
     }
 }
 
-fn default_table_maintenance() -> TableMaintenanceConfig {
+/// A table's maintenance settings in the type its operations answer with.
+fn table_maintenance(config: &MaintenanceConfig) -> TableMaintenanceConfig {
     TableMaintenanceConfig {
-        compaction: Some(default_compaction()),
-        snapshot_expiration: Some(default_expiration()),
+        compaction: config
+            .compaction
+            .as_ref()
+            .map(|compaction| TableCompactionConfig {
+                state: compaction.state,
+                target_size_mb: compaction.target_size_mb,
+            }),
+        snapshot_expiration: config.snapshot_expiration.clone(),
     }
 }
 

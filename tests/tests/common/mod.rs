@@ -61,9 +61,14 @@ pub async fn store(client: &Client) -> Result<(), cloudflare_r2_catalog::Error> 
 
 /// A builder aimed at `server`, authenticated with [`API_TOKEN`], retrying with recorded waits.
 pub fn builder(server: &MockServer, sleeps: &RecordedSleeps) -> ClientBuilder {
+    builder_at(server.base_url(), sleeps)
+}
+
+/// A builder aimed at `base_url` (an emulator, a raw server), as [`builder`] configures it.
+pub fn builder_at(base_url: impl Into<String>, sleeps: &RecordedSleeps) -> ClientBuilder {
     Client::builder()
         .api_token(API_TOKEN)
-        .base_url(server.base_url())
+        .base_url(base_url)
         .timeout(Duration::from_secs(5))
         .retry(RetryConfig::default().with_sleep(sleeps.clone()))
 }
@@ -319,13 +324,7 @@ impl RawServer {
 
     /// A client of this server with [`API_TOKEN`], short timeouts and recorded retry waits.
     pub fn client(&self, sleeps: &RecordedSleeps) -> Client {
-        Client::builder()
-            .api_token(API_TOKEN)
-            .base_url(&self.url)
-            .timeout(Duration::from_secs(5))
-            .retry(RetryConfig::default().with_sleep(sleeps.clone()))
-            .build()
-            .expect("valid config")
+        builder_at(&self.url, sleeps).build().expect("valid config")
     }
 }
 

@@ -141,25 +141,22 @@ fn check(schema: &Value, value: &Value, at: &str, found: &mut Vec<String>) {
                     check(rule, item, &format!("{at}[{index}]"), found);
                 }
             }
-            "minItems" | "maxItems" => {
-                let (Some(items), Some(bound)) = (value.as_array(), rule.as_u64()) else {
+            "minItems" | "maxItems" | "minLength" | "maxLength" => {
+                let length = if keyword.ends_with("Items") {
+                    value.as_array().map(Vec::len)
+                } else {
+                    value.as_str().map(|text| text.chars().count())
+                };
+                let (Some(length), Some(bound)) = (length, rule.as_u64()) else {
                     continue;
                 };
-                let length = items.len() as u64;
-                if (keyword == "minItems" && length < bound)
-                    || (keyword == "maxItems" && length > bound)
-                {
-                    fail(format!("{length} items breaks {keyword} {bound}"));
-                }
-            }
-            "minLength" | "maxLength" => {
-                let (Some(text), Some(bound)) = (value.as_str(), rule.as_u64()) else {
-                    continue;
+                let length = length as u64;
+                let breaks = if keyword.starts_with("min") {
+                    length < bound
+                } else {
+                    length > bound
                 };
-                let length = text.chars().count() as u64;
-                if (keyword == "minLength" && length < bound)
-                    || (keyword == "maxLength" && length > bound)
-                {
+                if breaks {
                     fail(format!("length {length} breaks {keyword} {bound}"));
                 }
             }
