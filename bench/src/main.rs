@@ -7,6 +7,7 @@
 
 mod server;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cloudflare_r2_catalog::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
@@ -58,7 +59,17 @@ impl Raw {
             HeaderName::from_static("api-version"),
             HeaderValue::from_static("4.0.0"),
         );
-        let mut builder = reqwest::Client::builder();
+        // reqwest is built without a crypto provider of its own (the SDK names one explicitly),
+        // so this client gets one too. The bench speaks plain HTTP on loopback: the TLS
+        // configuration only has to exist, and trusts no certificate at all.
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("ring supports TLS 1.2 and 1.3")
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+        let mut builder = reqwest::Client::builder().tls_backend_preconfigured(tls);
         if let Some((total, connect)) = timeouts {
             builder = builder.timeout(total).connect_timeout(connect);
         }
@@ -139,6 +150,19 @@ const RAW: usize = 1;
 const RAW_WITH_TIMEOUTS: usize = 2;
 
 impl Contenders {
+    /// The three clients, each aimed at the server at `base_url`.
+    fn new(base_url: &str) -> Self {
+        Self {
+            sdk: Client::builder()
+                .api_token(API_TOKEN)
+                .base_url(base_url)
+                .build()
+                .expect("an SDK client"),
+            raw: Raw::new(base_url, None),
+            raw_with_timeouts: Raw::new(base_url, Some(SDK_TIMEOUTS)),
+        }
+    }
+
     /// The time per call of `n` calls of contender `which`.
     async fn block(&self, which: usize, n: usize, concurrent: bool) -> f64 {
         let elapsed = match which {
@@ -240,15 +264,7 @@ fn main() {
     let runtime = runtime.enable_all().build().expect("a runtime");
     runtime.block_on(async {
         let base_url = server::start().await;
-        let contenders = Contenders {
-            sdk: Client::builder()
-                .api_token(API_TOKEN)
-                .base_url(&base_url)
-                .build()
-                .expect("an SDK client"),
-            raw: Raw::new(&base_url, None),
-            raw_with_timeouts: Raw::new(&base_url, Some(SDK_TIMEOUTS)),
-        };
+        let contenders = Contenders::new(&base_url);
 
         match profile.as_deref() {
             Some("sdk") => {
@@ -306,4 +322,25 @@ fn main() {
             verdict[0], verdict[1]
         );
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo xtask bench` runs in release and nowhere in CI; this runs every contender through a
+    /// short round of each mode, so a client that cannot be built or a call that fails shows up in
+    /// `cargo test`.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_contender_completes_a_round_in_each_mode() {
+        let base_url = server::start().await;
+        let contenders = Contenders::new(&base_url);
+        for concurrent in [false, true] {
+            let sets = contenders.round(300, concurrent).await;
+            assert!(!sets.is_empty());
+            for set in sets {
+                assert!(set.iter().all(|time| *time > 0.0), "{set:?}");
+            }
+        }
+    }
 }
