@@ -46,7 +46,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .get(&account, &bucket)
                 .await?
                 .result
-                .connection(&account),
+                .connection(&account)?,
         },
         Err(error) if error.is_conflict() => {
             println!("the catalog of bucket {bucket} was already enabled");
@@ -54,7 +54,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .get(&account, &bucket)
                 .await?
                 .result
-                .connection(&account)
+                .connection(&account)?
         }
         Err(error) => return Err(error.into()),
     };

@@ -54,7 +54,7 @@ impl Command {
             }
             Self::Get { bucket } => {
                 let catalog = catalogs.get(account, bucket).await?.result;
-                print_json(&Connected::new(&catalog, catalog.connection(account)))
+                print_json(&Connected::new(&catalog, catalog.connection(account).ok()))
             }
             Self::Enable { bucket } => {
                 let bucket = BucketName::new(bucket).map_err(cloudflare_r2_catalog::Error::from)?;
@@ -107,12 +107,16 @@ impl Command {
 struct Connected<'a, T> {
     #[serde(flatten)]
     model: &'a T,
-    connection: CatalogConnection,
+    /// `null` when the server named a bucket that is not a valid bucket name.
+    connection: Option<CatalogConnection>,
 }
 
 impl<'a, T> Connected<'a, T> {
-    fn new(model: &'a T, connection: CatalogConnection) -> Self {
-        Self { model, connection }
+    fn new(model: &'a T, connection: impl Into<Option<CatalogConnection>>) -> Self {
+        Self {
+            model,
+            connection: connection.into(),
+        }
     }
 }
 
@@ -125,7 +129,7 @@ fn list_with_connections(
     let connected: Vec<Connected<'_, Catalog>> = listed
         .warehouses
         .iter()
-        .map(|catalog| Connected::new(catalog, catalog.connection(account)))
+        .map(|catalog| Connected::new(catalog, catalog.connection(account).ok()))
         .collect();
     let mut json = serde_json::to_value(listed)?;
     if let Some(object) = json.as_object_mut() {

@@ -4,8 +4,7 @@
 use serde::Serialize;
 
 use crate::generated::types::{Catalog, CatalogActivation};
-use crate::validate::{AccountId, BucketName};
-use crate::wire::path_segment;
+use crate::validate::{AccountId, BucketName, ValidationError};
 
 /// Cloudflare's Iceberg REST catalog service; a catalog's URI is this, its account id and its
 /// bucket. It is not the management API, so [`crate::ClientBuilder::base_url`] does not move it.
@@ -45,15 +44,11 @@ pub struct CatalogConnection {
 }
 
 impl CatalogConnection {
-    /// `bucket` comes from the server for a [`Catalog`], so it is percent-encoded like any path
-    /// segment the SDK sends: whatever it holds, the URI stays one path below the account.
-    fn new(account_id: &AccountId, bucket: &str, warehouse: &str) -> Self {
+    /// Validated ids are made of unreserved characters only, so each is one path segment as
+    /// it is, and the URI is always exactly two segments below the endpoint.
+    fn new(account_id: &AccountId, bucket: &BucketName, warehouse: &str) -> Self {
         Self {
-            uri: format!(
-                "{ICEBERG_REST_ENDPOINT}/{}/{}",
-                path_segment(account_id),
-                path_segment(bucket)
-            ),
+            uri: format!("{ICEBERG_REST_ENDPOINT}/{account_id}/{bucket}"),
             warehouse: warehouse.to_owned(),
         }
     }
@@ -63,26 +58,31 @@ impl Catalog {
     /// How an Iceberg engine connects to this catalog. The catalog does not carry its account
     /// id, so give the one it was listed or read from.
     ///
+    /// The bucket comes from the server: one that is not a valid bucket name (`..`, a name
+    /// with `/` or `\`) is refused with the rule it breaks, rather than put into a URI where
+    /// it could point at another catalog or at the service's root.
+    ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use cloudflare_r2_catalog::AccountId;
     ///
     /// let account = AccountId::new("0123456789abcdef0123456789abcdef")?;
     /// for catalog in client.catalogs().list(&account).await?.result.warehouses {
-    ///     let connection = catalog.connection(&account);
+    ///     let connection = catalog.connection(&account)?;
     ///     println!("{} at {} ({})", connection.warehouse, connection.uri, catalog.status);
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn connection(&self, account_id: &AccountId) -> CatalogConnection {
-        CatalogConnection::new(account_id, &self.bucket, &self.name)
+    pub fn connection(&self, account_id: &AccountId) -> Result<CatalogConnection, ValidationError> {
+        let bucket = BucketName::new(self.bucket.as_str())?;
+        Ok(CatalogConnection::new(account_id, &bucket, &self.name))
     }
 }
 
 impl CatalogActivation {
     /// How an Iceberg engine connects to the catalog just enabled on `bucket` of `account_id`.
     pub fn connection(&self, account_id: &AccountId, bucket: &BucketName) -> CatalogConnection {
-        CatalogConnection::new(account_id, bucket.as_ref(), &self.name)
+        CatalogConnection::new(account_id, bucket, &self.name)
     }
 }
 
@@ -104,6 +104,7 @@ mod tests {
     fn a_catalog_connects_at_its_account_and_bucket_with_its_name_as_warehouse() {
         let account = AccountId::new(ACCOUNT).expect("an account id");
         let connection = catalog("my-data-bucket", "the-name").connection(&account);
+        let connection = connection.expect("a valid bucket");
         assert_eq!(
             connection,
             CatalogConnection {
@@ -114,19 +115,21 @@ mod tests {
     }
 
     #[test]
-    fn a_bucket_from_the_server_cannot_leave_its_path_segment() {
+    fn a_bucket_from_the_server_that_is_not_a_bucket_name_gets_no_uri() {
         let account = AccountId::new(ACCOUNT).expect("an account id");
-        let connection = catalog("../x/y?z#w", "n").connection(&account);
-        assert_eq!(
-            connection.uri,
-            format!("https://catalog.cloudflarestorage.com/{ACCOUNT}/..%2Fx%2Fy%3Fz%23w")
-        );
+        for bucket in ["..", ".", "../x/y?z#w", r"a\..\..", "%2e%2e", "UPPER", ""] {
+            let refused = catalog(bucket, "n").connection(&account).unwrap_err();
+            assert_eq!(refused.field(), "bucket name", "{bucket:?}");
+        }
     }
 
     #[test]
     fn it_serializes_as_uri_and_warehouse() {
         let account = AccountId::new(ACCOUNT).expect("an account id");
-        let json = serde_json::to_value(catalog("b-1", "w").connection(&account)).expect("json");
+        let connection = catalog("b-1", "w")
+            .connection(&account)
+            .expect("a valid bucket");
+        let json = serde_json::to_value(connection).expect("json");
         assert_eq!(
             json,
             serde_json::json!({

@@ -134,19 +134,23 @@ impl Serialize for StoreCredentialBody {
     }
 }
 
+/// Every byte but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`): what a path
+/// parameter percent-encodes. An allow-list, as smithy-rs encodes its `@httpLabel`s: progenitor's
+/// `encode_path` lists what it encodes instead and leaves `\` alone, which URL parsers read as
+/// `/` in http(s) URLs, so `..\..` would climb out of its segment onto another resource.
+const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// A path parameter as it goes into a request's URL, for the generated code (see
-/// `xtask/src/requests.rs`): progenitor's `encode_path`, without its copy when there is nothing
-/// to encode. Unreserved characters (RFC 3986) are never percent-encoded, so text made only of
-/// them, like every account id and bucket name, is used as it is.
+/// `xtask/src/requests.rs`): everything but unreserved characters percent-encoded, so it is
+/// exactly one path segment whatever it holds (a value that is only dots, which no encoding
+/// keeps in its segment, is refused when it is validated). Text made only of unreserved
+/// characters, like every account id and bucket name, is used as it is, without a copy.
 pub(crate) fn path_segment<S: AsRef<str> + ?Sized>(value: &S) -> Cow<'_, str> {
-    let text = value.as_ref();
-    let unreserved =
-        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
-    if text.bytes().all(unreserved) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(progenitor_client::encode_path(text))
-    }
+    percent_encoding::utf8_percent_encode(value.as_ref(), NOT_UNRESERVED).into()
 }
 
 #[cfg(test)]
@@ -156,15 +160,30 @@ mod tests {
     use super::path_segment;
 
     #[test]
-    fn path_segments_are_encoded_as_progenitor_encodes_them() {
-        let every_ascii = (0u8..0x80).map(|byte| char::from(byte).to_string());
-        let samples = ["a/b c%?#", "bronze\u{1f}silver", "é-ü", ".", ""].map(str::to_owned);
-        for text in every_ascii.chain(samples) {
-            assert_eq!(
-                path_segment(&text),
-                progenitor_client::encode_path(&text),
-                "{text:?}"
-            );
+    fn everything_but_unreserved_characters_is_percent_encoded() {
+        let cases = [
+            (r"..\..\..", "..%5C..%5C.."),
+            ("a/b c%?#", "a%2Fb%20c%25%3F%23"),
+            ("bronze\u{1f}silver", "bronze%1Fsilver"),
+            ("%2e%2E", "%252e%252E"),
+            ("é-ü", "%C3%A9-%C3%BC"),
+            (
+                "[x]@:!$&'()*+,;=|^`{}<>\"",
+                "%5Bx%5D%40%3A%21%24%26%27%28%29%2A%2B%2C%3B%3D%7C%5E%60%7B%7D%3C%3E%22",
+            ),
+        ];
+        for (text, encoded) in cases {
+            assert_eq!(path_segment(text), encoded, "{text:?}");
+        }
+        for byte in 0u8..0x80 {
+            let text = char::from(byte).to_string();
+            let kept = byte.is_ascii_alphanumeric() || b"-._~".contains(&byte);
+            let expected = if kept {
+                text.clone()
+            } else {
+                format!("%{byte:02X}")
+            };
+            assert_eq!(path_segment(&text), expected, "{byte:#04x}");
         }
     }
 

@@ -48,7 +48,7 @@ async fn list_catalogs() {
     );
     assert_eq!(warehouses[1].bucket, "logs-bucket");
     let account = AccountId::new(ACCOUNT_ID).unwrap();
-    let connection = warehouses[1].connection(&account);
+    let connection = warehouses[1].connection(&account).expect("a valid bucket");
     assert_eq!(
         connection.uri,
         format!("https://catalog.cloudflarestorage.com/{ACCOUNT_ID}/logs-bucket")

@@ -7,6 +7,7 @@ use cloudflare_r2_catalog::{Error, ListOptions, Namespace};
 use common::*;
 use httpmock::Method::GET;
 use httpmock::MockServer;
+use proptest::prelude::*;
 
 /// Serves `get-table` at exactly the raw (still percent-encoded) path `raw_path`.
 async fn table_at<'a>(server: &'a MockServer, raw_path: String) -> httpmock::Mock<'a> {
@@ -67,6 +68,129 @@ async fn odd_table_names_reach_the_server_as_one_segment() {
             .unwrap_or_else(|error| panic!("{table:?}: {error}"));
 
         mock.assert_calls_async(1).await;
+    }
+}
+
+/// The path a raw request asked for, split into its segments, each percent-decoded (`None`
+/// for a segment that does not decode to UTF-8).
+fn decoded_path(request: &str) -> Vec<Option<String>> {
+    let target = request.split(' ').nth(1).unwrap_or_default();
+    target
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .split('/')
+        .skip(1)
+        .map(|segment| {
+            percent_encoding::percent_decode_str(segment)
+                .decode_utf8()
+                .ok()
+                .map(|text| text.into_owned())
+        })
+        .collect()
+}
+
+/// Asks for `table` of `namespace` in `bucket` through a server that answers anything, and
+/// checks what reached it: nothing when the SDK refused an input, otherwise exactly the
+/// table's path, each identifier one segment that decodes back to what was given. True when
+/// the request was sent.
+fn get_table_lands_in_its_segments(
+    server: &RawServer,
+    bucket: &str,
+    levels: &[String],
+    table: &str,
+) -> Result<bool, TestCaseError> {
+    let before = server.requests().len();
+    let client = server.client(&RecordedSleeps::default());
+    let asked = runtime().block_on(
+        client
+            .tables()
+            .get(ACCOUNT_ID, bucket, levels.to_vec(), table),
+    );
+    let requests = server.requests();
+    if let Err(Error::InvalidInput(_)) = asked {
+        prop_assert_eq!(requests.len(), before, "a refused input was sent");
+        return Ok(false);
+    }
+    prop_assert_eq!(requests.len(), before + 1, "{:?}", asked.err());
+    let expected: Vec<Option<String>> = [
+        "accounts",
+        ACCOUNT_ID,
+        "r2-catalog",
+        bucket,
+        "namespaces",
+        &levels.join("\u{1f}"),
+        "tables",
+        table,
+    ]
+    .iter()
+    .map(|segment| Some((*segment).to_owned()))
+    .collect();
+    prop_assert_eq!(decoded_path(&requests[before]), expected);
+    Ok(true)
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime")
+    })
+}
+
+/// A server that answers every request with the spec's table.
+fn table_server() -> RawServer {
+    RawServer::always(Reply::json("200 OK", &[], &upstream_example("get-table")))
+}
+
+/// The one server the property's cases share (its tests run one after the other).
+fn shared_table_server() -> &'static RawServer {
+    static SERVER: std::sync::OnceLock<RawServer> = std::sync::OnceLock::new();
+    SERVER.get_or_init(table_server)
+}
+
+/// Identifiers made to break out of a path segment: dots, both slashes, percent signs and
+/// encoded dots, query and fragment marks, controls, and any other text.
+fn identifier() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => r"[./\\%2eE?#;:@a-z\x00-\x1f\x7f é]{0,10}",
+        1 => prop::sample::select(vec!["..", ".", "", r"..\x", r"..\..\..", "%2e%2e", "%2E.", "./..", "a/../b"])
+            .prop_map(str::to_owned),
+        1 => any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_identifier_is_one_segment_or_refused(
+        bucket in prop_oneof![3 => "[a-z0-9][a-z0-9-]{1,8}[a-z0-9]", 1 => identifier()],
+        levels in prop::collection::vec(identifier(), 1..4),
+        table in identifier(),
+    ) {
+        get_table_lands_in_its_segments(shared_table_server(), &bucket, &levels, &table)?;
+    }
+}
+
+#[test]
+fn backslashes_and_encoded_dots_stay_in_their_segment() {
+    let server = table_server();
+    for (levels, table) in [
+        (vec!["bronze"], r"..\..\.."),
+        (vec!["bronze"], r"..\x"),
+        (vec![r"..\x"], "events"),
+        (vec![r"..\..", "a"], "events"),
+        (vec!["%2e%2e"], "%2e%2e"),
+        (vec!["bronze"], "%2E%2E"),
+    ] {
+        let levels: Vec<String> = levels.into_iter().map(str::to_owned).collect();
+        let sent = get_table_lands_in_its_segments(&server, BUCKET, &levels, table)
+            .unwrap_or_else(|failure| panic!("{levels:?} {table:?}: {failure}"));
+        assert!(sent, "{levels:?} {table:?} is a valid name and was refused");
     }
 }
 
