@@ -58,8 +58,11 @@ impl Command {
             }
             Self::Enable { bucket } => {
                 let bucket = BucketName::new(bucket).map_err(cloudflare_r2_catalog::Error::from)?;
-                let enabled = catalogs.enable(account, &bucket).await?.result;
-                let connected = enabled.as_ref().map(|activation| {
+                let enabled = catalogs.enable(account, &bucket).await?;
+                if enabled.already_applied {
+                    note_found_made(&format!("the catalog of bucket {bucket} enabled"));
+                }
+                let connected = enabled.result.as_ref().map(|activation| {
                     Connected::new(activation, activation.connection(account, &bucket))
                 });
                 print_change(&connected)
@@ -75,6 +78,9 @@ impl Command {
                     yes,
                 )?;
                 let disabled = catalogs.disable(account, &bucket).await?;
+                if disabled.already_applied {
+                    note_found_made(&format!("no catalog enabled on bucket {bucket}"));
+                }
                 note(&format!("disabled the catalog of bucket {bucket}"));
                 print_json(&disabled.result)
             }
@@ -94,11 +100,22 @@ impl Command {
                     yes,
                 )?;
                 let deleted = catalogs.delete(account, &bucket, force).await?;
+                if deleted.already_applied {
+                    note_found_made(&format!("no catalog left on bucket {bucket}"));
+                }
                 note(&format!("deleted the catalog of bucket {bucket}"));
                 print_json(&deleted.result)
             }
         }
     }
+}
+
+/// Says on stderr that a retry found the change made (`state`), after an attempt whose answer
+/// was lost: the command succeeded, most likely by that attempt.
+fn note_found_made(state: &str) {
+    note(&format!(
+        "an attempt's answer was lost (connection broken or 5xx) and the retry found {state}: most likely that attempt made the change"
+    ));
 }
 
 /// A catalog model as the API returned it, plus how an Iceberg engine connects to it: what

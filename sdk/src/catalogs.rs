@@ -1,5 +1,7 @@
 //! Catalogs: list, inspect, enable, disable and delete R2 Data Catalog on a bucket.
 
+use reqwest::StatusCode;
+
 use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
@@ -46,7 +48,10 @@ impl<'a> Catalogs<'a> {
     /// the catalog is enabled all the same, and [`Catalogs::get`] shows it.
     ///
     /// A catalog that is already enabled answers HTTP 409, which is returned at once (not
-    /// retried) as an [`Error::Api`] for which [`Error::is_conflict`] is true.
+    /// retried) as an [`Error::Api`] for which [`Error::is_conflict`] is true. Except after an
+    /// attempt of this call that may have enabled it and lost the answer (a broken connection,
+    /// a 5xx): then the 409 of the retry means the catalog is enabled, most likely by this call,
+    /// and `enable` succeeds with [`Response::already_applied`] set and no result.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
@@ -69,12 +74,19 @@ impl<'a> Catalogs<'a> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         let api = self.engine.api();
         self.engine
-            .send(|| api.enable_catalog(&account_id, &bucket))
+            .send_change(
+                || api.enable_catalog(&account_id, &bucket),
+                StatusCode::CONFLICT,
+            )
             .await
     }
 
     /// Turns the catalog of `bucket` off; the bucket and its data stay. The API answers 204
-    /// with no body.
+    /// with no body, also for a catalog already turned off.
+    ///
+    /// A bucket without a catalog answers HTTP 404 ([`Error::is_not_found`]). Except after an
+    /// attempt of this call that may have reached Cloudflare and lost the answer: then the
+    /// catalog is reported turned off, with [`Response::already_applied`] set.
     pub async fn disable(
         &self,
         account_id: impl Input<AccountId>,
@@ -83,7 +95,10 @@ impl<'a> Catalogs<'a> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         let api = self.engine.api();
         self.engine
-            .send_no_content(|| api.disable_catalog(&account_id, &bucket))
+            .send_no_content(
+                || api.disable_catalog(&account_id, &bucket),
+                StatusCode::NOT_FOUND,
+            )
             .await
     }
 
@@ -97,7 +112,10 @@ impl<'a> Catalogs<'a> {
     /// A catalog that is non-empty, has unfinished work, is protected, or is over the
     /// force-delete limit answers HTTP 409, returned at once (not retried) as an [`Error::Api`]
     /// for which [`Error::is_conflict`] is true. A catalog that does not exist is an error for
-    /// which [`Error::is_not_found`] is true, whether or not the 404 has a body.
+    /// which [`Error::is_not_found`] is true, whether or not the 404 has a body; except after an
+    /// attempt of this call that may have deleted it and lost the answer (a broken connection,
+    /// a 5xx): then the retry's 404 means the catalog is gone, most likely deleted by this call,
+    /// and `delete` succeeds with [`Response::already_applied`] set.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
@@ -119,7 +137,10 @@ impl<'a> Catalogs<'a> {
         let force = force.then_some(true);
         let api = self.engine.api();
         self.engine
-            .send_no_content(|| api.delete_catalog(&account_id, &bucket, force))
+            .send_no_content(
+                || api.delete_catalog(&account_id, &bucket, force),
+                StatusCode::NOT_FOUND,
+            )
             .await
     }
 }

@@ -81,6 +81,16 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     max_response_bytes: u64,
     retry: RetryConfig,
+    proxy: ProxySetting,
+}
+
+/// Where requests to a remote base URL go: through the proxy the environment names, through
+/// one the caller names, or straight to the server.
+#[derive(Debug, Clone)]
+enum ProxySetting {
+    Environment,
+    Direct,
+    Through(String),
 }
 
 impl Default for ClientBuilder {
@@ -94,6 +104,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryConfig::default(),
+            proxy: ProxySetting::Environment,
         }
     }
 }
@@ -165,6 +176,7 @@ impl ClientBuilder {
     /// tests and local emulators). Plain `http://` to any other host would carry the credentials
     /// in clear text, and [`ClientBuilder::build`] refuses it with
     /// [`ConfigError::InsecureBaseUrl`] unless [`ClientBuilder::allow_insecure_http`] says so.
+    /// For the same reason, plain `http://` to loopback never goes through a proxy.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -212,6 +224,30 @@ impl ClientBuilder {
         self
     }
 
+    /// Send every request through the HTTP proxy at `url` (`http://proxy.example:3128`, with
+    /// `user:password@` if the proxy asks for it), instead of any the environment names.
+    ///
+    /// An `https://` base URL is reached through the proxy with `CONNECT`, so the TLS session,
+    /// and the credentials inside it, run end to end: the proxy sees only the host and port.
+    /// A plain `http://` base URL on a loopback host never goes through any proxy (see
+    /// [`ClientBuilder::base_url`]).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxySetting::Through(url.into());
+        self
+    }
+
+    /// Connect straight to the server: ignore the proxy environment variables.
+    ///
+    /// By default the client honours them, as curl does: `HTTPS_PROXY` for `https://` base
+    /// URLs, `HTTP_PROXY` for `http://` ones, `ALL_PROXY` for both, and `NO_PROXY` for the hosts
+    /// that bypass them (each also in lower case). Whatever they say, a plain `http://` base URL
+    /// on a loopback host is always reached directly: a proxy would see its requests, the
+    /// credentials included, in clear text.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::Direct;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
         let credentials = match (self.api_token, self.api_key) {
@@ -220,7 +256,7 @@ impl ClientBuilder {
             (None, None) => return Err(ConfigError::MissingCredentials),
             (Some(_), Some(_)) => return Err(ConfigError::ConflictingCredentials),
         };
-        let base_url = normalize_base_url(
+        let (base_url, local_http) = normalize_base_url(
             self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
             self.allow_insecure_http,
         )?;
@@ -231,7 +267,18 @@ impl ClientBuilder {
             HeaderName::from_static("api-version"),
             HeaderValue::from_static(<generated::Client as ClientInfo<()>>::api_version()),
         );
-        let http = tls::configure(reqwest::Client::builder())?
+        let http = tls::configure(reqwest::Client::builder())?;
+        let http = match self.proxy {
+            _ if local_http => http.no_proxy(),
+            ProxySetting::Direct => http.no_proxy(),
+            ProxySetting::Environment => http,
+            ProxySetting::Through(url) => {
+                http.proxy(reqwest::Proxy::all(url).map_err(|_| ConfigError::Proxy {
+                    reason: "it must be an absolute http, https or socks URL",
+                })?)
+            }
+        };
+        let http = http
             .default_headers(headers)
             .user_agent(USER_AGENT)
             .timeout(self.timeout)
@@ -259,7 +306,8 @@ impl ClientBuilder {
 
 /// Checks that `url` is an absolute https URL, or http where that is safe or allowed, and drops
 /// trailing slashes, which would otherwise double up with the generated paths' leading `/`.
-fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+/// Also says whether it is plain http on a loopback host, which must never go through a proxy.
+fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<(String, bool), ConfigError> {
     let parsed = Url::parse(url);
     let invalid = |reason: &str| ConfigError::BaseUrl {
         url: match &parsed {
@@ -285,16 +333,17 @@ fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Co
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(invalid("it must not contain a user name or password"));
     }
-    if parsed.scheme() == "http" && !allow_insecure_http && !is_loopback(parsed) {
+    let local_http = parsed.scheme() == "http" && is_loopback(parsed);
+    if parsed.scheme() == "http" && !allow_insecure_http && !local_http {
         return Err(ConfigError::InsecureBaseUrl {
             url: url.to_owned(),
         });
     }
-    Ok(url.trim_end_matches('/').to_owned())
+    Ok((url.trim_end_matches('/').to_owned(), local_http))
 }
 
 /// Whether `url` names this machine: 127.0.0.0/8, `::1` or `localhost`, where plain http
-/// never leaves the host.
+/// never leaves the host (the client then never sends it through a proxy).
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(address)) => IpAddr::V4(address).is_loopback(),

@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
+use reqwest::StatusCode;
+
 use crate::auth::Credentials;
 use crate::envelope::{self, Envelope, Response};
 use crate::error::Error;
@@ -65,21 +67,70 @@ impl Engine {
         &self,
         call: impl Fn() -> F,
     ) -> Result<Response<T::Result>, Error> {
-        let (outcome, exchange) = self.attempts(call).await;
+        let (outcome, exchange, _) = self.attempts(call).await;
         let operation = exchange.operation;
         let judged = envelope::judge(outcome, exchange).await;
         judged.map_err(|error| self.settled(error, operation))
     }
 
-    /// [`Engine::send`] for an operation documented to answer `204 No Content`.
+    /// [`Engine::send`] for a change that, once made, is answered `already_made` (enabling an
+    /// enabled catalog: 409). See [`Engine::found_made`].
+    pub(crate) async fn send_change<R, T, F>(
+        &self,
+        call: impl Fn() -> F,
+        already_made: StatusCode,
+    ) -> Result<Response<Option<R>>, Error>
+    where
+        T: Envelope<Result = Option<R>>,
+        F: Future<Output = Outcome<T>>,
+    {
+        let (outcome, exchange, unanswered) = self.attempts(call).await;
+        let operation = exchange.operation;
+        let judged = envelope::judge(outcome, exchange).await;
+        judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, None))
+    }
+
+    /// [`Engine::send`] for a change documented to answer `204 No Content`, which once made is
+    /// answered `already_made` (deleting a deleted catalog: 404). See [`Engine::found_made`].
     pub(crate) async fn send_no_content<F: Future<Output = Outcome<()>>>(
         &self,
         call: impl Fn() -> F,
+        already_made: StatusCode,
     ) -> Result<Response<()>, Error> {
-        let (outcome, exchange) = self.attempts(call).await;
+        let (outcome, exchange, unanswered) = self.attempts(call).await;
         let operation = exchange.operation;
         let judged = envelope::judge_no_content(outcome, exchange).await;
-        judged.map_err(|error| self.settled(error, operation))
+        judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, ()))
+    }
+
+    /// The last attempt's `error`, unless it says the change is already made (its status is
+    /// `already_made`) after an earlier attempt that may have reached the server lost its answer
+    /// (`unanswered`): that earlier attempt may well have made the change, so the call reports
+    /// it made ([`Response::already_applied`]) with `nothing` for a result, never a failure
+    /// that its caller, or the caller's own retry loop, would act on.
+    fn found_made<R>(
+        &self,
+        error: Error,
+        operation: &'static str,
+        unanswered: bool,
+        already_made: StatusCode,
+        nothing: R,
+    ) -> Result<Response<R>, Error> {
+        let error = self.settled(error, operation);
+        if !(unanswered && error.status() == Some(already_made)) {
+            return Err(error);
+        }
+        tracing::debug!(
+            operation,
+            status = already_made.as_u16(),
+            "a retry found the change already made"
+        );
+        Ok(Response {
+            result: nothing,
+            messages: Vec::new(),
+            cf_ray: error.cf_ray().map(str::to_owned),
+            already_applied: true,
+        })
     }
 
     /// `error` as the caller gets it from `operation`: without the client's token or key in
@@ -95,14 +146,17 @@ impl Engine {
         }
     }
 
-    /// The one retry loop: attempts `call` until the policy calls an outcome final.
+    /// The one retry loop: attempts `call` until the policy calls an outcome final. Also says
+    /// whether an attempt before the last may have reached the server without its answer
+    /// reaching the client (see [`retry::may_have_applied`]).
     async fn attempts<T, F: Future<Output = Outcome<T>>>(
         &self,
         call: impl Fn() -> F,
-    ) -> (Attempt<T>, Exchange) {
+    ) -> (Attempt<T>, Exchange, bool) {
         let retry = &self.retry;
         let started = Instant::now();
         let mut attempt = 1;
+        let mut unanswered = false;
         loop {
             // Boxed: the generated call's state machine is large, and would otherwise be copied
             // as it moves through these layers (measured by `cargo xtask bench`).
@@ -110,6 +164,7 @@ impl Engine {
                 transport::observe(attempt, self.body_limit, Box::pin(call())).await;
             match retry.delay_after(&outcome, &exchange) {
                 Some(delay) => {
+                    unanswered |= retry::may_have_applied(&outcome, &exchange);
                     tracing::info!(
                         operation = exchange.operation,
                         attempt,
@@ -126,7 +181,7 @@ impl Engine {
                         duration_ms = started.elapsed().as_millis() as u64,
                         "finished"
                     );
-                    return (outcome, exchange);
+                    return (outcome, exchange, unanswered);
                 }
             }
         }

@@ -20,6 +20,12 @@ pub struct Response<T> {
     pub messages: Vec<Message>,
     /// The `cf-ray` header: the id Cloudflare support asks for.
     pub cf_ray: Option<String>,
+    /// True when a retry found the change already made, after an earlier attempt of this call
+    /// that may have reached Cloudflare lost its answer (the connection broke, or an edge
+    /// answered 5xx): enabling found the catalog enabled (409), disabling or deleting found no
+    /// catalog (404). The change holds, most likely made by this very call; `result` is then
+    /// empty. Always false for reads.
+    pub already_applied: bool,
 }
 
 /// A generated success-body type: the envelope fields every operation's 200 body has.
@@ -96,6 +102,7 @@ pub(crate) async fn judge<T: Envelope>(
             result,
             messages: messages.into_parts().0,
             cf_ray: head.cf_ray(),
+            already_applied: false,
         }),
         None => Err(UnexpectedBody::new(*head, b"", "the success envelope has no result").into()),
     }
@@ -113,6 +120,7 @@ pub(crate) async fn judge_no_content(
                 result: (),
                 messages: Vec::new(),
                 cf_ray: answer.head.cf_ray(),
+                already_applied: false,
             });
         }
         Err(error) => *error,
@@ -125,6 +133,7 @@ pub(crate) async fn judge_no_content(
                     result: (),
                     messages: envelope.messages.into_parts().0,
                     cf_ray: meta.cf_ray(),
+                    already_applied: false,
                 })
             } else {
                 Err(ApiError::new(meta, envelope.errors, envelope.messages).into())

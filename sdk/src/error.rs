@@ -205,6 +205,12 @@ pub enum ConfigError {
         /// The URL as given.
         url: String,
     },
+    /// The proxy given to [`crate::ClientBuilder::proxy`] cannot be used.
+    #[error("invalid proxy URL: {reason}")]
+    Proxy {
+        /// What is wrong with it (never the URL, which may hold the proxy's password).
+        reason: &'static str,
+    },
     /// A setting read from the environment cannot be used.
     #[error("invalid {variable}: {reason}")]
     Environment {

@@ -166,6 +166,26 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
     )
 }
 
+/// Whether an attempt that failed as `outcome` and `exchange` describe may have reached the
+/// server and made its change, the answer lost on the way back: the connection broke or timed
+/// out after it was made (a request may be fully sent before that), or the server answered with a
+/// 5xx, which an edge proxy can send after the origin behind it committed. Not a connection that
+/// never opened, and not a status that turns the request away (408, 409, 429).
+pub(crate) fn may_have_applied<T>(outcome: &Attempt<T>, exchange: &Exchange) -> bool {
+    let Err(error) = outcome else {
+        return true;
+    };
+    match (&**error, &exchange.response) {
+        (
+            generated::Error::CommunicationError(error)
+            | generated::Error::ResponseBodyError(error),
+            _,
+        ) => TransportErrorKind::of(error) != Some(TransportErrorKind::Connect),
+        (_, Some(meta)) => meta.status.is_server_error(),
+        _ => false,
+    }
+}
+
 /// Operations whose spec gives HTTP 409 a definite meaning, so retrying cannot change the
 /// answer: enable-catalog answers 409 when the catalog is already enabled, delete-catalog when
 /// it is non-empty, has unfinished work, is protected, or is over the force-delete limit.

@@ -18,24 +18,6 @@ use futures_util::TryStreamExt;
 use schema::{body_violations, component, response_violations, violations};
 use serde_json::{Value, json};
 
-/// An emulator with [`BUCKET`], and an SDK client on it with recorded retry waits.
-async fn emulator_and_client() -> (Emulator, Client, RecordedSleeps) {
-    let emulator = Emulator::builder()
-        .bucket(BUCKET)
-        .start()
-        .await
-        .expect("starts");
-    let sleeps = RecordedSleeps::default();
-    let client = client_of(&emulator, &sleeps);
-    (emulator, client, sleeps)
-}
-
-fn client_of(emulator: &Emulator, sleeps: &RecordedSleeps) -> Client {
-    builder_at(emulator.base_url(), sleeps)
-        .build()
-        .expect("valid config")
-}
-
 #[tokio::test]
 async fn the_sdk_flow_enable_store_maintain_list_disable_delete() {
     let (emulator, client, _) = emulator_and_client().await;

@@ -32,7 +32,8 @@
 //! non-empty ones unless [`EmulatorBuilder::accept_token`] or [`EmulatorBuilder::accept_key`]
 //! name the accepted ones), the account id and bucket name, namespaces and table names, query
 //! values and bodies (a 400 failure envelope says what is wrong); unknown routes are 404.
-//! Faults ([`Fault`]) make the next requests answer 429, a 5xx, or nothing, for retry tests;
+//! Faults ([`Fault`]) make the next requests answer 429, a 5xx, or nothing (with or without
+//! carrying the request out first), for retry tests;
 //! [`Emulator::requests`] tells what was asked.
 
 mod operation;
@@ -344,6 +345,7 @@ enum FaultKind {
     RateLimited { retry_after_secs: u64 },
     ServerError(StatusCode),
     Disconnect,
+    AppliedThenDisconnect,
 }
 
 impl Fault {
@@ -366,9 +368,16 @@ impl Fault {
             .ok_or(EmulatorError::NotAServerError(status))
     }
 
-    /// The connection closes without an answer.
+    /// The connection closes without an answer, and the request is not carried out.
     pub fn disconnect() -> Self {
         Self::new(FaultKind::Disconnect)
+    }
+
+    /// The request is carried out (a change is made), then the connection closes without the
+    /// answer: what a client sees when a response is lost on its way back. Its
+    /// [`RecordedRequest::status`] is `None`, as nothing was answered.
+    pub fn applied_then_disconnect() -> Self {
+        Self::new(FaultKind::AppliedThenDisconnect)
     }
 
     fn new(kind: FaultKind) -> Self {

@@ -105,7 +105,8 @@ async fn answer(
             )),
             None,
         ),
-        (None, None) => (
+        // Faults are only taken for routed requests.
+        (_, None) => (
             Some(Reply::failure(
                 StatusCode::NOT_FOUND,
                 codes::NO_ROUTE,
@@ -113,7 +114,7 @@ async fn answer(
             )),
             None,
         ),
-        (None, Some((operation, params))) => {
+        (None | Some(FaultKind::AppliedThenDisconnect), Some((operation, params))) => {
             let reply = check_access(&shared.access, &parts.headers, &params.account)
                 .err()
                 .unwrap_or_else(|| {
@@ -125,7 +126,8 @@ async fn answer(
                     };
                     world.store.answer(&params.account, &call)
                 });
-            (Some(reply), None)
+            let answered = fault.is_none().then_some(reply);
+            (answered, None)
         }
     };
     world.record(RecordedRequest {

@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cloudflare_r2_catalog::emulator::Emulator;
 use cloudflare_r2_catalog::{Client, ClientBuilder, RetryConfig, Sleep};
 use httpmock::MockServer;
 use serde_json::{Value, json};
@@ -76,6 +77,24 @@ pub fn builder_at(base_url: impl Into<String>, sleeps: &RecordedSleeps) -> Clien
 /// A client aimed at `server` (see [`builder`]).
 pub fn client(server: &MockServer) -> Client {
     builder(server, &RecordedSleeps::default())
+        .build()
+        .expect("valid config")
+}
+
+/// An emulator with [`BUCKET`], and an SDK client on it with recorded retry waits.
+pub async fn emulator_and_client() -> (Emulator, Client, RecordedSleeps) {
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .start()
+        .await
+        .expect("starts");
+    let sleeps = RecordedSleeps::default();
+    let client = client_of(&emulator, &sleeps);
+    (emulator, client, sleeps)
+}
+
+pub fn client_of(emulator: &Emulator, sleeps: &RecordedSleeps) -> Client {
+    builder_at(emulator.base_url(), sleeps)
         .build()
         .expect("valid config")
 }

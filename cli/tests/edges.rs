@@ -1,0 +1,128 @@
+//! The real `r2-catalog` binary at the edges a reviewer reproduced: a table name made to climb
+//! out of its path segment, a change whose answer was lost, and proxy variables with a loopback
+//! base URL. What the server received, the exit code and the message are checked exactly.
+
+#[path = "../../tests/tests/common/mod.rs"]
+mod common;
+mod support;
+
+use common::*;
+use serde_json::json;
+use support::*;
+
+/// The environment of an operator with an API token, aimed at `url`, plus `extra`.
+fn env_for(url: &str, extra: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    let mut env = vec![
+        ("CLOUDFLARE_API_TOKEN", API_TOKEN.to_owned()),
+        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID.to_owned()),
+        ("CLOUDFLARE_BASE_URL", url.to_owned()),
+    ];
+    env.extend(
+        extra
+            .iter()
+            .map(|(name, value)| (*name, (*value).to_owned())),
+    );
+    env
+}
+
+/// The first line of each request `server` received.
+fn request_lines(server: &RawServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|request| request.lines().next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_backslashed_table_name_updates_that_table_not_the_catalog() {
+    let server = RawServer::always(Reply::json(
+        "200 OK",
+        &[],
+        &upstream_example("update-table-maintenance-config"),
+    ));
+
+    let output = r2_catalog(
+        &[
+            "table",
+            "maintenance",
+            "update",
+            BUCKET,
+            "bronze",
+            r"..\..\..",
+            "--compaction",
+            "disabled",
+        ],
+        &borrowed(&env_for(&server.url, &[])),
+        "",
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        request_lines(&server),
+        [format!(
+            "POST {} HTTP/1.1",
+            catalog_path(&format!(
+                "/{BUCKET}/namespaces/bronze/tables/..%5C..%5C../maintenance-configs"
+            ))
+        )]
+    );
+}
+
+#[test]
+fn an_enable_whose_answer_was_lost_succeeds_when_the_retry_finds_it_enabled() {
+    let server = RawServer::start(|connection| match connection {
+        0 => Reply::Bytes(Vec::new()),
+        _ => Reply::json(
+            "409 Conflict",
+            &[],
+            &failure(40901, "Catalog already enabled"),
+        ),
+    });
+
+    let output = r2_catalog(
+        &["catalog", "enable", BUCKET],
+        &borrowed(&env_for(&server.url, &[])),
+        "",
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let enable_line = format!(
+        "POST {} HTTP/1.1",
+        catalog_path(&format!("/{BUCKET}/enable"))
+    );
+    assert_eq!(request_lines(&server), [enable_line.clone(), enable_line]);
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "an attempt's answer was lost (connection broken or 5xx) and the retry found the catalog of bucket {BUCKET} enabled: most likely that attempt made the change\n\
+             done: Cloudflare applied the change and answered without details\n"
+        )
+    );
+    assert_eq!(stdout(&output), "null\n");
+}
+
+#[test]
+fn proxy_variables_never_see_a_loopback_request() {
+    let proxy = RawServer::always(Reply::http("502 Bad Gateway", &[], b""));
+    let server = RawServer::always(Reply::json("200 OK", &[], &success(json!(null))));
+    let proxy_env = [
+        ("HTTP_PROXY", proxy.url.as_str()),
+        ("http_proxy", proxy.url.as_str()),
+        ("ALL_PROXY", proxy.url.as_str()),
+        ("all_proxy", proxy.url.as_str()),
+    ];
+
+    let output = r2_catalog(
+        &["credential", "store", BUCKET],
+        &borrowed(&env_for(&server.url, &proxy_env)),
+        CATALOG_TOKEN,
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        request_lines(&server),
+        [format!("POST {CREDENTIAL_PATH} HTTP/1.1")]
+    );
+    assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
+}

@@ -1,0 +1,127 @@
+//! Proxies: the environment's are honoured for remote hosts, an explicit one replaces them, and
+//! plain http to loopback (an emulator, a local mock) never goes through any, so no proxy ever
+//! sees a request in clear text by accident. The proxy variables are process-wide, so this file
+//! holds one test, which sets them before any client is built.
+
+mod common;
+
+use std::time::Duration;
+
+use cloudflare_r2_catalog::{ConfigError, Error, TransportErrorKind};
+use common::*;
+use serde_json::json;
+
+/// A "proxy" that answers everything 502 and keeps what it was asked.
+fn proxy() -> RawServer {
+    RawServer::always(Reply::http("502 Bad Gateway", &[], b""))
+}
+
+/// The first line of each request `server` received.
+fn request_lines(server: &RawServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|request| request.lines().next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn no_retries(base_url: &str) -> cloudflare_r2_catalog::ClientBuilder {
+    builder_at(base_url, &RecordedSleeps::default())
+        .max_retries(0)
+        .connect_timeout(Duration::from_millis(300))
+}
+
+#[test]
+fn loopback_http_bypasses_every_proxy_and_remote_hosts_honour_them() {
+    let from_environment = proxy();
+    let named = proxy();
+    for variable in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        // SAFETY: this binary's only test sets them before it builds a client or a runtime;
+        // no other thread reads the environment meanwhile.
+        unsafe { std::env::set_var(variable, &from_environment.url) };
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+
+    // Plain http to loopback: straight to the server, whatever the environment says.
+    let server = RawServer::always(Reply::json("200 OK", &[], &success(json!(null))));
+    let direct = no_retries(&server.url).build().expect("valid");
+    runtime.block_on(store(&direct)).expect("stored");
+    assert_eq!(
+        request_lines(&server),
+        [format!("POST {CREDENTIAL_PATH} HTTP/1.1")]
+    );
+
+    // https to a remote host: through the environment's proxy, as a CONNECT tunnel that keeps
+    // the credentials inside TLS.
+    let remote = no_retries("https://api.example.invalid/client/v4")
+        .build()
+        .expect("valid");
+    let refused = runtime
+        .block_on(store(&remote))
+        .expect_err("the proxy says 502");
+    assert!(matches!(&refused, Error::Transport(_)), "{refused}");
+
+    // An explicit proxy replaces the environment's.
+    let through_named = no_retries("https://api.example.invalid/client/v4")
+        .proxy(&named.url)
+        .build()
+        .expect("valid");
+    runtime
+        .block_on(store(&through_named))
+        .expect_err("the proxy says 502");
+
+    // http to a remote host, allowed in clear text: the environment's proxy, unless told not to.
+    let unroutable = "http://192.0.2.1:9";
+    let insecure = no_retries(unroutable).allow_insecure_http(true);
+    let proxied = insecure.clone().build().expect("valid");
+    runtime
+        .block_on(store(&proxied))
+        .expect_err("the proxy says 502");
+    let not_proxied = insecure.no_proxy().build().expect("valid");
+    let unreachable = runtime
+        .block_on(store(&not_proxied))
+        .expect_err("nothing listens there");
+    match &unreachable {
+        Error::Transport(error) => assert!(
+            matches!(
+                error.kind(),
+                TransportErrorKind::Connect | TransportErrorKind::Timeout
+            ),
+            "{unreachable}"
+        ),
+        other => panic!("{other}"),
+    }
+
+    assert_eq!(
+        request_lines(&from_environment),
+        [
+            "CONNECT api.example.invalid:443 HTTP/1.1".to_owned(),
+            format!("POST {unroutable}{CREDENTIAL_PATH} HTTP/1.1"),
+        ]
+    );
+    assert_eq!(
+        request_lines(&named),
+        ["CONNECT api.example.invalid:443 HTTP/1.1"]
+    );
+    let tunnelled = &from_environment.requests()[0];
+    assert!(!tunnelled.contains(API_TOKEN) && !tunnelled.contains(CATALOG_TOKEN));
+
+    // A proxy URL that cannot be used is refused, without echoing it.
+    let error = no_retries("https://api.example.invalid")
+        .proxy("http://user:hunter2@[::1")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ConfigError::Proxy {
+            reason: "it must be an absolute http, https or socks URL"
+        }
+    );
+}

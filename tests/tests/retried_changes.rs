@@ -1,0 +1,201 @@
+//! Changes retried after their answer was lost: the emulator carries a request out and drops the
+//! connection, the SDK retries, and the retry finds the change already made. The call reports
+//! the change made (`already_applied`), never the retry's 409 or 404 as a failure; and only
+//! when an earlier attempt may have reached the server.
+
+mod common;
+
+use cloudflare_r2_catalog::emulator::{Emulator, Fault, Operation};
+use cloudflare_r2_catalog::{CatalogStatus, Error};
+use common::*;
+
+/// Each request the emulator received, as (operation, status answered).
+fn exchanges(emulator: &Emulator) -> Vec<(Option<Operation>, Option<u16>)> {
+    emulator
+        .requests()
+        .iter()
+        .map(|request| (request.operation, request.status))
+        .collect()
+}
+
+#[tokio::test]
+async fn enable_whose_answer_was_lost_is_reported_enabled() {
+    let (emulator, client, _) = emulator_and_client().await;
+    emulator.inject(Fault::applied_then_disconnect().only(Operation::EnableCatalog));
+
+    let enabled = client
+        .catalogs()
+        .enable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("the first attempt enabled it");
+
+    assert!(enabled.already_applied);
+    assert!(enabled.result.is_none());
+    assert!(enabled.cf_ray.is_some(), "the 409's cf-ray is kept");
+    assert_eq!(
+        exchanges(&emulator),
+        [
+            (Some(Operation::EnableCatalog), None),
+            (Some(Operation::EnableCatalog), Some(409)),
+        ]
+    );
+    let catalog = client.catalogs().get(ACCOUNT_ID, BUCKET).await.unwrap();
+    assert_eq!(catalog.result.status, CatalogStatus::Active);
+}
+
+#[tokio::test]
+async fn delete_whose_answer_was_lost_is_reported_deleted() {
+    let (emulator, client, _) = emulator_and_client().await;
+    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    emulator.inject(Fault::applied_then_disconnect().only(Operation::DeleteCatalog));
+
+    let deleted = client
+        .catalogs()
+        .delete(ACCOUNT_ID, BUCKET, false)
+        .await
+        .expect("the first attempt deleted it");
+
+    assert!(deleted.already_applied);
+    assert_eq!(
+        exchanges(&emulator)[1..],
+        [
+            (Some(Operation::DeleteCatalog), None),
+            (Some(Operation::DeleteCatalog), Some(404)),
+        ]
+    );
+    let gone = client.catalogs().get(ACCOUNT_ID, BUCKET).await.unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+}
+
+#[tokio::test]
+async fn disable_whose_answer_was_lost_is_answered_by_the_retry() {
+    let (emulator, client, _) = emulator_and_client().await;
+    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    emulator.inject(Fault::applied_then_disconnect().only(Operation::DisableCatalog));
+
+    let disabled = client
+        .catalogs()
+        .disable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("disabled");
+
+    // Disabling a disabled catalog answers 204, as Cloudflare does: the retry's own answer.
+    assert!(!disabled.already_applied);
+    assert_eq!(
+        exchanges(&emulator)[1..],
+        [
+            (Some(Operation::DisableCatalog), None),
+            (Some(Operation::DisableCatalog), Some(204)),
+        ]
+    );
+    let catalog = client.catalogs().get(ACCOUNT_ID, BUCKET).await.unwrap();
+    assert_eq!(catalog.result.status, CatalogStatus::Inactive);
+}
+
+#[tokio::test]
+async fn disable_after_a_server_error_that_finds_no_catalog_is_reported_done() {
+    // A 502 may be an edge's answer after the origin behind it made the change: the client
+    // cannot tell it from one that reached nothing, and either way no catalog is left enabled.
+    let (emulator, client, _) = emulator_and_client().await;
+    emulator.inject(
+        Fault::server_error(502)
+            .unwrap()
+            .only(Operation::DisableCatalog),
+    );
+
+    let disabled = client
+        .catalogs()
+        .disable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("no catalog is left enabled");
+
+    assert!(disabled.already_applied);
+    assert_eq!(
+        exchanges(&emulator),
+        [
+            (Some(Operation::DisableCatalog), Some(502)),
+            (Some(Operation::DisableCatalog), Some(404)),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_same_answers_are_failures_when_no_earlier_attempt_could_have_made_the_change() {
+    let (emulator, client, _) = emulator_and_client().await;
+    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+
+    // Asked once: someone else's catalog, already enabled.
+    let conflict = client
+        .catalogs()
+        .enable(ACCOUNT_ID, BUCKET)
+        .await
+        .unwrap_err();
+    assert!(conflict.is_conflict(), "{conflict}");
+
+    // Turned away first (429 is a refusal, not a lost answer), then 409: still a conflict.
+    emulator.inject(Fault::rate_limited(std::time::Duration::ZERO).only(Operation::EnableCatalog));
+    let conflict = client
+        .catalogs()
+        .enable(ACCOUNT_ID, BUCKET)
+        .await
+        .unwrap_err();
+    assert!(matches!(&conflict, Error::Api(api) if api.status == 409));
+
+    // A catalog that was never there, deleted once: not found.
+    client
+        .catalogs()
+        .delete(ACCOUNT_ID, BUCKET, false)
+        .await
+        .unwrap();
+    let missing = client
+        .catalogs()
+        .delete(ACCOUNT_ID, BUCKET, false)
+        .await
+        .unwrap_err();
+    assert!(missing.is_not_found(), "{missing}");
+
+    assert_eq!(
+        exchanges(&emulator)[1..],
+        [
+            (Some(Operation::EnableCatalog), Some(409)),
+            (Some(Operation::EnableCatalog), Some(429)),
+            (Some(Operation::EnableCatalog), Some(409)),
+            (Some(Operation::DeleteCatalog), Some(204)),
+            (Some(Operation::DeleteCatalog), Some(404)),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_connection_closed_without_an_answer_then_409_is_an_enabled_catalog() {
+    let server = RawServer::start(|connection| match connection {
+        0 => Reply::Bytes(Vec::new()),
+        _ => Reply::json(
+            "409 Conflict",
+            &[("cf-ray", CF_RAY)],
+            &failure(40901, "Catalog already enabled"),
+        ),
+    });
+
+    let enabled = server
+        .client(&RecordedSleeps::default())
+        .catalogs()
+        .enable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("the first attempt may have enabled it");
+
+    assert!(enabled.already_applied);
+    assert!(enabled.result.is_none());
+    assert_eq!(enabled.cf_ray.as_deref(), Some(CF_RAY));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let enable_line = format!(
+        "POST {} HTTP/1.1",
+        catalog_path(&format!("/{BUCKET}/enable"))
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.starts_with(&enable_line))
+    );
+}
