@@ -126,3 +126,23 @@ fn proxy_variables_never_see_a_loopback_request() {
     );
     assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
 }
+
+#[test]
+fn a_secret_cut_by_a_length_limit_leaves_no_part_of_itself_on_the_terminal() {
+    for secret in [API_TOKEN, CATALOG_TOKEN] {
+        for (case, reply) in replies_echoing_across_cuts(secret) {
+            let server = RawServer::always(reply);
+
+            let output = r2_catalog(
+                &["credential", "store", BUCKET],
+                &borrowed(&env_for(&server.url, &[])),
+                CATALOG_TOKEN,
+            );
+
+            assert_eq!(output.status.code(), Some(1), "{case}");
+            let (stdout, stderr) = (stdout(&output), stderr(&output));
+            assert_eq!(stdout, "", "{case}");
+            assert!(!shows_part_of(&stderr, secret), "{case}: {stderr}");
+        }
+    }
+}

@@ -45,10 +45,10 @@ impl<'a> CatalogCredentials<'a> {
         let bucket = bucket.into_valid()?;
         let body = StoreCredentialBody::new(token.into_valid()?);
         let api = self.engine.api();
-        let stored = self
-            .engine
-            .send(|| api.store_credentials(&account_id, &bucket, &body))
-            .await;
-        stored.map_err(|error| error.without_secret(body.token()))
+        self.engine
+            .send_carrying(body.token(), || {
+                api.store_credentials(&account_id, &bucket, &body)
+            })
+            .await
     }
 }

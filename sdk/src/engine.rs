@@ -12,6 +12,7 @@ use crate::envelope::{self, Envelope, Response};
 use crate::error::Error;
 use crate::generated;
 use crate::retry::{self, RetryConfig};
+use crate::text::Secrets;
 use crate::transport::{self, Attempt, Exchange, Outcome};
 
 /// What a client holds: the generated client and the settings every call runs with. The
@@ -69,7 +70,21 @@ impl Engine {
     ) -> Result<Response<T::Result>, Error> {
         let (outcome, exchange, _) = self.attempts(call).await;
         let operation = exchange.operation;
-        let judged = envelope::judge(outcome, exchange).await;
+        let judged = envelope::judge(outcome, exchange, self.secrets()).await;
+        judged.map_err(|error| self.settled(error, operation))
+    }
+
+    /// [`Engine::send`] for a call whose request carries `secret` besides the client's own
+    /// credentials (a catalog token being stored): it is kept out of what the call returns too.
+    pub(crate) async fn send_carrying<T: Envelope, F: Future<Output = Outcome<T>>>(
+        &self,
+        secret: &str,
+        call: impl Fn() -> F,
+    ) -> Result<Response<T::Result>, Error> {
+        let (outcome, exchange, _) = self.attempts(call).await;
+        let operation = exchange.operation;
+        let secrets = self.secrets().and(secret);
+        let judged = envelope::judge(outcome, exchange, secrets).await;
         judged.map_err(|error| self.settled(error, operation))
     }
 
@@ -86,7 +101,7 @@ impl Engine {
     {
         let (outcome, exchange, unanswered) = self.attempts(call).await;
         let operation = exchange.operation;
-        let judged = envelope::judge(outcome, exchange).await;
+        let judged = envelope::judge(outcome, exchange, self.secrets()).await;
         judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, None))
     }
 
@@ -99,7 +114,7 @@ impl Engine {
     ) -> Result<Response<()>, Error> {
         let (outcome, exchange, unanswered) = self.attempts(call).await;
         let operation = exchange.operation;
-        let judged = envelope::judge_no_content(outcome, exchange).await;
+        let judged = envelope::judge_no_content(outcome, exchange, self.secrets()).await;
         judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, ()))
     }
 
@@ -133,16 +148,20 @@ impl Engine {
         })
     }
 
-    /// `error` as the caller gets it from `operation`: without the client's token or key in
-    /// any server text it carries, and knowing whether the retry policy retries its status.
+    /// `error` as the caller gets it from `operation`: knowing whether the retry policy retries
+    /// its status for that operation.
     fn settled(&self, error: Error, operation: &str) -> Error {
         let retryable = error
             .status()
             .is_some_and(|status| retry::is_retryable_for(operation, status));
-        let error = error.with_retry_verdict(retryable);
+        error.with_retry_verdict(retryable)
+    }
+
+    /// The secrets every call sends: the client's token or key.
+    fn secrets(&self) -> Secrets<'_> {
         match &self.credentials {
-            Credentials::ApiToken(token) => error.without_secret(token.expose()),
-            Credentials::ApiKey { key, .. } => error.without_secret(key.expose()),
+            Credentials::ApiToken(token) => Secrets::default().and(token.expose()),
+            Credentials::ApiKey { key, .. } => Secrets::default().and(key.expose()),
         }
     }
 

@@ -6,6 +6,7 @@ use crate::error::{
 };
 use crate::generated::{self, types};
 use crate::head::ResponseMeta;
+use crate::text::Secrets;
 use crate::transport::{Answer, Attempt, Exchange};
 use crate::wire::{BareEnvelope, Message, Messages};
 
@@ -83,28 +84,33 @@ changes! {
 }
 
 /// Judges the last attempt of a call that answers with an envelope, with what the transport saw
-/// of it. With [`judge_no_content`], the only place a response becomes `Ok` or an [`Error`].
+/// of it; no server text is kept with `secrets` in it. With [`judge_no_content`], the only place
+/// a response becomes `Ok` or an [`Error`].
 pub(crate) async fn judge<T: Envelope>(
     attempt: Attempt<T>,
     exchange: Exchange,
+    secrets: Secrets<'_>,
 ) -> Result<Response<T::Result>, Error> {
     let Answer { head, body } = match attempt {
         Ok(answer) => answer,
         // The failure paths are boxed so that their state does not weigh on every call's future.
-        Err(error) => return Err(Box::pin(failure(*error, exchange)).await),
+        Err(error) => return Err(Box::pin(failure(*error, exchange, secrets)).await),
     };
     let (success, errors, messages, result) = body.into_parts();
     if !success {
-        return Err(ApiError::new(*head, errors, messages).into());
+        return Err(ApiError::new(*head, errors, messages, secrets).into());
     }
     match result {
         Some(result) => Ok(Response {
             result,
-            messages: messages.into_parts().0,
-            cf_ray: head.cf_ray(),
+            messages: messages.into_parts(secrets).0,
+            cf_ray: head.cf_ray(secrets),
             already_applied: false,
         }),
-        None => Err(UnexpectedBody::new(*head, b"", "the success envelope has no result").into()),
+        None => {
+            let reason = "the success envelope has no result";
+            Err(UnexpectedBody::new(*head, b"", reason, secrets).into())
+        }
     }
 }
 
@@ -113,13 +119,14 @@ pub(crate) async fn judge<T: Envelope>(
 pub(crate) async fn judge_no_content(
     attempt: Attempt<()>,
     exchange: Exchange,
+    secrets: Secrets<'_>,
 ) -> Result<Response<()>, Error> {
     let error = match attempt {
         Ok(answer) => {
             return Ok(Response {
                 result: (),
                 messages: Vec::new(),
-                cf_ray: answer.head.cf_ray(),
+                cf_ray: answer.head.cf_ray(secrets),
                 already_applied: false,
             });
         }
@@ -127,65 +134,83 @@ pub(crate) async fn judge_no_content(
     };
     match error {
         generated::Error::UnexpectedResponse(response) if response.status().is_success() => {
-            let (meta, envelope) = Box::pin(read_envelope(response, exchange)).await?;
+            let (meta, envelope) = Box::pin(read_envelope(response, exchange, secrets)).await?;
             if envelope.success {
                 Ok(Response {
                     result: (),
-                    messages: envelope.messages.into_parts().0,
-                    cf_ray: meta.cf_ray(),
+                    messages: envelope.messages.into_parts(secrets).0,
+                    cf_ray: meta.cf_ray(secrets),
                     already_applied: false,
                 })
             } else {
-                Err(ApiError::new(meta, envelope.errors, envelope.messages).into())
+                Err(ApiError::new(meta, envelope.errors, envelope.messages, secrets).into())
             }
         }
-        error => Err(Box::pin(failure(error, exchange)).await),
+        error => Err(Box::pin(failure(error, exchange, secrets)).await),
     }
 }
 
 /// Turns everything the generated client reports as an error into the SDK's [`Error`].
-async fn failure(error: generated::Error<BareEnvelope>, mut exchange: Exchange) -> Error {
+async fn failure(
+    error: generated::Error<BareEnvelope>,
+    mut exchange: Exchange,
+    secrets: Secrets<'_>,
+) -> Error {
     use generated::Error as Generated;
     match error {
         Generated::ErrorResponse(value) => {
             let meta = *exchange.take_head(value.status(), value.headers());
             let envelope = value.into_inner();
-            ApiError::new(meta, envelope.errors, envelope.messages).into()
+            ApiError::new(meta, envelope.errors, envelope.messages, secrets).into()
         }
         // The generated code keeps only the body here; the head comes from the transport.
         Generated::InvalidResponsePayload(body, reason) => match exchange.response {
-            Some(meta) => UnexpectedBody::unparsable(*meta, &body, &reason).into(),
+            Some(meta) => UnexpectedBody::unparsable(*meta, &body, &reason, secrets).into(),
             None => Error::Request(format!("unreadable response body: {reason}")),
         },
         // Not followed (the HTTP client has no redirect policy), and its body is not read.
         Generated::UnexpectedResponse(response) if response.status().is_redirection() => {
-            Redirected::new(&exchange.take_head(response.status(), response.headers())).into()
+            let head = exchange.take_head(response.status(), response.headers());
+            Redirected::new(&head, secrets).into()
         }
         // A status the spec does not list for the operation (429, 502, …).
-        Generated::UnexpectedResponse(response) => match read_envelope(response, exchange).await {
-            Ok((meta, envelope)) if envelope.success => UnexpectedBody::new(
-                meta,
-                b"",
-                "a success envelope with a status the operation does not document",
-            )
-            .into(),
-            Ok((meta, envelope)) => ApiError::new(meta, envelope.errors, envelope.messages).into(),
-            Err(error) => error,
-        },
+        Generated::UnexpectedResponse(response) => {
+            match read_envelope(response, exchange, secrets).await {
+                Ok((meta, envelope)) if envelope.success => UnexpectedBody::new(
+                    meta,
+                    b"",
+                    "a success envelope with a status the operation does not document",
+                    secrets,
+                )
+                .into(),
+                Ok((meta, envelope)) => {
+                    ApiError::new(meta, envelope.errors, envelope.messages, secrets).into()
+                }
+                Err(error) => error,
+            }
+        }
         Generated::CommunicationError(source)
         | Generated::ResponseBodyError(source)
-        | Generated::InvalidUpgrade(source) => {
-            unread(source, exchange.response.as_deref(), exchange.attempt)
-        }
+        | Generated::InvalidUpgrade(source) => unread(
+            source,
+            exchange.response.as_deref(),
+            exchange.attempt,
+            secrets,
+        ),
         Generated::InvalidRequest(reason) | Generated::Custom(reason) => Error::Request(reason),
     }
 }
 
 /// The error for a response (with head `head`, if one came) that could not be read on attempt
 /// `attempt`: its body went over the client's limit, or the connection failed.
-fn unread(source: reqwest::Error, head: Option<&ResponseMeta>, attempt: u32) -> Error {
+fn unread(
+    source: reqwest::Error,
+    head: Option<&ResponseMeta>,
+    attempt: u32,
+    secrets: Secrets<'_>,
+) -> Error {
     match (BodyOverLimit::in_chain(&source), head) {
-        (Some(over), Some(head)) => ResponseTooLarge::new(head, over.limit).into(),
+        (Some(over), Some(head)) => ResponseTooLarge::new(head, over.limit, secrets).into(),
         _ => TransportError::new(source, attempt).into(),
     }
 }
@@ -194,14 +219,15 @@ fn unread(source: reqwest::Error, head: Option<&ResponseMeta>, attempt: u32) -> 
 async fn read_envelope(
     response: reqwest::Response,
     mut exchange: Exchange,
+    secrets: Secrets<'_>,
 ) -> Result<(ResponseMeta, BareEnvelope), Error> {
     let meta = *exchange.take_head(response.status(), response.headers());
     let body = response
         .bytes()
         .await
-        .map_err(|source| unread(source, Some(&meta), exchange.attempt))?;
+        .map_err(|source| unread(source, Some(&meta), exchange.attempt, secrets))?;
     match serde_json::from_slice::<BareEnvelope>(&body) {
         Ok(envelope) => Ok((meta, envelope)),
-        Err(reason) => Err(UnexpectedBody::unparsable(meta, &body, &reason).into()),
+        Err(reason) => Err(UnexpectedBody::unparsable(meta, &body, &reason, secrets).into()),
     }
 }

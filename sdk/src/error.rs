@@ -5,7 +5,7 @@ use std::fmt;
 use reqwest::StatusCode;
 
 use crate::head::ResponseMeta;
-use crate::text::shown;
+use crate::text::{Secrets, shown};
 use crate::validate::ValidationError;
 use crate::wire::{Message, Messages};
 
@@ -131,40 +131,6 @@ impl Error {
         }
         self
     }
-
-    /// This error with every occurrence of `secret` in the server-provided text it carries
-    /// (messages, snippet, headers) replaced: a server, or whatever stands in for it, may echo
-    /// back what it was sent.
-    pub(crate) fn without_secret(mut self, secret: &str) -> Self {
-        let scrub = |text: &mut String| {
-            if secret.len() >= REDACTABLE_LEN && text.contains(secret) {
-                *text = text.replace(secret, REDACTED);
-            }
-        };
-        let scrub_all = |texts: &mut [Option<&mut String>]| {
-            texts.iter_mut().flatten().for_each(|text| scrub(text));
-        };
-        match &mut self {
-            Self::Api(error) => {
-                for item in error.errors.iter_mut().chain(error.messages.iter_mut()) {
-                    scrub(&mut item.message);
-                }
-                scrub_all(&mut [error.cf_ray.as_mut()]);
-            }
-            Self::UnexpectedBody(error) => scrub_all(&mut [
-                Some(&mut error.snippet),
-                Some(&mut error.reason),
-                error.content_type.as_mut(),
-                error.cf_ray.as_mut(),
-            ]),
-            Self::Redirected(error) => {
-                scrub_all(&mut [error.location.as_mut(), error.cf_ray.as_mut()]);
-            }
-            Self::ResponseTooLarge(error) => scrub_all(&mut [error.cf_ray.as_mut()]),
-            _ => {}
-        }
-        self
-    }
 }
 
 /// The client could not be configured.
@@ -245,14 +211,19 @@ pub struct ApiError {
 const LISTED_ERRORS: usize = 5;
 
 impl ApiError {
-    pub(crate) fn new(meta: ResponseMeta, errors: Messages, messages: Messages) -> Self {
-        let (errors, omitted_errors) = errors.into_parts();
+    pub(crate) fn new(
+        meta: ResponseMeta,
+        errors: Messages,
+        messages: Messages,
+        secrets: Secrets<'_>,
+    ) -> Self {
+        let (errors, omitted_errors) = errors.into_parts(secrets);
         Self {
             status: meta.status,
             errors,
             omitted_errors,
-            messages: messages.into_parts().0,
-            cf_ray: meta.cf_ray(),
+            messages: messages.into_parts(secrets).0,
+            cf_ray: meta.cf_ray(secrets),
             retryable: false,
         }
     }
@@ -314,26 +285,35 @@ pub struct UnexpectedBody {
 
 impl UnexpectedBody {
     /// A body that did not parse as the envelope.
-    pub(crate) fn unparsable(meta: ResponseMeta, body: &[u8], error: &serde_json::Error) -> Self {
+    pub(crate) fn unparsable(
+        meta: ResponseMeta,
+        body: &[u8],
+        error: &serde_json::Error,
+        secrets: Secrets<'_>,
+    ) -> Self {
         if body.is_empty() {
-            Self::new(meta, body, "empty body")
+            Self::new(meta, body, "empty body", secrets)
         } else {
-            Self::new(meta, body, &format!("not the JSON envelope ({error})"))
+            let reason = format!("not the JSON envelope ({error})");
+            Self::new(meta, body, &reason, secrets)
         }
     }
 
-    pub(crate) fn new(meta: ResponseMeta, body: &[u8], reason: &str) -> Self {
-        let text = String::from_utf8_lossy(body);
+    /// The secrets are taken out of the start of `body` before it is cut to the snippet.
+    pub(crate) fn new(meta: ResponseMeta, body: &[u8], reason: &str, secrets: Secrets<'_>) -> Self {
+        let start = &body[..body.len().min(secrets.window(SNIPPET_CHARS))];
+        let text = String::from_utf8_lossy(start);
+        let text = secrets.redacted(&text);
         let snippet = match text.char_indices().nth(SNIPPET_CHARS) {
             Some((cut, _)) => format!("{}…", &text[..cut]),
             None => text.into_owned(),
         };
         Self {
             status: meta.status,
-            content_type: meta.content_type(),
+            content_type: meta.content_type(secrets),
             snippet,
             reason: reason.to_owned(),
-            cf_ray: meta.cf_ray(),
+            cf_ray: meta.cf_ray(secrets),
             retryable: false,
         }
     }
@@ -375,13 +355,13 @@ pub struct Redirected {
 const LOCATION_CHARS: usize = 2048;
 
 impl Redirected {
-    pub(crate) fn new(meta: &ResponseMeta) -> Self {
+    pub(crate) fn new(meta: &ResponseMeta, secrets: Secrets<'_>) -> Self {
         Self {
             status: meta.status,
             location: meta
-                .location()
+                .location(secrets)
                 .map(|location| location.chars().take(LOCATION_CHARS).collect()),
-            cf_ray: meta.cf_ray(),
+            cf_ray: meta.cf_ray(secrets),
         }
     }
 }
@@ -421,11 +401,11 @@ pub struct ResponseTooLarge {
 }
 
 impl ResponseTooLarge {
-    pub(crate) fn new(meta: &ResponseMeta, limit: u64) -> Self {
+    pub(crate) fn new(meta: &ResponseMeta, limit: u64, secrets: Secrets<'_>) -> Self {
         Self {
             status: meta.status,
             limit,
-            cf_ray: meta.cf_ray(),
+            cf_ray: meta.cf_ray(secrets),
         }
     }
 }
@@ -575,11 +555,3 @@ impl fmt::Display for Causes<'_> {
 
 /// How deep [`Causes`] follows a chain; real ones are three or four deep.
 const MAX_CAUSES: usize = 8;
-
-/// What replaces a secret found in server-provided text.
-pub(crate) const REDACTED: &str = "** redacted **";
-
-/// The shortest secret searched for in server text. Cloudflare's tokens and keys are 37 to 40
-/// characters; a shorter "secret" (a placeholder in a test, `x`) would be found in every word
-/// and garble the error without protecting anything.
-pub(crate) const REDACTABLE_LEN: usize = 8;

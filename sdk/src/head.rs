@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
 
-use crate::text::{ID_CHARS, sanitized};
+use crate::text::{ID_CHARS, Secrets, sanitized};
 
 /// The head of a response: its status and headers. The transport takes the headers out of the
 /// response when it arrives (its `ClientHooks::exec`), so they are moved, never copied.
@@ -27,27 +27,27 @@ impl ResponseMeta {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
-    /// A header as the server sent it, decoded lossily: even bytes that are not visible ASCII
-    /// are kept, to be escaped wherever the text is shown.
-    fn lossy(&self, name: HeaderName) -> Option<String> {
+    /// A header as the server sent it, decoded lossily and without the secrets: even bytes that
+    /// are not visible ASCII are kept, to be escaped wherever the text is shown.
+    fn lossy(&self, name: HeaderName, secrets: Secrets<'_>) -> Option<String> {
         let value = self.headers.get(name)?;
-        Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
+        let text = String::from_utf8_lossy(value.as_bytes());
+        Some(secrets.redacted(&text).into_owned())
     }
 
-    /// The `cf-ray` header, escaped and cut to an id's length: errors keep it and `Display`
-    /// shows it as it is.
-    pub(crate) fn cf_ray(&self) -> Option<String> {
-        ray_id(self.headers.get(CF_RAY)?)
+    /// The `cf-ray` header as errors and responses keep it (see [`ray_id`]).
+    pub(crate) fn cf_ray(&self, secrets: Secrets<'_>) -> Option<String> {
+        Some(ray_id(self.headers.get(CF_RAY)?, secrets))
     }
 
-    /// The `Content-Type` header.
-    pub(crate) fn content_type(&self) -> Option<String> {
-        self.lossy(CONTENT_TYPE)
+    /// The `Content-Type` header, without the secrets.
+    pub(crate) fn content_type(&self, secrets: Secrets<'_>) -> Option<String> {
+        self.lossy(CONTENT_TYPE, secrets)
     }
 
-    /// The `Location` header.
-    pub(crate) fn location(&self) -> Option<String> {
-        self.lossy(LOCATION)
+    /// The `Location` header, without the secrets.
+    pub(crate) fn location(&self, secrets: Secrets<'_>) -> Option<String> {
+        self.lossy(LOCATION, secrets)
     }
 
     /// The `Retry-After-Ms` header, when present and readable.
@@ -61,14 +61,29 @@ impl ResponseMeta {
     }
 }
 
-/// A `cf-ray` value as errors and logs keep it. A real one (16 hex digits, a dash, a data
-/// centre code) is short visible ASCII and is copied as it is; anything else is escaped and cut.
-pub(crate) fn ray_id(value: &HeaderValue) -> Option<String> {
-    match value.to_str() {
-        Ok(ray) if ray.len() <= ID_CHARS => Some(ray.to_owned()),
-        _ => Some(sanitized(
-            &String::from_utf8_lossy(value.as_bytes()),
-            ID_CHARS,
-        )),
+/// A `cf-ray` value as errors and responses keep it: without the secrets, then, when it is more
+/// than a short run of visible ASCII (a real one is 16 hex digits, a dash and a data centre
+/// code), escaped and cut to an id's length. The secrets go first so that the cut cannot leave
+/// the start of one behind.
+pub(crate) fn ray_id(value: &HeaderValue, secrets: Secrets<'_>) -> String {
+    let text = String::from_utf8_lossy(value.as_bytes());
+    let text = secrets.redacted(&text);
+    if text.len() <= ID_CHARS && text.bytes().all(|byte| byte.is_ascii_graphic()) {
+        text.into_owned()
+    } else {
+        sanitized(&text, ID_CHARS)
     }
+}
+
+/// A `cf-ray` value for the transport's debug log, which runs before anyone knows the secrets:
+/// only one shaped like Cloudflare's (hex digits, a dash, a short alphanumeric code), so that
+/// nothing a server echoes there reaches a log.
+pub(crate) fn logged_ray_id(value: &HeaderValue) -> Option<&str> {
+    let text = value.to_str().ok()?;
+    let (id, place) = text.split_once('-')?;
+    let shaped = (1..=32).contains(&id.len())
+        && id.bytes().all(|byte| byte.is_ascii_hexdigit())
+        && (1..=8).contains(&place.len())
+        && place.bytes().all(|byte| byte.is_ascii_alphanumeric());
+    shaped.then_some(text)
 }

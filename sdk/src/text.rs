@@ -1,6 +1,8 @@
-//! Text a server controls, shown safely: control characters escaped so that they show instead of
-//! acting on a terminal or forging log lines, and the length bounded.
+//! Text a server controls, kept and shown safely: the secrets a call sent taken out before
+//! anything is kept or cut, control characters escaped so that they show instead of acting on a
+//! terminal or forging log lines, and the length bounded.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// How many characters of one piece of server text (an error message, a `Location`) are shown.
@@ -54,9 +56,57 @@ fn acts_on_display(character: char) -> bool {
     character.is_control() || matches!(character, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// What replaces a secret found in server-provided text.
+pub(crate) const REDACTED: &str = "** redacted **";
+
+/// The shortest secret searched for in server text. Cloudflare's tokens and keys are 37 to 40
+/// characters; a shorter "secret" (a placeholder in a test, `x`) would be found in every word
+/// and garble the error without protecting anything.
+pub(crate) const REDACTABLE_LEN: usize = 8;
+
+/// The secrets a call sent: the client's token or key, and a catalog token being stored. A
+/// server, or whatever answers in its place, may echo them, so every piece of server text the
+/// SDK keeps passes [`Secrets::redacted`] first, before it is cut to length: a cut can then only
+/// fall inside the replacement, never leave the first characters of a secret behind.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Secrets<'a> {
+    sent: [Option<&'a str>; 2],
+}
+
+impl<'a> Secrets<'a> {
+    /// These secrets and `secret` (when it is long enough to search for).
+    pub(crate) fn and(mut self, secret: &'a str) -> Self {
+        if secret.len() >= REDACTABLE_LEN
+            && let Some(free) = self.sent.iter_mut().find(|slot| slot.is_none())
+        {
+            *free = Some(secret);
+        }
+        self
+    }
+
+    /// `text` with every occurrence of every secret replaced by [`REDACTED`].
+    pub(crate) fn redacted<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut text = Cow::Borrowed(text);
+        for secret in self.sent.iter().flatten() {
+            if text.contains(secret) {
+                text = Cow::Owned(text.replace(secret, REDACTED));
+            }
+        }
+        text
+    }
+
+    /// How many bytes of a longer text must be read to redact its first `chars` characters:
+    /// any secret that begins among them ends within this many bytes.
+    pub(crate) fn window(&self, chars: usize) -> usize {
+        let longest = self.sent.iter().flatten().map(|secret| secret.len());
+        let longest = longest.max().unwrap_or(0);
+        chars.saturating_mul(4).saturating_add(longest)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{sanitized, shown};
+    use super::{Secrets, sanitized, shown};
 
     #[test]
     fn controls_show_as_escapes() {
@@ -76,5 +126,19 @@ mod tests {
         assert_eq!(sanitized("abcdef", 3), "abc…");
         assert_eq!(sanitized("abc", 3), "abc");
         assert_eq!(shown(&"x".repeat(10_000)).to_string().chars().count(), 301);
+    }
+
+    #[test]
+    fn every_secret_is_replaced_and_short_ones_are_not_searched_for() {
+        let secrets = Secrets::default()
+            .and("token-123456")
+            .and("short")
+            .and("key-abcdefgh");
+        assert_eq!(
+            secrets.redacted("a token-123456 b key-abcdefgh c short token-123456"),
+            "a ** redacted ** b ** redacted ** c short ** redacted **"
+        );
+        assert_eq!(secrets.window(10), 40 + 12);
+        assert_eq!(Secrets::default().redacted("token-123456"), "token-123456");
     }
 }

@@ -17,7 +17,7 @@ use tracing::Instrument;
 
 use crate::error::{BodyOverLimit, Causes};
 use crate::generated::{self, ResponseValue};
-use crate::head::{CF_RAY, ResponseMeta, ray_id};
+use crate::head::{CF_RAY, ResponseMeta, logged_ray_id};
 use crate::wire::BareEnvelope;
 
 /// What the transport saw of one attempt: which operation and attempt it was, the most bytes
@@ -222,7 +222,7 @@ fn log_attempt(attempt: u32, outcome: &reqwest::Result<reqwest::Response>, start
             cf_ray = response
                 .headers()
                 .get(CF_RAY)
-                .and_then(ray_id)
+                .map(|ray| logged_ray_id(ray).unwrap_or("(not a ray id)"))
                 .unwrap_or_default(),
             duration_ms = started.elapsed().as_millis() as u64,
             "response"

@@ -10,7 +10,7 @@ use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::text::shown;
+use crate::text::{Secrets, shown};
 use crate::validate::CatalogToken;
 
 /// One `{code, message}` item of an envelope's `errors` or `messages`.
@@ -49,9 +49,16 @@ impl Messages {
     /// How many items a list keeps. Cloudflare's envelopes carry one or two.
     pub(crate) const KEPT: usize = 100;
 
-    /// The kept items, and how many more the list had.
-    pub(crate) fn into_parts(self) -> (Vec<Message>, u64) {
-        (self.items, self.omitted)
+    /// The kept items, with the secrets taken out of their text, and how many more the list
+    /// had.
+    pub(crate) fn into_parts(self, secrets: Secrets<'_>) -> (Vec<Message>, u64) {
+        let mut items = self.items;
+        for item in &mut items {
+            if let Cow::Owned(redacted) = secrets.redacted(&item.message) {
+                item.message = redacted;
+            }
+        }
+        (items, self.omitted)
     }
 }
 

@@ -459,6 +459,23 @@ async fn api_error_text_is_escaped_cut_and_listed_only_in_part() {
 }
 
 #[tokio::test]
+async fn a_tab_in_cf_ray_is_escaped_too() {
+    // A TAB is a legal header byte that `HeaderValue::to_str` accepts as visible.
+    let server = RawServer::always(Reply::json(
+        "404 Not Found",
+        &[("cf-ray", "ray\tforged=field")],
+        &failure(40401, "Catalog not found"),
+    ));
+
+    let error = store(&server.client(&RecordedSleeps::default()))
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.cf_ray(), Some("ray\\tforged=field"));
+    assert!(!error.to_string().contains('\t'), "{error}");
+}
+
+#[tokio::test]
 async fn secrets_echoed_back_by_the_server_are_redacted_from_errors() {
     let echo = format!("token {CATALOG_TOKEN} rejected for {API_TOKEN}");
     for reply in [

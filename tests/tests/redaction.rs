@@ -79,3 +79,21 @@ async fn errors_carry_no_secret() {
         .expect_err("newline rejected");
     assert_hidden(&format!("{invalid} {invalid:?}"));
 }
+
+#[tokio::test]
+async fn a_secret_cut_by_a_length_limit_leaves_no_part_of_itself() {
+    for secret in [API_TOKEN, CATALOG_TOKEN] {
+        for (case, reply) in replies_echoing_across_cuts(secret) {
+            let server = RawServer::always(reply);
+            let client = builder_at(&server.url, &RecordedSleeps::default())
+                .max_retries(0)
+                .build()
+                .expect("valid config");
+            let error = store(&client).await.expect_err("not a success");
+            for shown in [error.to_string(), format!("{error:?}")] {
+                assert!(!shows_part_of(&shown, secret), "{case}: {shown}");
+            }
+            assert_eq!(server.requests().len(), 1, "{case}");
+        }
+    }
+}

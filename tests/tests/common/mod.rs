@@ -276,6 +276,38 @@ impl Reply {
     }
 }
 
+/// Answers that echo `secret` across each place the SDK cuts server text, at every offset that
+/// leaves part of it on either side: the 200-character body snippet of a body that is not the
+/// envelope (HTTP 200, HTML), the 2048-character `Location` of a redirect (307), and the
+/// 64-character `cf-ray` of an API error (404). None of them is retried. Each comes with a name.
+pub fn replies_echoing_across_cuts(secret: &str) -> Vec<(String, Reply)> {
+    let around = |cut: usize| (cut - secret.len() - 1)..=(cut + 1);
+    let mut replies = Vec::new();
+    for at in around(200) {
+        let body = format!("{}{secret}{}", "x".repeat(at), "x".repeat(50));
+        let reply = Reply::http("200 OK", &[("content-type", "text/html")], body.as_bytes());
+        replies.push((format!("body with the secret at {at}"), reply));
+    }
+    let elsewhere = "https://elsewhere.example/";
+    for at in around(2048) {
+        let location = format!("{elsewhere}{}{secret}", "x".repeat(at - elsewhere.len()));
+        let reply = Reply::http("307 Temporary Redirect", &[("location", &location)], b"");
+        replies.push((format!("location with the secret at {at}"), reply));
+    }
+    for at in around(64) {
+        let ray = format!("{}{secret}", "x".repeat(at));
+        let body = failure(40401, "Catalog not found");
+        let reply = Reply::json("404 Not Found", &[("cf-ray", &ray)], &body);
+        replies.push((format!("cf-ray with the secret at {at}"), reply));
+    }
+    replies
+}
+
+/// Whether `text` shows the first five characters of `secret` (or more of it).
+pub fn shows_part_of(text: &str, secret: &str) -> bool {
+    text.contains(&secret[..5])
+}
+
 /// A loopback server on raw sockets, for answers an HTTP library would tidy up: each
 /// connection's request is read in full and kept, the reply that `reply` picks for it (by
 /// connection number, from 0) is written, and the connection is closed.
