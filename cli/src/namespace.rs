@@ -13,7 +13,8 @@ pub(crate) enum Command {
     List {
         /// The R2 bucket.
         bucket: String,
-        /// Only the namespaces directly under this one (levels joined with `.`).
+        /// Only the namespaces directly under this one (levels joined with `.`; a `.` or `\` inside a
+        /// level written `\.`, `\\`).
         #[arg(long, value_name = "NS")]
         parent: Option<String>,
         #[command(flatten)]

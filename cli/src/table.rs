@@ -14,7 +14,7 @@ pub(crate) enum Command {
     List {
         /// The R2 bucket.
         bucket: String,
-        /// The namespace (nested levels joined with `.`).
+        /// The namespace: nested levels joined with `.`; a `.` or `\` inside a level written `\.`, `\\`.
         namespace: String,
         #[command(flatten)]
         paging: PagingFlags,
@@ -23,7 +23,7 @@ pub(crate) enum Command {
     Get {
         /// The R2 bucket.
         bucket: String,
-        /// The namespace (nested levels joined with `.`).
+        /// The namespace: nested levels joined with `.`; a `.` or `\` inside a level written `\.`, `\\`.
         namespace: String,
         /// The table.
         table: String,
@@ -39,7 +39,7 @@ pub(crate) enum MaintenanceCommand {
     Get {
         /// The R2 bucket.
         bucket: String,
-        /// The namespace (nested levels joined with `.`).
+        /// The namespace: nested levels joined with `.`; a `.` or `\` inside a level written `\.`, `\\`.
         namespace: String,
         /// The table.
         table: String,
@@ -48,7 +48,7 @@ pub(crate) enum MaintenanceCommand {
     Update {
         /// The R2 bucket.
         bucket: String,
-        /// The namespace (nested levels joined with `.`).
+        /// The namespace: nested levels joined with `.`; a `.` or `\` inside a level written `\.`, `\\`.
         namespace: String,
         /// The table.
         table: String,

@@ -146,3 +146,23 @@ fn a_secret_cut_by_a_length_limit_leaves_no_part_of_itself_on_the_terminal() {
         }
     }
 }
+
+#[test]
+fn a_level_with_a_dot_is_named_with_an_escape() {
+    let server = RawServer::always(Reply::json("200 OK", &[], &upstream_example("get-table")));
+
+    let output = r2_catalog(
+        &["table", "get", BUCKET, r"v1\.2.raw", "events"],
+        &borrowed(&env_for(&server.url, &[])),
+        "",
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        request_lines(&server),
+        [format!(
+            "GET {} HTTP/1.1",
+            catalog_path(&format!("/{BUCKET}/namespaces/v1.2%1Fraw/tables/events"))
+        )]
+    );
+}

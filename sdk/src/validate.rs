@@ -342,12 +342,20 @@ const MAX_NAMESPACE_LEVELS: usize = 16;
 /// request would reach another resource), nor contain the unit separator the API joins levels
 /// with. Any other character is fine: it is percent-encoded on the wire.
 ///
+/// As text (`Display`, `FromStr`, `TryFrom<&str>`, the CLI's arguments), levels are joined with
+/// `.`, and a `.` or `\` inside a level is escaped with a `\`: `bronze.analytics` is two levels,
+/// `v1\.2.raw` is `["v1.2", "raw"]`. Parsing what `Display` writes gives the same namespace.
+///
 /// ```
 /// use cloudflare_r2_catalog::Namespace;
 ///
 /// let nested = Namespace::new(["bronze", "analytics"]).unwrap();
 /// assert_eq!(nested.to_string(), "bronze.analytics");
-/// assert_eq!(Namespace::parse_dotted("bronze.analytics").unwrap(), nested);
+/// assert_eq!("bronze.analytics".parse::<Namespace>().unwrap(), nested);
+///
+/// let dotted_level = Namespace::new(["v1.2", "raw"]).unwrap();
+/// assert_eq!(dotted_level.to_string(), r"v1\.2.raw");
+/// assert_eq!(dotted_level.to_string().parse::<Namespace>().unwrap(), dotted_level);
 /// assert!(Namespace::new([".."]).is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -380,10 +388,29 @@ impl Namespace {
         Ok(Self(levels))
     }
 
-    /// A namespace written the way the CLI takes it, with `.` between levels
-    /// (`bronze.analytics`).
+    /// A namespace written as text: levels joined with `.`, a `.` or `\` inside a level escaped
+    /// with `\` (`bronze.analytics`, `v1\.2.raw`). The same as `str::parse`.
     pub fn parse_dotted(text: &str) -> Result<Self, ValidationError> {
-        Self::new(text.split('.'))
+        let mut levels = Vec::new();
+        let mut level = String::new();
+        let mut characters = text.chars();
+        while let Some(character) = characters.next() {
+            match character {
+                '.' => levels.push(std::mem::take(&mut level)),
+                '\\' => match characters.next() {
+                    Some(escaped @ ('.' | '\\')) => level.push(escaped),
+                    _ => {
+                        return Err(ValidationError::new(
+                            "namespace",
+                            "a \\ must be followed by . or \\ (an escaped dot or backslash)",
+                        ));
+                    }
+                },
+                other => level.push(other),
+            }
+        }
+        levels.push(level);
+        Self::new(levels)
     }
 
     /// The levels, outermost first.
@@ -403,9 +430,29 @@ impl Namespace {
     }
 }
 
+/// The levels joined with `.`, each `.` and `\` inside a level escaped with `\`: the text
+/// [`Namespace::parse_dotted`] reads back.
 impl fmt::Display for Namespace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.join("."))
+        for (index, level) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str(".")?;
+            }
+            for character in level.chars() {
+                if matches!(character, '.' | '\\') {
+                    f.write_str("\\")?;
+                }
+                write!(f, "{character}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for Namespace {
+    type Err = ValidationError;
+    fn from_str(text: &str) -> Result<Self, ValidationError> {
+        Self::parse_dotted(text)
     }
 }
 
@@ -415,19 +462,19 @@ impl From<&Namespace> for Namespace {
     }
 }
 
+/// The text form, as [`Namespace::parse_dotted`] reads it: `"bronze.analytics"` is nested.
 impl TryFrom<&str> for Namespace {
     type Error = ValidationError;
-    /// A single-level namespace; use [`Namespace::new`] or [`Namespace::parse_dotted`] for
-    /// nested ones.
     fn try_from(value: &str) -> Result<Self, ValidationError> {
-        Self::new([value])
+        Self::parse_dotted(value)
     }
 }
 
+/// The text form, as [`Namespace::parse_dotted`] reads it: `"bronze.analytics"` is nested.
 impl TryFrom<String> for Namespace {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, ValidationError> {
-        Self::new([value])
+        Self::parse_dotted(&value)
     }
 }
 

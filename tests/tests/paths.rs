@@ -250,9 +250,70 @@ async fn dot_segments_and_empty_levels_are_refused_before_sending() {
 }
 
 #[tokio::test]
-async fn a_dotted_cli_namespace_parses_into_levels() {
-    let namespace = Namespace::parse_dotted("bronze.analytics").unwrap();
-    assert_eq!(namespace.levels(), ["bronze", "analytics"]);
-    assert!(Namespace::parse_dotted("bronze..analytics").is_err());
-    assert!(Namespace::parse_dotted("").is_err());
+async fn text_names_a_nested_namespace_as_display_writes_it() {
+    let server = MockServer::start_async().await;
+    let nested = table_at(
+        &server,
+        catalog_path(&format!(
+            "/{BUCKET}/namespaces/bronze%1Fanalytics/tables/events"
+        )),
+    )
+    .await;
+    let dotted_level = table_at(
+        &server,
+        catalog_path(&format!(
+            "/{BUCKET}/namespaces/v1.2%1Fraw%5Cdata/tables/events"
+        )),
+    )
+    .await;
+    let client = client(&server);
+
+    client
+        .tables()
+        .get(ACCOUNT_ID, BUCKET, "bronze.analytics", "events")
+        .await
+        .expect("found");
+    let levels = Namespace::new(["v1.2", r"raw\data"]).unwrap();
+    assert_eq!(levels.to_string(), r"v1\.2.raw\\data");
+    client
+        .tables()
+        .get(ACCOUNT_ID, BUCKET, levels.to_string(), "events")
+        .await
+        .expect("found");
+
+    nested.assert_calls_async(1).await;
+    dotted_level.assert_calls_async(1).await;
+}
+
+#[test]
+fn namespace_text_is_refused_when_it_names_no_valid_namespace() {
+    for text in [
+        "",
+        "bronze..analytics",
+        ".bronze",
+        "bronze.",
+        r"a\",
+        r"a\b",
+        r"\...",
+    ] {
+        let refused = text.parse::<Namespace>().unwrap_err();
+        assert_eq!(refused.field(), "namespace", "{text:?}");
+    }
+    assert_eq!(
+        Namespace::parse_dotted(r"a\.\\.b").unwrap().levels(),
+        [r"a.\", "b"]
+    );
+}
+
+proptest! {
+    #[test]
+    fn a_namespace_parses_back_from_its_display(
+        levels in prop::collection::vec(identifier(), 1..5),
+    ) {
+        if let Ok(namespace) = Namespace::new(levels) {
+            let text = namespace.to_string();
+            prop_assert_eq!(text.parse::<Namespace>(), Ok(namespace.clone()));
+            prop_assert_eq!(Namespace::try_from(text.as_str()), Ok(namespace));
+        }
+    }
 }
