@@ -9,7 +9,7 @@ use crate::secret::SecretString;
 /// How requests authenticate to Cloudflare's API.
 ///
 /// `Debug` shows which scheme is in use and the e-mail address, never a token or key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Credentials {
     /// An API token, sent as `Authorization: Bearer <token>` (the recommended scheme).

@@ -310,14 +310,7 @@ impl ClientBuilder {
 fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<(String, bool), ConfigError> {
     let parsed = Url::parse(url);
     let invalid = |reason: &str| ConfigError::BaseUrl {
-        url: match &parsed {
-            Ok(parsed) if parsed.password().is_some() => {
-                let mut shown = parsed.clone();
-                let _ = shown.set_password(Some("***"));
-                shown.to_string()
-            }
-            _ => url.to_owned(),
-        },
+        url: without_userinfo(url),
         reason: reason.to_owned(),
     };
     let parsed = parsed
@@ -340,6 +333,19 @@ fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<(String, b
         });
     }
     Ok((url.trim_end_matches('/').to_owned(), local_http))
+}
+
+/// `url` with whatever stands before an `@` in its authority (a user name and password, perhaps)
+/// replaced by `***`: read from the text, since the URL may not parse, or parse as something
+/// other than what the caller meant.
+fn without_userinfo(url: &str) -> String {
+    let authority_start = url.find("://").map_or(0, |at| at + 3);
+    let rest = &url[authority_start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..authority_start], &rest[at..]),
+        None => url.to_owned(),
+    }
 }
 
 /// Whether `url` names this machine: 127.0.0.0/8, `::1` or `localhost`, where plain http
@@ -466,11 +472,53 @@ mod tests {
         assert_eq!(
             error,
             ConfigError::BaseUrl {
-                url: "https://user:***@api.example.com/".to_owned(),
+                url: "https://***@api.example.com".to_owned(),
                 reason: "it must not contain a user name or password".to_owned(),
             }
         );
         assert!(!error.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn a_base_url_that_does_not_parse_is_echoed_without_its_user_info() {
+        for (url, shown) in [
+            ("https://u:secret@host:99999", "https://***@host:99999"),
+            (
+                "https://u:se@cret@host:99999/v4?x#y",
+                "https://***@host:99999/v4?x#y",
+            ),
+            ("u:secret@host:99999", "***@host:99999"),
+            ("https://host:99999/a@b", "https://host:99999/a@b"),
+        ] {
+            let error = build_with_base_url(url).unwrap_err();
+            let ConfigError::BaseUrl { url: echoed, .. } = &error else {
+                panic!("{url}: {error}");
+            };
+            assert_eq!(echoed, shown, "{url}");
+            assert!(!error.to_string().contains("secret"), "{error}");
+        }
+    }
+
+    #[test]
+    fn an_unclassified_client_error_is_neither_an_interruption_nor_retryable() {
+        use crate::error::{TransportError, TransportErrorKind};
+        let http = tls::configure(reqwest::Client::builder())
+            .and_then(|builder| {
+                builder
+                    .build()
+                    .map_err(|error| ConfigError::HttpClient(error.to_string()))
+            })
+            .expect("a client");
+        let unbuildable = http.get("http://[::1").build().expect_err("not a URL");
+        let error = TransportError::new(unbuildable, 1);
+        assert_eq!(error.kind(), TransportErrorKind::Other);
+        assert!(!error.kind().is_retryable());
+        assert!(
+            error
+                .to_string()
+                .starts_with("request failed after 1 attempt(s): "),
+            "{error}"
+        );
     }
 
     #[test]

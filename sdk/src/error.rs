@@ -156,7 +156,8 @@ pub enum ConfigError {
     /// The base URL is not an absolute `http` or `https` URL.
     #[error("invalid base URL {url:?}: {reason}")]
     BaseUrl {
-        /// The URL as given (a password in it replaced).
+        /// The URL as given, with anything before an `@` in its host part (a user name and
+        /// password) replaced by `***`.
         url: String,
         /// What is wrong with it.
         reason: String,
@@ -445,6 +446,9 @@ pub enum TransportErrorKind {
     /// What came back is not a valid HTTP/1.1 response: not HTTP at all, a malformed status
     /// line or header, a head too large or with too many headers, conflicting lengths.
     Protocol,
+    /// Any other failure of the HTTP client (building the request, for one): not retried, since
+    /// nothing says another attempt would fare better.
+    Other,
 }
 
 impl TransportErrorKind {
@@ -484,7 +488,7 @@ impl TransportErrorKind {
     /// comes from something other than Cloudflare's API (a wrong port, a broken proxy, an
     /// interception), which would answer the same again while being sent the credentials again.
     pub fn is_retryable(self) -> bool {
-        !matches!(self, Self::Protocol)
+        !matches!(self, Self::Protocol | Self::Other)
     }
 }
 
@@ -495,6 +499,7 @@ impl fmt::Display for TransportErrorKind {
             Self::Connect => "could not connect",
             Self::Interrupted => "connection interrupted",
             Self::Protocol => "invalid HTTP response",
+            Self::Other => "request failed",
         })
     }
 }
@@ -512,7 +517,7 @@ pub struct TransportError {
 
 impl TransportError {
     pub(crate) fn new(source: reqwest::Error, attempts: u32) -> Self {
-        let kind = TransportErrorKind::of(&source).unwrap_or(TransportErrorKind::Interrupted);
+        let kind = TransportErrorKind::of(&source).unwrap_or(TransportErrorKind::Other);
         Self {
             kind,
             attempts,

@@ -21,7 +21,8 @@
 //!   body that is not the envelope is reported as such ([`UnexpectedBody`]).
 //! - **Transient failures are retried** with backoff and `Retry-After` ([`RetryConfig`]).
 //! - **Secrets stay secret**: tokens and keys are [`SecretString`]s, redacted in `Debug`,
-//!   `Display`, errors and `tracing` output, and wiped from memory when dropped.
+//!   `Display`, errors and `tracing` output; the SDK's own copy is wiped from memory when
+//!   dropped (the copies the HTTP client makes to send it are not: see [`SecretString`]).
 //! - **A hostile server gets nowhere**: redirects are never followed ([`Redirected`]),
 //!   credentials never go out over plain `http://` to a remote host by accident
 //!   ([`ConfigError::InsecureBaseUrl`]), bodies are capped ([`ResponseTooLarge`]), paging

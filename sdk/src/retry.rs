@@ -134,9 +134,7 @@ impl RetryConfig {
         let doubled = self
             .initial_backoff
             .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
-        doubled
-            .min(self.max_backoff)
-            .mul_f64(1.0 - 0.25 * fastrand::f64())
+        jittered(doubled.min(self.max_backoff), fastrand::f64())
     }
 
     /// The wait the server asked for, preferring the millisecond header, cut to
@@ -151,6 +149,13 @@ impl RetryConfig {
         let asked = millis.or_else(|| meta.retry_after().and_then(parse_retry_after))?;
         Some(asked.min(self.max_retry_after))
     }
+}
+
+/// `delay` shortened by up to a quarter, by how much `draw` (0 to 1) says. Any delay is safe,
+/// `Duration::MAX` included: the arithmetic runs in floating point, whose rounding can land past
+/// the largest `Duration`, and such a result is read as `delay` itself.
+fn jittered(delay: Duration, draw: f64) -> Duration {
+    Duration::try_from_secs_f64(delay.as_secs_f64() * (1.0 - 0.25 * draw)).unwrap_or(delay)
 }
 
 /// `Retry-After` is either whole seconds or an HTTP date.
@@ -226,5 +231,28 @@ pub struct TokioSleep;
 impl Sleep for TokioSleep {
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
         Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{RetryConfig, jittered};
+
+    #[test]
+    fn the_longest_backoffs_do_not_overflow() {
+        assert_eq!(jittered(Duration::MAX, 0.0), Duration::MAX);
+        assert!(jittered(Duration::MAX, 1.0) <= Duration::MAX.mul_f64(0.75));
+        assert_eq!(
+            jittered(Duration::from_secs(8), 0.5),
+            Duration::from_secs(7)
+        );
+        let extreme = RetryConfig::default()
+            .with_initial_backoff(Duration::MAX)
+            .with_max_backoff(Duration::MAX);
+        for attempt in [1, 2, 64, u32::MAX] {
+            assert!(extreme.backoff(attempt) >= Duration::MAX.mul_f64(0.75));
+        }
     }
 }

@@ -1,5 +1,5 @@
-//! The secret type: API tokens, global API keys and catalog tokens are never shown, and are wiped
-//! from memory when dropped.
+//! The secret type: API tokens, global API keys and catalog tokens are never shown, and the
+//! SDK's own copy is wiped from memory when dropped.
 
 use std::fmt;
 
@@ -9,8 +9,14 @@ use zeroize::Zeroize;
 ///
 /// Its `Debug` and `Display` print `** redacted **`, so a secret can sit in a struct that derives
 /// `Debug`, or reach a log line by accident, without showing. The value itself can only be read
-/// inside this crate, where a header or a request body is built. Its memory is wiped (zeroized)
-/// when it is dropped.
+/// inside this crate, where a header or a request body is built.
+///
+/// Its own memory is wiped (zeroized) when it is dropped. That is all it can promise: the copies
+/// made to send it are not, namely the `Authorization` or `X-Auth-Key` header the HTTP client
+/// keeps for the client's lifetime, the request bodies that carry a catalog token, and the
+/// buffers hyper writes them through; nor is the `String` it was made from, if the caller kept
+/// one. It has no `PartialEq`: comparing secrets with `==` takes longer the more of them
+/// matches, which can give them away.
 ///
 /// ```
 /// use cloudflare_r2_catalog::SecretString;
@@ -18,7 +24,13 @@ use zeroize::Zeroize;
 /// let token = SecretString::from("do-not-print-me");
 /// assert_eq!(format!("{token:?} {token}"), "** redacted ** ** redacted **");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+///
+/// ```compile_fail
+/// use cloudflare_r2_catalog::SecretString;
+///
+/// let same = SecretString::from("a") == SecretString::from("a");
+/// ```
+#[derive(Clone)]
 pub struct SecretString(String);
 
 impl SecretString {

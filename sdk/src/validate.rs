@@ -167,7 +167,7 @@ validated_string!(BucketName);
 /// assert_eq!(format!("{token:?}"), "CatalogToken(** redacted **)");
 /// assert!(CatalogToken::new("two words").is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct CatalogToken(SecretString);
 
 impl CatalogToken {
