@@ -44,6 +44,17 @@ pub enum Error {
         /// How many pages the stream had yielded before the one whose cursor repeated.
         pages: u64,
     },
+    /// A paged listing reached the most pages it may follow ([`crate::ListOptions::max_pages`])
+    /// and the server still offers more: the stream ends here, in place of the next page.
+    #[error(
+        "stopped after {pages} page(s), the most this listing may follow; the server offers more"
+    )]
+    PageLimit {
+        /// How many pages the stream had yielded.
+        pages: u64,
+        /// The cursor of the next page: give it to [`crate::ListOptions::page_token`] to go on.
+        next_page_token: String,
+    },
     /// No usable response: the request timed out, the connection failed or broke midway, or
     /// what came back was not HTTP.
     #[error(transparent)]

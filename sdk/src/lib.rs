@@ -26,7 +26,8 @@
 //! - **A hostile server gets nowhere**: redirects are never followed ([`Redirected`]),
 //!   credentials never go out over plain `http://` to a remote host by accident
 //!   ([`ConfigError::InsecureBaseUrl`]), bodies are capped ([`ResponseTooLarge`]), paging
-//!   cycles end ([`Error::RepeatedCursor`]), and server text in errors is shown escaped and
+//!   cycles end ([`Error::RepeatedCursor`]) and so does a listing that never ends
+//!   ([`Error::PageLimit`]), and server text in errors is shown escaped and
 //!   bounded.
 //!
 //! [R2 Data Catalog]: https://developers.cloudflare.com/r2/data-catalog/
@@ -95,7 +96,7 @@ pub use error::{
 };
 pub use maintenance::Maintenance;
 pub use namespaces::Namespaces;
-pub use paging::{ListOptions, Page};
+pub use paging::{DEFAULT_MAX_PAGES, ListOptions, Page};
 pub use retry::{RetryConfig, Sleep, TokioSleep};
 pub use secret::SecretString;
 pub use status::{CatalogStatus, CredentialStatus};

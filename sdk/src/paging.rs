@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
+use std::num::NonZeroU64;
 
 use futures_util::Stream;
 
@@ -20,19 +21,46 @@ use crate::validate::{PageSize, ValidationError};
 /// let options = ListOptions::new().page_size(PageSize::new(500)?).with_details();
 /// # Ok::<(), cloudflare_r2_catalog::ValidationError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
 pub struct ListOptions {
     pub(crate) page_size: Option<PageSize>,
     pub(crate) page_token: Option<String>,
     pub(crate) return_uuids: bool,
     pub(crate) return_details: bool,
+    max_pages: NonZeroU64,
+}
+
+/// How many pages a paged stream follows unless told otherwise: ten million items at the
+/// largest page size, far more than a catalog holds, yet an end to a server that keeps minting
+/// new cursors.
+pub const DEFAULT_MAX_PAGES: NonZeroU64 = NonZeroU64::new(10_000).expect("not zero");
+
+impl Default for ListOptions {
+    fn default() -> Self {
+        Self {
+            page_size: None,
+            page_token: None,
+            return_uuids: false,
+            return_details: false,
+            max_pages: DEFAULT_MAX_PAGES,
+        }
+    }
 }
 
 impl ListOptions {
-    /// The defaults: first page, server-chosen size, no UUIDs, no details.
+    /// The defaults: first page, server-chosen size, no UUIDs, no details, and paged streams
+    /// that follow at most [`DEFAULT_MAX_PAGES`] pages.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The most pages a `pages(…)` stream follows (default [`DEFAULT_MAX_PAGES`]). When the
+    /// last of them still has a `next_page_token`, the stream ends with
+    /// [`Error::PageLimit`], which carries that token to resume from.
+    pub fn max_pages(mut self, pages: NonZeroU64) -> Self {
+        self.max_pages = pages;
+        self
     }
 
     /// At most `size` items per page.
@@ -92,7 +120,8 @@ impl Page for TablePage {
 /// page without a cursor, or with the first error; invalid `inputs` are its first and only item.
 /// A page whose cursor the stream has already followed (a server going round in a cycle) ends
 /// it with [`Error::RepeatedCursor`] in that page's place, instead of fetching the same pages
-/// again forever.
+/// again forever; a cursor after the last page `options` allow ends it with [`Error::PageLimit`]
+/// instead of being followed (a server minting new cursors forever).
 pub(crate) fn follow<'a, I, P, F, Fut>(
     inputs: Result<I, ValidationError>,
     options: ListOptions,
@@ -114,11 +143,25 @@ where
         pages: 0,
     };
     futures_util::stream::try_unfold(start, move |mut state| {
+        let at_limit = state.pages >= options.max_pages.get();
+        let over_limit = match state.next.take() {
+            Some(Some(cursor)) if at_limit => Some(Error::PageLimit {
+                pages: state.pages,
+                next_page_token: cursor,
+            }),
+            next => {
+                state.next = next;
+                None
+            }
+        };
         let fetched = state.next.take().map(|cursor| {
             let inputs = inputs.clone();
             inputs.map(|inputs| fetch(inputs, options.clone(), cursor))
         });
         async move {
+            if let Some(error) = over_limit {
+                return Err(error);
+            }
             let Some(fetched) = fetched else {
                 return Ok(None);
             };

@@ -312,7 +312,7 @@ async fn only_the_credentials_and_accounts_named_are_accepted() {
 }
 
 #[tokio::test]
-async fn it_listens_on_loopback_only_and_stops_when_dropped() {
+async fn it_listens_on_loopback_only_and_frees_its_port_when_shut_down() {
     let public = Emulator::builder()
         .listen("0.0.0.0:0".parse().unwrap())
         .start()
@@ -324,9 +324,11 @@ async fn it_listens_on_loopback_only_and_stops_when_dropped() {
     let emulator = Emulator::builder().start().await.unwrap();
     let address = emulator.local_addr();
     assert_eq!(emulator.base_url(), format!("http://{address}/client/v4"));
-    drop(emulator);
-    tokio::task::yield_now().await;
+    emulator.shutdown().await;
     assert!(tokio::net::TcpStream::connect(address).await.is_err());
+    // Its port is free again at once: another emulator can take it.
+    let again = Emulator::builder().listen(address).start().await;
+    again.expect("the address is free").shutdown().await;
 }
 
 #[tokio::test]

@@ -171,7 +171,8 @@ impl EmulatorBuilder {
     }
 }
 
-/// A running emulator; it stops serving, and closes its connections, when dropped.
+/// A running emulator; it stops serving, and closes its connections, when dropped, or when
+/// [`Emulator::shutdown`] says so and waits for it.
 #[derive(Debug)]
 pub struct Emulator {
     base_url: String,
@@ -187,6 +188,16 @@ impl Drop for Emulator {
 }
 
 impl Emulator {
+    /// Stops serving and returns once the listening socket is closed, so its address can be
+    /// bound again at once. Dropping the emulator stops it too, but closes the socket a moment
+    /// later, on the runtime.
+    pub async fn shutdown(mut self) {
+        self.server.abort();
+        // The task's future, and the listener in it, are dropped before its handle resolves;
+        // it resolves as cancelled, which is what was asked.
+        let _ = (&mut self.server).await;
+    }
+
     /// A builder: no buckets, every account, any credentials, a free loopback port.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder {

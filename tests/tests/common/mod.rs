@@ -315,6 +315,7 @@ pub struct RawServer {
     pub url: String,
     requests: Arc<Mutex<Vec<Vec<u8>>>>,
     written: Arc<std::sync::atomic::AtomicU64>,
+    replies_ended: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl RawServer {
@@ -324,32 +325,39 @@ impl RawServer {
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let (kept, counter) = (requests.clone(), written.clone());
+        let replies_ended = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (kept, counter, ended) = (requests.clone(), written.clone(), replies_ended.clone());
         std::thread::spawn(move || {
+            use std::sync::atomic::Ordering::SeqCst;
             for (index, stream) in listener.incoming().enumerate() {
                 let Ok(mut stream) = stream else { continue };
                 let request = read_request(&mut stream);
                 kept.lock().expect("not poisoned").push(request);
-                let sent = match reply(index) {
-                    Reply::Bytes(bytes) => stream.write_all(&bytes).map(|()| bytes.len() as u64),
+                match reply(index) {
+                    Reply::Bytes(bytes) => {
+                        let _ = stream.write_all(&bytes);
+                    }
                     Reply::Endless { head, chunk, total } => {
                         let mut sent = 0u64;
                         let mut result = stream.write_all(&head);
                         while result.is_ok() && sent < total {
                             result = stream.write_all(&chunk);
-                            sent += chunk.len() as u64;
+                            if result.is_ok() {
+                                sent += chunk.len() as u64;
+                                counter.fetch_add(chunk.len() as u64, SeqCst);
+                            }
                         }
-                        Ok(sent)
                     }
-                };
-                counter.fetch_add(sent.unwrap_or(0), std::sync::atomic::Ordering::SeqCst);
+                }
                 let _ = stream.shutdown(std::net::Shutdown::Both);
+                ended.fetch_add(1, SeqCst);
             }
         });
         Self {
             url,
             requests,
             written,
+            replies_ended,
         }
     }
 
@@ -367,10 +375,23 @@ impl RawServer {
             .collect()
     }
 
-    /// Body bytes written by [`Reply::Endless`] replies before the client hung up (counted
-    /// once each reply ends).
+    /// Body bytes of [`Reply::Endless`] replies written so far, chunk by chunk.
     pub fn body_bytes_written(&self) -> u64 {
         self.written.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits up to `deadline` for `count` replies to end: written in full, or cut short because
+    /// the client hung up. A client that keeps a connection open without reading leaves an
+    /// endless reply blocked, and this false.
+    pub async fn replies_ended_within(&self, count: usize, deadline: Duration) -> bool {
+        let started = std::time::Instant::now();
+        while started.elapsed() < deadline {
+            if self.replies_ended.load(std::sync::atomic::Ordering::SeqCst) >= count {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        false
     }
 
     /// A client of this server with [`API_TOKEN`], short timeouts and recorded retry waits.
