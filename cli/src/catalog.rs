@@ -78,9 +78,6 @@ impl Command {
                     yes,
                 )?;
                 let disabled = catalogs.disable(account, &bucket).await?;
-                if disabled.already_applied {
-                    note_found_made(&format!("no catalog enabled on bucket {bucket}"));
-                }
                 note(&format!("disabled the catalog of bucket {bucket}"));
                 print_json(&disabled.result)
             }

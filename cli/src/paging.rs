@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::num::NonZeroU64;
 
 use clap::Args;
 use cloudflare_r2_catalog::{Error, ListOptions, Page, PageSize};
@@ -24,8 +25,8 @@ pub(crate) struct PagingFlags {
     #[arg(long)]
     all: bool,
     /// With --all: fail (exit 1, nothing printed) rather than fetch more than this many pages.
-    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
-    max_pages: u64,
+    #[arg(long, value_name = "N", default_value = "1000")]
+    max_pages: NonZeroU64,
 }
 
 impl PagingFlags {
@@ -37,7 +38,7 @@ impl PagingFlags {
         if let Some(token) = &self.page_token {
             options = options.page_token(token);
         }
-        Ok(options)
+        Ok(options.max_pages(self.max_pages))
     }
 
     pub(crate) fn all(&self) -> bool {
@@ -53,19 +54,23 @@ impl PagingFlags {
     ) -> Result<(), Failure> {
         let mut pages = std::pin::pin!(pages);
         let mut combined = Combined::default();
-        let mut count: u64 = 0;
-        while let Some(page) = pages.try_next().await? {
-            count += 1;
-            combined.add(&page)?;
-            let more = page.next_page_token().filter(|token| !token.is_empty());
-            if let Some(cursor) = more
-                && count >= self.max_pages
-            {
-                return Err(Failure::Stopped(format!(
-                    "stopped after {count} pages (--max-pages {}); the listing goes on{}",
-                    self.max_pages,
-                    resume_hint(cursor)
-                )));
+        let mut cursor = None;
+        loop {
+            match pages.try_next().await {
+                Ok(Some(page)) => {
+                    combined.add(&page)?;
+                    cursor = page.next_page_token().map(str::to_owned);
+                }
+                Ok(None) => break,
+                // The SDK stops following at --max-pages (see `options`).
+                Err(Error::PageLimit { pages }) => {
+                    return Err(Failure::Stopped(format!(
+                        "stopped after {pages} pages (--max-pages {}); the listing goes on{}",
+                        self.max_pages,
+                        cursor.as_deref().map(resume_hint).unwrap_or_default()
+                    )));
+                }
+                Err(error) => return Err(error.into()),
             }
         }
         print_parts(combined.parts().iter().map(|part| part.as_ref()))

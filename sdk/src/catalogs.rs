@@ -82,11 +82,10 @@ impl<'a> Catalogs<'a> {
     }
 
     /// Turns the catalog of `bucket` off; the bucket and its data stay. The API answers 204
-    /// with no body, also for a catalog already turned off.
-    ///
-    /// A bucket without a catalog answers HTTP 404 ([`Error::is_not_found`]). Except after an
-    /// attempt of this call that may have reached Cloudflare and lost the answer: then the
-    /// catalog is reported turned off, with [`Response::already_applied`] set.
+    /// with no body, also for a catalog already turned off, so a retry after an attempt whose
+    /// answer was lost simply succeeds. A bucket without a catalog answers HTTP 404
+    /// ([`Error::is_not_found`]), also on a retry: turning a catalog off never removes it, so
+    /// that 404 was not this call's doing.
     pub async fn disable(
         &self,
         account_id: impl Input<AccountId>,
@@ -95,10 +94,7 @@ impl<'a> Catalogs<'a> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         let api = self.engine.api();
         self.engine
-            .send_no_content(
-                || api.disable_catalog(&account_id, &bucket),
-                StatusCode::NOT_FOUND,
-            )
+            .send_no_content(|| api.disable_catalog(&account_id, &bucket), None)
             .await
     }
 
@@ -139,7 +135,7 @@ impl<'a> Catalogs<'a> {
         self.engine
             .send_no_content(
                 || api.delete_catalog(&account_id, &bucket, force),
-                StatusCode::NOT_FOUND,
+                Some(StatusCode::NOT_FOUND),
             )
             .await
     }

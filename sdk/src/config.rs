@@ -335,14 +335,15 @@ fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<(String, b
     Ok((url.trim_end_matches('/').to_owned(), local_http))
 }
 
-/// `url` with whatever stands before an `@` in its authority (a user name and password, perhaps)
-/// replaced by `***`: read from the text, since the URL may not parse, or parse as something
-/// other than what the caller meant.
+/// `url` with whatever stands between its scheme and its last `@` (a user name and password,
+/// perhaps) replaced by `***`: read from the text, since the URL may not parse, or parse as
+/// something other than what the caller meant.
 fn without_userinfo(url: &str) -> String {
     let authority_start = url.find("://").map_or(0, |at| at + 3);
     let rest = &url[authority_start..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
+    // Up to the last `@` anywhere: a password may hold an unencoded `/`, `?` or `#`, and hiding
+    // too much of a URL that is refused anyway costs nothing.
+    match rest.rfind('@') {
         Some(at) => format!("{}***{}", &url[..authority_start], &rest[at..]),
         None => url.to_owned(),
     }
@@ -488,7 +489,9 @@ mod tests {
                 "https://***@host:99999/v4?x#y",
             ),
             ("u:secret@host:99999", "***@host:99999"),
-            ("https://host:99999/a@b", "https://host:99999/a@b"),
+            ("https://u:pa/ss@host:99999", "https://***@host:99999"),
+            ("https://host:99999/a@b", "https://***@b"),
+            ("https://host:99999/a", "https://host:99999/a"),
         ] {
             let error = build_with_base_url(url).unwrap_err();
             let ConfigError::BaseUrl { url: echoed, .. } = &error else {

@@ -68,10 +68,7 @@ impl Engine {
         &self,
         call: impl Fn() -> F,
     ) -> Result<Response<T::Result>, Error> {
-        let (outcome, exchange, _) = self.attempts(call).await;
-        let operation = exchange.operation;
-        let judged = envelope::judge(outcome, exchange, self.secrets()).await;
-        judged.map_err(|error| self.settled(error, operation))
+        self.send_keeping_out(self.secrets(), call).await
     }
 
     /// [`Engine::send`] for a call whose request carries `secret` besides the client's own
@@ -81,9 +78,17 @@ impl Engine {
         secret: &str,
         call: impl Fn() -> F,
     ) -> Result<Response<T::Result>, Error> {
+        self.send_keeping_out(self.secrets().and(secret), call)
+            .await
+    }
+
+    async fn send_keeping_out<T: Envelope, F: Future<Output = Outcome<T>>>(
+        &self,
+        secrets: Secrets<'_>,
+        call: impl Fn() -> F,
+    ) -> Result<Response<T::Result>, Error> {
         let (outcome, exchange, _) = self.attempts(call).await;
         let operation = exchange.operation;
-        let secrets = self.secrets().and(secret);
         let judged = envelope::judge(outcome, exchange, secrets).await;
         judged.map_err(|error| self.settled(error, operation))
     }
@@ -102,15 +107,18 @@ impl Engine {
         let (outcome, exchange, unanswered) = self.attempts(call).await;
         let operation = exchange.operation;
         let judged = envelope::judge(outcome, exchange, self.secrets()).await;
-        judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, None))
+        judged.or_else(|error| {
+            self.found_made(error, operation, unanswered, Some(already_made), None)
+        })
     }
 
     /// [`Engine::send`] for a change documented to answer `204 No Content`, which once made is
-    /// answered `already_made` (deleting a deleted catalog: 404). See [`Engine::found_made`].
+    /// answered `already_made`, if anything tells (deleting a deleted catalog: 404; disabling
+    /// a disabled one answers 204 again). See [`Engine::found_made`].
     pub(crate) async fn send_no_content<F: Future<Output = Outcome<()>>>(
         &self,
         call: impl Fn() -> F,
-        already_made: StatusCode,
+        already_made: Option<StatusCode>,
     ) -> Result<Response<()>, Error> {
         let (outcome, exchange, unanswered) = self.attempts(call).await;
         let operation = exchange.operation;
@@ -118,28 +126,33 @@ impl Engine {
         judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, ()))
     }
 
-    /// The last attempt's `error`, unless it says the change is already made (its status is
+    /// The last attempt's `error`, unless it says the change is already made (Cloudflare's
+    /// envelope, or the bare answer the spec documents for delete, with the status
     /// `already_made`) after an earlier attempt that may have reached the server lost its answer
     /// (`unanswered`): that earlier attempt may well have made the change, so the call reports
     /// it made ([`Response::already_applied`]) with `nothing` for a result, never a failure
-    /// that its caller, or the caller's own retry loop, would act on.
+    /// that its caller, or the caller's own retry loop, would act on. An HTML page from some
+    /// proxy with that status says nothing of the kind.
     fn found_made<R>(
         &self,
         error: Error,
         operation: &'static str,
         unanswered: bool,
-        already_made: StatusCode,
+        already_made: Option<StatusCode>,
         nothing: R,
     ) -> Result<Response<R>, Error> {
         let error = self.settled(error, operation);
-        if !(unanswered && error.status() == Some(already_made)) {
+        let says_made = match &error {
+            Error::Api(api) => Some(api.status) == already_made,
+            Error::UnexpectedBody(bare) => {
+                bare.snippet.is_empty() && Some(bare.status) == already_made
+            }
+            _ => false,
+        };
+        if !(unanswered && says_made) {
             return Err(error);
         }
-        tracing::debug!(
-            operation,
-            status = already_made.as_u16(),
-            "a retry found the change already made"
-        );
+        tracing::debug!(operation, "a retry found the change already made");
         Ok(Response {
             result: nothing,
             messages: Vec::new(),

@@ -46,14 +46,14 @@ pub enum Error {
     },
     /// A paged listing reached the most pages it may follow ([`crate::ListOptions::max_pages`])
     /// and the server still offers more: the stream ends here, in place of the next page.
+    /// The last page yielded carries the `next_page_token` to resume from
+    /// ([`crate::ListOptions::page_token`]).
     #[error(
         "stopped after {pages} page(s), the most this listing may follow; the server offers more"
     )]
     PageLimit {
         /// How many pages the stream had yielded.
         pages: u64,
-        /// The cursor of the next page: give it to [`crate::ListOptions::page_token`] to go on.
-        next_page_token: String,
     },
     /// No usable response: the request timed out, the connection failed or broke midway, or
     /// what came back was not HTTP.
@@ -167,8 +167,8 @@ pub enum ConfigError {
     /// The base URL is not an absolute `http` or `https` URL.
     #[error("invalid base URL {url:?}: {reason}")]
     BaseUrl {
-        /// The URL as given, with anything before an `@` in its host part (a user name and
-        /// password) replaced by `***`.
+        /// The URL as given, with anything between its scheme and its last `@` (a user name
+        /// and password) replaced by `***`.
         url: String,
         /// What is wrong with it.
         reason: String,
@@ -311,10 +311,11 @@ impl UnexpectedBody {
         }
     }
 
-    /// The secrets are taken out of the start of `body` before it is cut to the snippet.
+    /// The secrets are taken out of the whole of `body` (bounded by the client's limit, and
+    /// only read on this error path) before it is cut to the snippet, and out of `reason`,
+    /// which may quote a value the parser rejected.
     pub(crate) fn new(meta: ResponseMeta, body: &[u8], reason: &str, secrets: Secrets<'_>) -> Self {
-        let start = &body[..body.len().min(secrets.window(SNIPPET_CHARS))];
-        let text = String::from_utf8_lossy(start);
+        let text = String::from_utf8_lossy(body);
         let text = secrets.redacted(&text);
         let snippet = match text.char_indices().nth(SNIPPET_CHARS) {
             Some((cut, _)) => format!("{}…", &text[..cut]),
@@ -324,7 +325,7 @@ impl UnexpectedBody {
             status: meta.status,
             content_type: meta.content_type(secrets),
             snippet,
-            reason: reason.to_owned(),
+            reason: secrets.redacted(reason).into_owned(),
             cf_ray: meta.cf_ray(secrets),
             retryable: false,
         }

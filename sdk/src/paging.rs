@@ -56,8 +56,8 @@ impl ListOptions {
     }
 
     /// The most pages a `pages(…)` stream follows (default [`DEFAULT_MAX_PAGES`]). When the
-    /// last of them still has a `next_page_token`, the stream ends with
-    /// [`Error::PageLimit`], which carries that token to resume from.
+    /// last of them still has a `next_page_token`, the stream ends with [`Error::PageLimit`];
+    /// that token, on the last page yielded, is where to resume from.
     pub fn max_pages(mut self, pages: NonZeroU64) -> Self {
         self.max_pages = pages;
         self
@@ -143,24 +143,16 @@ where
         pages: 0,
     };
     futures_util::stream::try_unfold(start, move |mut state| {
-        let at_limit = state.pages >= options.max_pages.get();
-        let over_limit = match state.next.take() {
-            Some(Some(cursor)) if at_limit => Some(Error::PageLimit {
-                pages: state.pages,
-                next_page_token: cursor,
-            }),
-            next => {
-                state.next = next;
-                None
-            }
-        };
-        let fetched = state.next.take().map(|cursor| {
+        let over_limit =
+            matches!(state.next, Some(Some(_))) && state.pages >= options.max_pages.get();
+        let pages = state.pages;
+        let fetched = state.next.take().filter(|_| !over_limit).map(|cursor| {
             let inputs = inputs.clone();
             inputs.map(|inputs| fetch(inputs, options.clone(), cursor))
         });
         async move {
-            if let Some(error) = over_limit {
-                return Err(error);
+            if over_limit {
+                return Err(Error::PageLimit { pages });
             }
             let Some(fetched) = fetched else {
                 return Ok(None);

@@ -175,17 +175,18 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
 /// server and made its change, the answer lost on the way back: the connection broke or timed
 /// out after it was made (a request may be fully sent before that), or the server answered with a
 /// 5xx, which an edge proxy can send after the origin behind it committed. Not a connection that
-/// never opened, and not a status that turns the request away (408, 409, 429).
+/// never opened (refused, or timed out while connecting), and not a status that turns the
+/// request away (408, 409, 429). A success is final, so it never comes here.
 pub(crate) fn may_have_applied<T>(outcome: &Attempt<T>, exchange: &Exchange) -> bool {
     let Err(error) = outcome else {
-        return true;
+        return false;
     };
     match (&**error, &exchange.response) {
         (
             generated::Error::CommunicationError(error)
             | generated::Error::ResponseBodyError(error),
             _,
-        ) => TransportErrorKind::of(error) != Some(TransportErrorKind::Connect),
+        ) => !error.is_connect(),
         (_, Some(meta)) => meta.status.is_server_error(),
         _ => false,
     }

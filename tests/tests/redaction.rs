@@ -97,3 +97,55 @@ async fn a_secret_cut_by_a_length_limit_leaves_no_part_of_itself() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_long_secret_echoed_again_and_again_leaves_no_part_of_itself() {
+    // A replacement is shorter than a long secret, so the snippet's 200 characters reach far
+    // into the body once a few are replaced.
+    let long_token = format!("L0NG-{}", "s".repeat(295));
+    let body = [long_token.as_str(); 6].join("a");
+    let server = RawServer::always(Reply::http(
+        "200 OK",
+        &[("content-type", "text/plain")],
+        body.as_bytes(),
+    ));
+    let client = builder_at(&server.url, &RecordedSleeps::default())
+        .max_retries(0)
+        .build()
+        .expect("valid config");
+
+    let error = client
+        .credentials()
+        .store(ACCOUNT_ID, BUCKET, long_token.as_str())
+        .await
+        .expect_err("not the envelope");
+
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shows_part_of(&shown, &long_token), "{shown}");
+        assert!(shown.contains("** redacted **a** redacted **"), "{shown}");
+    }
+}
+
+#[tokio::test]
+async fn a_secret_quoted_in_a_parse_error_is_redacted() {
+    // serde_json quotes the value it rejects: here the token, where a boolean belongs.
+    let server = RawServer::always(Reply::json(
+        "200 OK",
+        &[],
+        &serde_json::json!({"success": CATALOG_TOKEN}),
+    ));
+    let client = builder_at(&server.url, &RecordedSleeps::default())
+        .max_retries(0)
+        .build()
+        .expect("valid config");
+
+    let error = store(&client).await.expect_err("not the envelope");
+
+    let cloudflare_r2_catalog::Error::UnexpectedBody(body) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(body.reason.contains("** redacted **"), "{}", body.reason);
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shows_part_of(&shown, CATALOG_TOKEN), "{shown}");
+    }
+}

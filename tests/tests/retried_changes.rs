@@ -93,9 +93,8 @@ async fn disable_whose_answer_was_lost_is_answered_by_the_retry() {
 }
 
 #[tokio::test]
-async fn disable_after_a_server_error_that_finds_no_catalog_is_reported_done() {
-    // A 502 may be an edge's answer after the origin behind it made the change: the client
-    // cannot tell it from one that reached nothing, and either way no catalog is left enabled.
+async fn disable_that_finds_no_catalog_after_a_server_error_is_not_found() {
+    // Turning a catalog off never removes it, so the retry's 404 was not this call's doing.
     let (emulator, client, _) = emulator_and_client().await;
     emulator.inject(
         Fault::server_error(502)
@@ -103,13 +102,13 @@ async fn disable_after_a_server_error_that_finds_no_catalog_is_reported_done() {
             .only(Operation::DisableCatalog),
     );
 
-    let disabled = client
+    let missing = client
         .catalogs()
         .disable(ACCOUNT_ID, BUCKET)
         .await
-        .expect("no catalog is left enabled");
+        .expect_err("there is no catalog");
 
-    assert!(disabled.already_applied);
+    assert!(missing.is_not_found(), "{missing}");
     assert_eq!(
         exchanges(&emulator),
         [
@@ -117,6 +116,31 @@ async fn disable_after_a_server_error_that_finds_no_catalog_is_reported_done() {
             (Some(Operation::DisableCatalog), Some(404)),
         ]
     );
+}
+
+#[tokio::test]
+async fn a_status_on_a_page_that_is_not_the_envelope_says_nothing_was_made() {
+    let server = RawServer::start(|connection| match connection {
+        0 => Reply::Bytes(Vec::new()),
+        _ => Reply::http(
+            "409 Conflict",
+            &[("content-type", "text/html")],
+            b"<html>proxy says no</html>",
+        ),
+    });
+
+    let error = server
+        .client(&RecordedSleeps::default())
+        .catalogs()
+        .enable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect_err("an HTML 409 is no catalog");
+
+    assert!(
+        matches!(&error, Error::UnexpectedBody(page) if page.status == 409),
+        "{error}"
+    );
+    assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]

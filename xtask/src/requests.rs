@@ -4,12 +4,16 @@
 //! - Every operation builds a fresh `HeaderMap` (two allocations, then a merge into the request)
 //!   to send `api-version`. The SDK's HTTP client sends that header by default instead (see
 //!   `sdk/src/config.rs`), so the per-request map goes.
-//! - Every path parameter is copied with `to_string()`, then percent-encoded into another copy.
-//!   `crate::wire::path_segment` encodes the same way but borrows the text when nothing in
-//!   it needs encoding, which validation guarantees for account ids and bucket names.
+//! - Every path parameter is copied with `to_string()`, then percent-encoded into another copy
+//!   by progenitor's `encode_path`. `crate::wire::path_segment` replaces it: it borrows the text
+//!   when nothing in it needs encoding (validation guarantees that for account ids and bucket
+//!   names), and it encodes with an allow-list, where `encode_path` leaves `\` alone and lets a
+//!   name climb out of its path segment. So this rewrite is also what keeps every identifier in
+//!   its segment: no `encode_path` may be left in a URL.
 //!
-//! Neither changes what is sent. If progenitor's output no longer has the shape these expect,
-//! codegen fails and names the operations, rather than leaving some of them unrewritten.
+//! The first changes nothing that is sent. If progenitor's output no longer has the shape these
+//! expect, codegen fails and names the operations, rather than leaving some of them
+//! unrewritten.
 
 use anyhow::{Result, bail};
 use quote::ToTokens;
@@ -159,7 +163,8 @@ impl VisitMut for Unmerge {
 }
 
 /// In `let url = format!(..)`, replaces each `encode_path(&param.to_string())` of a text
-/// parameter with `crate::wire::path_segment(param)`. Returns whether it found the URL.
+/// parameter with `crate::wire::path_segment(param)`, and any other `encode_path(x)` with
+/// `crate::wire::path_segment(x)`. Returns whether it found the URL and left no `encode_path`.
 fn rewrite_url(stmts: &mut [Stmt], text_params: &[String]) -> bool {
     let Some(format) = stmts.iter_mut().find_map(|stmt| match stmt {
         Stmt::Local(local) if pat_is(&local.pat, "url") => match local.init.as_mut()?.expr.as_mut()
@@ -176,15 +181,26 @@ fn rewrite_url(stmts: &mut [Stmt], text_params: &[String]) -> bool {
         return false;
     };
     for arg in args.iter_mut() {
+        let Expr::Call(call) = &*arg else { continue };
+        if !matches!(&*call.func, Expr::Path(func) if func.path.is_ident("encode_path")) {
+            continue;
+        }
         let text = arg.to_token_stream().to_string();
-        if let Some(param) = text_params
+        let replacement = match text_params
             .iter()
             .find(|param| text == format!("encode_path (& {param} . to_string ())"))
         {
-            let param = syn::Ident::new(param, proc_macro2::Span::call_site());
-            *arg = parse_quote!(crate::wire::path_segment(#param));
-        }
+            Some(param) => {
+                let param = syn::Ident::new(param, proc_macro2::Span::call_site());
+                parse_quote!(crate::wire::path_segment(#param))
+            }
+            None => {
+                let encoded = &call.args;
+                parse_quote!(crate::wire::path_segment(#encoded))
+            }
+        };
+        *arg = replacement;
     }
     format.tokens = args.to_token_stream();
-    true
+    !format.tokens.to_string().contains("encode_path")
 }

@@ -49,7 +49,7 @@ fn every_generated_operation_sends_without_a_header_map_or_path_copies() {
 }
 
 #[test]
-fn text_path_parameters_are_borrowed_and_others_keep_progenitors_encoding() {
+fn every_path_parameter_goes_through_the_sdks_encoding_text_ones_borrowed() {
     let code = rewritten(&operation(
         "name: &'a str, id: &'a i64",
         "encode_path(&name.to_string()), encode_path(&id.to_string())",
@@ -58,7 +58,11 @@ fn text_path_parameters_are_borrowed_and_others_keep_progenitors_encoding() {
     ))
     .unwrap();
     assert!(code.contains("::wire::path_segment(name)"), "{code}");
-    assert!(code.contains("encode_path(& id.to_string())"), "{code}");
+    assert!(
+        code.contains("::wire::path_segment(& id.to_string())"),
+        "{code}"
+    );
+    assert!(!code.contains("encode_path(&"), "{code}");
     assert!(!code.contains("header_map"), "{code}");
     assert!(!code.contains(".headers("), "{code}");
 }
@@ -89,4 +93,16 @@ fn an_operation_of_another_shape_is_an_error_that_names_it() {
     let error = rewritten(&source).unwrap_err().to_string();
     assert!(error.contains("op"), "{error}");
     assert!(error.contains("xtask/src/requests.rs"), "{error}");
+}
+
+#[test]
+fn an_encode_path_left_in_a_url_is_an_error_that_names_the_operation() {
+    let source = operation(
+        "name: &'a str",
+        "progenitor_client::encode_path(&name.to_string())",
+        1,
+        "",
+    );
+    let error = rewritten(&source).unwrap_err().to_string();
+    assert!(error.contains("op"), "{error}");
 }
