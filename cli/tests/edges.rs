@@ -25,15 +25,6 @@ fn env_for(url: &str, extra: &[(&'static str, &str)]) -> Vec<(&'static str, Stri
     env
 }
 
-/// The first line of each request `server` received.
-fn request_lines(server: &RawServer) -> Vec<String> {
-    server
-        .requests()
-        .iter()
-        .map(|request| request.lines().next().unwrap_or_default().to_owned())
-        .collect()
-}
-
 #[test]
 fn a_backslashed_table_name_updates_that_table_not_the_catalog() {
     let server = RawServer::always(Reply::json(
@@ -59,7 +50,7 @@ fn a_backslashed_table_name_updates_that_table_not_the_catalog() {
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
-        request_lines(&server),
+        server.request_lines(),
         [format!(
             "POST {} HTTP/1.1",
             catalog_path(&format!(
@@ -91,7 +82,7 @@ fn an_enable_whose_answer_was_lost_succeeds_when_the_retry_finds_it_enabled() {
         "POST {} HTTP/1.1",
         catalog_path(&format!("/{BUCKET}/enable"))
     );
-    assert_eq!(request_lines(&server), [enable_line.clone(), enable_line]);
+    assert_eq!(server.request_lines(), [enable_line.clone(), enable_line]);
     assert_eq!(
         stderr(&output),
         format!(
@@ -121,7 +112,7 @@ fn proxy_variables_never_see_a_loopback_request() {
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
-        request_lines(&server),
+        server.request_lines(),
         [format!("POST {CREDENTIAL_PATH} HTTP/1.1")]
     );
     assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
@@ -159,7 +150,7 @@ fn a_level_with_a_dot_is_named_with_an_escape() {
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
-        request_lines(&server),
+        server.request_lines(),
         [format!(
             "GET {} HTTP/1.1",
             catalog_path(&format!("/{BUCKET}/namespaces/v1.2%1Fraw/tables/events"))

@@ -16,15 +16,6 @@ fn proxy() -> RawServer {
     RawServer::always(Reply::http("502 Bad Gateway", &[], b""))
 }
 
-/// The first line of each request `server` received.
-fn request_lines(server: &RawServer) -> Vec<String> {
-    server
-        .requests()
-        .iter()
-        .map(|request| request.lines().next().unwrap_or_default().to_owned())
-        .collect()
-}
-
 fn no_retries(base_url: &str) -> cloudflare_r2_catalog::ClientBuilder {
     builder_at(base_url, &RecordedSleeps::default())
         .max_retries(0)
@@ -65,7 +56,7 @@ fn loopback_http_bypasses_every_proxy_and_remote_hosts_honour_them() {
         .expect("valid");
     runtime.block_on(store(&direct_too)).expect("stored");
     assert_eq!(
-        request_lines(&server),
+        server.request_lines(),
         [
             format!("POST {CREDENTIAL_PATH} HTTP/1.1"),
             format!("POST {CREDENTIAL_PATH} HTTP/1.1"),
@@ -114,14 +105,14 @@ fn loopback_http_bypasses_every_proxy_and_remote_hosts_honour_them() {
     }
 
     assert_eq!(
-        request_lines(&from_environment),
+        from_environment.request_lines(),
         [
             "CONNECT api.example.invalid:443 HTTP/1.1".to_owned(),
             format!("POST {unroutable}{CREDENTIAL_PATH} HTTP/1.1"),
         ]
     );
     assert_eq!(
-        request_lines(&named),
+        named.request_lines(),
         ["CONNECT api.example.invalid:443 HTTP/1.1"]
     );
     let tunnelled = &from_environment.requests()[0];

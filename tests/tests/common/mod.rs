@@ -375,6 +375,14 @@ impl RawServer {
             .collect()
     }
 
+    /// The first line of each request received so far: `POST /accounts/… HTTP/1.1`.
+    pub fn request_lines(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .map(|request| request.lines().next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Body bytes of [`Reply::Endless`] replies written so far, chunk by chunk.
     pub fn body_bytes_written(&self) -> u64 {
         self.written.load(std::sync::atomic::Ordering::SeqCst)
