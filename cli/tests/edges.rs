@@ -10,21 +10,6 @@ use common::*;
 use serde_json::json;
 use support::*;
 
-/// The environment of an operator with an API token, aimed at `url`, plus `extra`.
-fn env_for(url: &str, extra: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
-    let mut env = vec![
-        ("CLOUDFLARE_API_TOKEN", API_TOKEN.to_owned()),
-        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID.to_owned()),
-        ("CLOUDFLARE_BASE_URL", url.to_owned()),
-    ];
-    env.extend(
-        extra
-            .iter()
-            .map(|(name, value)| (*name, (*value).to_owned())),
-    );
-    env
-}
-
 #[test]
 fn a_backslashed_table_name_updates_that_table_not_the_catalog() {
     let server = RawServer::always(Reply::json(
@@ -33,7 +18,8 @@ fn a_backslashed_table_name_updates_that_table_not_the_catalog() {
         &upstream_example("update-table-maintenance-config"),
     ));
 
-    let output = r2_catalog(
+    let output = run_at(
+        &server.url,
         &[
             "table",
             "maintenance",
@@ -44,16 +30,14 @@ fn a_backslashed_table_name_updates_that_table_not_the_catalog() {
             "--compaction",
             "disabled",
         ],
-        &borrowed(&env_for(&server.url, &[])),
-        "",
     );
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         server.request_lines(),
-        [format!(
-            "POST {} HTTP/1.1",
-            catalog_path(&format!(
+        [request_line(
+            "POST",
+            &catalog_path(&format!(
                 "/{BUCKET}/namespaces/bronze/tables/..%5C..%5C../maintenance-configs"
             ))
         )]
@@ -62,26 +46,16 @@ fn a_backslashed_table_name_updates_that_table_not_the_catalog() {
 
 #[test]
 fn an_enable_whose_answer_was_lost_succeeds_when_the_retry_finds_it_enabled() {
-    let server = RawServer::start(|connection| match connection {
-        0 => Reply::Bytes(Vec::new()),
-        _ => Reply::json(
-            "409 Conflict",
-            &[],
-            &failure(40901, "Catalog already enabled"),
-        ),
-    });
+    let server = RawServer::losing_the_first_answer(Reply::json(
+        "409 Conflict",
+        &[],
+        &failure(40901, "Catalog already enabled"),
+    ));
 
-    let output = r2_catalog(
-        &["catalog", "enable", BUCKET],
-        &borrowed(&env_for(&server.url, &[])),
-        "",
-    );
+    let output = run_at(&server.url, &["catalog", "enable", BUCKET]);
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let enable_line = format!(
-        "POST {} HTTP/1.1",
-        catalog_path(&format!("/{BUCKET}/enable"))
-    );
+    let enable_line = request_line("POST", &catalog_path(&format!("/{BUCKET}/enable")));
     assert_eq!(server.request_lines(), [enable_line.clone(), enable_line]);
     assert_eq!(
         stderr(&output),
@@ -97,23 +71,21 @@ fn an_enable_whose_answer_was_lost_succeeds_when_the_retry_finds_it_enabled() {
 fn proxy_variables_never_see_a_loopback_request() {
     let proxy = RawServer::always(Reply::http("502 Bad Gateway", &[], b""));
     let server = RawServer::always(Reply::json("200 OK", &[], &success(json!(null))));
-    let proxy_env = [
-        ("HTTP_PROXY", proxy.url.as_str()),
-        ("http_proxy", proxy.url.as_str()),
-        ("ALL_PROXY", proxy.url.as_str()),
-        ("all_proxy", proxy.url.as_str()),
-    ];
+    let mut env = token_env_at(&server.url);
+    for variable in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        env.push((variable, proxy.url.clone()));
+    }
 
     let output = r2_catalog(
         &["credential", "store", BUCKET],
-        &borrowed(&env_for(&server.url, &proxy_env)),
+        &borrowed(&env),
         CATALOG_TOKEN,
     );
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         server.request_lines(),
-        [format!("POST {CREDENTIAL_PATH} HTTP/1.1")]
+        [request_line("POST", CREDENTIAL_PATH)]
     );
     assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
 }
@@ -126,7 +98,7 @@ fn a_secret_cut_by_a_length_limit_leaves_no_part_of_itself_on_the_terminal() {
 
             let output = r2_catalog(
                 &["credential", "store", BUCKET],
-                &borrowed(&env_for(&server.url, &[])),
+                &borrowed(&token_env_at(&server.url)),
                 CATALOG_TOKEN,
             );
 
@@ -142,18 +114,17 @@ fn a_secret_cut_by_a_length_limit_leaves_no_part_of_itself_on_the_terminal() {
 fn a_level_with_a_dot_is_named_with_an_escape() {
     let server = RawServer::always(Reply::json("200 OK", &[], &upstream_example("get-table")));
 
-    let output = r2_catalog(
+    let output = run_at(
+        &server.url,
         &["table", "get", BUCKET, r"v1\.2.raw", "events"],
-        &borrowed(&env_for(&server.url, &[])),
-        "",
     );
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         server.request_lines(),
-        [format!(
-            "GET {} HTTP/1.1",
-            catalog_path(&format!("/{BUCKET}/namespaces/v1.2%1Fraw/tables/events"))
+        [request_line(
+            "GET",
+            &catalog_path(&format!("/{BUCKET}/namespaces/v1.2%1Fraw/tables/events"))
         )]
     );
 }

@@ -9,19 +9,10 @@ use common::*;
 use serde_json::json;
 use support::*;
 
-/// The environment of an operator with an API token, aimed at `url`.
-fn env_for(url: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("CLOUDFLARE_API_TOKEN", API_TOKEN.to_owned()),
-        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID.to_owned()),
-        ("CLOUDFLARE_BASE_URL", url.to_owned()),
-    ]
-}
-
 fn store_against(server: &RawServer) -> std::process::Output {
     r2_catalog(
         &["credential", "store", BUCKET],
-        &borrowed(&env_for(&server.url)),
+        &borrowed(&token_env_at(&server.url)),
         CATALOG_TOKEN,
     )
 }
@@ -97,7 +88,7 @@ fn secrets_echoed_back_are_never_printed() {
     for (server, code) in [(&error, 1), (&result, 0)] {
         // Each run holds the catalog token and its own credential.
         for (env, credential) in [
-            (env_for(&server.url), API_TOKEN),
+            (token_env_at(&server.url), API_TOKEN),
             (
                 vec![
                     ("CLOUDFLARE_EMAIL", EMAIL.to_owned()),
@@ -150,7 +141,7 @@ fn list_all(
     let server = RawServer::start(move |n| Reply::json("200 OK", &[], &success(page(n))));
     let mut args = vec!["namespace", "list", BUCKET, "--all"];
     args.extend_from_slice(extra);
-    let output = r2_catalog(&args, &borrowed(&env_for(&server.url)), "");
+    let output = run_at(&server.url, &args);
     (output, server)
 }
 
@@ -241,7 +232,7 @@ fn all_prints_the_pages_as_one_pretty_list() {
 fn plain_http_to_a_remote_host_exits_2_before_sending() {
     let output = r2_catalog(
         &["credential", "store", BUCKET],
-        &borrowed(&env_for("http://api.example.com/client/v4")),
+        &borrowed(&token_env_at("http://api.example.com/client/v4")),
         CATALOG_TOKEN,
     );
 

@@ -23,9 +23,10 @@ pub struct Response<T> {
     pub cf_ray: Option<String>,
     /// True when a retry found the change already made, after an earlier attempt of this call
     /// that may have reached Cloudflare lost its answer (the connection broke, or an edge
-    /// answered 5xx): enabling found the catalog enabled (409), disabling or deleting found no
-    /// catalog (404). The change holds, most likely made by this very call; `result` is then
-    /// empty. Always false for reads.
+    /// answered 5xx): enabling found the catalog enabled (409), deleting found no catalog
+    /// (404). The change holds, most likely made by this very call; `result` is then empty.
+    /// Always false for reads and for the other changes, whose retries answer as the first
+    /// attempt would have.
     pub already_applied: bool,
 }
 

@@ -65,7 +65,7 @@ impl ResponseMeta {
 /// than a short run of visible ASCII (a real one is 16 hex digits, a dash and a data centre
 /// code), escaped and cut to an id's length. The secrets go first so that the cut cannot leave
 /// the start of one behind.
-pub(crate) fn ray_id(value: &HeaderValue, secrets: Secrets<'_>) -> String {
+fn ray_id(value: &HeaderValue, secrets: Secrets<'_>) -> String {
     let text = String::from_utf8_lossy(value.as_bytes());
     let text = secrets.redacted(&text);
     if text.len() <= ID_CHARS && text.bytes().all(|byte| byte.is_ascii_graphic()) {

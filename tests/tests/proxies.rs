@@ -58,8 +58,8 @@ fn loopback_http_bypasses_every_proxy_and_remote_hosts_honour_them() {
     assert_eq!(
         server.request_lines(),
         [
-            format!("POST {CREDENTIAL_PATH} HTTP/1.1"),
-            format!("POST {CREDENTIAL_PATH} HTTP/1.1"),
+            request_line("POST", CREDENTIAL_PATH),
+            request_line("POST", CREDENTIAL_PATH),
         ]
     );
 
@@ -107,13 +107,13 @@ fn loopback_http_bypasses_every_proxy_and_remote_hosts_honour_them() {
     assert_eq!(
         from_environment.request_lines(),
         [
-            "CONNECT api.example.invalid:443 HTTP/1.1".to_owned(),
-            format!("POST {unroutable}{CREDENTIAL_PATH} HTTP/1.1"),
+            request_line("CONNECT", "api.example.invalid:443"),
+            request_line("POST", &format!("{unroutable}{CREDENTIAL_PATH}")),
         ]
     );
     assert_eq!(
         named.request_lines(),
-        ["CONNECT api.example.invalid:443 HTTP/1.1"]
+        [request_line("CONNECT", "api.example.invalid:443")]
     );
     let tunnelled = &from_environment.requests()[0];
     assert!(!tunnelled.contains(API_TOKEN) && !tunnelled.contains(CATALOG_TOKEN));

@@ -120,14 +120,11 @@ async fn disable_that_finds_no_catalog_after_a_server_error_is_not_found() {
 
 #[tokio::test]
 async fn a_status_on_a_page_that_is_not_the_envelope_says_nothing_was_made() {
-    let server = RawServer::start(|connection| match connection {
-        0 => Reply::Bytes(Vec::new()),
-        _ => Reply::http(
-            "409 Conflict",
-            &[("content-type", "text/html")],
-            b"<html>proxy says no</html>",
-        ),
-    });
+    let server = RawServer::losing_the_first_answer(Reply::http(
+        "409 Conflict",
+        &[("content-type", "text/html")],
+        b"<html>proxy says no</html>",
+    ));
 
     let error = server
         .client(&RecordedSleeps::default())
@@ -192,14 +189,11 @@ async fn the_same_answers_are_failures_when_no_earlier_attempt_could_have_made_t
 
 #[tokio::test]
 async fn a_connection_closed_without_an_answer_then_409_is_an_enabled_catalog() {
-    let server = RawServer::start(|connection| match connection {
-        0 => Reply::Bytes(Vec::new()),
-        _ => Reply::json(
-            "409 Conflict",
-            &[("cf-ray", CF_RAY)],
-            &failure(40901, "Catalog already enabled"),
-        ),
-    });
+    let server = RawServer::losing_the_first_answer(Reply::json(
+        "409 Conflict",
+        &[("cf-ray", CF_RAY)],
+        &failure(40901, "Catalog already enabled"),
+    ));
 
     let enabled = server
         .client(&RecordedSleeps::default())
@@ -213,10 +207,7 @@ async fn a_connection_closed_without_an_answer_then_409_is_an_enabled_catalog() 
     assert_eq!(enabled.cf_ray.as_deref(), Some(CF_RAY));
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
-    let enable_line = format!(
-        "POST {} HTTP/1.1",
-        catalog_path(&format!("/{BUCKET}/enable"))
-    );
+    let enable_line = request_line("POST", &catalog_path(&format!("/{BUCKET}/enable")));
     assert!(
         requests
             .iter()

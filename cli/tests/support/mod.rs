@@ -47,12 +47,17 @@ pub fn stderr(output: &Output) -> String {
 /// Environment variables for one run of the binary.
 pub type Env = [(&'static str, String)];
 
-/// The environment of an operator with an API token and an account id.
+/// The environment of an operator with an API token and an account id, aimed at `server`.
 pub fn token_env(server: &MockServer) -> Vec<(&'static str, String)> {
+    token_env_at(&server.base_url())
+}
+
+/// [`token_env`] aimed at `base_url` (a raw server).
+pub fn token_env_at(base_url: &str) -> Vec<(&'static str, String)> {
     vec![
         ("CLOUDFLARE_API_TOKEN", API_TOKEN.to_owned()),
         ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID.to_owned()),
-        ("CLOUDFLARE_BASE_URL", server.base_url()),
+        ("CLOUDFLARE_BASE_URL", base_url.to_owned()),
     ]
 }
 
@@ -65,6 +70,11 @@ pub fn borrowed<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a
 /// Runs `r2-catalog args…` as an operator with an API token would, against `server`.
 pub fn run(server: &MockServer, args: &[&str]) -> Output {
     r2_catalog(args, &borrowed(&token_env(server)), "")
+}
+
+/// [`run`] against a raw server at `base_url`.
+pub fn run_at(base_url: &str, args: &[&str]) -> Output {
+    r2_catalog(args, &borrowed(&token_env_at(base_url)), "")
 }
 
 /// What the command printed on stdout, parsed as JSON; panics with stderr if it failed.

@@ -308,6 +308,11 @@ pub fn shows_part_of(text: &str, secret: &str) -> bool {
     text.contains(&secret[..5])
 }
 
+/// The request line of `method` on `path`, as a [`RawServer`] reads it.
+pub fn request_line(method: &str, path: &str) -> String {
+    format!("{method} {path} HTTP/1.1")
+}
+
 /// A loopback server on raw sockets, for answers an HTTP library would tidy up: each
 /// connection's request is read in full and kept, the reply that `reply` picks for it (by
 /// connection number, from 0) is written, and the connection is closed.
@@ -359,6 +364,15 @@ impl RawServer {
             written,
             replies_ended,
         }
+    }
+
+    /// A server that closes the first connection without an answer (as when a response is lost
+    /// on its way back), then answers every other one with `then`.
+    pub fn losing_the_first_answer(then: Reply) -> Self {
+        Self::start(move |connection| match connection {
+            0 => Reply::Bytes(Vec::new()),
+            _ => then.clone(),
+        })
     }
 
     /// [`RawServer::start`] answering every connection with the same reply.
