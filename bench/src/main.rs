@@ -87,7 +87,7 @@ impl Raw {
     async fn store(&self) {
         // The URL is built per call, as any client must when account and bucket vary.
         let url = format!(
-            "{}/accounts/{ACCOUNT_ID}/r2-catalog/{BUCKET}/credential",
+            "{}/accounts/{ACCOUNT_ID}/basin-catalog/{BUCKET}/credential",
             self.base_url
         );
         let body = serde_json::to_vec(&StoreCredential {

@@ -13,6 +13,11 @@ use crate::output::{self, Failure, print_json};
 pub(crate) enum Command {
     /// Store the catalog's maintenance token, read as one line from stdin.
     Store(Store),
+    /// Check the stored token: valid, invalid (stored but refused), or absent.
+    Status {
+        /// The R2 bucket whose catalog's credential to check.
+        bucket: String,
+    },
 }
 
 #[derive(Args)]
@@ -32,6 +37,14 @@ impl Command {
                     .store(&context.account_id, store.bucket, token)
                     .await?;
                 print_json(&stored.result)
+            }
+            Self::Status { bucket } => {
+                let status = context
+                    .client
+                    .credentials()
+                    .status(&context.account_id, bucket)
+                    .await?;
+                print_json(&status.result)
             }
         }
     }

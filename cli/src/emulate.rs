@@ -1,4 +1,5 @@
-//! `r2-catalog emulate`: the SDK's emulator, serving until stopped.
+//! `r2-catalog emulate`: the SDK's emulator of the Basin Catalog (formerly R2 Data Catalog) API,
+//! serving both path families (`basin-catalog`, `r2-catalog`) until stopped.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -30,6 +31,10 @@ pub(crate) struct Args {
     /// Meant for test tokens: other local users can see a command line.
     #[arg(long = "accept-token", value_name = "TOKEN")]
     tokens: Vec<String>,
+    /// Accept at most N maintenance queue requests per table per UTC day; the next answer 429
+    /// with code 42901, as Cloudflare's daily limit does. By default, no limit.
+    #[arg(long = "daily-queue-limit", value_name = "N")]
+    daily_queue_limit: Option<u32>,
 }
 
 impl Args {
@@ -45,6 +50,9 @@ impl Args {
         for token in self.tokens {
             builder = builder.accept_token(token);
         }
+        if let Some(limit) = self.daily_queue_limit {
+            builder = builder.daily_queue_limit(limit);
+        }
         let unusable = |error: cloudflare_r2_catalog::emulator::EmulatorError| {
             Failure::Setup(format!("cannot emulate: {error}"))
         };
@@ -55,7 +63,7 @@ impl Args {
         // The URL alone on stdout, for scripts that start the emulator on port 0.
         print_bytes(format!("{}\n", emulator.base_url()).as_bytes())?;
         note(&format!(
-            "R2 Data Catalog emulator at {}: point CLOUDFLARE_BASE_URL (or an SDK's base URL) there; Ctrl-C stops it",
+            "Basin Catalog (formerly R2 Data Catalog) emulator at {}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/…: point CLOUDFLARE_BASE_URL (or an SDK's base URL) there; Ctrl-C stops it",
             emulator.base_url()
         ));
         tokio::signal::ctrl_c()

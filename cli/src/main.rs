@@ -1,4 +1,4 @@
-//! `r2-catalog`: Cloudflare's R2 Data Catalog from the command line.
+//! `r2-catalog`: Cloudflare's Basin Catalog (formerly R2 Data Catalog) from the command line.
 //!
 //! Authentication comes only from the environment (`CLOUDFLARE_API_TOKEN`, or
 //! `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`), so no secret sits in argv or shell history.
@@ -17,8 +17,9 @@ mod table;
 
 use std::process::ExitCode;
 
+use clap::builder::TypedValueParser;
 use clap::{CommandFactory, Parser, Subcommand};
-use cloudflare_r2_catalog::{AccountId, Client, ClientBuilder, env};
+use cloudflare_r2_catalog::{AccountId, Client, ClientBuilder, PathFamily, env};
 use zeroize::Zeroizing;
 
 use crate::output::Failure;
@@ -34,7 +35,7 @@ const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
 #[command(
     name = "r2-catalog",
     version,
-    about = "Manage Cloudflare R2 Data Catalog"
+    about = "Manage Cloudflare Basin Catalog (formerly R2 Data Catalog)"
 )]
 struct Cli {
     /// The Cloudflare account id (32 hexadecimal characters).
@@ -49,6 +50,19 @@ struct Cli {
     /// credentials then cross the network in clear text.
     #[arg(long, global = true)]
     allow_insecure_http: bool,
+
+    /// The API paths to call: basin-catalog (Cloudflare's current ones, the default) or
+    /// r2-catalog (the R2 Data Catalog ones wrangler calls). Both reach the same catalogs;
+    /// `credential status` always uses basin-catalog, the only family that has it.
+    #[arg(
+        long,
+        global = true,
+        env = env::CATALOG_PATHS,
+        value_name = "FAMILY",
+        value_parser = clap::builder::PossibleValuesParser::new(["basin-catalog", "r2-catalog"])
+            .try_map(|family: String| family.parse::<PathFamily>()),
+    )]
+    paths: Option<PathFamily>,
 
     #[command(subcommand)]
     command: Command,
@@ -71,8 +85,8 @@ enum Command {
     /// Tables of a namespace, and their maintenance.
     #[command(subcommand)]
     Table(table::Command),
-    /// Serve a local, in-memory R2 Data Catalog API for tests and demos, until Ctrl-C
-    /// (needs no credentials).
+    /// Serve a local, in-memory Basin Catalog API (both path families) for tests and demos,
+    /// until Ctrl-C (needs no credentials).
     Emulate(emulate::Args),
     /// Print a completion script for a shell (needs no credentials). For example, for bash:
     /// `r2-catalog completions bash > ~/.local/share/bash-completion/completions/r2-catalog`.
@@ -112,7 +126,14 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     // Built only for the commands that call the API: completions need no credentials.
-    let context = || context(cli.account_id, cli.base_url, cli.allow_insecure_http);
+    let context = || {
+        context(
+            cli.account_id,
+            cli.base_url,
+            cli.paths,
+            cli.allow_insecure_http,
+        )
+    };
     match cli.command {
         Command::Catalog(command) => command.run(&context()?).await,
         Command::Credential(command) => command.run(&context()?).await,
@@ -132,6 +153,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 fn context(
     account_id: Option<String>,
     base_url: Option<String>,
+    paths: Option<PathFamily>,
     allow_insecure_http: bool,
 ) -> Result<Context, Failure> {
     let account_id = account_id.ok_or_else(|| {
@@ -144,6 +166,9 @@ fn context(
         .max_response_bytes(MAX_RESPONSE_BYTES);
     if let Some(url) = base_url {
         builder = builder.base_url(url);
+    }
+    if let Some(paths) = paths {
+        builder = builder.paths(paths);
     }
     let client = builder
         .build()

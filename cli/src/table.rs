@@ -1,7 +1,7 @@
 //! `r2-catalog table …`
 
-use clap::Subcommand;
-use cloudflare_r2_catalog::{Error, Namespace};
+use clap::{Subcommand, ValueEnum};
+use cloudflare_r2_catalog::{Error, MaintenanceKind, Namespace, RequestId};
 
 use crate::Context;
 use crate::maintenance::UpdateFlags;
@@ -55,6 +55,51 @@ pub(crate) enum MaintenanceCommand {
         #[command(flatten)]
         flags: UpdateFlags,
     },
+    /// Queue maintenance for the scheduler's next poll (it does not start a run now).
+    Queue {
+        /// The R2 bucket.
+        bucket: String,
+        /// The namespace: nested levels joined with `.`; a `.` or `\` inside a level written `\.`, `\\`.
+        namespace: String,
+        /// The table.
+        table: String,
+        /// What to queue.
+        kind: Kind,
+        /// Mark the run with this UUID, to find it in `runs`; by default a random one, printed
+        /// in the answer.
+        #[arg(long, value_name = "UUID")]
+        request_id: Option<String>,
+    },
+    /// List a table's recent maintenance runs, newest first.
+    Runs {
+        /// The R2 bucket.
+        bucket: String,
+        /// The namespace: nested levels joined with `.`; a `.` or `\` inside a level written `\.`, `\\`.
+        namespace: String,
+        /// The table.
+        table: String,
+        /// Paging (at most 100 runs per page).
+        #[command(flatten)]
+        paging: PagingFlags,
+    },
+}
+
+/// A kind of table maintenance, as the command line spells it.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Kind {
+    /// Rewrite small data files into larger ones.
+    Compaction,
+    /// Remove old snapshots and the files only they reference.
+    SnapshotExpiration,
+}
+
+impl From<Kind> for MaintenanceKind {
+    fn from(kind: Kind) -> Self {
+        match kind {
+            Kind::Compaction => Self::Compaction,
+            Kind::SnapshotExpiration => Self::SnapshotExpiration,
+        }
+    }
 }
 
 fn namespace(dotted: &str) -> Result<Namespace, Failure> {
@@ -112,6 +157,48 @@ impl Command {
                     .update_maintenance(account, bucket, namespace(&dotted)?, table, &update)
                     .await?;
                 print_change(&updated.result)
+            }
+            Self::Maintenance(MaintenanceCommand::Queue {
+                bucket,
+                namespace: dotted,
+                table,
+                kind,
+                request_id,
+            }) => {
+                let request_id = request_id
+                    .map(RequestId::new)
+                    .transpose()
+                    .map_err(Error::from)?;
+                let queued = tables
+                    .queue_maintenance(
+                        account,
+                        bucket,
+                        namespace(&dotted)?,
+                        table,
+                        kind.into(),
+                        request_id,
+                    )
+                    .await?;
+                print_change(&queued.result)
+            }
+            Self::Maintenance(MaintenanceCommand::Runs {
+                bucket,
+                namespace: dotted,
+                table,
+                paging,
+            }) => {
+                let namespace = namespace(&dotted)?;
+                let options = paging.options()?;
+                if paging.all() {
+                    let pages =
+                        tables.maintenance_run_pages(account, bucket, namespace, table, options);
+                    paging.print_all(pages).await
+                } else {
+                    let page = tables
+                        .maintenance_runs(account, bucket, namespace, table, &options)
+                        .await?;
+                    print_json(&page.result)
+                }
             }
         }
     }

@@ -541,3 +541,170 @@ fn an_unknown_shell_is_refused_with_the_choices() {
         stderr(&output)
     );
 }
+
+/// `/accounts/…/basin-catalog/my-data-bucket/namespaces/bronze/tables/events` and `rest`.
+fn events_path(rest: &str) -> String {
+    catalog_path(&format!("/{BUCKET}/namespaces/bronze/tables/events{rest}"))
+}
+
+#[tokio::test]
+async fn credential_status_prints_what_cloudflare_found() {
+    let server = MockServer::start_async().await;
+    let mock = answer(
+        &server,
+        GET,
+        catalog_path(&format!("/{BUCKET}/credential/status")),
+        success(json!({"status": "invalid"})),
+    )
+    .await;
+
+    let output = run(&server, &["credential", "status", BUCKET]);
+
+    assert_eq!(json_out(&output), json!({"status": "invalid"}));
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn table_maintenance_queue_sends_the_kind_and_request_id() {
+    let server = MockServer::start_async().await;
+    let id = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+    let answered = json!({"queued": true, "message": "queued for the next poll", "request_id": id});
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(events_path(
+                    "/maintenance-configs/snapshot_expiration/queue",
+                ))
+                .json_body(json!({"request_id": id}));
+            then.status(202).json_body(success(answered.clone()));
+        })
+        .await;
+
+    let output = run(
+        &server,
+        &[
+            "table",
+            "maintenance",
+            "queue",
+            BUCKET,
+            "bronze",
+            "events",
+            "snapshot-expiration",
+            "--request-id",
+            id,
+        ],
+    );
+
+    assert_eq!(json_out(&output), answered);
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn table_maintenance_queue_refuses_a_bad_kind_or_id_before_sending() {
+    let server = MockServer::start_async().await;
+    let nothing = catch_all(&server).await;
+    let queue = ["table", "maintenance", "queue", BUCKET, "bronze", "events"];
+
+    let bad_kind = run(&server, &[&queue[..], &["vacuum"]].concat());
+    let bad_id = run(
+        &server,
+        &[&queue[..], &["compaction", "--request-id", "12345"]].concat(),
+    );
+
+    assert_eq!(bad_kind.status.code(), Some(2));
+    assert!(
+        stderr(&bad_kind).contains("invalid value 'vacuum'"),
+        "{}",
+        stderr(&bad_kind)
+    );
+    assert_eq!(bad_id.status.code(), Some(2));
+    assert_eq!(
+        stderr(&bad_id),
+        "error: invalid request id: must be a UUID: 32 hex digits grouped 8-4-4-4-12 with hyphens\n"
+    );
+    nothing.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn table_maintenance_runs_lists_one_page_or_all() {
+    let server = MockServer::start_async().await;
+    let run_of = |id: i64| {
+        json!({
+            "run_id": id, "configuration_type": "compaction", "status": "succeeded",
+            "started_at": "2026-11-30T10:00:00Z", "operation_results": [],
+        })
+    };
+    let mocks = serve_pages(
+        &server,
+        &events_path("/maintenance-runs"),
+        &[
+            (
+                None,
+                success(json!({"runs": [run_of(2)], "next_page_token": "p2"})),
+            ),
+            (
+                Some("p2"),
+                success(json!({"runs": [run_of(1)], "next_page_token": null})),
+            ),
+        ],
+    )
+    .await;
+    let runs = ["table", "maintenance", "runs", BUCKET, "bronze", "events"];
+
+    let first = run(&server, &runs);
+    let all = run(&server, &[&runs[..], &["--all"]].concat());
+    let too_big = run(&server, &[&runs[..], &["--page-size", "500"]].concat());
+
+    assert_eq!(
+        json_out(&first),
+        json!({"runs": [run_of(2)], "next_page_token": "p2"})
+    );
+    assert_eq!(json_out(&all), json!({"runs": [run_of(2), run_of(1)]}));
+    assert_eq!(too_big.status.code(), Some(2));
+    assert_eq!(
+        stderr(&too_big),
+        "error: invalid page size: must be between 1 and 100 for maintenance runs\n"
+    );
+    mocks[0].assert_calls_async(2).await;
+    mocks[1].assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn paths_r2_catalog_sends_the_old_paths_but_credential_status_stays_basin() {
+    let server = MockServer::start_async().await;
+    let old = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(r2_catalog_path(&format!("/{BUCKET}/maintenance-configs")));
+            then.status(200)
+                .json_body(upstream_example("get-maintenance-config"));
+        })
+        .await;
+    let status = answer(
+        &server,
+        GET,
+        catalog_path(&format!("/{BUCKET}/credential/status")),
+        success(json!({"status": "valid"})),
+    )
+    .await;
+    let mut env = token_env(&server);
+    env.push(("CLOUDFLARE_CATALOG_PATHS", "r2-catalog".to_owned()));
+
+    let maintenance = r2_catalog(&["maintenance", "get", BUCKET], &borrowed(&env), "");
+    let checked = run(
+        &server,
+        &["--paths", "r2-catalog", "credential", "status", BUCKET],
+    );
+    let wrong = run(&server, &["--paths", "r3-catalog", "catalog", "list"]);
+
+    assert_eq!(json_out(&maintenance)["credential_status"], "present");
+    assert_eq!(json_out(&checked), json!({"status": "valid"}));
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        stderr(&wrong).contains("invalid value 'r3-catalog' for '--paths <FAMILY>'"),
+        "{}",
+        stderr(&wrong)
+    );
+    old.assert_calls_async(1).await;
+    status.assert_calls_async(1).await;
+}

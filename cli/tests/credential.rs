@@ -54,6 +54,7 @@ async fn flags_override_the_environment() {
         ("CLOUDFLARE_API_TOKEN", API_TOKEN),
         ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID),
         ("CLOUDFLARE_BASE_URL", "http://127.0.0.1:9"),
+        ("CLOUDFLARE_CATALOG_PATHS", "basin-catalog"),
     ];
 
     let output = r2_catalog(
@@ -65,6 +66,8 @@ async fn flags_override_the_environment() {
             other_account,
             "--base-url",
             &base_url,
+            "--paths",
+            "r2-catalog",
         ],
         &env,
         CATALOG_TOKEN,

@@ -1,4 +1,5 @@
-//! Catalogs: list, inspect, enable, disable and delete R2 Data Catalog on a bucket.
+//! Catalogs: list, inspect, enable, disable and delete a bucket's Basin Catalog (formerly R2 Data
+//! Catalog).
 
 use reqwest::StatusCode;
 

@@ -11,8 +11,9 @@ use crate::maintenance::Maintenance;
 use crate::namespaces::Namespaces;
 use crate::tables::Tables;
 use crate::tls;
+use crate::wire::PathFamily;
 
-/// A client for the R2 Data Catalog API. Cheap to clone: clones share one connection pool.
+/// A client for the Basin Catalog (formerly R2 Data Catalog) API. Cheap to clone: clones share one connection pool.
 ///
 /// Build one with [`Client::builder`] or [`Client::from_env`]; reach the operations through the
 /// group methods: [`Client::catalogs`], [`Client::credentials`], [`Client::maintenance`],
@@ -32,6 +33,11 @@ impl Client {
         self.engine.base_url()
     }
 
+    /// The path family requests go out under (see [`crate::ClientBuilder::paths`]).
+    pub fn paths(&self) -> PathFamily {
+        self.engine.paths()
+    }
+
     /// Which credential scheme the client uses: `"api token"` or `"api key"`.
     pub fn auth_scheme(&self) -> &'static str {
         match self.engine.credentials() {
@@ -45,7 +51,7 @@ impl Client {
         Catalogs::new(&self.engine)
     }
 
-    /// Catalog credentials: the token R2 Data Catalog uses for maintenance jobs.
+    /// Catalog credentials: the token the catalog uses for maintenance jobs, and whether it works.
     pub fn credentials(&self) -> CatalogCredentials<'_> {
         CatalogCredentials::new(&self.engine)
     }

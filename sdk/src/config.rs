@@ -16,6 +16,7 @@ use crate::retry::RetryConfig;
 use crate::secret::SecretString;
 use crate::tls;
 use crate::transport::DEFAULT_MAX_RESPONSE_BYTES;
+use crate::wire::{PathFamily, Routes};
 
 /// Cloudflare's API, as the official SDKs address it.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -37,6 +38,9 @@ pub mod env {
     pub const EMAIL: &str = "CLOUDFLARE_EMAIL";
     /// Overrides the API's base URL.
     pub const BASE_URL: &str = "CLOUDFLARE_BASE_URL";
+    /// The path family: `basin-catalog` (the default) or `r2-catalog` (see
+    /// [`crate::PathFamily`]).
+    pub const CATALOG_PATHS: &str = "CLOUDFLARE_CATALOG_PATHS";
 }
 
 impl Client {
@@ -82,6 +86,7 @@ pub struct ClientBuilder {
     max_response_bytes: u64,
     retry: RetryConfig,
     proxy: ProxySetting,
+    paths: PathFamily,
 }
 
 /// Where requests to a remote base URL go: through the proxy the environment names, through
@@ -105,6 +110,7 @@ impl Default for ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryConfig::default(),
             proxy: ProxySetting::Environment,
+            paths: PathFamily::default(),
         }
     }
 }
@@ -116,8 +122,8 @@ impl ClientBuilder {
     }
 
     /// A builder preset from the environment: `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` with
-    /// `CLOUDFLARE_API_KEY`, and `CLOUDFLARE_BASE_URL`. Empty variables count as unset. Settings
-    /// made afterwards on the builder take precedence.
+    /// `CLOUDFLARE_API_KEY`, `CLOUDFLARE_BASE_URL` and `CLOUDFLARE_CATALOG_PATHS`. Empty
+    /// variables count as unset. Settings made afterwards on the builder take precedence.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -143,6 +149,12 @@ impl ClientBuilder {
         }
         if let Some(url) = var(env::BASE_URL) {
             builder = builder.base_url(url);
+        }
+        if let Some(paths) = var(env::CATALOG_PATHS) {
+            builder = builder.paths(paths.parse().map_err(|_| ConfigError::Environment {
+                variable: env::CATALOG_PATHS,
+                reason: "must be basin-catalog or r2-catalog",
+            })?);
         }
         Ok(builder)
     }
@@ -179,6 +191,14 @@ impl ClientBuilder {
     /// For the same reason, plain `http://` to loopback never goes through a proxy.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// The path family requests go out under (default [`PathFamily::BasinCatalog`], the paths
+    /// of Cloudflare's current document); [`PathFamily::R2Catalog`] sends them to the R2 Data
+    /// Catalog paths that wrangler calls. Both reach the same catalogs.
+    pub fn paths(mut self, family: PathFamily) -> Self {
+        self.paths = family;
         self
     }
 
@@ -265,7 +285,7 @@ impl ClientBuilder {
         // xtask/src/requests.rs).
         headers.insert(
             HeaderName::from_static("api-version"),
-            HeaderValue::from_static(<generated::Client as ClientInfo<()>>::api_version()),
+            HeaderValue::from_static(<generated::Client as ClientInfo<Routes>>::api_version()),
         );
         let http = tls::configure(reqwest::Client::builder())?;
         let http = match self.proxy {
@@ -294,14 +314,26 @@ impl ClientBuilder {
             .referer(false)
             .build()
             .map_err(|error| ConfigError::HttpClient(error.to_string()))?;
+        let routes = Routes::new(self.paths, path_segments(&base_url));
         Ok(Client::new(Engine::new(
             &base_url,
+            routes,
             http,
             credentials,
             self.max_response_bytes,
             self.retry,
         )))
     }
+}
+
+/// How many segments the path of the normalized base URL `url` has (`/client/v4`: two).
+fn path_segments(url: &str) -> usize {
+    Url::parse(url).map_or(0, |url| {
+        url.path()
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .count()
+    })
 }
 
 /// Checks that `url` is an absolute https URL, or http where that is safe or allowed, and drops
@@ -425,6 +457,28 @@ mod tests {
         .and_then(ClientBuilder::build)
         .expect("valid");
         assert_eq!(client.base_url(), "http://127.0.0.1:9/v4");
+    }
+
+    #[test]
+    fn env_chooses_the_path_family_and_refuses_others() {
+        let family = |value: &str| {
+            from_vars(&[(env::API_TOKEN, "t"), (env::CATALOG_PATHS, value)])
+                .and_then(ClientBuilder::build)
+                .map(|client| client.paths())
+        };
+        assert_eq!(family("r2-catalog"), Ok(PathFamily::R2Catalog));
+        assert_eq!(family("basin-catalog"), Ok(PathFamily::BasinCatalog));
+        assert_eq!(family(""), Ok(PathFamily::BasinCatalog));
+        for wrong in ["R2-catalog", "basin", "r2-catalog/"] {
+            assert_eq!(
+                family(wrong),
+                Err(ConfigError::Environment {
+                    variable: env::CATALOG_PATHS,
+                    reason: "must be basin-catalog or r2-catalog",
+                }),
+                "{wrong:?}"
+            );
+        }
     }
 
     fn build_with_base_url(url: &str) -> Result<Client, ConfigError> {

@@ -1,8 +1,9 @@
-//! Catalog credentials: `POST /accounts/{account_id}/r2-catalog/{bucket_name}/credential`.
+//! Catalog credentials: storing the one maintenance jobs run with, and checking it works.
 
 use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
+use crate::generated::types::CredentialCheck;
 use crate::validate::{AccountId, BucketName, CatalogToken, Input};
 use crate::wire::{StoreCredentialBody, StoredCredential};
 
@@ -17,11 +18,13 @@ impl<'a> CatalogCredentials<'a> {
         Self { engine }
     }
 
-    /// Stores the API token R2 Data Catalog uses for maintenance jobs (compaction, snapshot
+    /// Stores the API token the catalog uses for maintenance jobs (compaction, snapshot
     /// expiration) on the bucket's catalog, replacing any stored before.
     ///
     /// The inputs are checked first; a bad one returns [`Error::InvalidInput`] and nothing is
-    /// sent.
+    /// sent. Cloudflare checks the token too: one it refuses is [`Error::is_invalid_credential`].
+    /// Store one before turning maintenance on, which Cloudflare refuses without
+    /// ([`Error::is_credential_missing`]).
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), cloudflare_r2_catalog::Error> {
@@ -49,6 +52,25 @@ impl<'a> CatalogCredentials<'a> {
             .send_carrying(body.token(), || {
                 api.store_credentials(&account_id, &bucket, &body)
             })
+            .await
+    }
+
+    /// Whether the catalog's stored credential works: Cloudflare authenticates with it and
+    /// answers `valid`, `invalid` (stored, but refused: revoked, expired, or lacking a
+    /// permission) or `absent` (none stored).
+    ///
+    /// Cloudflare documents this operation only under the `basin-catalog` paths, so it goes
+    /// there even on a client built for [`PathFamily::R2Catalog`](crate::PathFamily): the same
+    /// host and token serve both.
+    pub async fn status(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+    ) -> Result<Response<CredentialCheck>, Error> {
+        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
+        let api = self.engine.api();
+        self.engine
+            .send(|| api.get_credential_status(&account_id, &bucket))
             .await
     }
 }

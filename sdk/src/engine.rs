@@ -14,6 +14,7 @@ use crate::generated;
 use crate::retry::{self, RetryConfig};
 use crate::text::Secrets;
 use crate::transport::{self, Attempt, Exchange, Outcome};
+use crate::wire::{PathFamily, Routes};
 
 /// What a client holds: the generated client and the settings every call runs with. The
 /// operation groups borrow it; [`crate::Client`] shares it behind an `Arc`.
@@ -27,13 +28,14 @@ pub(crate) struct Engine {
 impl Engine {
     pub(crate) fn new(
         base_url: &str,
+        routes: Routes,
         http: reqwest::Client,
         credentials: Credentials,
         body_limit: u64,
         retry: RetryConfig,
     ) -> Arc<Self> {
         Arc::new(Self {
-            api: generated::Client::new_with_client(base_url, http),
+            api: generated::Client::new_with_client(base_url, http, routes),
             retry,
             credentials,
             body_limit,
@@ -47,6 +49,10 @@ impl Engine {
 
     pub(crate) fn base_url(&self) -> &str {
         &self.api.baseurl
+    }
+
+    pub(crate) fn paths(&self) -> PathFamily {
+        self.api.inner.family()
     }
 
     pub(crate) fn credentials(&self) -> &Credentials {
@@ -158,6 +164,7 @@ impl Engine {
             messages: Vec::new(),
             cf_ray: error.cf_ray().map(str::to_owned),
             already_applied: true,
+            unparsed_result: None,
         })
     }
 
@@ -225,6 +232,7 @@ impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Engine")
             .field("base_url", &self.base_url())
+            .field("paths", &self.paths())
             .field("max_response_bytes", &self.body_limit)
             .field("retry", &self.retry)
             .finish_non_exhaustive()

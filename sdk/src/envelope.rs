@@ -1,6 +1,9 @@
 //! Cloudflare's v4 envelope, `{success, errors, messages, result}`, and the one place that turns
 //! what the generated client returns into the SDK's [`Response`] or [`Error`].
 
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
 use crate::error::{
     ApiError, BodyOverLimit, Error, Redirected, ResponseTooLarge, TransportError, UnexpectedBody,
 };
@@ -28,15 +31,48 @@ pub struct Response<T> {
     /// Always false for reads and for the other changes, whose retries answer as the first
     /// attempt would have.
     pub already_applied: bool,
+    /// A change's `result` as Cloudflare sent it, when it did not have the shape this SDK
+    /// knows (a newer model, a field of another type): the change was applied (the envelope
+    /// said success), `result` is then `None`, and its details are here. `None` otherwise, and
+    /// always for reads, whose result must parse.
+    pub unparsed_result: Option<serde_json::Value>,
+}
+
+impl<T> Response<T> {
+    /// A response carrying `result` and nothing else: no messages, no `cf-ray`. For tests of
+    /// code that takes the SDK's responses.
+    ///
+    /// ```
+    /// use cloudflare_r2_catalog::{QueuedMaintenance, Response};
+    ///
+    /// let answer: Response<Option<QueuedMaintenance>> = Response::new(None);
+    /// assert!(answer.result.is_none() && !answer.already_applied);
+    /// ```
+    pub fn new(result: T) -> Self {
+        Self {
+            result,
+            messages: Vec::new(),
+            cf_ray: None,
+            already_applied: false,
+            unparsed_result: None,
+        }
+    }
 }
 
 /// A generated success-body type: the envelope fields every operation's 200 body has.
 pub(crate) trait Envelope {
     /// What the operation returns as its result.
-    type Result;
+    type Result: DeserializeOwned;
     /// Splits the envelope into `success`, `errors`, `messages` and the result, or `None` when
     /// the operation needs a result and the envelope has none.
     fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>);
+    /// The result of a success envelope whose `result` is missing or does not parse: `None`
+    /// for a read, which has nothing to return without it; for a change, "applied, no
+    /// details".
+    fn without_result() -> Option<Self::Result>;
+    /// Whether a 2xx with no body at all is a success: only for the changes documented to
+    /// answer without one.
+    const BODILESS: bool = false;
 }
 
 /// Reads, whose `result` is the point of the call: a success envelope without one is reported
@@ -47,6 +83,9 @@ macro_rules! reads {
             type Result = types::$result;
             fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
                 (*self.success, self.errors, self.messages, self.result)
+            }
+            fn without_result() -> Option<Self::Result> {
+                None
             }
         }
     )*};
@@ -60,17 +99,23 @@ reads! {
     ListTablesResponse => TablePage,
     GetTableResponse => Table,
     GetTableMaintenanceConfigResponse => TableMaintenance,
+    GetCredentialStatusResponse => CredentialCheck,
+    ListTableMaintenanceRunsResponse => MaintenanceRunPage,
 }
 
 /// Changes: the spec makes `result` optional in every success envelope, and a change the server
 /// says it applied must never come back as a failure that a caller, or a retry loop, would act
-/// on. Their result is an `Option`: `None` when the envelope says success and carries none.
+/// on. Their result is an `Option`: `None` when the envelope says success and carries none, or
+/// one this SDK cannot parse (kept as [`Response::unparsed_result`]).
 macro_rules! changes {
     ($($response:ident => $result:ty),* $(,)?) => {$(
         impl Envelope for types::$response {
             type Result = Option<$result>;
             fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
                 (*self.success, self.errors, self.messages, Some(self.result))
+            }
+            fn without_result() -> Option<Self::Result> {
+                Some(None)
             }
         }
     )*};
@@ -80,6 +125,7 @@ changes! {
     EnableCatalogResponse => types::CatalogActivation,
     UpdateMaintenanceConfigResponse => types::MaintenanceConfig,
     UpdateTableMaintenanceConfigResponse => types::TableMaintenanceConfig,
+    QueueTableMaintenanceResponse => types::QueuedMaintenance,
     // Answered `result: null` in practice: `StoredCredential`.
     StoreCredentialsResponse => serde_json::Map<String, serde_json::Value>,
 }
@@ -95,18 +141,19 @@ pub(crate) async fn judge<T: Envelope>(
     let Answer { head, body } = match attempt {
         Ok(answer) => answer,
         // The failure paths are boxed so that their state does not weigh on every call's future.
-        Err(error) => return Err(Box::pin(failure(*error, exchange, secrets)).await),
+        Err(error) => return Box::pin(unparsed::<T>(*error, exchange, secrets)).await,
     };
     let (success, errors, messages, result) = body.into_parts();
     if !success {
         return Err(ApiError::new(*head, errors, messages, secrets).into());
     }
-    match result {
+    match result.or_else(T::without_result) {
         Some(result) => Ok(Response {
             result,
             messages: messages.into_parts(secrets).0,
             cf_ray: head.cf_ray(secrets),
             already_applied: false,
+            unparsed_result: None,
         }),
         None => {
             let reason = "the success envelope has no result";
@@ -115,8 +162,135 @@ pub(crate) async fn judge<T: Envelope>(
     }
 }
 
-/// Judges one call documented to answer `204 No Content`. A 2xx with a success envelope instead
-/// is accepted too: the envelope is what the rest of the API answers.
+/// Judges an attempt the generated code did not turn into its success type: a 2xx body that did
+/// not parse as the operation's model, or a 2xx status the operation does not document, is
+/// read as an envelope of any result. Its `success` decides: a change that says it succeeded
+/// did succeed, with its result parsed if it can be and kept raw if not; a read needs its
+/// result to parse. Anything else is a [`failure`].
+async fn unparsed<T: Envelope>(
+    error: generated::Error<BareEnvelope>,
+    mut exchange: Exchange,
+    secrets: Secrets<'_>,
+) -> Result<Response<T::Result>, Error> {
+    let (meta, body) = match error {
+        generated::Error::InvalidResponsePayload(body, reason) => match exchange.response.take() {
+            Some(meta) if meta.status.is_success() => (*meta, body),
+            meta => {
+                exchange.response = meta;
+                let error = generated::Error::InvalidResponsePayload(body, reason);
+                return Err(failure(error, exchange, secrets).await);
+            }
+        },
+        generated::Error::UnexpectedResponse(response) if response.status().is_success() => {
+            let meta = *exchange.take_head(response.status(), response.headers());
+            let body = response
+                .bytes()
+                .await
+                .map_err(|source| unread(source, Some(&meta), exchange.attempt, secrets))?;
+            (meta, body)
+        }
+        error => return Err(failure(error, exchange, secrets).await),
+    };
+    if let Some(nothing) = T::without_result()
+        && T::BODILESS
+        && body.iter().all(u8::is_ascii_whitespace)
+    {
+        return Ok(applied(nothing, meta, Messages::default(), None, secrets));
+    }
+    let envelope = match serde_json::from_slice::<AnyEnvelope>(&body) {
+        Ok(envelope) => envelope,
+        Err(reason) => return Err(UnexpectedBody::unparsable(meta, &body, &reason, secrets).into()),
+    };
+    if !envelope.success {
+        return Err(ApiError::new(meta, envelope.errors, envelope.messages, secrets).into());
+    }
+    let raw = envelope.result.unwrap_or(serde_json::Value::Null);
+    match (T::Result::deserialize(&raw), T::without_result()) {
+        (Ok(result), _) => Ok(Response {
+            result,
+            messages: envelope.messages.into_parts(secrets).0,
+            cf_ray: meta.cf_ray(secrets),
+            already_applied: false,
+            unparsed_result: None,
+        }),
+        (Err(_), Some(nothing)) => Ok(applied(
+            nothing,
+            meta,
+            envelope.messages,
+            Some(raw),
+            secrets,
+        )),
+        (Err(reason), None) => {
+            let reason = if raw.is_null() {
+                "the success envelope has no result".to_owned()
+            } else {
+                format!("the result is not the expected model ({reason})")
+            };
+            Err(UnexpectedBody::new(meta, &body, &reason, secrets).into())
+        }
+    }
+}
+
+/// A change's success without a result the SDK could read: `nothing` (a change's
+/// [`Envelope::without_result`]), with the raw result when there was one.
+fn applied<R>(
+    nothing: R,
+    meta: ResponseMeta,
+    messages: Messages,
+    raw: Option<serde_json::Value>,
+    secrets: Secrets<'_>,
+) -> Response<R> {
+    Response {
+        result: nothing,
+        messages: messages.into_parts(secrets).0,
+        cf_ray: meta.cf_ray(secrets),
+        already_applied: false,
+        unparsed_result: raw
+            .filter(|raw| !raw.is_null())
+            .map(|raw| without_secrets(raw, secrets)),
+    }
+}
+
+/// `value` with the secrets taken out of every string in it, keys included: a server may echo
+/// the token it was sent.
+fn without_secrets(value: serde_json::Value, secrets: Secrets<'_>) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => Value::String(secrets.redacted(&text).into_owned()),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| without_secrets(item, secrets))
+                .collect(),
+        ),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(key, value)| {
+                    let key = secrets.redacted(&key).into_owned();
+                    (key, without_secrets(value, secrets))
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// An envelope with any `result`, or none.
+#[derive(serde::Deserialize)]
+struct AnyEnvelope {
+    success: bool,
+    #[serde(default)]
+    errors: Messages,
+    #[serde(default)]
+    messages: Messages,
+    #[serde(default)]
+    result: Option<serde_json::Value>,
+}
+
+/// Judges one call documented to answer `204 No Content`. Any other 2xx with an empty body, or
+/// with a success envelope (whatever its `result`), is accepted too: the envelope is what the
+/// rest of the API answers.
 pub(crate) async fn judge_no_content(
     attempt: Attempt<()>,
     exchange: Exchange,
@@ -129,26 +303,35 @@ pub(crate) async fn judge_no_content(
                 messages: Vec::new(),
                 cf_ray: answer.head.cf_ray(secrets),
                 already_applied: false,
+                unparsed_result: None,
             });
         }
         Err(error) => *error,
     };
-    match error {
-        generated::Error::UnexpectedResponse(response) if response.status().is_success() => {
-            let (meta, envelope) = Box::pin(read_envelope(response, exchange, secrets)).await?;
-            if envelope.success {
-                Ok(Response {
-                    result: (),
-                    messages: envelope.messages.into_parts(secrets).0,
-                    cf_ray: meta.cf_ray(secrets),
-                    already_applied: false,
-                })
-            } else {
-                Err(ApiError::new(meta, envelope.errors, envelope.messages, secrets).into())
-            }
-        }
-        error => Err(Box::pin(failure(error, exchange, secrets)).await),
+    Box::pin(unparsed::<NoContent>(error, exchange, secrets))
+        .await
+        .map(|response| Response {
+            result: (),
+            messages: response.messages,
+            cf_ray: response.cf_ray,
+            already_applied: false,
+            unparsed_result: None,
+        })
+}
+
+/// A change documented without a body, judged like the others when a body comes: whatever its
+/// `result`, a success envelope says it was made.
+struct NoContent;
+
+impl Envelope for NoContent {
+    type Result = Option<serde::de::IgnoredAny>;
+    fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
+        (true, Messages::default(), Messages::default(), Some(None))
     }
+    fn without_result() -> Option<Self::Result> {
+        Some(None)
+    }
+    const BODILESS: bool = true;
 }
 
 /// Turns everything the generated client reports as an error into the SDK's [`Error`].
@@ -174,13 +357,14 @@ async fn failure(
             let head = exchange.take_head(response.status(), response.headers());
             Redirected::new(&head, secrets).into()
         }
-        // A status the spec does not list for the operation (429, 502, …).
+        // A status the spec does not list for the operation (429, 502, …); a 2xx is judged as
+        // a success by `unparsed` before it comes here.
         Generated::UnexpectedResponse(response) => {
             match read_envelope(response, exchange, secrets).await {
                 Ok((meta, envelope)) if envelope.success => UnexpectedBody::new(
                     meta,
                     b"",
-                    "a success envelope with a status the operation does not document",
+                    "a success envelope with an error status",
                     secrets,
                 )
                 .into(),

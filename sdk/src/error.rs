@@ -4,6 +4,7 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
+use crate::codes;
 use crate::head::ResponseMeta;
 use crate::text::{Secrets, shown};
 use crate::validate::ValidationError;
@@ -117,6 +118,67 @@ impl Error {
     /// Cloudflare asked the client to slow down: HTTP 429.
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether Cloudflare's envelope carries an error with `code` (see [`crate::codes`]).
+    pub fn has_code(&self, code: i64) -> bool {
+        matches!(self, Self::Api(error) if error.has_code(code))
+    }
+
+    /// The bucket has no catalog, or it was deleted: code 40401. Unlike
+    /// [`Error::is_not_found`], not a wrong base URL or a missing bucket. Right after an enable,
+    /// Cloudflare can answer this for a moment (see [`crate::codes::CATALOG_NOT_FOUND`]).
+    pub fn is_catalog_not_found(&self) -> bool {
+        self.has_code(codes::CATALOG_NOT_FOUND)
+    }
+
+    /// The catalog exists but is disabled: code 40402.
+    pub fn is_catalog_inactive(&self) -> bool {
+        self.has_code(codes::CATALOG_INACTIVE)
+    }
+
+    /// The R2 bucket does not exist: code 40406, or R2's 10006. Right after the bucket is
+    /// created, Cloudflare can answer this for a moment.
+    pub fn is_bucket_not_found(&self) -> bool {
+        self.has_code(codes::BUCKET_NOT_FOUND) || self.has_code(codes::R2_BUCKET_NOT_FOUND)
+    }
+
+    /// The table does not exist: code 40403.
+    pub fn is_table_not_found(&self) -> bool {
+        self.has_code(codes::TABLE_NOT_FOUND)
+    }
+
+    /// The API has no such route, or not for this account: codes 7000 and 7003 (a wrong base
+    /// URL or path family, or an account without the product).
+    pub fn is_route_not_found(&self) -> bool {
+        self.has_code(codes::NO_ROUTE) || self.has_code(codes::INVALID_ROUTE)
+    }
+
+    /// The token given to store as the catalog's credential was refused: codes 30004, 30005.
+    pub fn is_invalid_credential(&self) -> bool {
+        codes::INVALID_CREDENTIAL
+            .iter()
+            .any(|code| self.has_code(*code))
+    }
+
+    /// Maintenance cannot be turned on because the catalog has no stored credential: HTTP 400
+    /// "A credential is not present for the warehouse=…". Cloudflare's code for it is not
+    /// known, so this reads the message; store one with
+    /// [`CatalogCredentials::store`](crate::CatalogCredentials::store) first.
+    pub fn is_credential_missing(&self) -> bool {
+        matches!(self, Self::Api(error) if error.status == StatusCode::BAD_REQUEST
+            && error.errors.iter().any(|item| item.message.starts_with(codes::CREDENTIAL_MISSING_MESSAGE)))
+    }
+
+    /// Queueing maintenance found the table assigned to a maintenance executor: code 40903.
+    pub fn is_queue_conflict(&self) -> bool {
+        self.has_code(codes::QUEUE_CONFLICT)
+    }
+
+    /// Queueing maintenance hit the daily limit of accepted requests: code 42901. Unlike other
+    /// 429s, waiting seconds does not help, so it is not retried.
+    pub fn is_daily_limit_reached(&self) -> bool {
+        self.has_code(codes::DAILY_QUEUE_LIMIT)
     }
 
     /// Whether trying again later may succeed: a timeout or broken connection, or a response
@@ -249,6 +311,11 @@ impl ApiError {
             .saturating_add(self.omitted_errors)
     }
 
+    /// Whether the envelope carries an error with `code`.
+    pub fn has_code(&self, code: i64) -> bool {
+        self.errors.iter().any(|error| error.code == Some(code))
+    }
+
     /// The codes of every error in the envelope.
     pub fn codes(&self) -> Vec<i64> {
         self.errors.iter().filter_map(|error| error.code).collect()
@@ -275,7 +342,7 @@ impl fmt::Display for ApiError {
 
 /// How much of an unexpected body an error keeps: enough to recognise an HTML error page or a
 /// truncated document, not enough to carry a large payload around.
-const SNIPPET_CHARS: usize = 200;
+const SNIPPET_CHARS: usize = 1000;
 
 /// The response body is not Cloudflare's envelope.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -285,7 +352,7 @@ pub struct UnexpectedBody {
     pub status: StatusCode,
     /// The `Content-Type` header.
     pub content_type: Option<String>,
-    /// The start of the body, decoded lossily as UTF-8 (at most 200 characters, as the server
+    /// The start of the body, decoded lossily as UTF-8 (at most 1,000 characters, as the server
     /// sent them; `Display` escapes control characters).
     pub snippet: String,
     /// Why the body is not the expected envelope (a JSON parse error, a missing `result`, …).

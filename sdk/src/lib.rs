@@ -1,4 +1,6 @@
-//! Rust SDK for Cloudflare's [R2 Data Catalog] management API.
+//! Rust SDK for Cloudflare's Basin Catalog (formerly [R2 Data Catalog]) management API: the 16
+//! operations of its document of 2026-10-05, under either of the path families Cloudflare
+//! serves ([`PathFamily`]).
 //!
 //! ```no_run
 //! use cloudflare_r2_catalog::Client;
@@ -19,6 +21,11 @@
 //! - **The envelope is judged, not trusted**: `success: false` is an error even inside an HTTP
 //!   200, an error status carries Cloudflare's codes, messages and `cf-ray` ([`ApiError`]), and a
 //!   body that is not the envelope is reported as such ([`UnexpectedBody`]).
+//! - **Answers are read as the live service sends them**: every enum is open (an unknown value
+//!   is kept as `Other`), answers are not held to the document's patterns, unknown fields are
+//!   ignored, and a change the server says it applied is a success even when its result has an
+//!   unexpected shape ([`Response::unparsed_result`]). Errors can be told apart by Cloudflare's
+//!   codes ([`codes`], [`Error::is_catalog_not_found`], …).
 //! - **Transient failures are retried** with backoff and `Retry-After` ([`RetryConfig`]).
 //! - **Secrets stay secret**: tokens and keys are [`SecretString`]s, redacted in `Debug`,
 //!   `Display`, errors and `tracing` output; the SDK's own copy is wiped from memory when
@@ -40,6 +47,7 @@
 //
 // 1. Vocabulary: what the generated code is told to use, and every layer above shares.
 mod text;
+pub mod codes;
 mod secret;
 mod validate;
 mod status;
@@ -99,23 +107,27 @@ pub use namespaces::Namespaces;
 pub use paging::{DEFAULT_MAX_PAGES, ListOptions, Page};
 pub use retry::{RetryConfig, Sleep, TokioSleep};
 pub use secret::SecretString;
-pub use status::{CatalogStatus, CredentialStatus};
+pub use status::{
+    CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceKind, MaintenanceState,
+    MaintenanceStep, RunStatus, StepStatus, TargetFileSize,
+};
 pub use tables::Tables;
 pub use transport::DEFAULT_MAX_RESPONSE_BYTES;
 pub use validate::{
-    AccountId, BucketName, CatalogToken, Input, Namespace, PageSize, SnapshotAge, TableName,
-    ValidationError,
+    AccountId, BucketName, CatalogToken, Input, Namespace, PageSize, RequestId, SnapshotAge,
+    TableName, ValidationError,
 };
-pub use wire::{Message, StoredCredential};
+pub use wire::{Message, PathFamily, StoredCredential};
 
 // The API's models, generated from Cloudflare's OpenAPI description: what the operations return
 // and the maintenance updates they take. Their docs are the spec's own descriptions.
 pub use generated::types::{
     Catalog, CatalogActivation, CatalogList, CatalogMaintenance, CompactionConfig,
-    CompactionUpdate, MaintenanceConfig, MaintenanceState, MaintenanceUpdate, NamespaceDetails,
-    NamespaceIdentifier, NamespacePage, SnapshotExpirationConfig, SnapshotExpirationUpdate, Table,
+    CompactionUpdate, CredentialCheck, MaintenanceConfig, MaintenanceRun, MaintenanceRunPage,
+    MaintenanceRunStep, MaintenanceUpdate, NamespaceDetails, NamespaceIdentifier, NamespacePage,
+    QueuedMaintenance, SnapshotExpirationConfig, SnapshotExpirationUpdate, Table,
     TableCompactionConfig, TableDetails, TableIdentifier, TableMaintenance, TableMaintenanceConfig,
-    TableMetadata, TablePage, TargetFileSize,
+    TableMetadata, TablePage, TableSnapshotExpirationConfig,
 };
 
 /// Compiles the README's Rust examples as doctests, so they cannot drift from the API.

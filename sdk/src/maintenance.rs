@@ -4,7 +4,7 @@ use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{CatalogMaintenance, MaintenanceConfig, MaintenanceUpdate};
-use crate::validate::{AccountId, BucketName, Input};
+use crate::validate::{AccountId, BucketName, Input, ValidationError};
 
 /// Catalog maintenance operations; from [`crate::Client::maintenance`]. Table-level settings are on
 /// [`crate::Tables`].
@@ -38,6 +38,10 @@ impl<'a> Maintenance<'a> {
     /// Returns the configuration after the change, or `None` when Cloudflare answers success
     /// without it (the change is applied all the same).
     ///
+    /// An update with a value this SDK does not know (`MaintenanceState::Other`, …) is refused
+    /// with [`Error::InvalidInput`] before anything is sent. Cloudflare refuses to turn
+    /// maintenance on for a catalog without a stored credential ([`Error::is_credential_missing`]).
+    ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
     /// use cloudflare_r2_catalog::{CompactionUpdate, MaintenanceState, MaintenanceUpdate, TargetFileSize};
@@ -45,7 +49,7 @@ impl<'a> Maintenance<'a> {
     /// let update = MaintenanceUpdate {
     ///     compaction: Some(CompactionUpdate {
     ///         state: Some(MaintenanceState::Enabled),
-    ///         target_size_mb: Some(TargetFileSize::X256),
+    ///         target_size_mb: Some(TargetFileSize::Mb256),
     ///     }),
     ///     ..MaintenanceUpdate::default()
     /// };
@@ -62,9 +66,35 @@ impl<'a> Maintenance<'a> {
         update: &MaintenanceUpdate,
     ) -> Result<Response<Option<MaintenanceConfig>>, Error> {
         let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
+        checked(update)?;
         let api = self.engine.api();
         self.engine
             .send(|| api.update_maintenance_config(&account_id, &bucket, update))
             .await
     }
+}
+
+/// `update`, if every value in it is one the SDK knows: the open enums keep any value an answer
+/// carries, but a request sends only values Cloudflare documents.
+pub(crate) fn checked(update: &MaintenanceUpdate) -> Result<&MaintenanceUpdate, ValidationError> {
+    if let Some(compaction) = &update.compaction {
+        compaction
+            .state
+            .as_ref()
+            .map(|state| state.known())
+            .transpose()?;
+        compaction
+            .target_size_mb
+            .as_ref()
+            .map(|size| size.known())
+            .transpose()?;
+    }
+    if let Some(state) = update
+        .snapshot_expiration
+        .as_ref()
+        .and_then(|expiration| expiration.state.as_ref())
+    {
+        state.known()?;
+    }
+    Ok(update)
 }

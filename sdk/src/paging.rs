@@ -10,7 +10,7 @@ use futures_util::Stream;
 
 use crate::envelope::Response;
 use crate::error::Error;
-use crate::generated::types::{NamespacePage, TablePage};
+use crate::generated::types::{MaintenanceRunPage, NamespacePage, TablePage};
 use crate::validate::{PageSize, ValidationError};
 
 /// Options of a list call; the defaults ask for the server's default page (100) from the start.
@@ -109,6 +109,12 @@ impl Page for NamespacePage {
 }
 
 impl Page for TablePage {
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+}
+
+impl Page for MaintenanceRunPage {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }

@@ -17,8 +17,13 @@ use crate::transport::{Attempt, Exchange};
 ///
 /// Retried: connection failures, timeouts, and HTTP 408, 409, 429 and 5xx. Never retried: other
 /// statuses (redirects included), input rejected before sending, responses that are not HTTP,
-/// bodies over the client's limit, and the 409 of enable-catalog and delete-catalog (the spec's
-/// "already enabled" and "not empty", which no retry can change). The wait before retry `n` (1-based) is
+/// bodies over the client's limit, the 409 of enable-catalog and delete-catalog (the spec's
+/// "already enabled" and "not empty", which no retry can change), and queueing maintenance's 409
+/// (the table is with an executor) and 429 (the daily limit). A 404 is never retried, not even
+/// the one Cloudflare can answer for a moment right after a bucket is created or a catalog
+/// enabled: the same answer is permanent for a typo, and waiting on every real "not found" would
+/// slow every caller to help a few; [`crate::Error::is_bucket_not_found`] and
+/// [`crate::Error::is_catalog_not_found`] let the code that just created one retry. The wait before retry `n` (1-based) is
 /// `min(initial_backoff × 2ⁿ⁻¹, max_backoff)`, shortened by up to a quarter at random so that
 /// many clients do not retry in step; a `Retry-After-Ms` or `Retry-After` header (seconds or an
 /// HTTP date) replaces it, up to `max_retry_after`.
@@ -194,14 +199,25 @@ pub(crate) fn may_have_applied<T>(outcome: &Attempt<T>, exchange: &Exchange) -> 
 
 /// Operations whose spec gives HTTP 409 a definite meaning, so retrying cannot change the
 /// answer: enable-catalog answers 409 when the catalog is already enabled, delete-catalog when
-/// it is non-empty, has unfinished work, is protected, or is over the force-delete limit.
-const CONFLICT_IS_FINAL: [&str; 2] = ["enable_catalog", "delete_catalog"];
+/// it is non-empty, has unfinished work, is protected, or is over the force-delete limit,
+/// queue-table-maintenance when the table is assigned to an executor.
+const CONFLICT_IS_FINAL: [&str; 3] = [
+    "enable_catalog",
+    "delete_catalog",
+    "queue_table_maintenance",
+];
+
+/// Operations whose spec gives HTTP 429 a meaning no wait of seconds changes:
+/// queue-table-maintenance's daily limit of accepted requests.
+const LIMIT_IS_FINAL: [&str; 1] = ["queue_table_maintenance"];
 
 /// Whether the policy retries `status` when `operation` answers it. Also what
 /// [`crate::Error::is_retryable`] reports for an error with that status.
 pub(crate) fn is_retryable_for(operation: &str, status: StatusCode) -> bool {
+    let final_for = |operations: &[&str]| operations.contains(&operation);
     is_retryable_status(status)
-        && !(status == StatusCode::CONFLICT && CONFLICT_IS_FINAL.contains(&operation))
+        && !(status == StatusCode::CONFLICT && final_for(&CONFLICT_IS_FINAL))
+        && !(status == StatusCode::TOO_MANY_REQUESTS && final_for(&LIMIT_IS_FINAL))
 }
 
 /// Statuses worth another attempt: request timeout, conflict (often a lock that clears), rate

@@ -1,13 +1,21 @@
-//! Statuses Cloudflare reports: open enums, so that a status added after this SDK was built is
-//! kept as [`Other`](CatalogStatus::Other) instead of failing the whole response.
+//! Every enum Cloudflare sends: open, so that a value added after this SDK was built (a fourth
+//! maintenance state, a 1024 MB target size) is kept as `Other` instead of failing the whole
+//! response. Parsing text as an input ([`FromStr`]) accepts only the values the SDK knows, and
+//! the operations refuse an `Other` in what they send: inputs are validated, answers are not.
 
 use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A string enum whose unknown values are kept, not rejected.
+use crate::text::shown;
+use crate::validate::ValidationError;
+
+/// A string enum whose unknown values are kept, not rejected, when read from an answer
+/// (`From<&str>`, `Deserialize`), and refused when parsed as an input (`FromStr`), with `$rule`
+/// naming the values it knows.
 macro_rules! open_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$variant_doc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident ($field:literal, $rule:literal) { $($(#[$variant_doc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -27,6 +35,40 @@ macro_rules! open_enum {
             }
         }
 
+        impl $name {
+            /// Whether this is a value the SDK knows, not [`Self::Other`].
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+
+            /// `Ok` when this is a value the SDK knows: what an operation checks before sending
+            /// it.
+            pub(crate) fn known(&self) -> Result<&Self, ValidationError> {
+                if self.is_known() {
+                    Ok(self)
+                } else {
+                    Err(ValidationError::new($field, $rule))
+                }
+            }
+        }
+
+        /// Accepts only a value the SDK knows: text given as an input.
+        impl FromStr for $name {
+            type Err = ValidationError;
+            fn from_str(text: &str) -> Result<Self, ValidationError> {
+                let value = Self::from(text);
+                value.known()?;
+                Ok(value)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        /// Keeps any value: text read from an answer.
         impl From<&str> for $name {
             fn from(text: &str) -> Self {
                 match text {
@@ -36,9 +78,14 @@ macro_rules! open_enum {
             }
         }
 
+        /// The value; one this SDK does not know came from the server, and is shown with its
+        /// control characters escaped and its length bounded.
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+                match self {
+                    Self::Other(text) => write!(f, "{}", shown(text)),
+                    known => f.write_str(known.as_str()),
+                }
             }
         }
 
@@ -65,7 +112,7 @@ open_enum! {
     /// assert_eq!(CatalogStatus::from("active"), CatalogStatus::Active);
     /// assert_eq!(CatalogStatus::from("paused").to_string(), "paused");
     /// ```
-    CatalogStatus {
+    CatalogStatus ("catalog status", "must be active or inactive") {
         /// The catalog is enabled.
         Active = "active",
         /// The catalog is not enabled.
@@ -75,10 +122,112 @@ open_enum! {
 
 open_enum! {
     /// Whether a credential for maintenance jobs is stored for the catalog.
-    CredentialStatus {
+    CredentialStatus ("credential status", "must be present or absent") {
         /// A credential is stored.
         Present = "present",
         /// No credential is stored; compaction and snapshot expiration cannot run.
         Absent = "absent",
+    }
+}
+
+open_enum! {
+    /// Whether a stored credential works, as Cloudflare finds by authenticating with it
+    /// ([`crate::CatalogCredentials::status`]).
+    CredentialValidity ("credential validity", "must be valid, invalid or absent") {
+        /// A credential is stored and authenticates.
+        Valid = "valid",
+        /// A credential is stored but does not authenticate (revoked, expired, or lacking a
+        /// permission).
+        Invalid = "invalid",
+        /// No credential is stored.
+        Absent = "absent",
+    }
+}
+
+open_enum! {
+    /// Whether a maintenance job runs.
+    ///
+    /// ```
+    /// use cloudflare_r2_catalog::MaintenanceState;
+    ///
+    /// assert_eq!("enabled".parse(), Ok(MaintenanceState::Enabled));
+    /// assert!("paused".parse::<MaintenanceState>().is_err());
+    /// // In an answer, a state this SDK does not know is kept.
+    /// assert_eq!(MaintenanceState::from("paused").as_str(), "paused");
+    /// ```
+    MaintenanceState ("maintenance state", "must be enabled or disabled") {
+        /// The job runs.
+        Enabled = "enabled",
+        /// The job does not run.
+        Disabled = "disabled",
+    }
+}
+
+open_enum! {
+    /// The size compaction aims its files at, in megabytes (Cloudflare's default is 128).
+    TargetFileSize ("target file size", "must be 64, 128, 256 or 512 (megabytes)") {
+        /// 64 MB.
+        Mb64 = "64",
+        /// 128 MB.
+        Mb128 = "128",
+        /// 256 MB.
+        Mb256 = "256",
+        /// 512 MB.
+        Mb512 = "512",
+    }
+}
+
+open_enum! {
+    /// A kind of table maintenance: what a run did, and what [`crate::Tables::queue_maintenance`]
+    /// queues.
+    MaintenanceKind ("maintenance kind", "must be compaction or snapshot_expiration") {
+        /// Rewriting small data files into larger ones.
+        Compaction = "compaction",
+        /// Removing old snapshots and the files only they reference.
+        SnapshotExpiration = "snapshot_expiration",
+    }
+}
+
+open_enum! {
+    /// Where a maintenance run is.
+    RunStatus ("run status", "must be running, succeeded, failed, interrupted, timed_out or cancelled") {
+        /// Still running.
+        Running = "running",
+        /// Finished, and everything it did succeeded.
+        Succeeded = "succeeded",
+        /// Finished with an error (see the run's error code and message).
+        Failed = "failed",
+        /// Stopped before it finished.
+        Interrupted = "interrupted",
+        /// Ran out of time.
+        TimedOut = "timed_out",
+        /// Cancelled.
+        Cancelled = "cancelled",
+    }
+}
+
+open_enum! {
+    /// One step of a maintenance run.
+    MaintenanceStep ("maintenance step", "must be rewrite_manifests, compaction or snapshot_expiration") {
+        /// Rewriting the table's manifests.
+        RewriteManifests = "rewrite_manifests",
+        /// Compacting data files.
+        Compaction = "compaction",
+        /// Expiring snapshots.
+        SnapshotExpiration = "snapshot_expiration",
+    }
+}
+
+open_enum! {
+    /// How one step of a maintenance run ended.
+    StepStatus ("step status", "must be succeeded, failed, skipped or not_run") {
+        /// It succeeded.
+        Succeeded = "succeeded",
+        /// It failed (see its error code).
+        Failed = "failed",
+        /// It had nothing to do.
+        Skipped = "skipped",
+        /// It did not run.
+        NotRun = "not_run",
     }
 }

@@ -1,4 +1,5 @@
-//! Tables of a namespace: listing (one page or all), details, and table-level maintenance.
+//! Tables of a namespace: listing (one page or all), details, table-level maintenance, queueing
+//! it, and the runs it made.
 
 use futures_util::Stream;
 
@@ -6,10 +7,18 @@ use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{
-    MaintenanceUpdate, Table, TableMaintenance, TableMaintenanceConfig, TablePage,
+    MaintenanceRunPage, MaintenanceUpdate, QueueMaintenanceBody, QueuedMaintenance, Table,
+    TableMaintenance, TableMaintenanceConfig, TablePage,
 };
+use crate::maintenance::checked;
 use crate::paging::{ListOptions, follow};
-use crate::validate::{AccountId, BucketName, Input, Namespace, TableName};
+use crate::status::MaintenanceKind;
+use crate::validate::{
+    AccountId, BucketName, Input, Namespace, RequestId, TableName, ValidationError,
+};
+
+/// The largest page of maintenance runs the API serves.
+const MAX_RUNS_PAGE: u64 = 100;
 
 /// Table operations; from [`crate::Client::tables`].
 ///
@@ -22,6 +31,7 @@ pub struct Tables<'a> {
 }
 
 /// The validated path of one table.
+#[derive(Clone)]
 struct TablePath {
     account_id: AccountId,
     bucket: BucketName,
@@ -35,7 +45,7 @@ impl TablePath {
         bucket: impl Input<BucketName>,
         namespace: impl Input<Namespace>,
         table: impl Input<TableName>,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, ValidationError> {
         Ok(Self {
             account_id: account_id.into_valid()?,
             bucket: bucket.into_valid()?,
@@ -160,6 +170,7 @@ impl<'a> Tables<'a> {
         update: &MaintenanceUpdate,
     ) -> Result<Response<Option<TableMaintenanceConfig>>, Error> {
         let path = TablePath::new(account_id, bucket, namespace, table)?;
+        checked(update)?;
         let api = self.engine.api();
         self.engine
             .send(|| {
@@ -169,6 +180,119 @@ impl<'a> Tables<'a> {
                     &path.namespace,
                     path.table.as_ref(),
                     update,
+                )
+            })
+            .await
+    }
+
+    /// Queues `kind` of maintenance for the table: the scheduler runs it when it next polls
+    /// (this does not start a run). Cloudflare answers 202 with whether it was queued.
+    ///
+    /// The request carries `request_id`, or a random one when `None`: the same on every retry
+    /// of this call, so the run it queued shows it in [`Tables::maintenance_runs`]. Cloudflare
+    /// does not say that it deduplicates by it, so a retry after a lost answer may queue twice,
+    /// which queues the same maintenance for the same poll. Its two refusals are not retried:
+    /// the table is assigned to an executor (409, [`Error::is_queue_conflict`]) and the daily
+    /// limit is reached (429, [`Error::is_daily_limit_reached`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    /// use cloudflare_r2_catalog::MaintenanceKind;
+    ///
+    /// let queued = client
+    ///     .tables()
+    ///     .queue_maintenance(
+    ///         "0123456789abcdef0123456789abcdef",
+    ///         "my-data-bucket",
+    ///         "bronze",
+    ///         "events",
+    ///         MaintenanceKind::Compaction,
+    ///         None,
+    ///     )
+    ///     .await?;
+    /// if let Some(queued) = queued.result {
+    ///     println!("queued: {} ({:?})", queued.queued, queued.request_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn queue_maintenance(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+        namespace: impl Input<Namespace>,
+        table: impl Input<TableName>,
+        kind: MaintenanceKind,
+        request_id: Option<RequestId>,
+    ) -> Result<Response<Option<QueuedMaintenance>>, Error> {
+        let path = TablePath::new(account_id, bucket, namespace, table)?;
+        kind.known()?;
+        let body = QueueMaintenanceBody {
+            request_id: Some(request_id.unwrap_or_else(RequestId::random).to_string()),
+        };
+        let api = self.engine.api();
+        self.engine
+            .send(|| {
+                api.queue_table_maintenance(
+                    &path.account_id,
+                    &path.bucket,
+                    &path.namespace,
+                    path.table.as_ref(),
+                    &kind,
+                    &body,
+                )
+            })
+            .await
+    }
+
+    /// One page of the table's recent maintenance runs, newest first. Runs have no UUIDs or
+    /// details to ask for, so only `options`' page size (at most 100 here) and token count.
+    pub async fn maintenance_runs(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+        namespace: impl Input<Namespace>,
+        table: impl Input<TableName>,
+        options: &ListOptions,
+    ) -> Result<Response<MaintenanceRunPage>, Error> {
+        let path = TablePath::new(account_id, bucket, namespace, table)?;
+        runs_page_size(options)?;
+        self.runs_page(&path, options, options.page_token.as_deref())
+            .await
+    }
+
+    /// Every page of the table's recent maintenance runs, as [`Tables::pages`] does for tables.
+    pub fn maintenance_run_pages(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+        namespace: impl Input<Namespace>,
+        table: impl Input<TableName>,
+        options: ListOptions,
+    ) -> impl Stream<Item = Result<MaintenanceRunPage, Error>> + 'a {
+        let this = *self;
+        let inputs = TablePath::new(account_id, bucket, namespace, table)
+            .and_then(|path| runs_page_size(&options).map(|()| path));
+        follow(inputs, options, move |path, options, cursor| async move {
+            this.runs_page(&path, &options, cursor.as_deref()).await
+        })
+    }
+
+    async fn runs_page(
+        &self,
+        path: &TablePath,
+        options: &ListOptions,
+        page_token: Option<&str>,
+    ) -> Result<Response<MaintenanceRunPage>, Error> {
+        let api = self.engine.api();
+        self.engine
+            .send(|| {
+                api.list_table_maintenance_runs(
+                    &path.account_id,
+                    &path.bucket,
+                    &path.namespace,
+                    path.table.as_ref(),
+                    options.page_size.map(|size| size.as_non_zero()),
+                    page_token,
                 )
             })
             .await
@@ -197,5 +321,16 @@ impl<'a> Tables<'a> {
                 )
             })
             .await
+    }
+}
+
+/// Maintenance runs come in smaller pages than tables and namespaces.
+fn runs_page_size(options: &ListOptions) -> Result<(), ValidationError> {
+    match options.page_size {
+        Some(size) if size.get() > MAX_RUNS_PAGE => Err(ValidationError::new(
+            "page size",
+            "must be between 1 and 100 for maintenance runs",
+        )),
+        _ => Ok(()),
     }
 }

@@ -1,5 +1,5 @@
-//! Sending one attempt: the `ClientHooks::exec` behind every generated operation, which traces
-//! the attempt, limits what its response body may cost, and notes what its response looked like
+//! Sending one attempt: the `ClientHooks::exec` behind every generated operation, which puts
+//! the request under the client's path family, traces the attempt, limits what its response body may cost, and notes what its response looked like
 //! in a task-local record.
 
 use std::cell::RefCell;
@@ -18,7 +18,7 @@ use tracing::Instrument;
 use crate::error::{BodyOverLimit, Causes};
 use crate::generated::{self, ResponseValue};
 use crate::head::{CF_RAY, ResponseMeta, logged_ray_id};
-use crate::wire::BareEnvelope;
+use crate::wire::{BareEnvelope, Routes};
 
 /// What the transport saw of one attempt: which operation and attempt it was, the most bytes
 /// its response body may have, and the head of the response it handed to the generated code
@@ -109,12 +109,13 @@ pub(crate) async fn observe<T>(
         .await
 }
 
-impl ClientHooks for generated::Client {
+impl ClientHooks<Routes> for generated::Client {
     async fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        self.inner().route(request.url_mut(), info.operation_id);
         let (attempt, body_limit) = EXCHANGE
             .try_with(|exchange| {
                 let exchange = exchange.borrow();

@@ -155,7 +155,7 @@ impl BucketName {
 
 validated_string!(BucketName);
 
-/// The API token R2 Data Catalog keeps for its maintenance jobs (compaction, snapshot
+/// The API token the catalog keeps for its maintenance jobs (compaction, snapshot
 /// expiration): non-empty, with no whitespace or control characters.
 ///
 /// It is a secret: `Debug` and `Display` are redacted, and a rejected token is never echoed.
@@ -285,6 +285,65 @@ impl<'de> serde::Deserialize<'de> for SnapshotAge {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Self::new(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
     }
+}
+
+/// The id of a maintenance request, a UUID in its canonical text form
+/// (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits): it marks the run the request queues, so
+/// it can be found among the table's runs.
+///
+/// ```
+/// use cloudflare_r2_catalog::RequestId;
+///
+/// let id = RequestId::new("6ba7b810-9dad-11d1-80b4-00c04fd430c8")?;
+/// assert_eq!(id.to_string(), "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+/// assert!(RequestId::new("not-a-uuid").is_err());
+/// assert_ne!(RequestId::random(), RequestId::random());
+/// # Ok::<(), cloudflare_r2_catalog::ValidationError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct RequestId(String);
+
+impl RequestId {
+    /// Checks that `value` is a UUID in canonical form. Upper-case hex digits are accepted and
+    /// kept as given.
+    pub fn new(value: impl AsRef<str> + Into<String>) -> Result<Self, ValidationError> {
+        let bytes = value.as_ref().as_bytes();
+        let canonical = bytes.len() == 36
+            && bytes.iter().enumerate().all(|(at, byte)| match at {
+                8 | 13 | 18 | 23 => *byte == b'-',
+                _ => byte.is_ascii_hexdigit(),
+            });
+        if !canonical {
+            return Err(ValidationError::new(
+                "request id",
+                "must be a UUID: 32 hex digits grouped 8-4-4-4-12 with hyphens",
+            ));
+        }
+        Ok(Self(value.into()))
+    }
+
+    /// A new random (version 4) id.
+    pub fn random() -> Self {
+        Self(random_uuid())
+    }
+}
+
+validated_string!(RequestId);
+
+/// A random version 4 UUID in canonical text form. Ids, not secrets: fastrand's generator is
+/// unique enough for them, not unpredictable.
+pub(crate) fn random_uuid() -> String {
+    let bits = (fastrand::u128(..) & !(0xf << 76) | (0x4 << 76)) & !(0b11 << 62) | (0b10 << 62);
+    let hex = format!("{bits:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// How many items a list call returns at most per page: 1 to 1000 (the server's default is 100).
@@ -523,4 +582,34 @@ validated_string!(TableName);
 /// Whether `segment` would vanish or climb a level when parsed as a URL path segment.
 fn is_dot_segment(segment: &str) -> bool {
     matches!(segment, "" | "." | "..")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RequestId, random_uuid};
+
+    #[test]
+    fn random_uuids_are_version_4_request_ids() {
+        let uuid = random_uuid();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(&uuid[14..15], "4");
+        assert!(matches!(&uuid[19..20], "8" | "9" | "a" | "b"), "{uuid}");
+        assert!(RequestId::new(uuid).is_ok());
+    }
+
+    #[test]
+    fn request_ids_are_canonical_uuids() {
+        for bad in [
+            "",
+            "6ba7b8109dad11d180b400c04fd430c8",
+            "{6ba7b810-9dad-11d1-80b4-00c04fd430c8}",
+            "6ba7b810-9dad-11d1-80b4-00c04fd430cg",
+            "6ba7b810-9dad-11d1-80b4-00c04fd430c",
+            "6ba7b810-9dad-11d1-80b4_00c04fd430c8",
+            "6ba7b810-9dad-11d1-80b4-00c04fd430c8\n",
+        ] {
+            assert!(RequestId::new(bad).is_err(), "{bad:?}");
+        }
+        assert!(RequestId::new("6BA7B810-9DAD-11D1-80B4-00C04FD430C8").is_ok());
+    }
 }

@@ -1,17 +1,18 @@
 //! The wire shapes the generated code is told to use in place of its own (see
 //! `xtask/src/codegen.rs` and `xtask/src/requests.rs`): the envelope's `{code, message}` lists
-//! and its failure form, the credential request body and answer, and how a path parameter is
-//! written into a URL. They sit below the generated module, which builds on them.
+//! and its failure form, the credential request body and answer, how a path parameter is
+//! written into a URL, and which path family a request goes out under. They sit below the generated module, which builds on them.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::str::FromStr;
 
 use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::text::{Secrets, shown};
-use crate::validate::CatalogToken;
+use crate::validate::{CatalogToken, ValidationError};
 
 /// One `{code, message}` item of an envelope's `errors` or `messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,7 +113,7 @@ impl fmt::Display for BareEnvelope {
     }
 }
 
-/// What R2 Data Catalog answers when a credential is stored: an object, usually `null`.
+/// What Cloudflare answers when a credential is stored: an object, usually `null`.
 pub type StoredCredential = Option<serde_json::Map<String, serde_json::Value>>;
 
 /// The request body `{"token": …}`. It stands in for the generated body type (see `xtask/src/codegen.rs`),
@@ -158,6 +159,109 @@ const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHA
 /// characters, like every account id and bucket name, is used as it is, without a copy.
 pub(crate) fn path_segment<S: AsRef<str> + ?Sized>(value: &S) -> Cow<'_, str> {
     percent_encoding::utf8_percent_encode(value.as_ref(), NOT_UNRESERVED).into()
+}
+
+/// The two families of paths Cloudflare serves the catalog API under. They reach the same
+/// catalogs with the same operations and answers; only the product name in the path differs.
+///
+/// ```
+/// use cloudflare_r2_catalog::PathFamily;
+///
+/// assert_eq!("r2-catalog".parse(), Ok(PathFamily::R2Catalog));
+/// assert_eq!(PathFamily::default().to_string(), "basin-catalog");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum PathFamily {
+    /// `/accounts/{account_id}/basin-catalog/…`, the paths of Cloudflare's current API document
+    /// (2026-10-05), which the official SDKs and the `cf` CLI call. The default.
+    #[default]
+    BasinCatalog,
+    /// `/accounts/{account_id}/r2-catalog/…`, the R2 Data Catalog paths of the earlier
+    /// documents, which wrangler still calls. Credential status is documented only under
+    /// `basin-catalog`, and goes there whatever the family (see
+    /// [`crate::CatalogCredentials::status`]).
+    R2Catalog,
+}
+
+impl PathFamily {
+    /// The path segment after the account id, as Cloudflare writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BasinCatalog => "basin-catalog",
+            Self::R2Catalog => "r2-catalog",
+        }
+    }
+}
+
+impl fmt::Display for PathFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PathFamily {
+    type Err = ValidationError;
+    fn from_str(text: &str) -> Result<Self, ValidationError> {
+        match text {
+            "basin-catalog" => Ok(Self::BasinCatalog),
+            "r2-catalog" => Ok(Self::R2Catalog),
+            _ => Err(ValidationError::new(
+                "catalog paths",
+                "must be basin-catalog or r2-catalog",
+            )),
+        }
+    }
+}
+
+/// Where the generated client's requests go: the family chosen for the client, and where its
+/// segment sits in every URL the generated code builds (`<base path>/accounts/<id>/basin-catalog/…`,
+/// the paths of the spec it is generated from). The generated client holds it (progenitor's
+/// inner type), so the one hook every request passes through can route it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Routes {
+    family: PathFamily,
+    /// The index of the family's segment in the URL path split at `/` (which starts with an
+    /// empty item, before the leading `/`).
+    segment: usize,
+}
+
+/// The family segment of the generated code's URLs.
+const GENERATED_FAMILY: &str = "basin-catalog";
+
+/// The one operation documented only under `basin-catalog` (its name as codegen gives it).
+const BASIN_ONLY: &str = "get_credential_status";
+
+impl Routes {
+    /// Routes for a client of `family` whose base URL has `base_segments` path segments
+    /// (`https://api.cloudflare.com/client/v4` has two).
+    pub(crate) fn new(family: PathFamily, base_segments: usize) -> Self {
+        Self {
+            family,
+            segment: base_segments + 3,
+        }
+    }
+
+    /// The client's family.
+    pub(crate) fn family(&self) -> PathFamily {
+        self.family
+    }
+
+    /// Puts `url`, built by the generated code for `operation`, under the client's family.
+    /// Credential status stays under `basin-catalog`, the only family that documents it.
+    pub(crate) fn route(&self, url: &mut reqwest::Url, operation: &str) {
+        if self.family == PathFamily::BasinCatalog || operation == BASIN_ONLY {
+            return;
+        }
+        let path = url.path();
+        let mut segments: Vec<&str> = path.split('/').collect();
+        if segments.get(self.segment) != Some(&GENERATED_FAMILY) {
+            return;
+        }
+        segments[self.segment] = self.family.as_str();
+        let routed = segments.join("/");
+        url.set_path(&routed);
+    }
 }
 
 #[cfg(test)]

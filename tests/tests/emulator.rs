@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use cloudflare_r2_catalog::emulator::{Emulator, EmulatorError, Fault, Operation, Seed};
 use cloudflare_r2_catalog::{
-    CatalogStatus, Client, CompactionUpdate, CredentialStatus, Error, ListOptions,
-    MaintenanceState, MaintenanceUpdate, Namespace, PageSize, TargetFileSize,
+    CatalogStatus, Client, CompactionUpdate, CredentialStatus, CredentialValidity, Error,
+    ListOptions, MaintenanceKind, MaintenanceState, MaintenanceStep, MaintenanceUpdate, Namespace,
+    PageSize, PathFamily, RequestId, RunStatus, StepStatus, TargetFileSize,
 };
 use common::*;
 use futures_util::TryStreamExt;
@@ -52,10 +53,10 @@ async fn the_sdk_flow_enable_store_maintain_list_disable_delete() {
     let defaults = catalog.maintenance_config.expect("maintenance");
     let compaction = defaults.compaction.expect("compaction");
     assert_eq!(compaction.state, MaintenanceState::Disabled);
-    assert_eq!(compaction.target_size_mb, TargetFileSize::X128);
+    assert_eq!(compaction.target_size_mb, TargetFileSize::Mb128);
     let expiration = defaults.snapshot_expiration.expect("expiration");
-    assert_eq!(expiration.max_snapshot_age.as_ref(), "7d");
-    assert_eq!(expiration.min_snapshots_to_keep.get(), 100);
+    assert_eq!(expiration.max_snapshot_age, "7d");
+    assert_eq!(expiration.min_snapshots_to_keep, 100);
 
     store(&client).await.expect("stored");
     let maintenance = client
@@ -71,7 +72,7 @@ async fn the_sdk_flow_enable_store_maintain_list_disable_delete() {
     let update = MaintenanceUpdate {
         compaction: Some(CompactionUpdate {
             state: Some(MaintenanceState::Enabled),
-            target_size_mb: Some(TargetFileSize::X256),
+            target_size_mb: Some(TargetFileSize::Mb256),
         }),
         ..MaintenanceUpdate::default()
     };
@@ -93,10 +94,10 @@ async fn the_sdk_flow_enable_store_maintain_list_disable_delete() {
         .compaction
         .expect("compaction");
     assert_eq!(read_compaction.state, MaintenanceState::Enabled);
-    assert_eq!(read_compaction.target_size_mb, TargetFileSize::X256);
+    assert_eq!(read_compaction.target_size_mb, TargetFileSize::Mb256);
     assert_eq!(
         updated.compaction.map(|c| c.target_size_mb),
-        Some(TargetFileSize::X256)
+        Some(TargetFileSize::Mb256)
     );
 
     let listed = catalogs.list(ACCOUNT_ID).await.expect("listed").result;
@@ -178,8 +179,19 @@ async fn an_unknown_bucket_cannot_be_enabled_and_accounts_do_not_share_catalogs(
         .enable(ACCOUNT_ID, "no-such-bucket")
         .await
         .unwrap_err();
-    assert!(error.is_not_found());
-    assert_eq!(error.codes(), [40402]);
+    assert!(error.is_bucket_not_found(), "{error}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(error.codes(), [40406]);
+    // Without a bucket there is no catalog to read either.
+    let error = client
+        .catalogs()
+        .get(ACCOUNT_ID, "no-such-bucket")
+        .await
+        .unwrap_err();
+    assert!(
+        error.is_catalog_not_found() && !error.is_bucket_not_found(),
+        "{error}"
+    );
 
     client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
     let other = "fedcba9876543210fedcba9876543210";
@@ -388,6 +400,10 @@ struct Raw {
     query: &'static str,
     body: Option<Value>,
     authenticated: bool,
+    /// A fault injected just before it is sent.
+    fault: Option<Fault>,
+    /// The error code its answer must carry, if any.
+    code: Option<i64>,
 }
 
 fn raw(method: &'static str, path: impl Into<String>) -> Raw {
@@ -397,6 +413,8 @@ fn raw(method: &'static str, path: impl Into<String>) -> Raw {
         query: "",
         body: None,
         authenticated: true,
+        fault: None,
+        code: None,
     }
 }
 
@@ -411,6 +429,14 @@ impl Raw {
     }
     fn anonymous(mut self) -> Self {
         self.authenticated = false;
+        self
+    }
+    fn after(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
+        self
+    }
+    fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
         self
     }
 }
@@ -463,16 +489,35 @@ async fn send(emulator: &Emulator, request: &Raw) -> (u16, Vec<u8>) {
     (status, answer[split + 4..].to_vec())
 }
 
+/// The code of the first error of a failure envelope.
+fn first_code(body: &[u8]) -> Option<i64> {
+    serde_json::from_slice::<Value>(body).ok()?["errors"][0]["code"].as_i64()
+}
+
+/// The daily queue limit of the fidelity scenario: its table accepts this many queue requests,
+/// then answers 429.
+const SCENARIO_QUEUE_LIMIT: u32 = 3;
+
 #[tokio::test]
 async fn every_answer_matches_the_spec_for_its_operation_and_status() {
+    for family in ["basin-catalog", "r2-catalog"] {
+        every_answer_of_a_family_matches_the_spec(family).await;
+    }
+}
+
+/// The fidelity scenario under `/accounts/{account}/{family}/…`: every operation, every status
+/// the emulator gives it, each body checked against the spec and each failure's code.
+async fn every_answer_of_a_family_matches_the_spec(family: &str) {
     let emulator = Emulator::builder()
         .bucket(BUCKET)
         .bucket("empty-bucket")
         .account(ACCOUNT_ID)
+        .daily_queue_limit(SCENARIO_QUEUE_LIMIT)
         .start()
         .await
         .unwrap();
     emulator.add_table(BUCKET, "bronze", "events").unwrap();
+    emulator.add_table(BUCKET, "bronze", "clicks").unwrap();
     emulator
         .add_namespace(BUCKET, Namespace::new(["bronze", "raw"]).unwrap())
         .unwrap();
@@ -481,9 +526,12 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
             .add_namespace(BUCKET, format!("extra-{index}"))
             .unwrap();
     }
-    let c = format!("/accounts/{ACCOUNT_ID}/r2-catalog");
+    let c = format!("/accounts/{ACCOUNT_ID}/{family}");
     let b = format!("{c}/{BUCKET}");
     let t = format!("{b}/namespaces/bronze/tables/events");
+    let queue = format!("{t}/maintenance-configs/compaction/queue");
+    let runs = format!("{t}/maintenance-runs");
+    let request_id = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
     let update = json!({"compaction": {"state": "enabled", "target_size_mb": "512"},
                         "snapshot_expiration": {"max_snapshot_age": "14d", "min_snapshots_to_keep": 5}});
     let scenario: Vec<(Operation, Raw, u16)> = vec![
@@ -491,18 +539,22 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
         (Operation::ListCatalogs, raw("GET", &c).anonymous(), 401),
         (
             Operation::ListCatalogs,
-            raw("GET", "/accounts/not-an-id/r2-catalog"),
+            raw("GET", format!("/accounts/not-an-id/{family}")),
             400,
         ),
         (
             Operation::ListCatalogs,
             raw(
                 "GET",
-                "/accounts/fedcba9876543210fedcba9876543210/r2-catalog",
+                format!("/accounts/fedcba9876543210fedcba9876543210/{family}"),
             ),
             403,
         ),
-        (Operation::GetCatalogDetails, raw("GET", &b), 404),
+        (
+            Operation::GetCatalogDetails,
+            raw("GET", &b).code(40401),
+            404,
+        ),
         (
             Operation::GetCatalogDetails,
             raw("GET", format!("{c}/Bad_Bucket")),
@@ -512,6 +564,16 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
             Operation::StoreCredentials,
             raw("POST", format!("{b}/credential")).body(json!({"token": "t"})),
             404,
+        ),
+        (
+            Operation::GetCredentialStatus,
+            raw("GET", format!("{b}/credential/status")).code(40401),
+            404,
+        ),
+        (
+            Operation::GetCredentialStatus,
+            raw("GET", format!("{c}/Bad_Bucket/credential/status")),
+            400,
         ),
         (
             Operation::DisableCatalog,
@@ -534,8 +596,18 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
             404,
         ),
         (
+            Operation::QueueTableMaintenance,
+            raw("POST", &queue).body(json!({})).code(40401),
+            404,
+        ),
+        (
+            Operation::ListTableMaintenanceRuns,
+            raw("GET", &runs).code(40401),
+            404,
+        ),
+        (
             Operation::EnableCatalog,
-            raw("POST", format!("{c}/no-such-bucket/enable")),
+            raw("POST", format!("{c}/no-such-bucket/enable")).code(40406),
             404,
         ),
         (
@@ -551,6 +623,24 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
         (Operation::ListCatalogs, raw("GET", &c), 200),
         (Operation::GetCatalogDetails, raw("GET", &b), 200),
         (
+            Operation::GetCredentialStatus,
+            raw("GET", format!("{b}/credential/status")),
+            200,
+        ),
+        // Turning a job on needs a credential at the catalog level, not at the table level.
+        (
+            Operation::UpdateMaintenanceConfig,
+            raw("POST", format!("{b}/maintenance-configs"))
+                .body(update.clone())
+                .code(40001),
+            400,
+        ),
+        (
+            Operation::UpdateTableMaintenanceConfig,
+            raw("POST", format!("{t}/maintenance-configs")).body(update.clone()),
+            200,
+        ),
+        (
             Operation::StoreCredentials,
             raw("POST", format!("{b}/credential")).body(json!({"token": "t"})),
             200,
@@ -564,6 +654,11 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
             Operation::StoreCredentials,
             raw("POST", format!("{b}/credential")).body(json!([1])),
             400,
+        ),
+        (
+            Operation::GetCredentialStatus,
+            raw("GET", format!("{b}/credential/status")),
+            200,
         ),
         (
             Operation::GetMaintenanceConfig,
@@ -619,7 +714,9 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
         ),
         (
             Operation::ListNamespaces,
-            raw("GET", format!("{b}/namespaces")).query("parent=nowhere"),
+            raw("GET", format!("{b}/namespaces"))
+                .query("parent=nowhere")
+                .code(40404),
             404,
         ),
         (
@@ -630,7 +727,7 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
         ),
         (
             Operation::ListTables,
-            raw("GET", format!("{b}/namespaces/nowhere/tables")),
+            raw("GET", format!("{b}/namespaces/nowhere/tables")).code(40404),
             404,
         ),
         (
@@ -641,7 +738,7 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
         (Operation::GetTable, raw("GET", &t), 200),
         (
             Operation::GetTable,
-            raw("GET", format!("{b}/namespaces/bronze/tables/missing")),
+            raw("GET", format!("{b}/namespaces/bronze/tables/missing")).code(40403),
             404,
         ),
         (
@@ -660,10 +757,196 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
                 .body(json!({"snapshot_expiration": {"max_snapshot_age": "soon"}})),
             400,
         ),
+        // An empty listing, then queue requests: with, without and with a null request id.
+        (Operation::ListTableMaintenanceRuns, raw("GET", &runs), 200),
+        (
+            Operation::QueueTableMaintenance,
+            raw("POST", &queue).body(json!({"request_id": request_id})),
+            202,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw(
+                "POST",
+                format!("{t}/maintenance-configs/snapshot_expiration/queue"),
+            )
+            .body(json!({})),
+            202,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw("POST", &queue).body(json!({"request_id": null})),
+            202,
+        ),
+        // The limit of 3 is reached: the next is refused, by rule and on demand alike.
+        (
+            Operation::QueueTableMaintenance,
+            raw("POST", &queue).body(json!({})).code(42901),
+            429,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw(
+                "POST",
+                format!("{b}/namespaces/bronze/tables/clicks/maintenance-configs/compaction/queue"),
+            )
+            .body(json!({}))
+            .after(Fault::daily_limit_reached().only(Operation::QueueTableMaintenance))
+            .code(42901),
+            429,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw(
+                "POST",
+                format!("{b}/namespaces/bronze/tables/clicks/maintenance-configs/compaction/queue"),
+            )
+            .body(json!({}))
+            .after(Fault::queue_conflict().only(Operation::QueueTableMaintenance))
+            .code(40903),
+            409,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw(
+                "POST",
+                format!("{b}/namespaces/bronze/tables/clicks/maintenance-configs/compaction/queue"),
+            )
+            .body(json!({"request_id": "not-a-uuid"}))
+            .code(40001),
+            400,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw(
+                "POST",
+                format!("{b}/namespaces/bronze/tables/clicks/maintenance-configs/compaction/queue"),
+            )
+            .body(json!({"request_id": 7})),
+            400,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw(
+                "POST",
+                format!("{b}/namespaces/bronze/tables/clicks/maintenance-configs/compaction/queue"),
+            )
+            .body(json!([request_id])),
+            400,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw(
+                "POST",
+                format!("{b}/namespaces/bronze/tables/clicks/maintenance-configs/compaction/queue"),
+            ),
+            400,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw(
+                "POST",
+                format!("{b}/namespaces/bronze/tables/clicks/maintenance-configs/vacuum/queue"),
+            )
+            .body(json!({}))
+            .code(40405),
+            404,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw(
+                "POST",
+                format!(
+                    "{b}/namespaces/bronze/tables/missing/maintenance-configs/compaction/queue"
+                ),
+            )
+            .body(json!({}))
+            .code(40403),
+            404,
+        ),
+        (Operation::ListTableMaintenanceRuns, raw("GET", &runs), 200),
+        (
+            Operation::ListTableMaintenanceRuns,
+            raw("GET", &runs).query("page_size=1"),
+            200,
+        ),
+        (
+            Operation::ListTableMaintenanceRuns,
+            raw("GET", &runs).query("page_size=100&page_token=emulator-page-2"),
+            200,
+        ),
+        (
+            Operation::ListTableMaintenanceRuns,
+            raw("GET", &runs).query("page_size=101"),
+            400,
+        ),
+        (
+            Operation::ListTableMaintenanceRuns,
+            raw("GET", &runs).query("page_size=0"),
+            400,
+        ),
+        (
+            Operation::ListTableMaintenanceRuns,
+            raw("GET", &runs).query("page_token=forged"),
+            400,
+        ),
+        (
+            Operation::ListTableMaintenanceRuns,
+            raw("GET", &runs).query("page_token=emulator-page-4"),
+            400,
+        ),
+        (
+            Operation::ListTableMaintenanceRuns,
+            raw(
+                "GET",
+                format!("{b}/namespaces/bronze/tables/missing/maintenance-runs"),
+            )
+            .code(40403),
+            404,
+        ),
         (
             Operation::DisableCatalog,
             raw("POST", format!("{b}/disable")),
             204,
+        ),
+        // A disabled catalog still answers for itself, not for what it holds.
+        (
+            Operation::GetCredentialStatus,
+            raw("GET", format!("{b}/credential/status")),
+            200,
+        ),
+        (
+            Operation::ListNamespaces,
+            raw("GET", format!("{b}/namespaces")).code(40402),
+            404,
+        ),
+        (
+            Operation::ListTables,
+            raw("GET", format!("{b}/namespaces/bronze/tables")).code(40402),
+            404,
+        ),
+        (Operation::GetTable, raw("GET", &t).code(40402), 404),
+        (
+            Operation::GetTableMaintenanceConfig,
+            raw("GET", format!("{t}/maintenance-configs")).code(40402),
+            404,
+        ),
+        (
+            Operation::UpdateTableMaintenanceConfig,
+            raw("POST", format!("{t}/maintenance-configs"))
+                .body(json!({}))
+                .code(40402),
+            404,
+        ),
+        (
+            Operation::QueueTableMaintenance,
+            raw("POST", &queue).body(json!({})).code(40402),
+            404,
+        ),
+        (
+            Operation::ListTableMaintenanceRuns,
+            raw("GET", &runs).code(40402),
+            404,
         ),
         (
             Operation::DeleteCatalog,
@@ -693,23 +976,44 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
     ];
     let mut problems = Vec::new();
     let mut covered = std::collections::BTreeSet::new();
-    for (operation, request, expected) in &scenario {
-        let (status, body) = send(&emulator, request).await;
+    for (operation, request, expected) in scenario {
+        if let Some(fault) = request.fault.clone() {
+            emulator.inject(fault);
+        }
+        let (status, body) = send(&emulator, &request).await;
         let label = format!("{} {}?{}", request.method, request.path, request.query);
-        if status != *expected {
+        if status != expected {
             problems.push(format!("{label}: HTTP {status}, expected {expected}"));
+        }
+        if request.code.is_some() && first_code(&body) != request.code {
+            problems.push(format!(
+                "{label}: code {:?}, expected {:?}",
+                first_code(&body),
+                request.code
+            ));
         }
         for violation in response_violations(operation.id(), status, &body) {
             problems.push(format!("{label}: {violation}"));
         }
-        covered.insert(*operation);
+        covered.insert(operation);
     }
     assert_eq!(
-        covered.len(),
-        Operation::ALL.len(),
-        "every operation is exercised"
+        covered,
+        Operation::ALL.into_iter().collect(),
+        "every operation is exercised ({family})"
     );
-    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(problems.is_empty(), "{family}: {problems:#?}");
+    // Every request was recorded, each with its path as sent.
+    let prefix = "/client/v4/accounts/";
+    let family_segment = format!("/{family}");
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .all(|request| request.path.starts_with(prefix)
+                && request.path.contains(&family_segment)),
+        "{family}"
+    );
 
     // What the spec does not declare (an unknown route, a wrong method, injected faults) still
     // answers with Cloudflare's failure envelope.
@@ -722,7 +1026,12 @@ async fn every_answer_matches_the_spec_for_its_operation_and_status() {
     );
     for (request, expected) in [
         (raw("GET", "/no/such/route"), 404),
+        (
+            raw("GET", format!("/accounts/{ACCOUNT_ID}/data-catalog")),
+            404,
+        ),
         (raw("DELETE", &b), 404),
+        (raw("GET", &queue), 404),
         (raw("GET", &c), 429),
         (raw("GET", &c), 502),
     ] {
@@ -774,4 +1083,548 @@ async fn sdk_errors_from_the_emulator_keep_cloudflare_codes() {
         .unwrap_err();
     assert!(matches!(error, Error::Api(_)));
     assert_eq!(error.codes(), [40401]);
+}
+
+/// The (method, path after `/client/v4/accounts/{ACCOUNT_ID}`, status) of each request the
+/// emulator received.
+fn exchanges(emulator: &Emulator) -> Vec<(String, String, Option<u16>)> {
+    let prefix = format!("/client/v4/accounts/{ACCOUNT_ID}");
+    emulator
+        .requests()
+        .into_iter()
+        .map(|request| {
+            let path = request
+                .path
+                .strip_prefix(&prefix)
+                .unwrap_or(&request.path)
+                .to_owned();
+            (request.method, path, request.status)
+        })
+        .collect()
+}
+
+/// The statuses of the queue requests the emulator received, in order.
+fn queue_statuses(emulator: &Emulator) -> Vec<Option<u16>> {
+    emulator
+        .requests()
+        .iter()
+        .filter(|request| request.operation == Some(Operation::QueueTableMaintenance))
+        .map(|request| request.status)
+        .collect()
+}
+
+/// An emulator with [`BUCKET`] holding `bronze.events`, its catalog enabled, and a client.
+async fn with_a_table() -> (Emulator, Client, RecordedSleeps) {
+    let (emulator, client, sleeps) = emulator_and_client().await;
+    emulator.add_table(BUCKET, "bronze", "events").unwrap();
+    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    (emulator, client, sleeps)
+}
+
+/// Queues compaction of `bronze.events` with `request_id`.
+async fn queue(client: &Client, request_id: Option<RequestId>) -> Result<String, Error> {
+    let queued = client
+        .tables()
+        .queue_maintenance(
+            ACCOUNT_ID,
+            BUCKET,
+            "bronze",
+            "events",
+            MaintenanceKind::Compaction,
+            request_id,
+        )
+        .await?
+        .result
+        .expect("a queued result");
+    assert!(queued.queued);
+    Ok(queued.request_id.expect("a request id"))
+}
+
+#[tokio::test]
+async fn credential_status_is_absent_until_a_credential_is_stored_then_valid() {
+    let (emulator, client, _) = emulator_and_client().await;
+    let missing = client
+        .credentials()
+        .status(ACCOUNT_ID, BUCKET)
+        .await
+        .unwrap_err();
+    assert!(missing.is_catalog_not_found(), "{missing}");
+
+    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let before = client
+        .credentials()
+        .status(ACCOUNT_ID, BUCKET)
+        .await
+        .unwrap();
+    assert_eq!(before.result.status, CredentialValidity::Absent);
+    store(&client).await.unwrap();
+    let after = client
+        .credentials()
+        .status(ACCOUNT_ID, BUCKET)
+        .await
+        .unwrap();
+    assert_eq!(after.result.status, CredentialValidity::Valid);
+
+    let status_path = format!("/basin-catalog/{BUCKET}/credential/status");
+    assert_eq!(
+        exchanges(&emulator)
+            .into_iter()
+            .filter(|(_, path, _)| *path == status_path)
+            .map(|(method, _, status)| (method, status))
+            .collect::<Vec<_>>(),
+        [
+            ("GET".to_owned(), Some(404)),
+            ("GET".to_owned(), Some(200)),
+            ("GET".to_owned(), Some(200)),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_catalog_token_is_authenticated_when_stored() {
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .accept_token(API_TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&emulator, &RecordedSleeps::default());
+    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+
+    // CATALOG_TOKEN is not one the emulator accepts: Cloudflare would not authenticate it.
+    let refused = store(&client).await.unwrap_err();
+    assert!(refused.is_invalid_credential(), "{refused}");
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(refused.codes(), [30004]);
+    let status = client
+        .credentials()
+        .status(ACCOUNT_ID, BUCKET)
+        .await
+        .unwrap();
+    assert_eq!(status.result.status, CredentialValidity::Absent);
+
+    client
+        .credentials()
+        .store(ACCOUNT_ID, BUCKET, API_TOKEN)
+        .await
+        .expect("an accepted token is stored");
+    let status = client
+        .credentials()
+        .status(ACCOUNT_ID, BUCKET)
+        .await
+        .unwrap();
+    assert_eq!(status.result.status, CredentialValidity::Valid);
+}
+
+#[tokio::test]
+async fn queued_runs_are_listed_newest_first_with_their_request_ids_across_pages() {
+    let (emulator, client, _) = with_a_table().await;
+    let given = RequestId::new("6ba7b810-9dad-11d1-80b4-00c04fd430c8").unwrap();
+    let first = queue(&client, Some(given.clone())).await.unwrap();
+    assert_eq!(first, given.to_string());
+    let expiration = client
+        .tables()
+        .queue_maintenance(
+            ACCOUNT_ID,
+            BUCKET,
+            "bronze",
+            "events",
+            MaintenanceKind::SnapshotExpiration,
+            None,
+        )
+        .await
+        .unwrap()
+        .result
+        .unwrap();
+    let second = expiration.request_id.expect("a request id");
+    let third = queue(&client, None).await.unwrap();
+    assert!(RequestId::new(second.as_str()).is_ok() && RequestId::new(third.as_str()).is_ok());
+    assert!(second != first && third != second);
+    assert_eq!(queue_statuses(&emulator), [Some(202), Some(202), Some(202)]);
+
+    let options = ListOptions::new().page_size(PageSize::new(2).unwrap());
+    let pages: Vec<_> = client
+        .tables()
+        .maintenance_run_pages(ACCOUNT_ID, BUCKET, "bronze", "events", options.clone())
+        .try_collect()
+        .await
+        .expect("every page");
+    let sizes: Vec<usize> = pages.iter().map(|page| page.runs.len()).collect();
+    assert_eq!(sizes, [2, 1]);
+    assert_eq!(pages[1].next_page_token, None);
+    let runs: Vec<_> = pages.into_iter().flat_map(|page| page.runs).collect();
+    let ids: Vec<Option<&str>> = runs.iter().map(|run| run.request_id.as_deref()).collect();
+    assert_eq!(
+        ids,
+        [
+            Some(third.as_str()),
+            Some(second.as_str()),
+            Some(first.as_str())
+        ],
+        "newest first"
+    );
+    assert!(runs.windows(2).all(|pair| pair[0].run_id > pair[1].run_id));
+    let kinds: Vec<&MaintenanceKind> = runs.iter().map(|run| &run.configuration_type).collect();
+    assert_eq!(
+        kinds,
+        [
+            &MaintenanceKind::Compaction,
+            &MaintenanceKind::SnapshotExpiration,
+            &MaintenanceKind::Compaction
+        ]
+    );
+    let oldest = &runs[2];
+    assert_eq!(oldest.status, RunStatus::Succeeded);
+    assert_eq!(
+        oldest.completed_at.as_deref(),
+        Some(oldest.started_at.as_str())
+    );
+    let steps: Vec<(&MaintenanceStep, &StepStatus)> = oldest
+        .operation_results
+        .iter()
+        .map(|step| (&step.operation, &step.status))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (&MaintenanceStep::RewriteManifests, &StepStatus::Skipped),
+            (&MaintenanceStep::Compaction, &StepStatus::Skipped),
+        ]
+    );
+
+    // One page by hand: its token leads to the rest.
+    let page = client
+        .tables()
+        .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &options)
+        .await
+        .unwrap()
+        .result;
+    let token = page.next_page_token.expect("more runs");
+    let rest = client
+        .tables()
+        .maintenance_runs(
+            ACCOUNT_ID,
+            BUCKET,
+            "bronze",
+            "events",
+            &options.page_token(token),
+        )
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(rest.runs.len(), 1);
+    assert_eq!(rest.runs[0].request_id.as_deref(), Some(first.as_str()));
+}
+
+#[tokio::test]
+async fn queue_refusals_on_demand_map_to_their_predicates_and_are_not_retried() {
+    let (emulator, client, sleeps) = with_a_table().await;
+    emulator.inject(Fault::queue_conflict().only(Operation::QueueTableMaintenance));
+    let conflict = queue(&client, None).await.unwrap_err();
+    assert!(conflict.is_queue_conflict(), "{conflict}");
+    assert!(!conflict.is_daily_limit_reached() && !conflict.is_retryable());
+    assert_eq!(conflict.status().map(|s| s.as_u16()), Some(409));
+
+    emulator.inject(
+        Fault::failure(
+            429,
+            42901,
+            "The daily accepted-request limit has been reached",
+        )
+        .unwrap()
+        .only(Operation::QueueTableMaintenance),
+    );
+    let limited = queue(&client, None).await.unwrap_err();
+    assert!(limited.is_daily_limit_reached(), "{limited}");
+    assert!(!limited.is_queue_conflict() && !limited.is_retryable());
+    assert_eq!(limited.status().map(|s| s.as_u16()), Some(429));
+
+    emulator.inject(Fault::daily_limit_reached().only(Operation::QueueTableMaintenance));
+    assert!(
+        queue(&client, None)
+            .await
+            .unwrap_err()
+            .is_daily_limit_reached()
+    );
+
+    // Each fault was used once, and each refusal was asked once: no retry, no wait.
+    queue(&client, None).await.expect("accepted again");
+    assert_eq!(
+        queue_statuses(&emulator),
+        [Some(409), Some(429), Some(429), Some(202)]
+    );
+    assert_eq!(sleeps.waits(), Vec::<Duration>::new());
+    let runs = client
+        .tables()
+        .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &ListOptions::new())
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(runs.runs.len(), 1, "only the accepted request queued a run");
+
+    assert!(matches!(
+        Fault::failure(302, 1, "not a failure"),
+        Err(EmulatorError::NotAFailure(302))
+    ));
+    assert!(Fault::failure(400, 1, "a failure").is_ok());
+}
+
+#[tokio::test]
+async fn the_daily_queue_limit_refuses_a_tables_next_request_without_retry() {
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .daily_queue_limit(2)
+        .start()
+        .await
+        .unwrap();
+    emulator.add_table(BUCKET, "bronze", "events").unwrap();
+    emulator.add_table(BUCKET, "bronze", "clicks").unwrap();
+    let sleeps = RecordedSleeps::default();
+    let client = client_of(&emulator, &sleeps);
+    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+
+    queue(&client, None).await.expect("first");
+    queue(&client, None).await.expect("second");
+    let limited = queue(&client, None).await.unwrap_err();
+    assert!(limited.is_daily_limit_reached(), "{limited}");
+    assert_eq!(limited.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(limited.codes(), [42901]);
+    // The limit is per table.
+    client
+        .tables()
+        .queue_maintenance(
+            ACCOUNT_ID,
+            BUCKET,
+            "bronze",
+            "clicks",
+            MaintenanceKind::Compaction,
+            None,
+        )
+        .await
+        .expect("another table has its own count");
+
+    assert_eq!(
+        queue_statuses(&emulator),
+        [Some(202), Some(202), Some(429), Some(202)]
+    );
+    assert_eq!(sleeps.waits(), Vec::<Duration>::new());
+    let runs = client
+        .tables()
+        .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &ListOptions::new())
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(runs.runs.len(), 2);
+}
+
+#[tokio::test]
+async fn turning_catalog_maintenance_on_needs_a_stored_credential_but_not_for_a_table() {
+    let (_emulator, client, _) = with_a_table().await;
+    let enable_compaction = MaintenanceUpdate {
+        compaction: Some(CompactionUpdate {
+            state: Some(MaintenanceState::Enabled),
+            target_size_mb: None,
+        }),
+        ..MaintenanceUpdate::default()
+    };
+    let refused = client
+        .maintenance()
+        .update(ACCOUNT_ID, BUCKET, &enable_compaction)
+        .await
+        .unwrap_err();
+    assert!(refused.is_credential_missing(), "{refused}");
+    let Error::Api(api) = &refused else {
+        panic!("an API error: {refused}")
+    };
+    assert_eq!(api.status.as_u16(), 400);
+    assert_eq!(
+        api.errors[0].message,
+        format!("A credential is not present for the warehouse={ACCOUNT_ID}_{BUCKET}")
+    );
+    let unchanged = client.maintenance().get(ACCOUNT_ID, BUCKET).await.unwrap();
+    let compaction = unchanged.result.maintenance_config.compaction.unwrap();
+    assert_eq!(compaction.state, MaintenanceState::Disabled);
+
+    // Settings that turn nothing on need no credential; nor does a table's update.
+    let resize = MaintenanceUpdate {
+        compaction: Some(CompactionUpdate {
+            state: Some(MaintenanceState::Disabled),
+            target_size_mb: Some(TargetFileSize::Mb64),
+        }),
+        ..MaintenanceUpdate::default()
+    };
+    client
+        .maintenance()
+        .update(ACCOUNT_ID, BUCKET, &resize)
+        .await
+        .expect("nothing turned on");
+    let table = client
+        .tables()
+        .update_maintenance(ACCOUNT_ID, BUCKET, "bronze", "events", &enable_compaction)
+        .await
+        .expect("a table's update needs no credential");
+    let table_state = table
+        .result
+        .and_then(|config| config.compaction)
+        .map(|c| c.state);
+    assert_eq!(table_state, Some(MaintenanceState::Enabled));
+
+    store(&client).await.unwrap();
+    let updated = client
+        .maintenance()
+        .update(ACCOUNT_ID, BUCKET, &enable_compaction)
+        .await
+        .expect("with a credential")
+        .result
+        .and_then(|config| config.compaction)
+        .expect("compaction");
+    assert_eq!(updated.state, MaintenanceState::Enabled);
+    assert_eq!(updated.target_size_mb, TargetFileSize::Mb64);
+}
+
+#[tokio::test]
+async fn both_path_families_reach_the_same_catalogs() {
+    let (emulator, basin, _) = with_a_table().await;
+    let r2 = builder_at(emulator.base_url(), &RecordedSleeps::default())
+        .paths(PathFamily::R2Catalog)
+        .build()
+        .unwrap();
+
+    // Enabled through basin-catalog (with_a_table), seen through r2-catalog.
+    let catalog = r2.catalogs().get(ACCOUNT_ID, BUCKET).await.unwrap().result;
+    assert_eq!(catalog.status, CatalogStatus::Active);
+    r2.credentials()
+        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+        .await
+        .unwrap();
+    let status = basin
+        .credentials()
+        .status(ACCOUNT_ID, BUCKET)
+        .await
+        .unwrap();
+    assert_eq!(status.result.status, CredentialValidity::Valid);
+    let request_id = queue(&r2, None).await.unwrap();
+    let runs = basin
+        .tables()
+        .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &ListOptions::new())
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(runs.runs.len(), 1);
+    assert_eq!(
+        runs.runs[0].request_id.as_deref(),
+        Some(request_id.as_str())
+    );
+    r2.catalogs().disable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let disabled = basin
+        .catalogs()
+        .get(ACCOUNT_ID, BUCKET)
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(disabled.status, CatalogStatus::Inactive);
+    // The SDK sends credential status to basin-catalog whatever the family; the emulator
+    // answers it under r2-catalog too (checked in the fidelity scenario).
+    r2.credentials().status(ACCOUNT_ID, BUCKET).await.unwrap();
+
+    let table = format!("/{BUCKET}/namespaces/bronze/tables/events");
+    let expected = [
+        ("POST", format!("/basin-catalog/{BUCKET}/enable"), 200),
+        ("GET", format!("/r2-catalog/{BUCKET}"), 200),
+        ("POST", format!("/r2-catalog/{BUCKET}/credential"), 200),
+        (
+            "GET",
+            format!("/basin-catalog/{BUCKET}/credential/status"),
+            200,
+        ),
+        (
+            "POST",
+            format!("/r2-catalog{table}/maintenance-configs/compaction/queue"),
+            202,
+        ),
+        (
+            "GET",
+            format!("/basin-catalog{table}/maintenance-runs"),
+            200,
+        ),
+        ("POST", format!("/r2-catalog/{BUCKET}/disable"), 204),
+        ("GET", format!("/basin-catalog/{BUCKET}"), 200),
+        (
+            "GET",
+            format!("/basin-catalog/{BUCKET}/credential/status"),
+            200,
+        ),
+    ]
+    .map(|(method, path, status)| (method.to_owned(), path, Some(status)));
+    assert_eq!(exchanges(&emulator), expected);
+}
+
+#[tokio::test]
+async fn a_disabled_catalog_hides_its_namespaces_tables_and_runs() {
+    let (_emulator, client, _) = with_a_table().await;
+    client.catalogs().disable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let tables = client.tables();
+    let errors = [
+        client
+            .namespaces()
+            .list(ACCOUNT_ID, BUCKET, None, &ListOptions::new())
+            .await
+            .unwrap_err(),
+        tables
+            .list(ACCOUNT_ID, BUCKET, "bronze", &ListOptions::new())
+            .await
+            .unwrap_err(),
+        tables
+            .get(ACCOUNT_ID, BUCKET, "bronze", "events")
+            .await
+            .unwrap_err(),
+        tables
+            .maintenance(ACCOUNT_ID, BUCKET, "bronze", "events")
+            .await
+            .unwrap_err(),
+        queue(&client, None).await.unwrap_err(),
+        tables
+            .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &ListOptions::new())
+            .await
+            .unwrap_err(),
+    ];
+    for error in &errors {
+        assert!(error.is_catalog_inactive(), "{error}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+        assert_eq!(error.codes(), [40402]);
+    }
+    // The catalog itself still answers; enabled again, its contents are back.
+    client.maintenance().get(ACCOUNT_ID, BUCKET).await.unwrap();
+    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    tables
+        .get(ACCOUNT_ID, BUCKET, "bronze", "events")
+        .await
+        .expect("reachable again");
+}
+
+#[tokio::test]
+async fn missing_tables_and_namespaces_answer_their_own_codes() {
+    let (_emulator, client, _) = with_a_table().await;
+    let tables = client.tables();
+    let missing_table = [
+        tables
+            .get(ACCOUNT_ID, BUCKET, "bronze", "missing")
+            .await
+            .unwrap_err(),
+        tables
+            .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "missing", &ListOptions::new())
+            .await
+            .unwrap_err(),
+    ];
+    for error in &missing_table {
+        assert!(error.is_table_not_found(), "{error}");
+        assert_eq!(error.codes(), [40403]);
+    }
+    let missing_namespace = tables
+        .list(ACCOUNT_ID, BUCKET, "nowhere", &ListOptions::new())
+        .await
+        .unwrap_err();
+    assert!(missing_namespace.is_not_found());
+    assert!(!missing_namespace.is_table_not_found() && !missing_namespace.is_catalog_inactive());
+    assert_eq!(missing_namespace.codes(), [40404]);
 }

@@ -190,9 +190,9 @@ async fn bodies_that_are_not_the_envelope_are_reported_with_status_type_and_snip
 }
 
 #[tokio::test]
-async fn the_snippet_of_a_long_body_is_cut_to_200_characters() {
+async fn the_snippet_of_a_long_body_is_cut_to_1000_characters() {
     let server = MockServer::start_async().await;
-    let page = format!("<html>{}</html>", "é".repeat(1000));
+    let page = format!("<html>{}</html>", "é".repeat(5000));
     respond(&server, 503, "text/html; charset=utf-8", page.as_bytes()).await;
 
     let error = store(&single_attempt_client(&server)).await;
@@ -202,8 +202,8 @@ async fn the_snippet_of_a_long_body_is_cut_to_200_characters() {
     };
     assert_eq!(
         unexpected.snippet.chars().count(),
-        201,
-        "200 characters and an ellipsis"
+        1001,
+        "1000 characters and an ellipsis"
     );
     assert!(unexpected.snippet.ends_with('…'));
     assert!(error.to_string().starts_with(

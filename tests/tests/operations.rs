@@ -43,8 +43,8 @@ async fn list_catalogs() {
         .as_ref()
         .and_then(|m| m.compaction.as_ref());
     assert_eq!(
-        compaction.map(|c| c.target_size_mb),
-        Some(TargetFileSize::X128)
+        compaction.map(|c| c.target_size_mb.clone()),
+        Some(TargetFileSize::Mb128)
     );
     assert_eq!(warehouses[1].bucket, "logs-bucket");
     let account = AccountId::new(ACCOUNT_ID).unwrap();
@@ -84,11 +84,8 @@ async fn get_catalog_details() {
         .maintenance_config
         .and_then(|m| m.snapshot_expiration)
         .expect("snapshot expiration");
-    assert_eq!(expiration.max_snapshot_age, SnapshotAge::new("7d").unwrap());
-    assert_eq!(
-        expiration.min_snapshots_to_keep,
-        NonZeroU64::new(100).unwrap()
-    );
+    assert_eq!(expiration.max_snapshot_age, "7d");
+    assert_eq!(expiration.min_snapshots_to_keep, 100);
     assert_eq!(expiration.state, MaintenanceState::Enabled);
 }
 
@@ -362,7 +359,7 @@ async fn get_maintenance_config() {
         .compaction
         .expect("compaction");
     assert_eq!(compaction.state, MaintenanceState::Enabled);
-    assert_eq!(compaction.target_size_mb, TargetFileSize::X128);
+    assert_eq!(compaction.target_size_mb, TargetFileSize::Mb128);
 }
 
 /// The update of Cloudflare's request example, built with the SDK's types.
@@ -370,7 +367,7 @@ fn example_update() -> MaintenanceUpdate {
     MaintenanceUpdate {
         compaction: Some(CompactionUpdate {
             state: Some(MaintenanceState::Enabled),
-            target_size_mb: Some(TargetFileSize::X256),
+            target_size_mb: Some(TargetFileSize::Mb256),
         }),
         snapshot_expiration: Some(SnapshotExpirationUpdate {
             max_snapshot_age: Some(SnapshotAge::new("14d").unwrap()),
@@ -419,7 +416,7 @@ async fn update_maintenance_config_sends_exactly_the_fields_set() {
     let updated = updated.result.expect("the example has a result");
     let expiration = updated.snapshot_expiration.expect("expiration");
     assert_eq!(expiration.max_snapshot_age.to_string(), "14d");
-    assert_eq!(expiration.min_snapshots_to_keep.get(), 5);
+    assert_eq!(expiration.min_snapshots_to_keep, 5);
 }
 
 #[tokio::test]
@@ -587,8 +584,8 @@ async fn table_maintenance_get_and_update() {
         .maintenance_config
         .compaction
         .expect("compaction");
-    assert_eq!(compaction.target_size_mb, TargetFileSize::X128);
+    assert_eq!(compaction.target_size_mb, TargetFileSize::Mb128);
     let updated = updated.result.expect("the example has a result");
     let compaction = updated.compaction.expect("compaction");
-    assert_eq!(compaction.target_size_mb, TargetFileSize::X256);
+    assert_eq!(compaction.target_size_mb, TargetFileSize::Mb256);
 }

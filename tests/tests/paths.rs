@@ -116,7 +116,7 @@ fn get_table_lands_in_its_segments(
     let expected: Vec<Option<String>> = [
         "accounts",
         ACCOUNT_ID,
-        "r2-catalog",
+        "basin-catalog",
         bucket,
         "namespaces",
         &levels.join("\u{1f}"),

@@ -30,11 +30,17 @@ pub fn render(workspace: &Workspace) -> Result<String> {
     let mut spec: openapiv3::OpenAPI = serde_json::from_str(&text)
         .with_context(|| format!("{} is not an OpenAPI 3.0 document", spec_path.display()))?;
     drop_bodiless_errors(&mut spec);
+    let mut document = serde_json::to_value(&spec).context("re-reading the spec")?;
+    unprefix_operation_ids(&mut document);
+    loosen_answers(&mut document);
+    let spec: openapiv3::OpenAPI =
+        serde_json::from_value(document).context("the loosened spec is not OpenAPI 3.0")?;
 
     let tokens = Generator::new(&settings())
         .generate_tokens(&spec)
         .with_context(|| format!("progenitor rejected {SPEC}"))?;
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced unparsable Rust")?;
+    refuse_closed_enums(&file)?;
     crate::requests::rewrite(&mut file)?;
     let body = prettyplease::unparse(&file);
     Ok(format!(
@@ -80,6 +86,174 @@ fn drop_bodiless_errors(spec: &mut openapiv3::OpenAPI) {
     }
 }
 
+/// Gives progenitor the operation ids without Cloudflare's `basin-` prefix (the committed spec
+/// keeps them): each operation is served under both path families, `basin-catalog` and
+/// `r2-catalog`, and the names the SDK logs and keys its policies on should not claim one.
+fn unprefix_operation_ids(spec: &mut serde_json::Value) {
+    let Some(paths) = spec["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths
+        .values_mut()
+        .filter_map(serde_json::Value::as_object_mut)
+    {
+        for operation in item.values_mut() {
+            let unprefixed = operation["operationId"]
+                .as_str()
+                .and_then(|id| id.strip_prefix("basin-"))
+                .map(str::to_owned);
+            if let Some(id) = unprefixed {
+                operation["operationId"] = id.into();
+            }
+        }
+    }
+}
+
+/// The JSON Schema keywords that make typify check a value while parsing it: constrained
+/// newtypes for patterns and lengths, `NonZeroU64` for a positive minimum.
+const CHECKING_KEYWORDS: [&str; 9] = [
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+];
+
+/// Takes every check out of the schemas only answers use, in what progenitor is given: the
+/// server is the authority on what it sends, and an age normalised to `168h0m0s`, or a count of
+/// 0, must not fail a whole listing. A `minimum` above 0 becomes 0, which keeps counts unsigned.
+/// Schemas that requests use too keep their checks (they validate inputs); enums, in both, become
+/// the SDK's open enums (see [`refuse_closed_enums`]).
+fn loosen_answers(spec: &mut serde_json::Value) {
+    use std::collections::BTreeSet;
+    let mut asked = BTreeSet::new();
+    let mut answered = BTreeSet::new();
+    if let Some(paths) = spec["paths"].as_object() {
+        for item in paths.values().filter_map(serde_json::Value::as_object) {
+            for (key, operation) in item {
+                if key == "parameters" {
+                    collect_refs(operation, &mut asked);
+                    continue;
+                }
+                collect_refs(&operation["parameters"], &mut asked);
+                collect_refs(&operation["requestBody"], &mut asked);
+                collect_refs(&operation["responses"], &mut answered);
+            }
+        }
+    }
+    let schemas = spec["components"]["schemas"].clone();
+    let asked = closure(asked, &schemas);
+    let answered = closure(answered, &schemas);
+    for name in answered.difference(&asked) {
+        if let Some(schema) = spec["components"]["schemas"].get_mut(name) {
+            unchecked(schema);
+        }
+    }
+    // The inline schemas of the answers themselves (the `allOf` around each `result`).
+    if let Some(paths) = spec["paths"].as_object_mut() {
+        for item in paths
+            .values_mut()
+            .filter_map(serde_json::Value::as_object_mut)
+        {
+            for operation in item.values_mut() {
+                if let Some(responses) = operation.get_mut("responses") {
+                    unchecked(responses);
+                }
+            }
+        }
+    }
+}
+
+/// The component names `value` refers to.
+fn collect_refs(value: &serde_json::Value, names: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child.as_str()) {
+                    ("$ref", Some(reference)) => {
+                        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+                            names.insert(name.to_owned());
+                        }
+                    }
+                    _ => collect_refs(child, names),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| collect_refs(item, names)),
+        _ => {}
+    }
+}
+
+/// `names` and every schema they reach.
+fn closure(
+    mut names: std::collections::BTreeSet<String>,
+    schemas: &serde_json::Value,
+) -> std::collections::BTreeSet<String> {
+    let mut pending: Vec<String> = names.iter().cloned().collect();
+    while let Some(name) = pending.pop() {
+        let mut reached = std::collections::BTreeSet::new();
+        collect_refs(&schemas[&name], &mut reached);
+        for name in reached {
+            if names.insert(name.clone()) {
+                pending.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// `schema` and every schema inside it, without [`CHECKING_KEYWORDS`].
+fn unchecked(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            for keyword in CHECKING_KEYWORDS {
+                map.remove(keyword);
+            }
+            if map.get("minimum").and_then(serde_json::Value::as_f64) > Some(0.0) {
+                map.insert("minimum".to_owned(), 0.into());
+            }
+            map.values_mut().for_each(unchecked);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(unchecked),
+        _ => {}
+    }
+}
+
+/// Fails when typify generated an enum of its own: every enum Cloudflare sends must be one of
+/// the SDK's open enums (a replacement or a conversion in [`settings`]), or one new value from
+/// the server would fail every response that carries it.
+fn refuse_closed_enums(file: &syn::File) -> Result<()> {
+    fn enums_in(items: &[syn::Item], found: &mut Vec<String>) {
+        for item in items {
+            match item {
+                syn::Item::Enum(item) => found.push(item.ident.to_string()),
+                syn::Item::Mod(module) => {
+                    if let Some((_, items)) = &module.content {
+                        enums_in(items, found);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut enums = Vec::new();
+    enums_in(&file.items, &mut enums);
+    // progenitor's own error type is not a model.
+    enums.retain(|name| name != "Error");
+    if !enums.is_empty() {
+        anyhow::bail!(
+            "typify generated closed enums {}: map each to an open enum of sdk/src/status.rs in \
+             xtask/src/codegen.rs (REPLACEMENTS for a named schema, OPEN_ENUMS for an inline one)",
+            enums.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// Regenerates the workspace's generated module.
 pub fn write(workspace: &Workspace) -> Result<()> {
     let output = workspace.path(OUTPUT);
@@ -110,8 +284,10 @@ pub fn check(workspace: &Workspace) -> Result<Freshness> {
 ///   it needs. The builder style would re-validate and, on failure, drop the reason.
 /// - `HooksMode::Expected`: every request goes through the hand-written `ClientHooks::exec`
 ///   (tracing, response metadata), and forgetting that impl is a compile error rather than a
-///   silent bypass. No inner type: retries wrap the whole generated call instead (they rebuild
-///   the request only when one is needed, and a body that breaks mid-read is retried too).
+///   silent bypass. Retries wrap the whole generated call (they rebuild the request only when
+///   one is needed, and a body that breaks mid-read is retried too).
+/// - Inner type `Routes`: the one setting the hook needs to send each request under the
+///   path family the client was built for (see `sdk/src/transport.rs`).
 /// - Replacements: the path parameters and the snapshot-age pattern become the SDK's own
 ///   validated newtypes (one definition of each rule, with messages that say what is wrong); the
 ///   credential body becomes a type whose `Debug` redacts the token (typify derives `Debug` on
@@ -131,7 +307,8 @@ fn settings() -> GenerationSettings {
     settings
         .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
-        .with_hooks(HooksMode::Expected);
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote::quote!(crate::wire::Routes));
     for (generated, replacement) in REPLACEMENTS {
         settings.with_replacement(generated, replacement, [TypeImpl::Display].into_iter());
     }
@@ -145,6 +322,9 @@ fn settings() -> GenerationSettings {
     }
     // The snapshot-age pattern appears inline (no component name to replace), so it is matched
     // by its schema instead.
+    // The snapshot-age pattern appears inline (no component name to replace), so it is matched
+    // by its schema instead; answers no longer carry it (see `loosen_answers`), so this is the
+    // update's field only.
     let snapshot_age = SchemaObject {
         instance_type: Some(InstanceType::String.into()),
         string: Some(Box::new(StringValidation {
@@ -158,6 +338,14 @@ fn settings() -> GenerationSettings {
         "crate::validate::SnapshotAge",
         std::iter::empty(),
     );
+    for (values, open) in OPEN_ENUMS {
+        let schema = SchemaObject {
+            instance_type: Some(InstanceType::String.into()),
+            enum_values: Some(values.iter().map(|value| (*value).into()).collect()),
+            ..SchemaObject::default()
+        };
+        settings.with_conversion(schema, open, [TypeImpl::Display].into_iter());
+    }
     for (generated, public, sealed) in MODELS {
         let mut patch = TypePatch::default();
         patch.with_rename(public);
@@ -172,8 +360,36 @@ fn settings() -> GenerationSettings {
 /// `max_snapshot_age`'s pattern in the spec; the SDK's `SnapshotAge` enforces the same rule.
 const SNAPSHOT_AGE_PATTERN: &str = r"^\d+(d|h|m|s)$";
 
+/// The values of an enum written inline (no component name to replace) → the open enum that
+/// stands in for it, matched by schema.
+const OPEN_ENUMS: [(&[&str], &str); 4] = [
+    (
+        &["compaction", "snapshot_expiration"],
+        "crate::status::MaintenanceKind",
+    ),
+    (
+        &[
+            "running",
+            "succeeded",
+            "failed",
+            "interrupted",
+            "timed_out",
+            "cancelled",
+        ],
+        "crate::status::RunStatus",
+    ),
+    (
+        &["rewrite_manifests", "compaction", "snapshot_expiration"],
+        "crate::status::MaintenanceStep",
+    ),
+    (
+        &["succeeded", "failed", "skipped", "not_run"],
+        "crate::status::StepStatus",
+    ),
+];
+
 /// Generated type name → hand-written type that stands in for it.
-const REPLACEMENTS: [(&str, &str); 11] = [
+const REPLACEMENTS: [(&str, &str); 15] = [
     ("R2DataCatalogAccountId", "crate::validate::AccountId"),
     ("R2DataCatalogBucketName", "crate::validate::BucketName"),
     (
@@ -186,12 +402,26 @@ const REPLACEMENTS: [(&str, &str); 11] = [
         "R2DataCatalogApiResponseCommonFailure",
         "crate::wire::BareEnvelope",
     ),
-    // Statuses Cloudflare may add to: open enums that keep unknown values.
+    // Enums Cloudflare may add to: open enums that keep unknown values.
     ("R2DataCatalogCatalogStatus", "crate::status::CatalogStatus"),
     (
         "R2DataCatalogCredentialStatus",
         "crate::status::CredentialStatus",
     ),
+    (
+        "R2DataCatalogCredentialProbeStatus",
+        "crate::status::CredentialValidity",
+    ),
+    (
+        "R2DataCatalogCatalogMaintenanceState",
+        "crate::status::MaintenanceState",
+    ),
+    (
+        "R2DataCatalogCatalogTargetFileSize",
+        "crate::status::TargetFileSize",
+    ),
+    // A schedule Cloudflare reports (`1h`), not one users send: plain text.
+    ("R2DataCatalogMaintenanceInterval", "::std::string::String"),
     // The two update requests have one wire shape, `{compaction?: {state?, target_size_mb?},
     // snapshot_expiration?: {…}}`, written as two schemas since the August document: users
     // build one type, `MaintenanceUpdate`, for both.
@@ -211,7 +441,7 @@ const REPLACEMENTS: [(&str, &str); 11] = [
 
 /// Generated model name → the name the SDK re-exports it under, and whether it gets
 /// `#[non_exhaustive]` (every model users receive; not the update requests users build).
-const MODELS: [(&str, &str, bool); 23] = [
+const MODELS: [(&str, &str, bool); 28] = [
     ("R2DataCatalogCatalog", "Catalog", true),
     (
         "R2DataCatalogCatalogActivationResponse",
@@ -239,12 +469,6 @@ const MODELS: [(&str, &str, bool); 23] = [
         "SnapshotExpirationConfig",
         true,
     ),
-    (
-        "R2DataCatalogCatalogMaintenanceState",
-        "MaintenanceState",
-        true,
-    ),
-    ("R2DataCatalogCatalogTargetFileSize", "TargetFileSize", true),
     (
         "R2DataCatalogMaintenanceUpdateParams",
         "MaintenanceUpdate",
@@ -287,4 +511,32 @@ const MODELS: [(&str, &str, bool); 23] = [
         true,
     ),
     ("R2DataCatalogTableMetadata", "TableMetadata", true),
+    (
+        "R2DataCatalogTableSnapshotExpirationConfig",
+        "TableSnapshotExpirationConfig",
+        true,
+    ),
+    (
+        "R2DataCatalogMaintenanceRunsResponse",
+        "MaintenanceRunPage",
+        true,
+    ),
+    ("R2DataCatalogMaintenanceRunRecord", "MaintenanceRun", true),
+    (
+        "R2DataCatalogMaintenanceRunOperation",
+        "MaintenanceRunStep",
+        true,
+    ),
+    (
+        "R2DataCatalogQueueMaintenanceResponse",
+        "QueuedMaintenance",
+        true,
+    ),
+    // The inline `result` of get-credential-status, named after the operation.
+    ("GetCredentialStatusResponseResult", "CredentialCheck", true),
+    (
+        "R2DataCatalogQueueMaintenanceRequest",
+        "QueueMaintenanceBody",
+        false,
+    ),
 ];

@@ -69,8 +69,8 @@ impl VisitMut for Pass {
     }
 }
 
-/// The parameters whose text can be borrowed: `&str`, and the SDK's validated types (which all
-/// implement `AsRef<str>`).
+/// The parameters whose text can be borrowed: `&str`, the SDK's validated types and its open
+/// enums (which all implement `AsRef<str>`).
 fn text_params(function: &ImplItemFn) -> Vec<String> {
     function
         .sig
@@ -83,7 +83,9 @@ fn text_params(function: &ImplItemFn) -> Vec<String> {
         .filter(|typed| match &*typed.ty {
             Type::Reference(reference) => {
                 let target = reference.elem.to_token_stream().to_string();
-                target == "str" || target.starts_with("crate :: validate ::")
+                target == "str"
+                    || target.starts_with("crate :: validate ::")
+                    || target.starts_with("crate :: status ::")
             }
             _ => false,
         })

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::Workspace;
 
 /// The trimmed spec, relative to the workspace root.
-pub const SPEC: &str = "openapi/r2-data-catalog.json";
+pub const SPEC: &str = "openapi/basin-catalog.json";
 /// The committed list of operation ids the spec keeps, relative to the workspace root.
 pub const OPERATIONS: &str = "openapi/operations.txt";
 

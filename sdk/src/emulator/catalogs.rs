@@ -1,8 +1,8 @@
-//! What the emulator remembers (buckets, their catalogs, namespaces and tables) and the API's
-//! rules over it: one function per operation, each answering what Cloudflare answers.
+//! What the emulator remembers (buckets, their catalogs, namespaces, tables and the tables'
+//! maintenance runs) and the API's rules over it: one function per operation, each answering
+//! what Cloudflare answers.
 
-use std::collections::{BTreeMap, HashMap};
-use std::num::NonZeroU64;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::SystemTime;
 
 use http::StatusCode;
@@ -10,19 +10,33 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::operation::{Operation, PathParams};
+use super::{Access, DAILY_LIMIT_MESSAGE};
 use crate::generated::types::{
-    Catalog, CatalogActivation, CatalogList, CatalogMaintenance, CompactionConfig,
-    MaintenanceConfig, MaintenanceState, MaintenanceUpdate, NamespaceDetails, NamespaceIdentifier,
-    NamespacePage, SnapshotExpirationConfig, Table, TableCompactionConfig, TableDetails,
-    TableIdentifier, TableMaintenance, TableMaintenanceConfig, TableMetadata, TablePage,
-    TargetFileSize,
+    Catalog, CatalogActivation, CatalogList, CatalogMaintenance, CompactionConfig, CredentialCheck,
+    MaintenanceConfig, MaintenanceRun, MaintenanceRunPage, MaintenanceRunStep, MaintenanceUpdate,
+    NamespaceDetails, NamespaceIdentifier, NamespacePage, QueuedMaintenance,
+    SnapshotExpirationConfig, Table, TableCompactionConfig, TableDetails, TableIdentifier,
+    TableMaintenance, TableMaintenanceConfig, TableMetadata, TablePage,
+    TableSnapshotExpirationConfig,
 };
-use crate::status::{CatalogStatus, CredentialStatus};
-use crate::validate::{BucketName, Namespace, SnapshotAge, TableName};
+use crate::status::{
+    CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceKind, MaintenanceState,
+    MaintenanceStep, RunStatus, StepStatus, TargetFileSize,
+};
+use crate::validate::{BucketName, Namespace, RequestId, TableName, random_uuid};
 
-/// The default page of the list operations, and the largest a request may ask for (the spec's).
+/// The default page of the namespace and table listings, and the largest a request may ask
+/// for (the spec's).
 const DEFAULT_PAGE_SIZE: usize = 100;
 const MAX_PAGE_SIZE: usize = 1000;
+
+/// The largest page of maintenance runs a request may ask for (the spec's), also the default:
+/// the spec names none, and the other listings default to 100 too.
+const MAX_RUNS_PAGE_SIZE: usize = 100;
+
+/// How many runs a table keeps, the oldest dropped first: Cloudflare lists "recent" runs, and a
+/// long-running emulator stays bounded in memory.
+const RUNS_KEPT: usize = 1000;
 
 /// An answer: a status and a JSON body, or none (a 204, or a status the spec declares bare).
 #[derive(Debug)]
@@ -32,17 +46,26 @@ pub(super) struct Reply {
 }
 
 impl Reply {
-    /// Cloudflare's success envelope around `result`.
+    /// Cloudflare's success envelope around `result`, HTTP 200.
     pub(super) fn success(result: impl Serialize) -> Self {
+        Self::success_with(StatusCode::OK, result)
+    }
+
+    /// The success envelope with HTTP 202: accepted, to be carried out later.
+    fn accepted(result: impl Serialize) -> Self {
+        Self::success_with(StatusCode::ACCEPTED, result)
+    }
+
+    fn success_with(status: StatusCode, result: impl Serialize) -> Self {
         let result = serde_json::to_value(result).unwrap_or(Value::Null);
         Self {
-            status: StatusCode::OK,
+            status,
             body: Some(json!({"success": true, "errors": [], "messages": [], "result": result})),
         }
     }
 
     /// Cloudflare's failure envelope with one error.
-    pub(super) fn failure(status: StatusCode, code: u32, message: impl Into<String>) -> Self {
+    pub(super) fn failure(status: StatusCode, code: i64, message: impl Into<String>) -> Self {
         let message = message.into();
         Self {
             status,
@@ -71,28 +94,55 @@ impl Reply {
     }
 }
 
-/// The error codes the emulator answers with. 40401 is the one wrangler reads as "catalog not
-/// enabled"; 7000, 7003, 10000 and 971 are the v4 API's own; the others follow 40401's pattern.
+/// The error codes the emulator answers with. Those Cloudflare is known to use come from
+/// [`crate::codes`], where each is cited; 7000, 7003, 10000 and 971 are the v4 API's own. The
+/// rest are the emulator's guesses in the pattern of 40401 (status × 100 + n), chosen not to
+/// clash with a known code: Cloudflare's own are not documented.
 pub(super) mod codes {
-    pub(crate) const NO_ROUTE: u32 = 7000;
-    pub(crate) const INVALID_OBJECT_IDENTIFIER: u32 = 7003;
-    pub(crate) const AUTHENTICATION: u32 = 10000;
-    pub(crate) const RATE_LIMITED: u32 = 971;
-    pub(crate) const BAD_REQUEST: u32 = 40001;
-    pub(crate) const FORBIDDEN: u32 = 40301;
-    pub(crate) const CATALOG_NOT_FOUND: u32 = 40401;
-    pub(crate) const BUCKET_NOT_FOUND: u32 = 40402;
-    pub(crate) const NAMESPACE_NOT_FOUND: u32 = 40403;
-    pub(crate) const TABLE_NOT_FOUND: u32 = 40404;
-    pub(crate) const ALREADY_ENABLED: u32 = 40901;
-    pub(crate) const NOT_EMPTY: u32 = 40902;
-    pub(crate) const INTERNAL: u32 = 50001;
+    pub(crate) use crate::codes::{
+        AUTHENTICATION, BUCKET_NOT_FOUND, CATALOG_INACTIVE, CATALOG_NOT_FOUND, DAILY_QUEUE_LIMIT,
+        NO_ROUTE, TABLE_NOT_FOUND,
+    };
+    /// Cloudflare's "perhaps your object identifier is invalid?" (a malformed account id).
+    pub(crate) const INVALID_OBJECT_IDENTIFIER: i64 = crate::codes::INVALID_ROUTE;
+    /// The first of the two codes Cloudflare refuses a catalog token with.
+    pub(crate) const INVALID_CREDENTIAL: i64 = crate::codes::INVALID_CREDENTIAL[0];
+    pub(crate) const RATE_LIMITED: i64 = 971;
+    /// Guessed: any other 400, including "A credential is not present …", whose code is not
+    /// known.
+    pub(crate) const BAD_REQUEST: i64 = 40001;
+    pub(crate) const FORBIDDEN: i64 = 40301;
+    /// Guessed; 40403 is the table's.
+    pub(crate) const NAMESPACE_NOT_FOUND: i64 = 40404;
+    /// Guessed: a queue request naming a maintenance kind that is not one.
+    pub(crate) const MAINTENANCE_CONFIG_NOT_FOUND: i64 = 40405;
+    pub(crate) const ALREADY_ENABLED: i64 = 40901;
+    pub(crate) const NOT_EMPTY: i64 = 40902;
+    pub(crate) const INTERNAL: i64 = 50001;
 }
 
-/// Every bucket the emulator knows, by name.
-#[derive(Debug, Default)]
+/// Every bucket the emulator knows, by name, and the book of maintenance runs.
+#[derive(Debug)]
 pub(super) struct Store {
     buckets: BTreeMap<String, Bucket>,
+    runs: RunBook,
+}
+
+/// What queueing maintenance needs beyond one table: the limit rule, and the run ids.
+#[derive(Debug)]
+struct RunBook {
+    /// Accepted queue requests per table per UTC day; the next is refused (429, 42901).
+    daily_limit: Option<u32>,
+    /// The id of the next run, across every table: ids only grow.
+    next_run_id: i64,
+}
+
+impl RunBook {
+    fn take_run_id(&mut self) -> i64 {
+        let id = self.next_run_id;
+        self.next_run_id = self.next_run_id.saturating_add(1);
+        id
+    }
 }
 
 /// A bucket: what was seeded into it, and what each account that used it holds there.
@@ -138,6 +188,8 @@ impl Contents {
             .or_insert_with(|| TableRecord {
                 entry: Entry::new(),
                 maintenance: default_maintenance(),
+                runs: VecDeque::new(),
+                queued: QueueCount::default(),
             });
     }
 
@@ -155,7 +207,7 @@ struct Entry {
 impl Entry {
     fn new() -> Self {
         Self {
-            uuid: uuid_v4(),
+            uuid: random_uuid(),
             created_at: rfc3339(SystemTime::now()),
         }
     }
@@ -166,17 +218,63 @@ struct TableRecord {
     entry: Entry,
     /// Kept in the catalog's type, which has the same fields: one update applies to both.
     maintenance: MaintenanceConfig,
+    /// Its maintenance runs, oldest first, at most [`RUNS_KEPT`].
+    runs: VecDeque<MaintenanceRun>,
+    /// The queue requests it accepted today, for the daily limit.
+    queued: QueueCount,
 }
 
-/// A checked request: its operation, path parameters, query pairs and body.
+impl TableRecord {
+    /// Counts one more accepted queue request on `day` (the count starts afresh each day),
+    /// unless `limit` requests were already accepted that day.
+    fn admit_queue_request(&mut self, limit: Option<u32>, day: u64) -> bool {
+        if self.queued.day != day {
+            self.queued = QueueCount { day, accepted: 0 };
+        }
+        if limit.is_some_and(|limit| self.queued.accepted >= limit) {
+            return false;
+        }
+        self.queued.accepted = self.queued.accepted.saturating_add(1);
+        true
+    }
+
+    fn record_run(&mut self, run: MaintenanceRun) {
+        if self.runs.len() == RUNS_KEPT {
+            self.runs.pop_front();
+        }
+        self.runs.push_back(run);
+    }
+}
+
+/// Queue requests accepted on one UTC day (days since 1970-01-01).
+#[derive(Debug, Clone, Copy, Default)]
+struct QueueCount {
+    day: u64,
+    accepted: u32,
+}
+
+/// A checked request: its operation, path parameters, query pairs and body, and the
+/// credentials the emulator accepts (a stored catalog token must be one of them).
 pub(super) struct Call<'a> {
     pub(super) operation: Operation,
     pub(super) params: &'a PathParams,
     pub(super) query: &'a [(String, String)],
     pub(super) body: &'a [u8],
+    pub(super) access: &'a Access,
 }
 
 impl Store {
+    /// An empty store; `daily_queue_limit` caps the queue requests each table accepts a day.
+    pub(super) fn new(daily_queue_limit: Option<u32>) -> Self {
+        Self {
+            buckets: BTreeMap::new(),
+            runs: RunBook {
+                daily_limit: daily_queue_limit,
+                next_run_id: 1,
+            },
+        }
+    }
+
     pub(super) fn add_bucket(&mut self, bucket: &BucketName) {
         self.buckets.entry(bucket.to_string()).or_default();
     }
@@ -239,8 +337,9 @@ impl Store {
                 Operation::EnableCatalog => Reply::failure(
                     StatusCode::NOT_FOUND,
                     codes::BUCKET_NOT_FOUND,
-                    "R2 bucket not found",
+                    "The specified bucket does not exist",
                 ),
+                // Without a bucket there is no catalog either.
                 operation => catalog_not_found(operation),
             };
         };
@@ -260,6 +359,7 @@ impl Store {
                 let Some(catalog) = holding.catalog.as_mut() else {
                     return catalog_not_found(operation);
                 };
+                let warehouse = catalog_name(account, bucket);
                 let contents = &mut holding.contents;
                 match operation {
                     Operation::GetCatalogDetails => {
@@ -269,22 +369,28 @@ impl Store {
                         catalog.active = false;
                         Reply::no_content()
                     }
-                    Operation::StoreCredentials => store_credential(catalog, call.body),
+                    Operation::StoreCredentials => store_credential(catalog, call),
+                    Operation::GetCredentialStatus => Reply::success(CredentialCheck {
+                        status: credential_validity(catalog),
+                    }),
                     Operation::GetMaintenanceConfig => Reply::success(CatalogMaintenance {
                         credential_status: credential_status(catalog),
                         maintenance_config: catalog.maintenance.clone(),
                     }),
                     Operation::UpdateMaintenanceConfig => {
-                        update_catalog_maintenance(catalog, call.body)
+                        update_catalog_maintenance(&warehouse, catalog, call.body)
                     }
+                    // What lives in the catalog is out of reach while it is disabled.
+                    _ if !catalog.active => catalog_inactive(),
                     Operation::ListNamespaces => list_namespaces(contents, call.query),
-                    _ => answer_for_namespace(bucket, contents, call),
+                    _ => answer_for_namespace(bucket, contents, call, &mut self.runs),
                 }
             }
         }
     }
 }
 
+/// What a catalog that was never enabled, or was deleted, answers: 404, 40401.
 fn catalog_not_found(operation: Operation) -> Reply {
     // The spec declares delete-catalog's 404 without a body.
     if operation == Operation::DeleteCatalog {
@@ -294,6 +400,16 @@ fn catalog_not_found(operation: Operation) -> Reply {
         StatusCode::NOT_FOUND,
         codes::CATALOG_NOT_FOUND,
         "Catalog not found",
+    )
+}
+
+/// What namespace, table and run operations answer on a disabled catalog: 404 (the catalog's
+/// contents are not reachable) with Cloudflare's "warehouse inactive" code, 40402.
+fn catalog_inactive() -> Reply {
+    Reply::failure(
+        StatusCode::NOT_FOUND,
+        codes::CATALOG_INACTIVE,
+        "Catalog is inactive: enable it to reach its namespaces and tables",
     )
 }
 
@@ -310,7 +426,7 @@ fn enable(account: &str, bucket: &str, holding: &mut Holding) -> Reply {
         }
         None => {
             let catalog = holding.catalog.insert(CatalogRecord {
-                id: uuid_v4(),
+                id: random_uuid(),
                 active: true,
                 has_credential: false,
                 maintenance: default_maintenance(),
@@ -346,33 +462,67 @@ fn delete(holding: &mut Holding, query: &[(String, String)]) -> Reply {
     Reply::no_content()
 }
 
-fn store_credential(catalog: &mut CatalogRecord, body: &[u8]) -> Reply {
+/// Stores a catalog token. Cloudflare authenticates a token before storing it, so when the
+/// emulator was told which tokens to accept, any other is refused (400, 30004).
+fn store_credential(catalog: &mut CatalogRecord, call: &Call<'_>) -> Reply {
     #[derive(serde::Deserialize)]
     struct Body {
         token: String,
     }
-    match serde_json::from_slice::<Body>(body) {
-        Ok(Body { token }) if !token.trim().is_empty() => {
+    match serde_json::from_slice::<Body>(call.body) {
+        Ok(Body { token }) if token.trim().is_empty() => {
+            Reply::bad_request("body must be a JSON object with a non-empty string \"token\"")
+        }
+        Ok(Body { token }) if !call.access.accepts_catalog_token(&token) => Reply::failure(
+            StatusCode::BAD_REQUEST,
+            codes::INVALID_CREDENTIAL,
+            "The credential is not valid: it does not authenticate",
+        ),
+        Ok(_) => {
             catalog.has_credential = true;
             Reply::success(Value::Null)
         }
         // serde's message could quote the token; say what is wrong without it.
-        _ => Reply::bad_request("body must be a JSON object with a non-empty string \"token\""),
+        Err(_) => {
+            Reply::bad_request("body must be a JSON object with a non-empty string \"token\"")
+        }
     }
 }
 
-fn update_catalog_maintenance(catalog: &mut CatalogRecord, body: &[u8]) -> Reply {
-    match update_maintenance(&mut catalog.maintenance, body) {
-        Ok(()) => Reply::success(catalog.maintenance.clone()),
-        Err(reply) => reply,
+/// Applies a catalog-level update. Turning compaction or snapshot expiration on needs a stored
+/// credential, which the jobs run with (Cloudflare's 400 "A credential is not present for the
+/// warehouse=…"); tables' updates do not.
+fn update_catalog_maintenance(warehouse: &str, catalog: &mut CatalogRecord, body: &[u8]) -> Reply {
+    let update = match maintenance_update(body) {
+        Ok(update) => update,
+        Err(reply) => return reply,
+    };
+    if turns_a_job_on(&update) && !catalog.has_credential {
+        return Reply::bad_request(format!(
+            "{} for the warehouse={warehouse}",
+            crate::codes::CREDENTIAL_MISSING_MESSAGE
+        ));
     }
+    apply_maintenance(&mut catalog.maintenance, update);
+    Reply::success(catalog.maintenance.clone())
 }
 
-/// Applies the update in `body` to `current`: the fields it sets, and nothing else. The
-/// catalog's and a table's updates have one wire shape (the spec's
-/// catalog- and table-maintenance-update-request).
-fn update_maintenance(current: &mut MaintenanceConfig, body: &[u8]) -> Result<(), Reply> {
-    let update = maintenance_update(body)?;
+/// Whether `update` sets compaction's or snapshot expiration's state to enabled.
+fn turns_a_job_on(update: &MaintenanceUpdate) -> bool {
+    let enabled = |state: Option<&MaintenanceState>| state == Some(&MaintenanceState::Enabled);
+    update
+        .compaction
+        .as_ref()
+        .is_some_and(|compaction| enabled(compaction.state.as_ref()))
+        || update
+            .snapshot_expiration
+            .as_ref()
+            .is_some_and(|expiration| enabled(expiration.state.as_ref()))
+}
+
+/// Applies `update` to `current`: the fields it sets, and nothing else. The catalog's and a
+/// table's updates have one wire shape (the spec's catalog- and table-maintenance-update-request).
+fn apply_maintenance(current: &mut MaintenanceConfig, update: MaintenanceUpdate) {
     if let Some(compaction) = update.compaction {
         let config = current.compaction.get_or_insert_with(default_compaction);
         if let Some(state) = compaction.state {
@@ -390,12 +540,41 @@ fn update_maintenance(current: &mut MaintenanceConfig, body: &[u8]) -> Result<()
             expiration,
         );
     }
-    Ok(())
 }
 
+/// The update in `body`, refused (400) unless it parses and names only states and sizes the
+/// spec allows: the SDK's enums keep values they do not know, which Cloudflare refuses.
 fn maintenance_update(body: &[u8]) -> Result<MaintenanceUpdate, Reply> {
-    serde_json::from_slice(body)
-        .map_err(|error| Reply::bad_request(format!("invalid maintenance update: {error}")))
+    let invalid =
+        |reason: String| Reply::bad_request(format!("invalid maintenance update: {reason}"));
+    let update: MaintenanceUpdate =
+        serde_json::from_slice(body).map_err(|error| invalid(error.to_string()))?;
+    let known = known_values(&update).map_err(|error| invalid(error.to_string()));
+    known.map(|()| update)
+}
+
+/// `Ok` when every state and size `update` names is one of the spec's.
+fn known_values(update: &MaintenanceUpdate) -> Result<(), crate::validate::ValidationError> {
+    if let Some(compaction) = &update.compaction {
+        compaction
+            .state
+            .as_ref()
+            .map(MaintenanceState::known)
+            .transpose()?;
+        compaction
+            .target_size_mb
+            .as_ref()
+            .map(TargetFileSize::known)
+            .transpose()?;
+    }
+    if let Some(expiration) = &update.snapshot_expiration {
+        expiration
+            .state
+            .as_ref()
+            .map(MaintenanceState::known)
+            .transpose()?;
+    }
+    Ok(())
 }
 
 fn apply_expiration(
@@ -406,10 +585,10 @@ fn apply_expiration(
         config.state = state;
     }
     if let Some(age) = update.max_snapshot_age {
-        config.max_snapshot_age = age;
+        config.max_snapshot_age = age.to_string();
     }
     if let Some(keep) = update.min_snapshots_to_keep {
-        config.min_snapshots_to_keep = keep;
+        config.min_snapshots_to_keep = i64::try_from(keep.get()).unwrap_or(i64::MAX);
     }
 }
 
@@ -439,7 +618,7 @@ fn list_namespaces(contents: &Contents, query: &[(String, String)]) -> Reply {
                     .is_none_or(|parent| levels.starts_with(parent.levels()))
         })
         .collect();
-    let (page, next_page_token) = match options.page(&children) {
+    let (page, next_page_token) = match options.paging.page(&children) {
         Ok(page) => page,
         Err(reply) => return reply,
     };
@@ -463,7 +642,12 @@ fn list_namespaces(contents: &Contents, query: &[(String, String)]) -> Reply {
     })
 }
 
-fn answer_for_namespace(bucket: &str, contents: &mut Contents, call: &Call<'_>) -> Reply {
+fn answer_for_namespace(
+    bucket: &str,
+    contents: &mut Contents,
+    call: &Call<'_>,
+    runs: &mut RunBook,
+) -> Reply {
     let raw = call.params.namespace.as_deref().unwrap_or_default();
     let namespace = match Namespace::from_wire(raw) {
         Ok(namespace) => namespace,
@@ -488,33 +672,154 @@ fn answer_for_namespace(bucket: &str, contents: &mut Contents, call: &Call<'_>) 
             "Table not found",
         );
     };
-    let identifier = TableIdentifier {
-        name: table_name.to_string(),
-        namespace: NamespaceIdentifier(namespace.levels().to_vec()),
-    };
     match call.operation {
-        Operation::GetTable => Reply::success(Table {
-            metadata: table_metadata(bucket, &table.entry),
-            metadata_location: Some(format!(
-                "{}/metadata/00000-{}.metadata.json",
-                table_location(bucket, &table.entry),
-                table.entry.uuid
-            )),
-            identifier,
-            returned_snapshots: 0,
-            table_uuid: table.entry.uuid.clone(),
-            total_snapshots: 0,
-        }),
+        Operation::GetTable => {
+            let identifier = TableIdentifier {
+                name: table_name.to_string(),
+                namespace: NamespaceIdentifier(namespace.levels().to_vec()),
+            };
+            Reply::success(table_model(bucket, identifier, table))
+        }
         Operation::GetTableMaintenanceConfig => Reply::success(TableMaintenance {
             maintenance_config: table_maintenance(&table.maintenance),
         }),
+        Operation::QueueTableMaintenance => queue_maintenance(table, call, runs),
+        Operation::ListTableMaintenanceRuns => list_runs(table, call.query),
         _ => update_table_maintenance(table, call.body),
     }
 }
 
+fn table_model(bucket: &str, identifier: TableIdentifier, table: &TableRecord) -> Table {
+    Table {
+        metadata: table_metadata(bucket, &table.entry),
+        metadata_location: Some(format!(
+            "{}/metadata/00000-{}.metadata.json",
+            table_location(bucket, &table.entry),
+            table.entry.uuid
+        )),
+        identifier,
+        returned_snapshots: 0,
+        table_uuid: table.entry.uuid.clone(),
+        total_snapshots: 0,
+    }
+}
+
 fn update_table_maintenance(table: &mut TableRecord, body: &[u8]) -> Reply {
-    match update_maintenance(&mut table.maintenance, body) {
-        Ok(()) => Reply::success(table_maintenance(&table.maintenance)),
+    match maintenance_update(body) {
+        Ok(update) => {
+            apply_maintenance(&mut table.maintenance, update);
+            Reply::success(table_maintenance(&table.maintenance))
+        }
+        Err(reply) => reply,
+    }
+}
+
+/// Queues maintenance of `table`: checks the kind and the body, applies the daily limit, and
+/// records the run it queues. A real run starts when Cloudflare's scheduler next polls; the
+/// emulator's tables hold no data, so its run is over at once: `succeeded`, each step
+/// `skipped` (nothing to do), so code that polls the listing for the end of its run ends.
+fn queue_maintenance(table: &mut TableRecord, call: &Call<'_>, runs: &mut RunBook) -> Reply {
+    let kind = call
+        .params
+        .configuration_type
+        .as_deref()
+        .and_then(|kind| kind.parse::<MaintenanceKind>().ok());
+    let Some(kind) = kind else {
+        return Reply::failure(
+            StatusCode::NOT_FOUND,
+            codes::MAINTENANCE_CONFIG_NOT_FOUND,
+            "Maintenance configuration not found: it is compaction or snapshot_expiration",
+        );
+    };
+    let request_id = match queue_request_id(call.body) {
+        Ok(request_id) => request_id,
+        Err(reply) => return reply,
+    };
+    let now = SystemTime::now();
+    if !table.admit_queue_request(runs.daily_limit, days_since_epoch(now)) {
+        return Reply::failure(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::DAILY_QUEUE_LIMIT,
+            DAILY_LIMIT_MESSAGE,
+        );
+    }
+    let request_id = request_id.unwrap_or_else(random_uuid);
+    table.record_run(finished_run(runs.take_run_id(), kind, &request_id, now));
+    Reply::accepted(QueuedMaintenance {
+        message: "Maintenance queued: it runs when the scheduler next polls".to_owned(),
+        queued: true,
+        request_id: Some(request_id),
+    })
+}
+
+/// The `request_id` of a queue request's body: a JSON object whose `request_id`, if there and
+/// not null, is a UUID. Other fields are ignored, as Cloudflare ignores them.
+fn queue_request_id(body: &[u8]) -> Result<Option<String>, Reply> {
+    let invalid =
+        || Reply::bad_request("body must be a JSON object whose request_id is a UUID or null");
+    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
+        return Err(invalid());
+    };
+    match fields.get("request_id") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(id)) if RequestId::new(id.as_str()).is_ok() => Ok(Some(id.clone())),
+        Some(_) => Err(invalid()),
+    }
+}
+
+/// A run of `kind` started and finished at `at`, marked with `request_id`.
+fn finished_run(
+    run_id: i64,
+    kind: MaintenanceKind,
+    request_id: &str,
+    at: SystemTime,
+) -> MaintenanceRun {
+    // Compaction rewrites manifests first (since 2026-07-13); expiration is one step.
+    let steps: &[MaintenanceStep] = match kind {
+        MaintenanceKind::Compaction => &[
+            MaintenanceStep::RewriteManifests,
+            MaintenanceStep::Compaction,
+        ],
+        _ => &[MaintenanceStep::SnapshotExpiration],
+    };
+    let operation_results = steps
+        .iter()
+        .map(|step| MaintenanceRunStep {
+            duration_ms: 0,
+            error_code: None,
+            metrics: None,
+            operation: step.clone(),
+            status: StepStatus::Skipped,
+        })
+        .collect();
+    let time = rfc3339(at);
+    MaintenanceRun {
+        completed_at: Some(time.clone()),
+        configuration_type: kind,
+        customer_message: None,
+        duration_ms: Some(0),
+        operation_results,
+        outcome: None,
+        primary_error_code: None,
+        request_id: Some(request_id.to_owned()),
+        run_id,
+        started_at: time,
+        status: RunStatus::Succeeded,
+    }
+}
+
+/// A page of `table`'s runs, newest first.
+fn list_runs(table: &TableRecord, query: &[(String, String)]) -> Reply {
+    let paging = match Paging::parse(query, MAX_RUNS_PAGE_SIZE, MAX_RUNS_PAGE_SIZE) {
+        Ok(paging) => paging,
+        Err(reply) => return reply,
+    };
+    let newest_first: Vec<&MaintenanceRun> = table.runs.iter().rev().collect();
+    match paging.page(&newest_first) {
+        Ok((page, next_page_token)) => Reply::success(MaintenanceRunPage {
+            next_page_token,
+            runs: page.iter().map(|run| (*run).clone()).collect(),
+        }),
         Err(reply) => reply,
     }
 }
@@ -535,7 +840,7 @@ fn list_tables(
         .filter(|((levels, _), _)| levels.as_slice() == namespace.levels())
         .map(|((_, name), table)| (name, table))
         .collect();
-    let (page, next_page_token) = match options.page(&tables) {
+    let (page, next_page_token) = match options.paging.page(&tables) {
         Ok(page) => page,
         Err(reply) => return reply,
     };
@@ -574,23 +879,41 @@ fn namespace_not_found() -> Reply {
     )
 }
 
-/// The paging and detail options of a list call.
+/// The paging and detail options of a namespace or table listing.
 struct ListQuery {
-    size: usize,
-    start: usize,
+    paging: Paging,
     uuids: bool,
     details: bool,
 }
 
 impl ListQuery {
     fn parse(query: &[(String, String)]) -> Result<Self, Reply> {
+        Ok(Self {
+            paging: Paging::parse(query, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?,
+            uuids: flag(query, "return_uuids")?,
+            details: flag(query, "return_details")?,
+        })
+    }
+}
+
+/// Where a cursor listing starts, and how much it returns.
+struct Paging {
+    size: usize,
+    start: usize,
+}
+
+impl Paging {
+    /// `page_size` (1 to `max`, `default` if absent) and `page_token` (one this emulator issued).
+    fn parse(query: &[(String, String)], default: usize, max: usize) -> Result<Self, Reply> {
         let size = match value(query, "page_size") {
-            None => DEFAULT_PAGE_SIZE,
+            None => default,
             Some(text) => text
                 .parse::<usize>()
                 .ok()
-                .filter(|size| (1..=MAX_PAGE_SIZE).contains(size))
-                .ok_or_else(|| Reply::bad_request("page_size must be an integer from 1 to 1000"))?,
+                .filter(|size| (1..=max).contains(size))
+                .ok_or_else(|| {
+                    Reply::bad_request(format!("page_size must be an integer from 1 to {max}"))
+                })?,
         };
         let start = match value(query, "page_token") {
             None => 0,
@@ -599,12 +922,7 @@ impl ListQuery {
                 .and_then(|offset| offset.parse::<usize>().ok())
                 .ok_or_else(|| Reply::bad_request("page_token is not one this API issued"))?,
         };
-        Ok(Self {
-            size,
-            start,
-            uuids: flag(query, "return_uuids")?,
-            details: flag(query, "return_details")?,
-        })
+        Ok(Self { size, start })
     }
 
     /// The page of `items` asked for, and the token of the next one if there is more.
@@ -635,6 +953,15 @@ fn flag(query: &[(String, String)], name: &str) -> Result<bool, Reply> {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
         Some(_) => Err(Reply::bad_request(format!("{name} must be true or false"))),
+    }
+}
+
+/// What credential status answers: a stored token was accepted when stored, so it is valid.
+fn credential_validity(catalog: &CatalogRecord) -> CredentialValidity {
+    if catalog.has_credential {
+        CredentialValidity::Valid
+    } else {
+        CredentialValidity::Absent
     }
 }
 
@@ -677,22 +1004,26 @@ fn catalog_name(account: &str, bucket: &str) -> String {
 fn default_compaction() -> CompactionConfig {
     CompactionConfig {
         state: MaintenanceState::Disabled,
-        target_size_mb: TargetFileSize::X128,
+        target_size_mb: TargetFileSize::Mb128,
     }
 }
 
 /// The spec's documented defaults: 7 days, 100 snapshots; off until turned on.
 fn default_expiration() -> SnapshotExpirationConfig {
     SnapshotExpirationConfig {
-        max_snapshot_age: SnapshotAge::new("7d").unwrap_or_else(|_| unreachable!("a valid age")),
-        min_snapshots_to_keep: NonZeroU64::new(100).unwrap_or(NonZeroU64::MIN),
+        max_snapshot_age: "7d".to_owned(),
+        min_snapshots_to_keep: 100,
         state: MaintenanceState::Disabled,
     }
 }
 
+/// How often maintenance runs, as Cloudflare reports it ("triggers hourly").
+const MAINTENANCE_INTERVAL: &str = "1h";
+
 fn default_maintenance() -> MaintenanceConfig {
     MaintenanceConfig {
         compaction: Some(default_compaction()),
+        interval: Some(MAINTENANCE_INTERVAL.to_owned()),
         snapshot_expiration: Some(default_expiration()),
     }
 }
@@ -704,10 +1035,19 @@ fn table_maintenance(config: &MaintenanceConfig) -> TableMaintenanceConfig {
             .compaction
             .as_ref()
             .map(|compaction| TableCompactionConfig {
-                state: compaction.state,
-                target_size_mb: compaction.target_size_mb,
+                next_eligible_at: None,
+                state: compaction.state.clone(),
+                target_size_mb: compaction.target_size_mb.clone(),
             }),
-        snapshot_expiration: config.snapshot_expiration.clone(),
+        interval: config.interval.clone(),
+        snapshot_expiration: config.snapshot_expiration.as_ref().map(|expiration| {
+            TableSnapshotExpirationConfig {
+                max_snapshot_age: expiration.max_snapshot_age.clone(),
+                min_snapshots_to_keep: expiration.min_snapshots_to_keep,
+                next_eligible_at: None,
+                state: expiration.state.clone(),
+            }
+        }),
     }
 }
 
@@ -742,25 +1082,19 @@ fn table_metadata(bucket: &str, table: &Entry) -> TableMetadata {
     }
 }
 
-/// A random (version 4) UUID, as the API gives catalogs, namespaces and tables.
-fn uuid_v4() -> String {
-    let bits = (fastrand::u128(..) & !(0xf << 76) | (0x4 << 76)) & !(0b11 << 62) | (0b10 << 62);
-    let hex = format!("{bits:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+fn seconds_since_epoch(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
+
+/// The UTC day of `time`, counted from 1970-01-01: what the daily queue limit counts by.
+fn days_since_epoch(time: SystemTime) -> u64 {
+    seconds_since_epoch(time) / 86_400
 }
 
 /// `time` as an RFC 3339 UTC timestamp (the spec's `date-time`), to the second.
 fn rfc3339(time: SystemTime) -> String {
-    let seconds = time
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs());
+    let seconds = seconds_since_epoch(time);
     let (days, rest) = (seconds / 86_400, seconds % 86_400);
     // Howard Hinnant's civil_from_days, for days since 1970-01-01 (never negative here).
     let z = days + 719_468;
@@ -799,11 +1133,71 @@ mod tests {
         assert_eq!(at(1_795_530_645), "2026-11-24T14:30:45Z");
     }
 
+    fn table() -> TableRecord {
+        let mut contents = Contents::default();
+        let (namespace, name) = (Namespace::new(["n"]).unwrap(), TableName::new("t").unwrap());
+        contents.add_table(&namespace, &name);
+        contents.tables.into_values().next().unwrap()
+    }
+
     #[test]
-    fn uuids_are_version_4() {
-        let uuid = uuid_v4();
-        assert_eq!(uuid.len(), 36);
-        assert_eq!(&uuid[14..15], "4");
-        assert!(matches!(&uuid[19..20], "8" | "9" | "a" | "b"), "{uuid}");
+    fn the_daily_queue_limit_counts_per_day_and_starts_afresh() {
+        let mut table = table();
+        assert!(table.admit_queue_request(Some(2), 100));
+        assert!(table.admit_queue_request(Some(2), 100));
+        assert!(!table.admit_queue_request(Some(2), 100));
+        assert!(
+            !table.admit_queue_request(Some(2), 100),
+            "refusals are not counted in"
+        );
+        assert!(table.admit_queue_request(Some(2), 101), "a new day");
+        assert!(!table.admit_queue_request(Some(0), 102));
+        assert!((0..1000).all(|_| table.admit_queue_request(None, 103)));
+    }
+
+    #[test]
+    fn a_queue_body_is_an_object_with_an_optional_uuid() {
+        let id = "6BA7B810-9dad-11d1-80b4-00c04fd430c8";
+        let read = |body: &str| queue_request_id(body.as_bytes()).map_err(|reply| reply.status);
+        assert_eq!(
+            read(&format!(r#"{{"request_id":"{id}","extra":1}}"#)),
+            Ok(Some(id.to_owned()))
+        );
+        assert_eq!(read("{}"), Ok(None));
+        assert_eq!(read(r#"{"request_id":null}"#), Ok(None));
+        for bad in [
+            "",
+            "null",
+            "[]",
+            r#"{"request_id":""}"#,
+            r#"{"request_id":1}"#,
+            r#"{"request_id":"x"}"#,
+        ] {
+            assert_eq!(read(bad), Err(StatusCode::BAD_REQUEST), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_maintenance_update_names_only_the_specs_values() {
+        let read = |body: &str| maintenance_update(body.as_bytes()).map_err(|reply| reply.status);
+        assert!(read(r#"{"compaction":{"state":"enabled","target_size_mb":"256"}}"#).is_ok());
+        for bad in [
+            r#"{"compaction":{"target_size_mb":"100"}}"#,
+            r#"{"compaction":{"state":"paused"}}"#,
+            r#"{"snapshot_expiration":{"state":"on"}}"#,
+        ] {
+            assert_eq!(read(bad).err(), Some(StatusCode::BAD_REQUEST), "{bad}");
+        }
+    }
+
+    #[test]
+    fn runs_are_kept_up_to_a_bound_oldest_dropped_first() {
+        let mut table = table();
+        let at = SystemTime::UNIX_EPOCH;
+        for id in 0..=i64::try_from(RUNS_KEPT).unwrap() {
+            table.record_run(finished_run(id, MaintenanceKind::Compaction, "r", at));
+        }
+        assert_eq!(table.runs.len(), RUNS_KEPT);
+        assert_eq!(table.runs.front().map(|run| run.run_id), Some(1));
     }
 }

@@ -1,12 +1,15 @@
-//! A local, stateful stand-in for the R2 Data Catalog management API, for tests and demos
-//! (cargo feature `emulator`).
+//! A local, stateful stand-in for Cloudflare's Basin Catalog (formerly R2 Data Catalog)
+//! management API, for tests and demos (cargo feature `emulator`).
 //!
-//! It serves the 13 operations of Cloudflare's spec under `/client/v4` on loopback, in memory:
-//! a catalog is absent until enabled, then its status, credential and maintenance settings are
-//! what the calls before made them. Buckets are named up front (the API cannot create them);
-//! namespaces and tables are seeded (the API only lists them). Any client can use it: this SDK
-//! (point [`crate::ClientBuilder::base_url`] at [`Emulator::base_url`]), the official SDKs,
-//! curl.
+//! It serves the 16 operations of Cloudflare's spec under `/client/v4` on loopback, in memory,
+//! under both path families: `/accounts/{account_id}/basin-catalog/…` (the SDK's default) and
+//! `/accounts/{account_id}/r2-catalog/…` (wrangler's), over one state, so a catalog enabled
+//! through one is seen through the other. Credential status, which Cloudflare documents only
+//! under `basin-catalog`, is answered under both. A catalog is absent until enabled, then its
+//! status, credential, maintenance settings and its tables' maintenance runs are what the calls
+//! before made them. Buckets are named up front (the API cannot create them); namespaces and
+//! tables are seeded (the API only lists them). Any client can use it: this SDK (point
+//! [`crate::ClientBuilder::base_url`] at [`Emulator::base_url`]), the official SDKs, curl.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -31,10 +34,30 @@
 //! What it checks, as Cloudflare does: credentials (a bearer token, or e-mail + key; any
 //! non-empty ones unless [`EmulatorBuilder::accept_token`] or [`EmulatorBuilder::accept_key`]
 //! name the accepted ones), the account id and bucket name, namespaces and table names, query
-//! values and bodies (a 400 failure envelope says what is wrong); unknown routes are 404.
-//! Faults ([`Fault`]) make the next requests answer 429, a 5xx, or nothing (with or without
-//! carrying the request out first), for retry tests;
-//! [`Emulator::requests`] tells what was asked.
+//! values and bodies (a 400 failure envelope says what is wrong); unknown routes are 404. And
+//! the rules Cloudflare applies beyond its spec, with the codes of [`crate::codes`]:
+//!
+//! - enabling a bucket that does not exist is 404, code 40406; any other operation on it, or on
+//!   a bucket without a catalog, is 404, code 40401;
+//! - on a disabled catalog, the namespace, table, queue and run operations are 404, code 40402
+//!   (the catalog-level ones still answer);
+//! - a missing table is 404, code 40403; a missing namespace 404, code 40404 (the emulator's
+//!   own: Cloudflare's is not known);
+//! - a catalog-level maintenance update that turns compaction or snapshot expiration on while
+//!   no credential is stored is 400 `A credential is not present for the
+//!   warehouse=<account>_<bucket>` (table-level updates need none);
+//! - once [`EmulatorBuilder::accept_token`] names tokens, storing any other as the catalog's
+//!   credential is 400, code 30004 (Cloudflare authenticates the token it stores); credential
+//!   status is `absent`, then `valid` once one is stored;
+//! - queueing maintenance answers 202 and records a finished run (`succeeded`, each step
+//!   `skipped`: the emulator's tables hold no data), listed newest first with its request id;
+//!   an unknown `configuration_type` is 404, code 40405 (the emulator's own);
+//!   [`EmulatorBuilder::daily_queue_limit`] caps accepted queue requests per table per UTC day
+//!   (then 429, code 42901).
+//!
+//! Faults ([`Fault`]) make the next requests answer 429, a 5xx, any failure (such as queueing's
+//! 409, code 40903), or nothing (with or without carrying the request out first), for retry
+//! tests; [`Emulator::requests`] tells what was asked, with each path as sent.
 
 mod operation;
 mod catalogs;
@@ -76,6 +99,9 @@ pub enum EmulatorError {
     /// An injected fault's status is not a 5xx.
     #[error("a server-error fault needs a 5xx status, not {0}")]
     NotAServerError(u16),
+    /// An injected failure's status is not a 4xx or 5xx.
+    #[error("a failure fault needs a 4xx or 5xx status, not {0}")]
+    NotAFailure(u16),
     /// The address cannot be bound.
     #[error("cannot listen on {address}: {source}")]
     Listen {
@@ -93,6 +119,7 @@ pub struct EmulatorBuilder {
     listen: SocketAddr,
     buckets: Vec<BucketName>,
     access: Access,
+    daily_queue_limit: Option<u32>,
     invalid: Option<ValidationError>,
 }
 
@@ -134,6 +161,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Accepts at most `limit` maintenance queue requests per table per UTC day; the next are
+    /// refused with 429 and code 42901, as Cloudflare's daily limit is. By default, no limit.
+    pub fn daily_queue_limit(mut self, limit: u32) -> Self {
+        self.daily_queue_limit = Some(limit);
+        self
+    }
+
     /// Binds the address and serves on the current tokio runtime until the [`Emulator`] is
     /// dropped.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
@@ -149,7 +183,7 @@ impl EmulatorBuilder {
         };
         let listener = TcpListener::bind(self.listen).await.map_err(listen_error)?;
         let address = listener.local_addr().map_err(listen_error)?;
-        let mut store = Store::default();
+        let mut store = Store::new(self.daily_queue_limit);
         self.buckets
             .iter()
             .for_each(|bucket| store.add_bucket(bucket));
@@ -198,12 +232,14 @@ impl Emulator {
         let _ = (&mut self.server).await;
     }
 
-    /// A builder: no buckets, every account, any credentials, a free loopback port.
+    /// A builder: no buckets, every account, any credentials, no queue limit, a free loopback
+    /// port.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             buckets: Vec::new(),
             access: Access::default(),
+            daily_queue_limit: None,
             invalid: None,
         }
     }
@@ -342,6 +378,11 @@ pub struct TableSeed {
 ///
 /// // The next two enable-catalog requests are rate limited, then it answers normally.
 /// let fault = Fault::rate_limited(Duration::from_secs(1)).times(2).only(Operation::EnableCatalog);
+/// // The next queue request finds the table with a maintenance executor (409, code 40903).
+/// let conflict = Fault::queue_conflict().only(Operation::QueueTableMaintenance);
+/// // Any failure envelope: here, a 403 with code 10000.
+/// let forbidden = Fault::failure(403, 10000, "Authentication error")?;
+/// # Ok::<(), cloudflare_r2_catalog::emulator::EmulatorError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
@@ -351,10 +392,17 @@ pub struct Fault {
     operation: Option<Operation>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum FaultKind {
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     ServerError(StatusCode),
+    Failure {
+        status: StatusCode,
+        code: i64,
+        message: String,
+    },
     Disconnect,
     AppliedThenDisconnect,
 }
@@ -377,6 +425,45 @@ impl Fault {
             .filter(StatusCode::is_server_error)
             .map(|status| Self::new(FaultKind::ServerError(status)))
             .ok_or(EmulatorError::NotAServerError(status))
+    }
+
+    /// A failure envelope with `status` (4xx or 5xx), one error of `code` and `message`, in
+    /// place of the answer; the request is not carried out. No `Retry-After` is sent.
+    pub fn failure(
+        status: u16,
+        code: i64,
+        message: impl Into<String>,
+    ) -> Result<Self, EmulatorError> {
+        let status = StatusCode::from_u16(status)
+            .ok()
+            .filter(|status| status.is_client_error() || status.is_server_error())
+            .ok_or(EmulatorError::NotAFailure(status))?;
+        Ok(Self::new(FaultKind::Failure {
+            status,
+            code,
+            message: message.into(),
+        }))
+    }
+
+    /// Queueing maintenance's refusal when the table is assigned to a maintenance executor:
+    /// HTTP 409, code 40903 (pair it with `.only(Operation::QueueTableMaintenance)`).
+    pub fn queue_conflict() -> Self {
+        Self::new(FaultKind::Failure {
+            status: StatusCode::CONFLICT,
+            code: crate::codes::QUEUE_CONFLICT,
+            message: "A maintenance executor conflict prevents the request from being queued"
+                .to_owned(),
+        })
+    }
+
+    /// Queueing maintenance's refusal at the daily limit: HTTP 429, code 42901, no
+    /// `Retry-After`. [`EmulatorBuilder::daily_queue_limit`] gives it by rule instead.
+    pub fn daily_limit_reached() -> Self {
+        Self::new(FaultKind::Failure {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: crate::codes::DAILY_QUEUE_LIMIT,
+            message: DAILY_LIMIT_MESSAGE.to_owned(),
+        })
     }
 
     /// The connection closes without an answer, and the request is not carried out.
@@ -412,13 +499,17 @@ impl Fault {
     }
 }
 
+/// Cloudflare's documented message for queueing's daily limit.
+const DAILY_LIMIT_MESSAGE: &str = "The daily accepted-request limit has been reached";
+
 /// A request the emulator received.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RecordedRequest {
     /// `GET`, `POST` …
     pub method: String,
-    /// The path as sent (percent-encoded), `/client/v4/accounts/…`.
+    /// The path as sent (percent-encoded), `/client/v4/accounts/…`, in whichever path family
+    /// it used.
     pub path: String,
     /// The query string as sent, if any.
     pub query: Option<String>,
@@ -469,6 +560,16 @@ impl Access {
         token_accepted || key_accepted
     }
 
+    /// Whether a catalog token may be stored: any, unless tokens were named, then only those
+    /// (Cloudflare authenticates the token it stores; the emulator knows only these).
+    fn accepts_catalog_token(&self, token: &str) -> bool {
+        self.tokens.is_empty()
+            || self
+                .tokens
+                .iter()
+                .any(|accepted| accepted.expose() == token)
+    }
+
     fn serves(&self, account: &AccountId) -> bool {
         self.accounts.is_empty() || self.accounts.contains(account)
     }
@@ -509,7 +610,7 @@ impl World {
         if fault.times == 0 {
             return Some(self.faults.remove(index).kind);
         }
-        Some(fault.kind)
+        Some(fault.kind.clone())
     }
 
     fn record(&mut self, request: RecordedRequest) {

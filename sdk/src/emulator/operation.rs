@@ -1,17 +1,20 @@
-//! The 13 operations of the API, and which one a method and path name.
+//! The 16 operations of the API, and which one a method and path name, under either path
+//! family.
 
 use std::fmt;
 use std::str::FromStr;
 
 use http::Method;
 
-/// An operation of the R2 Data Catalog API, named by its `operationId` in Cloudflare's spec.
+/// An operation of the Basin Catalog (formerly R2 Data Catalog) API, named by its `operationId`
+/// in Cloudflare's spec without the `basin-` prefix: each is served under both
+/// `/accounts/{account_id}/basin-catalog/…` and `/accounts/{account_id}/r2-catalog/…`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Operation {
-    /// `GET /accounts/{account_id}/r2-catalog`
+    /// `GET /accounts/{account_id}/basin-catalog`
     ListCatalogs,
-    /// `GET …/r2-catalog/{bucket_name}`
+    /// `GET …/basin-catalog/{bucket_name}`
     GetCatalogDetails,
     /// `POST …/{bucket_name}/enable`
     EnableCatalog,
@@ -21,6 +24,8 @@ pub enum Operation {
     DeleteCatalog,
     /// `POST …/{bucket_name}/credential`
     StoreCredentials,
+    /// `GET …/{bucket_name}/credential/status`
+    GetCredentialStatus,
     /// `GET …/{bucket_name}/maintenance-configs`
     GetMaintenanceConfig,
     /// `POST …/{bucket_name}/maintenance-configs`
@@ -35,17 +40,22 @@ pub enum Operation {
     GetTableMaintenanceConfig,
     /// `POST …/tables/{table_name}/maintenance-configs`
     UpdateTableMaintenanceConfig,
+    /// `POST …/tables/{table_name}/maintenance-configs/{configuration_type}/queue`
+    QueueTableMaintenance,
+    /// `GET …/tables/{table_name}/maintenance-runs`
+    ListTableMaintenanceRuns,
 }
 
 impl Operation {
-    /// Every operation, in the order of the spec's paths.
-    pub const ALL: [Operation; 13] = [
+    /// Every operation, in the order of the SDK's operation list (`openapi/operations.txt`).
+    pub const ALL: [Operation; 16] = [
         Self::ListCatalogs,
         Self::GetCatalogDetails,
         Self::EnableCatalog,
         Self::DisableCatalog,
         Self::DeleteCatalog,
         Self::StoreCredentials,
+        Self::GetCredentialStatus,
         Self::GetMaintenanceConfig,
         Self::UpdateMaintenanceConfig,
         Self::ListNamespaces,
@@ -53,9 +63,11 @@ impl Operation {
         Self::GetTable,
         Self::GetTableMaintenanceConfig,
         Self::UpdateTableMaintenanceConfig,
+        Self::QueueTableMaintenance,
+        Self::ListTableMaintenanceRuns,
     ];
 
-    /// The spec's `operationId`, e.g. `"enable-catalog"`.
+    /// The spec's `operationId` without its `basin-` prefix, e.g. `"enable-catalog"`.
     pub fn id(self) -> &'static str {
         match self {
             Self::ListCatalogs => "list-catalogs",
@@ -64,6 +76,7 @@ impl Operation {
             Self::DisableCatalog => "disable-catalog",
             Self::DeleteCatalog => "delete-catalog",
             Self::StoreCredentials => "store-credentials",
+            Self::GetCredentialStatus => "get-credential-status",
             Self::GetMaintenanceConfig => "get-maintenance-config",
             Self::UpdateMaintenanceConfig => "update-maintenance-config",
             Self::ListNamespaces => "list-namespaces",
@@ -71,6 +84,8 @@ impl Operation {
             Self::GetTable => "get-table",
             Self::GetTableMaintenanceConfig => "get-table-maintenance-config",
             Self::UpdateTableMaintenanceConfig => "update-table-maintenance-config",
+            Self::QueueTableMaintenance => "queue-table-maintenance",
+            Self::ListTableMaintenanceRuns => "list-table-maintenance-runs",
         }
     }
 }
@@ -84,7 +99,7 @@ impl fmt::Display for Operation {
 /// Text that names no operation of the spec.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "not an operation of the R2 Data Catalog API (expected an operationId such as enable-catalog)"
+    "not an operation of the Basin Catalog API (expected an operationId such as enable-catalog)"
 )]
 pub struct UnknownOperation;
 
@@ -98,6 +113,10 @@ impl FromStr for Operation {
     }
 }
 
+/// The path segments after the account id that name the API, one per path family: Cloudflare
+/// serves every operation under both, over the same catalogs.
+const FAMILIES: [&str; 2] = ["basin-catalog", "r2-catalog"];
+
 /// The path parameters of a routed request, percent-decoded and not yet checked.
 #[derive(Debug, Default)]
 pub(super) struct PathParams {
@@ -105,19 +124,49 @@ pub(super) struct PathParams {
     pub(super) bucket: Option<String>,
     pub(super) namespace: Option<String>,
     pub(super) table: Option<String>,
+    /// The maintenance kind a queue request names (`compaction`, `snapshot_expiration`).
+    pub(super) configuration_type: Option<String>,
 }
 
-/// The operation `method` and the decoded `segments` after `/client/v4` name, if any.
+/// The operation `method` and the decoded `segments` after `/client/v4` name, if any, under
+/// either path family.
 pub(super) fn route(method: &Method, segments: &[String]) -> Option<(Operation, PathParams)> {
     let words: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let ["accounts", account, family, rest @ ..] = words.as_slice() else {
+        return None;
+    };
+    if !FAMILIES.contains(family) {
+        return None;
+    }
+    let (operation, bucket, table_path) = route_in_family(method, rest)?;
+    let owned = |text: Option<&str>| text.map(str::to_owned);
+    let (namespace, table, configuration_type) = table_path.unwrap_or_default();
+    Some((
+        operation,
+        PathParams {
+            account: (*account).to_owned(),
+            bucket: owned(bucket),
+            namespace: owned(namespace),
+            table: owned(table),
+            configuration_type: owned(configuration_type),
+        },
+    ))
+}
+
+/// A namespace, table and configuration type named by a path, where it names them.
+type TablePath<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
+/// The operation and parameters of the segments after the family's (`{bucket_name}/…`).
+fn route_in_family<'a>(
+    method: &Method,
+    rest: &[&'a str],
+) -> Option<(Operation, Option<&'a str>, Option<TablePath<'a>>)> {
     let get = *method == Method::GET;
     let post = *method == Method::POST;
-    let (operation, bucket, namespace, table) = match words.as_slice() {
-        ["accounts", _, "r2-catalog"] if get => (Operation::ListCatalogs, None, None, None),
-        ["accounts", _, "r2-catalog", bucket] if get => {
-            (Operation::GetCatalogDetails, Some(*bucket), None, None)
-        }
-        ["accounts", _, "r2-catalog", bucket, action] => {
+    let routed = match rest {
+        [] if get => (Operation::ListCatalogs, None, None),
+        [bucket] if get => (Operation::GetCatalogDetails, Some(*bucket), None),
+        [bucket, action] => {
             let operation = match (*action, get, post) {
                 ("enable", _, true) => Operation::EnableCatalog,
                 ("disable", _, true) => Operation::DisableCatalog,
@@ -128,64 +177,46 @@ pub(super) fn route(method: &Method, segments: &[String]) -> Option<(Operation, 
                 ("namespaces", true, _) => Operation::ListNamespaces,
                 _ => return None,
             };
-            (operation, Some(*bucket), None, None)
+            (operation, Some(*bucket), None)
         }
-        [
-            "accounts",
-            _,
-            "r2-catalog",
-            bucket,
-            "namespaces",
-            namespace,
-            "tables",
-        ] if get => (Operation::ListTables, Some(*bucket), Some(*namespace), None),
-        [
-            "accounts",
-            _,
-            "r2-catalog",
-            bucket,
-            "namespaces",
-            namespace,
-            "tables",
-            table,
-        ] if get => (
-            Operation::GetTable,
+        [bucket, "credential", "status"] if get => {
+            (Operation::GetCredentialStatus, Some(*bucket), None)
+        }
+        [bucket, "namespaces", namespace, "tables"] if get => (
+            Operation::ListTables,
             Some(*bucket),
-            Some(*namespace),
-            Some(*table),
+            Some((Some(*namespace), None, None)),
         ),
-        [
-            "accounts",
-            _,
-            "r2-catalog",
-            bucket,
-            "namespaces",
-            namespace,
-            "tables",
-            table,
-            "maintenance-configs",
-        ] => {
-            let operation = if get {
-                Operation::GetTableMaintenanceConfig
-            } else if post {
-                Operation::UpdateTableMaintenanceConfig
-            } else {
-                return None;
-            };
-            (operation, Some(*bucket), Some(*namespace), Some(*table))
+        [bucket, "namespaces", namespace, "tables", table, tail @ ..] => {
+            let (operation, kind) = route_table(tail, get, post)?;
+            (
+                operation,
+                Some(*bucket),
+                Some((Some(*namespace), Some(*table), kind)),
+            )
         }
         _ => return None,
     };
-    let owned = |text: Option<&str>| text.map(str::to_owned);
-    Some((
-        operation,
-        PathParams {
-            account: segments[1].clone(),
-            bucket: owned(bucket),
-            namespace: owned(namespace),
-            table: owned(table),
-        },
-    ))
+    Some(routed)
+}
+
+/// The table operation of the segments after `tables/{table_name}`, and the configuration type
+/// a queue request names.
+fn route_table<'a>(
+    tail: &[&'a str],
+    get: bool,
+    post: bool,
+) -> Option<(Operation, Option<&'a str>)> {
+    match tail {
+        [] if get => Some((Operation::GetTable, None)),
+        ["maintenance-configs"] if get => Some((Operation::GetTableMaintenanceConfig, None)),
+        ["maintenance-configs"] if post => Some((Operation::UpdateTableMaintenanceConfig, None)),
+        ["maintenance-configs", kind, "queue"] if post => {
+            Some((Operation::QueueTableMaintenance, Some(*kind)))
+        }
+        ["maintenance-runs"] if get => Some((Operation::ListTableMaintenanceRuns, None)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -204,81 +235,100 @@ mod tests {
         assert_eq!("enable".parse::<Operation>(), Err(UnknownOperation));
     }
 
-    #[test]
-    fn every_operation_has_a_route_and_wrong_methods_have_none() {
-        let a = "accounts/0123456789abcdef0123456789abcdef/r2-catalog";
-        let cases = [
-            (Method::GET, a.to_owned(), Operation::ListCatalogs),
-            (Method::GET, format!("{a}/b"), Operation::GetCatalogDetails),
+    /// Each operation with its method and a path of it after `{family}/`.
+    fn cases() -> Vec<(Method, &'static str, Operation)> {
+        vec![
+            (Method::GET, "", Operation::ListCatalogs),
+            (Method::GET, "/b", Operation::GetCatalogDetails),
+            (Method::POST, "/b/enable", Operation::EnableCatalog),
+            (Method::POST, "/b/disable", Operation::DisableCatalog),
+            (Method::POST, "/b/delete", Operation::DeleteCatalog),
+            (Method::POST, "/b/credential", Operation::StoreCredentials),
             (
-                Method::POST,
-                format!("{a}/b/enable"),
-                Operation::EnableCatalog,
-            ),
-            (
-                Method::POST,
-                format!("{a}/b/disable"),
-                Operation::DisableCatalog,
-            ),
-            (
-                Method::POST,
-                format!("{a}/b/delete"),
-                Operation::DeleteCatalog,
-            ),
-            (
-                Method::POST,
-                format!("{a}/b/credential"),
-                Operation::StoreCredentials,
+                Method::GET,
+                "/b/credential/status",
+                Operation::GetCredentialStatus,
             ),
             (
                 Method::GET,
-                format!("{a}/b/maintenance-configs"),
+                "/b/maintenance-configs",
                 Operation::GetMaintenanceConfig,
             ),
             (
                 Method::POST,
-                format!("{a}/b/maintenance-configs"),
+                "/b/maintenance-configs",
                 Operation::UpdateMaintenanceConfig,
             ),
+            (Method::GET, "/b/namespaces", Operation::ListNamespaces),
+            (Method::GET, "/b/namespaces/n/tables", Operation::ListTables),
+            (Method::GET, "/b/namespaces/n/tables/t", Operation::GetTable),
             (
                 Method::GET,
-                format!("{a}/b/namespaces"),
-                Operation::ListNamespaces,
-            ),
-            (
-                Method::GET,
-                format!("{a}/b/namespaces/n/tables"),
-                Operation::ListTables,
-            ),
-            (
-                Method::GET,
-                format!("{a}/b/namespaces/n/tables/t"),
-                Operation::GetTable,
-            ),
-            (
-                Method::GET,
-                format!("{a}/b/namespaces/n/tables/t/maintenance-configs"),
+                "/b/namespaces/n/tables/t/maintenance-configs",
                 Operation::GetTableMaintenanceConfig,
             ),
             (
                 Method::POST,
-                format!("{a}/b/namespaces/n/tables/t/maintenance-configs"),
+                "/b/namespaces/n/tables/t/maintenance-configs",
                 Operation::UpdateTableMaintenanceConfig,
             ),
-        ];
-        for (method, path, expected) in cases {
-            let routed = route(&method, &segments(&path)).map(|(operation, _)| operation);
-            assert_eq!(routed, Some(expected), "{method} {path}");
-            let other = if method == Method::GET {
-                Method::POST
-            } else {
-                Method::GET
-            };
-            let wrong = route(&other, &segments(&path)).map(|(operation, _)| operation);
-            assert_ne!(wrong, Some(expected), "{other} {path}");
+            (
+                Method::POST,
+                "/b/namespaces/n/tables/t/maintenance-configs/compaction/queue",
+                Operation::QueueTableMaintenance,
+            ),
+            (
+                Method::GET,
+                "/b/namespaces/n/tables/t/maintenance-runs",
+                Operation::ListTableMaintenanceRuns,
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_operation_has_a_route_in_both_families_and_wrong_methods_have_none() {
+        let cases = cases();
+        let covered: std::collections::BTreeSet<Operation> =
+            cases.iter().map(|(_, _, operation)| *operation).collect();
+        assert_eq!(covered.len(), Operation::ALL.len());
+        for family in FAMILIES {
+            let a = format!("accounts/0123456789abcdef0123456789abcdef/{family}");
+            for (method, rest, expected) in &cases {
+                let path = format!("{a}{rest}");
+                let routed = route(method, &segments(&path)).map(|(operation, _)| operation);
+                assert_eq!(routed, Some(*expected), "{method} {path}");
+                let other = if *method == Method::GET {
+                    Method::POST
+                } else {
+                    Method::GET
+                };
+                let wrong = route(&other, &segments(&path)).map(|(operation, _)| operation);
+                assert_ne!(wrong, Some(*expected), "{other} {path}");
+            }
+            assert!(route(&Method::DELETE, &segments(&format!("{a}/b"))).is_none());
+            assert!(route(&Method::GET, &segments(&format!("{a}/b/"))).is_none());
+            assert!(
+                route(
+                    &Method::POST,
+                    &segments(&format!("{a}/b/credential/status"))
+                )
+                .is_none()
+            );
         }
-        assert!(route(&Method::DELETE, &segments(&format!("{a}/b"))).is_none());
-        assert!(route(&Method::GET, &segments(&format!("{a}/b/"))).is_none());
+        let other_family = "accounts/0123456789abcdef0123456789abcdef/r2-data-catalog/b";
+        assert!(route(&Method::GET, &segments(other_family)).is_none());
         assert!(route(&Method::GET, &segments("accounts")).is_none());
+    }
+
+    #[test]
+    fn a_queue_route_keeps_its_parameters() {
+        let path = "accounts/0123456789abcdef0123456789abcdef/r2-catalog/b/namespaces/n/tables/t/maintenance-configs/anything/queue";
+        let (operation, params) = route(&Method::POST, &segments(path)).expect("routed");
+        assert_eq!(operation, Operation::QueueTableMaintenance);
+        assert_eq!(params.account, "0123456789abcdef0123456789abcdef");
+        assert_eq!(params.bucket.as_deref(), Some("b"));
+        assert_eq!(params.namespace.as_deref(), Some("n"));
+        assert_eq!(params.table.as_deref(), Some("t"));
+        assert_eq!(params.configuration_type.as_deref(), Some("anything"));
     }
 }

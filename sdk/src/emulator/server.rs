@@ -1,5 +1,6 @@
 //! The HTTP side: accepts connections on loopback, reads each request within limits, and
-//! answers it in order: route, injected fault, credentials, account, then the catalog rules.
+//! answers it in order: route (either path family), injected fault, credentials, account, then
+//! the catalog rules.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-use super::catalogs::{Call, Reply, codes};
+use super::catalogs::{Call, Reply, Store, codes};
 use super::operation::route;
 use super::{Access, FaultKind, RecordedRequest, Shared};
 use crate::validate::AccountId;
@@ -87,6 +88,7 @@ async fn answer(
     let fault = routed
         .as_ref()
         .and_then(|(operation, _)| world.take_fault(*operation));
+    let answer_lost = fault == Some(FaultKind::AppliedThenDisconnect);
     let (reply, retry_after) = match (fault, &routed) {
         (Some(FaultKind::Disconnect), _) => (None, None),
         (Some(FaultKind::RateLimited { retry_after_secs }), _) => (
@@ -105,6 +107,14 @@ async fn answer(
             )),
             None,
         ),
+        (
+            Some(FaultKind::Failure {
+                status,
+                code,
+                message,
+            }),
+            _,
+        ) => (Some(Reply::failure(status, code, message)), None),
         // Faults are only taken for routed requests.
         (_, None) => (
             Some(Reply::failure(
@@ -115,19 +125,16 @@ async fn answer(
             None,
         ),
         (None | Some(FaultKind::AppliedThenDisconnect), Some((operation, params))) => {
-            let reply = check_access(&shared.access, &parts.headers, &params.account)
-                .err()
-                .unwrap_or_else(|| {
-                    let call = Call {
-                        operation: *operation,
-                        params,
-                        query: &query,
-                        body: &body,
-                    };
-                    world.store.answer(&params.account, &call)
-                });
-            let answered = fault.is_none().then_some(reply);
-            (answered, None)
+            let call = Call {
+                operation: *operation,
+                params,
+                query: &query,
+                body: &body,
+                access: &shared.access,
+            };
+            let reply = carry_out(&mut world.store, &parts.headers, &call);
+            // Carried out either way; with that fault, the answer is then lost.
+            ((!answer_lost).then_some(reply), None)
         }
     };
     world.record(RecordedRequest {
@@ -140,6 +147,15 @@ async fn answer(
     });
     drop(world);
     reply.map(|reply| render(reply, retry_after)).ok_or(Dropped)
+}
+
+/// Answers `call` as Cloudflare would: its credentials and account first, then the catalog's
+/// rules.
+fn carry_out(store: &mut Store, headers: &HeaderMap, call: &Call<'_>) -> Reply {
+    match check_access(call.access, headers, &call.params.account) {
+        Ok(()) => store.answer(&call.params.account, call),
+        Err(reply) => reply,
+    }
 }
 
 /// The path after `/client/v4`, split and percent-decoded; `None` if it is elsewhere or does

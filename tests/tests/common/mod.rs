@@ -12,8 +12,9 @@ use serde_json::{Value, json};
 
 pub const ACCOUNT_ID: &str = "0123456789abcdef0123456789abcdef";
 pub const BUCKET: &str = "my-data-bucket";
+/// The seed endpoint, under the default path family.
 pub const CREDENTIAL_PATH: &str =
-    "/accounts/0123456789abcdef0123456789abcdef/r2-catalog/my-data-bucket/credential";
+    "/accounts/0123456789abcdef0123456789abcdef/basin-catalog/my-data-bucket/credential";
 /// The catalog token being stored: must never show anywhere but the request body.
 pub const CATALOG_TOKEN: &str = "catalog-token-SECRET-9f8e7d";
 /// The API token authenticating the client: must never show anywhere but its header.
@@ -146,39 +147,59 @@ pub async fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
-/// The committed trimmed spec.
+/// The committed trimmed spec: Cloudflare's Basin Catalog document.
 pub fn spec() -> &'static Value {
     static SPEC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
     SPEC.get_or_init(|| {
-        serde_json::from_str(include_str!("../../../openapi/r2-data-catalog.json"))
+        serde_json::from_str(include_str!("../../../openapi/basin-catalog.json"))
             .expect("the spec is JSON")
     })
 }
 
-/// The operation named `operation_id` in the spec.
+/// The operation named `operation_id` (without the spec's `basin-` prefix, as the emulator and
+/// the SDK name operations) in the spec.
 pub fn operation(operation_id: &str) -> &'static Value {
+    let wanted = format!("basin-{operation_id}");
     spec()["paths"]
         .as_object()
         .into_iter()
         .flat_map(|paths| paths.values())
         .filter_map(Value::as_object)
         .flat_map(|item| item.values())
-        .find(|op| op["operationId"] == operation_id)
-        .unwrap_or_else(|| panic!("the spec has no operation {operation_id}"))
+        .find(|op| op["operationId"] == wanted.as_str())
+        .unwrap_or_else(|| panic!("the spec has no operation {wanted}"))
 }
 
-/// Cloudflare's example success body for `operation_id`, from the spec.
+/// The examples of Cloudflare's August document, by operation id: the current one has none.
+fn august_examples() -> &'static Value {
+    static EXAMPLES: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    EXAMPLES.get_or_init(|| {
+        serde_json::from_str(include_str!("../../fixtures/august-examples.json"))
+            .expect("the examples are JSON")
+    })
+}
+
+/// Cloudflare's example success body for `operation_id` (August document).
 pub fn upstream_example(operation_id: &str) -> Value {
-    operation(operation_id)["responses"]["200"]["content"]["application/json"]["example"].clone()
+    let example = &august_examples()["operations"][operation_id]["responses"]["200"];
+    assert!(!example.is_null(), "no example response for {operation_id}");
+    example.clone()
 }
 
-/// Cloudflare's example request body for `operation_id`, from the spec.
+/// Cloudflare's example request body for `operation_id` (August document).
 pub fn upstream_request_example(operation_id: &str) -> Value {
-    operation(operation_id)["requestBody"]["content"]["application/json"]["example"].clone()
+    let example = &august_examples()["operations"][operation_id]["request"];
+    assert!(!example.is_null(), "no example request for {operation_id}");
+    example.clone()
 }
 
-/// `/accounts/{ACCOUNT_ID}/r2-catalog` followed by `rest`.
+/// `/accounts/{ACCOUNT_ID}/basin-catalog` (the default path family) followed by `rest`.
 pub fn catalog_path(rest: &str) -> String {
+    format!("/accounts/{ACCOUNT_ID}/basin-catalog{rest}")
+}
+
+/// `/accounts/{ACCOUNT_ID}/r2-catalog` (the R2 Data Catalog path family) followed by `rest`.
+pub fn r2_catalog_path(rest: &str) -> String {
     format!("/accounts/{ACCOUNT_ID}/r2-catalog{rest}")
 }
 
@@ -277,13 +298,13 @@ impl Reply {
 }
 
 /// Answers that echo `secret` across each place the SDK cuts server text, at every offset that
-/// leaves part of it on either side: the 200-character body snippet of a body that is not the
+/// leaves part of it on either side: the 1000-character body snippet of a body that is not the
 /// envelope (HTTP 200, HTML), the 2048-character `Location` of a redirect (307), and the
 /// 64-character `cf-ray` of an API error (404). None of them is retried. Each comes with a name.
 pub fn replies_echoing_across_cuts(secret: &str) -> Vec<(String, Reply)> {
     let around = |cut: usize| (cut - secret.len() - 1)..=(cut + 1);
     let mut replies = Vec::new();
-    for at in around(200) {
+    for at in around(1000) {
         let body = format!("{}{secret}{}", "x".repeat(at), "x".repeat(50));
         let reply = Reply::http("200 OK", &[("content-type", "text/html")], body.as_bytes());
         replies.push((format!("body with the secret at {at}"), reply));

@@ -66,7 +66,9 @@ fn check(schema: &Value, value: &Value, at: &str, found: &mut Vec<String>) {
     for (keyword, rule) in keywords {
         let mut fail = |message: String| found.push(format!("{at}: {message}"));
         match keyword.as_str() {
-            "description" | "example" | "title" | "nullable" => {}
+            // Annotations: `readOnly` tells writers not to send a field (`interval`,
+            // `next_eligible_at`); an answer carrying it is what it describes.
+            "description" | "example" | "title" | "nullable" | "readOnly" => {}
             "allOf" => {
                 for part in rule.as_array().into_iter().flatten() {
                     check(part, value, at, found);
