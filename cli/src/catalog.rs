@@ -65,7 +65,7 @@ impl Command {
                 let connected = enabled.result.as_ref().map(|activation| {
                     Connected::new(activation, activation.connection(account, &bucket))
                 });
-                print_change(&connected)
+                print_change(&connected, enabled.unparsed_result.as_ref())
             }
             Self::Disable { bucket, yes } => {
                 let bucket = BucketName::new(bucket).map_err(cloudflare_r2_catalog::Error::from)?;

@@ -34,7 +34,8 @@ impl Command {
             Self::Get { bucket } => print_json(&maintenance.get(account, bucket).await?.result),
             Self::Update { bucket, flags } => {
                 let update = flags.to_update()?;
-                print_change(&maintenance.update(account, bucket, &update).await?.result)
+                let updated = maintenance.update(account, bucket, &update).await?;
+                print_change(&updated.result, updated.unparsed_result.as_ref())
             }
         }
     }

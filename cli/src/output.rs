@@ -135,11 +135,23 @@ pub(crate) fn print_json(result: &impl Serialize) -> Result<(), Failure> {
 
 /// Prints what a change returned as pretty JSON on stdout. Cloudflare may answer a change it
 /// applied with no result: then stdout has `null`, and stderr says the change went through.
-pub(crate) fn print_change(result: &Option<impl Serialize>) -> Result<(), Failure> {
-    if result.is_none() {
-        note("done: Cloudflare applied the change and answered without details");
+pub(crate) fn print_change(
+    result: &Option<impl Serialize>,
+    unparsed: Option<&serde_json::Value>,
+) -> Result<(), Failure> {
+    match (result, unparsed) {
+        (None, Some(unparsed)) => {
+            note(
+                "done: Cloudflare applied the change; its answer has a shape this version does not know, printed as sent",
+            );
+            print_json(unparsed)
+        }
+        (None, None) => {
+            note("done: Cloudflare applied the change and answered without details");
+            print_json(result)
+        }
+        (Some(_), _) => print_json(result),
     }
-    print_json(result)
 }
 
 /// Prints a line on stderr, sanitized.

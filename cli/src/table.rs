@@ -5,7 +5,7 @@ use cloudflare_r2_catalog::{Error, MaintenanceKind, Namespace, RequestId};
 
 use crate::Context;
 use crate::maintenance::UpdateFlags;
-use crate::output::{Failure, print_change, print_json};
+use crate::output::{Failure, note, print_change, print_json};
 use crate::paging::PagingFlags;
 
 #[derive(Subcommand)]
@@ -65,8 +65,8 @@ pub(crate) enum MaintenanceCommand {
         table: String,
         /// What to queue.
         kind: Kind,
-        /// Mark the run with this UUID, to find it in `runs`; by default a random one, printed
-        /// in the answer.
+        /// Mark the run with this UUID, to find it in `runs`; by default a random one. Either
+        /// way it is printed on stderr.
         #[arg(long, value_name = "UUID")]
         request_id: Option<String>,
     },
@@ -90,6 +90,7 @@ pub(crate) enum Kind {
     /// Rewrite small data files into larger ones.
     Compaction,
     /// Remove old snapshots and the files only they reference.
+    #[value(alias = "snapshot_expiration")]
     SnapshotExpiration,
 }
 
@@ -156,7 +157,7 @@ impl Command {
                 let updated = tables
                     .update_maintenance(account, bucket, namespace(&dotted)?, table, &update)
                     .await?;
-                print_change(&updated.result)
+                print_change(&updated.result, updated.unparsed_result.as_ref())
             }
             Self::Maintenance(MaintenanceCommand::Queue {
                 bucket,
@@ -165,21 +166,16 @@ impl Command {
                 kind,
                 request_id,
             }) => {
-                let request_id = request_id
-                    .map(RequestId::new)
-                    .transpose()
-                    .map_err(Error::from)?;
+                let request_id = match request_id {
+                    Some(id) => RequestId::new(id).map_err(Error::from)?,
+                    None => RequestId::random(),
+                };
+                let namespace = namespace(&dotted)?;
                 let queued = tables
-                    .queue_maintenance(
-                        account,
-                        bucket,
-                        namespace(&dotted)?,
-                        table,
-                        kind.into(),
-                        request_id,
-                    )
+                    .queue_maintenance(account, bucket, namespace, table, kind.into(), &request_id)
                     .await?;
-                print_change(&queued.result)
+                note(&format!("request id {request_id}"));
+                print_change(&queued.result, queued.unparsed_result.as_ref())
             }
             Self::Maintenance(MaintenanceCommand::Runs {
                 bucket,

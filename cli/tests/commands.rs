@@ -596,7 +596,46 @@ async fn table_maintenance_queue_sends_the_kind_and_request_id() {
     );
 
     assert_eq!(json_out(&output), answered);
+    assert_eq!(stderr(&output), format!("request id {id}\n"));
     mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn table_maintenance_queue_without_an_id_sends_and_prints_a_random_one() {
+    let server = RawServer::always(Reply::json(
+        "202 Accepted",
+        &[],
+        &success(json!({"queued": true, "message": "queued"})),
+    ));
+    let queue = ["table", "maintenance", "queue", BUCKET, "bronze", "events"];
+
+    let output = run_at(
+        &server.url,
+        &[&queue[..], &["snapshot_expiration"]].concat(),
+    );
+
+    assert_eq!(json_out(&output)["queued"], true);
+    let printed = stderr(&output);
+    let id = printed
+        .strip_prefix("request id ")
+        .and_then(|rest| rest.strip_suffix('\n'))
+        .unwrap_or_else(|| panic!("{printed}"));
+    assert!(cloudflare_r2_catalog::RequestId::new(id).is_ok(), "{id}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(
+        requests[0].starts_with(&request_line(
+            "POST",
+            &events_path("/maintenance-configs/snapshot_expiration/queue")
+        )),
+        "{}",
+        requests[0]
+    );
+    let body = requests[0].split("\r\n\r\n").nth(1).expect("a body");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(body).expect("JSON"),
+        json!({"request_id": id})
+    );
 }
 
 #[tokio::test]

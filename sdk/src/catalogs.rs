@@ -77,7 +77,7 @@ impl<'a> Catalogs<'a> {
         self.engine
             .send_change(
                 || api.enable_catalog(&account_id, &bucket),
-                StatusCode::CONFLICT,
+                &[StatusCode::CONFLICT],
             )
             .await
     }

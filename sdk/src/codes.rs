@@ -16,6 +16,10 @@ pub const CATALOG_INACTIVE: i64 = 40402;
 /// The table does not exist (distilled's `TableNotFound`).
 pub const TABLE_NOT_FOUND: i64 = 40403;
 
+/// The other code distilled reads as `TableNotFound`; with HTTP 404 only, since the v4 API
+/// uses it more widely.
+pub const TABLE_NOT_FOUND_GENERIC: i64 = 10001;
+
 /// The R2 bucket does not exist (HTTP 404; distilled's `NoSuchBucket`). Right after the bucket
 /// is created it can be answered for a moment (alchemy retries enable on it).
 pub const BUCKET_NOT_FOUND: i64 = 40406;

@@ -314,7 +314,7 @@ impl ClientBuilder {
             .referer(false)
             .build()
             .map_err(|error| ConfigError::HttpClient(error.to_string()))?;
-        let routes = Routes::new(self.paths, path_segments(&base_url));
+        let routes = Routes::new(self.paths, &base_url);
         Ok(Client::new(Engine::new(
             &base_url,
             routes,
@@ -324,16 +324,6 @@ impl ClientBuilder {
             self.retry,
         )))
     }
-}
-
-/// How many segments the path of the normalized base URL `url` has (`/client/v4`: two).
-fn path_segments(url: &str) -> usize {
-    Url::parse(url).map_or(0, |url| {
-        url.path()
-            .split('/')
-            .filter(|segment| !segment.is_empty())
-            .count()
-    })
 }
 
 /// Checks that `url` is an absolute https URL, or http where that is safe or allowed, and drops

@@ -99,12 +99,14 @@ impl Engine {
         judged.map_err(|error| self.settled(error, operation))
     }
 
-    /// [`Engine::send`] for a change that, once made, is answered `already_made` (enabling an
-    /// enabled catalog: 409). See [`Engine::found_made`].
+    /// [`Engine::send`] for a change that, once made, is answered with one of the statuses
+    /// `already_made` (enabling an enabled catalog: 409; queueing maintenance already queued:
+    /// the executor's 409, or the daily limit's 429 that the first request reached). See
+    /// [`Engine::found_made`].
     pub(crate) async fn send_change<R, T, F>(
         &self,
         call: impl Fn() -> F,
-        already_made: StatusCode,
+        already_made: &[StatusCode],
     ) -> Result<Response<Option<R>>, Error>
     where
         T: Envelope<Result = Option<R>>,
@@ -113,9 +115,7 @@ impl Engine {
         let (outcome, exchange, unanswered) = self.attempts(call).await;
         let operation = exchange.operation;
         let judged = envelope::judge(outcome, exchange, self.secrets()).await;
-        judged.or_else(|error| {
-            self.found_made(error, operation, unanswered, Some(already_made), None)
-        })
+        judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, None))
     }
 
     /// [`Engine::send`] for a change documented to answer `204 No Content`, which once made is
@@ -129,11 +129,13 @@ impl Engine {
         let (outcome, exchange, unanswered) = self.attempts(call).await;
         let operation = exchange.operation;
         let judged = envelope::judge_no_content(outcome, exchange, self.secrets()).await;
-        judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, ()))
+        judged.or_else(|error| {
+            self.found_made(error, operation, unanswered, already_made.as_slice(), ())
+        })
     }
 
     /// The last attempt's `error`, unless it says the change is already made (Cloudflare's
-    /// envelope, or the bare answer the spec documents for delete, with the status
+    /// envelope, or the bare answer the spec documents for delete, with one of the statuses
     /// `already_made`) after an earlier attempt that may have reached the server lost its answer
     /// (`unanswered`): that earlier attempt may well have made the change, so the call reports
     /// it made ([`Response::already_applied`]) with `nothing` for a result, never a failure
@@ -144,14 +146,14 @@ impl Engine {
         error: Error,
         operation: &'static str,
         unanswered: bool,
-        already_made: Option<StatusCode>,
+        already_made: &[StatusCode],
         nothing: R,
     ) -> Result<Response<R>, Error> {
         let error = self.settled(error, operation);
         let says_made = match &error {
-            Error::Api(api) => Some(api.status) == already_made,
+            Error::Api(api) => already_made.contains(&api.status),
             Error::UnexpectedBody(bare) => {
-                bare.snippet.is_empty() && Some(bare.status) == already_made
+                bare.snippet.is_empty() && already_made.contains(&bare.status)
             }
             _ => false,
         };

@@ -1,8 +1,8 @@
 //! Cloudflare's v4 envelope, `{success, errors, messages, result}`, and the one place that turns
 //! what the generated client returns into the SDK's [`Response`] or [`Error`].
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use crate::error::{
     ApiError, BodyOverLimit, Error, Redirected, ResponseTooLarge, TransportError, UnexpectedBody,
@@ -27,7 +27,9 @@ pub struct Response<T> {
     /// True when a retry found the change already made, after an earlier attempt of this call
     /// that may have reached Cloudflare lost its answer (the connection broke, or an edge
     /// answered 5xx): enabling found the catalog enabled (409), deleting found no catalog
-    /// (404). The change holds, most likely made by this very call; `result` is then empty.
+    /// (404), queueing maintenance found the table with an executor (409) or the day's limit
+    /// reached (429). The change holds, most likely made by this very call; `result` is then
+    /// empty.
     /// Always false for reads and for the other changes, whose retries answer as the first
     /// attempt would have.
     pub already_applied: bool,
@@ -70,9 +72,11 @@ pub(crate) trait Envelope {
     /// for a read, which has nothing to return without it; for a change, "applied, no
     /// details".
     fn without_result() -> Option<Self::Result>;
-    /// Whether a 2xx with no body at all is a success: only for the changes documented to
-    /// answer without one.
-    const BODILESS: bool = false;
+    /// `result` without `secrets`, for an operation whose result may echo one: only the stored
+    /// credential's free-form object can hold the token it was sent.
+    fn without_secrets(result: Self::Result, _secrets: Secrets<'_>) -> Self::Result {
+        result
+    }
 }
 
 /// Reads, whose `result` is the point of the call: a success envelope without one is reported
@@ -126,8 +130,25 @@ changes! {
     UpdateMaintenanceConfigResponse => types::MaintenanceConfig,
     UpdateTableMaintenanceConfigResponse => types::TableMaintenanceConfig,
     QueueTableMaintenanceResponse => types::QueuedMaintenance,
-    // Answered `result: null` in practice: `StoredCredential`.
-    StoreCredentialsResponse => serde_json::Map<String, serde_json::Value>,
+}
+
+/// Storing a credential: a change answered with any object (`result: null` in practice:
+/// `StoredCredential`), which a server may fill with the token it was sent.
+impl Envelope for types::StoreCredentialsResponse {
+    type Result = Option<serde_json::Map<String, serde_json::Value>>;
+    fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
+        (*self.success, self.errors, self.messages, Some(self.result))
+    }
+    fn without_result() -> Option<Self::Result> {
+        Some(None)
+    }
+    fn without_secrets(result: Self::Result, secrets: Secrets<'_>) -> Self::Result {
+        let object = serde_json::Value::Object(result?);
+        match without_secrets(object, secrets) {
+            serde_json::Value::Object(object) => Some(object),
+            _ => None,
+        }
+    }
 }
 
 /// Judges the last attempt of a call that answers with an envelope, with what the transport saw
@@ -149,7 +170,7 @@ pub(crate) async fn judge<T: Envelope>(
     }
     match result.or_else(T::without_result) {
         Some(result) => Ok(Response {
-            result,
+            result: T::without_secrets(result, secrets),
             messages: messages.into_parts(secrets).0,
             cf_ray: head.cf_ray(secrets),
             already_applied: false,
@@ -192,7 +213,6 @@ async fn unparsed<T: Envelope>(
         error => return Err(failure(error, exchange, secrets).await),
     };
     if let Some(nothing) = T::without_result()
-        && T::BODILESS
         && body.iter().all(u8::is_ascii_whitespace)
     {
         return Ok(applied(nothing, meta, Messages::default(), None, secrets));
@@ -204,24 +224,23 @@ async fn unparsed<T: Envelope>(
     if !envelope.success {
         return Err(ApiError::new(meta, envelope.errors, envelope.messages, secrets).into());
     }
-    let raw = envelope.result.unwrap_or(serde_json::Value::Null);
-    match (T::Result::deserialize(&raw), T::without_result()) {
+    // Kept as text until it is known to be needed: only a change that cannot parse it keeps
+    // it as a JSON tree, which can take many times the body's size.
+    let raw = envelope.result.as_deref().map_or("null", RawValue::get);
+    match (serde_json::from_str::<T::Result>(raw), T::without_result()) {
         (Ok(result), _) => Ok(Response {
-            result,
+            result: T::without_secrets(result, secrets),
             messages: envelope.messages.into_parts(secrets).0,
             cf_ray: meta.cf_ray(secrets),
             already_applied: false,
             unparsed_result: None,
         }),
-        (Err(_), Some(nothing)) => Ok(applied(
-            nothing,
-            meta,
-            envelope.messages,
-            Some(raw),
-            secrets,
-        )),
+        (Err(_), Some(nothing)) => {
+            let raw = serde_json::from_str(raw).ok();
+            Ok(applied(nothing, meta, envelope.messages, raw, secrets))
+        }
         (Err(reason), None) => {
-            let reason = if raw.is_null() {
+            let reason = if envelope.result.is_none() {
                 "the success envelope has no result".to_owned()
             } else {
                 format!("the result is not the expected model ({reason})")
@@ -285,7 +304,7 @@ struct AnyEnvelope {
     #[serde(default)]
     messages: Messages,
     #[serde(default)]
-    result: Option<serde_json::Value>,
+    result: Option<Box<RawValue>>,
 }
 
 /// Judges one call documented to answer `204 No Content`. Any other 2xx with an empty body, or
@@ -331,7 +350,6 @@ impl Envelope for NoContent {
     fn without_result() -> Option<Self::Result> {
         Some(None)
     }
-    const BODILESS: bool = true;
 }
 
 /// Turns everything the generated client reports as an error into the SDK's [`Error`].

@@ -143,9 +143,11 @@ impl Error {
         self.has_code(codes::BUCKET_NOT_FOUND) || self.has_code(codes::R2_BUCKET_NOT_FOUND)
     }
 
-    /// The table does not exist: code 40403.
+    /// The table does not exist: code 40403, or 10001 with HTTP 404 (distilled reads both as
+    /// `TableNotFound`; 10001 alone is too general a code to trust without the status).
     pub fn is_table_not_found(&self) -> bool {
         self.has_code(codes::TABLE_NOT_FOUND)
+            || (self.has_code(codes::TABLE_NOT_FOUND_GENERIC) && self.is_not_found())
     }
 
     /// The API has no such route, or not for this account: codes 7000 and 7003 (a wrong base

@@ -95,12 +95,41 @@ macro_rules! open_enum {
             }
         }
 
+        /// A string, or a number read as its text (`128` as `"128"`): a server may write a
+        /// size either way.
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Ok(Self::from(String::deserialize(deserializer)?.as_str()))
+                Ok(Self::from(deserializer.deserialize_any(Text)?.as_str()))
             }
         }
     };
+}
+
+/// Reads a JSON string, or a whole number as its decimal text.
+struct Text;
+
+impl<'de> serde::de::Visitor<'de> for Text {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a whole number")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
+        Ok(text.to_owned())
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<String, E> {
+        Ok(text)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<String, E> {
+        Ok(number.to_string())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<String, E> {
+        Ok(number.to_string())
+    }
 }
 
 open_enum! {

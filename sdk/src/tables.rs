@@ -2,6 +2,7 @@
 //! it, and the runs it made.
 
 use futures_util::Stream;
+use reqwest::StatusCode;
 
 use crate::engine::Engine;
 use crate::envelope::Response;
@@ -188,17 +189,21 @@ impl<'a> Tables<'a> {
     /// Queues `kind` of maintenance for the table: the scheduler runs it when it next polls
     /// (this does not start a run). Cloudflare answers 202 with whether it was queued.
     ///
-    /// The request carries `request_id`, or a random one when `None`: the same on every retry
-    /// of this call, so the run it queued shows it in [`Tables::maintenance_runs`]. Cloudflare
-    /// does not say that it deduplicates by it, so a retry after a lost answer may queue twice,
-    /// which queues the same maintenance for the same poll. Its two refusals are not retried:
-    /// the table is assigned to an executor (409, [`Error::is_queue_conflict`]) and the daily
-    /// limit is reached (429, [`Error::is_daily_limit_reached`]).
+    /// `request_id` marks the run it queues, so it can be found in [`Tables::maintenance_runs`]:
+    /// make one with [`RequestId::random`], or pass your own to correlate with your records. A
+    /// retry of this call sends the same id. Cloudflare does not say that it deduplicates by
+    /// it, so a retry after a lost answer may queue twice, which queues the same maintenance
+    /// for the same poll. Its two refusals are not retried: the table is assigned to an
+    /// executor (409, [`Error::is_queue_conflict`]) and the daily limit is reached (429,
+    /// [`Error::is_daily_limit_reached`]); after an attempt whose answer was lost, either may
+    /// be that attempt's own doing, so the call then succeeds with
+    /// [`Response::already_applied`] instead.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
-    /// use cloudflare_r2_catalog::MaintenanceKind;
+    /// use cloudflare_r2_catalog::{MaintenanceKind, RequestId};
     ///
+    /// let request_id = RequestId::random();
     /// let queued = client
     ///     .tables()
     ///     .queue_maintenance(
@@ -207,12 +212,10 @@ impl<'a> Tables<'a> {
     ///         "bronze",
     ///         "events",
     ///         MaintenanceKind::Compaction,
-    ///         None,
+    ///         &request_id,
     ///     )
     ///     .await?;
-    /// if let Some(queued) = queued.result {
-    ///     println!("queued: {} ({:?})", queued.queued, queued.request_id);
-    /// }
+    /// println!("queued as {request_id}: {:?}", queued.result.map(|queued| queued.queued));
     /// # Ok(()) }
     /// ```
     pub async fn queue_maintenance(
@@ -222,30 +225,34 @@ impl<'a> Tables<'a> {
         namespace: impl Input<Namespace>,
         table: impl Input<TableName>,
         kind: MaintenanceKind,
-        request_id: Option<RequestId>,
+        request_id: &RequestId,
     ) -> Result<Response<Option<QueuedMaintenance>>, Error> {
         let path = TablePath::new(account_id, bucket, namespace, table)?;
         kind.known()?;
         let body = QueueMaintenanceBody {
-            request_id: Some(request_id.unwrap_or_else(RequestId::random).to_string()),
+            request_id: Some(request_id.to_string()),
         };
         let api = self.engine.api();
         self.engine
-            .send(|| {
-                api.queue_table_maintenance(
-                    &path.account_id,
-                    &path.bucket,
-                    &path.namespace,
-                    path.table.as_ref(),
-                    &kind,
-                    &body,
-                )
-            })
+            .send_change(
+                || {
+                    api.queue_table_maintenance(
+                        &path.account_id,
+                        &path.bucket,
+                        &path.namespace,
+                        path.table.as_ref(),
+                        &kind,
+                        &body,
+                    )
+                },
+                &[StatusCode::CONFLICT, StatusCode::TOO_MANY_REQUESTS],
+            )
             .await
     }
 
-    /// One page of the table's recent maintenance runs, newest first. Runs have no UUIDs or
-    /// details to ask for, so only `options`' page size (at most 100 here) and token count.
+    /// One page of the table's recent maintenance runs, newest first. Of `options`, the page
+    /// size (at most 100 here) and token count; asking for UUIDs or details, which runs do not
+    /// have, is refused before sending.
     pub async fn maintenance_runs(
         &self,
         account_id: impl Input<AccountId>,
@@ -255,7 +262,7 @@ impl<'a> Tables<'a> {
         options: &ListOptions,
     ) -> Result<Response<MaintenanceRunPage>, Error> {
         let path = TablePath::new(account_id, bucket, namespace, table)?;
-        runs_page_size(options)?;
+        runs_options(options)?;
         self.runs_page(&path, options, options.page_token.as_deref())
             .await
     }
@@ -271,7 +278,7 @@ impl<'a> Tables<'a> {
     ) -> impl Stream<Item = Result<MaintenanceRunPage, Error>> + 'a {
         let this = *self;
         let inputs = TablePath::new(account_id, bucket, namespace, table)
-            .and_then(|path| runs_page_size(&options).map(|()| path));
+            .and_then(|path| runs_options(&options).map(|()| path));
         follow(inputs, options, move |path, options, cursor| async move {
             this.runs_page(&path, &options, cursor.as_deref()).await
         })
@@ -324,13 +331,23 @@ impl<'a> Tables<'a> {
     }
 }
 
-/// Maintenance runs come in smaller pages than tables and namespaces.
-fn runs_page_size(options: &ListOptions) -> Result<(), ValidationError> {
-    match options.page_size {
-        Some(size) if size.get() > MAX_RUNS_PAGE => Err(ValidationError::new(
+/// `options` if they fit the runs listing: its pages are smaller than those of tables and
+/// namespaces, and it has no UUIDs or details to add.
+fn runs_options(options: &ListOptions) -> Result<(), ValidationError> {
+    if options
+        .page_size
+        .is_some_and(|size| size.get() > MAX_RUNS_PAGE)
+    {
+        return Err(ValidationError::new(
             "page size",
             "must be between 1 and 100 for maintenance runs",
-        )),
-        _ => Ok(()),
+        ));
     }
+    if options.flags() != (None, None) {
+        return Err(ValidationError::new(
+            "list options",
+            "maintenance runs have no UUIDs or details to ask for",
+        ));
+    }
+    Ok(())
 }

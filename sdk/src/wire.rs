@@ -63,13 +63,23 @@ impl Messages {
     }
 }
 
+/// `null` reads as an empty list: an envelope that says `"errors": null` has none.
 impl<'de> Deserialize<'de> for Messages {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Bounded;
         impl<'de> Visitor<'de> for Bounded {
             type Value = Messages;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of {code, message} items")
+                f.write_str("a list of {code, message} items, or null")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Messages, E> {
+                Ok(Messages::default())
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Messages, E> {
+                Ok(Messages::default())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Messages, D::Error> {
+                inner.deserialize_seq(Bounded)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Messages, A::Error> {
                 let mut list = Messages::default();
@@ -85,7 +95,7 @@ impl<'de> Deserialize<'de> for Messages {
                 Ok(list)
             }
         }
-        deserializer.deserialize_seq(Bounded)
+        deserializer.deserialize_option(Bounded)
     }
 }
 
@@ -214,16 +224,16 @@ impl FromStr for PathFamily {
     }
 }
 
-/// Where the generated client's requests go: the family chosen for the client, and where its
-/// segment sits in every URL the generated code builds (`<base path>/accounts/<id>/basin-catalog/…`,
-/// the paths of the spec it is generated from). The generated client holds it (progenitor's
-/// inner type), so the one hook every request passes through can route it.
-#[derive(Debug, Clone, Copy)]
+/// Where the generated client's requests go: the family chosen for the client, and the base
+/// URL's path, which every URL the generated code builds starts with
+/// (`<base path>/accounts/<id>/basin-catalog/…`, the paths of the spec it is generated from).
+/// The generated client holds it (progenitor's inner type), so the one hook every request
+/// passes through can route it.
+#[derive(Debug, Clone)]
 pub(crate) struct Routes {
     family: PathFamily,
-    /// The index of the family's segment in the URL path split at `/` (which starts with an
-    /// empty item, before the leading `/`).
-    segment: usize,
+    /// The base URL's path as the URL parser writes it, without a trailing `/`.
+    base_path: String,
 }
 
 /// The family segment of the generated code's URLs.
@@ -233,13 +243,12 @@ const GENERATED_FAMILY: &str = "basin-catalog";
 const BASIN_ONLY: &str = "get_credential_status";
 
 impl Routes {
-    /// Routes for a client of `family` whose base URL has `base_segments` path segments
-    /// (`https://api.cloudflare.com/client/v4` has two).
-    pub(crate) fn new(family: PathFamily, base_segments: usize) -> Self {
-        Self {
-            family,
-            segment: base_segments + 3,
-        }
+    /// Routes for a client of `family` whose requests go under `base_url`.
+    pub(crate) fn new(family: PathFamily, base_url: &str) -> Self {
+        let base_path = reqwest::Url::parse(base_url)
+            .map(|url| url.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+        Self { family, base_path }
     }
 
     /// The client's family.
@@ -247,20 +256,32 @@ impl Routes {
         self.family
     }
 
-    /// Puts `url`, built by the generated code for `operation`, under the client's family.
-    /// Credential status stays under `basin-catalog`, the only family that documents it.
+    /// Puts `url`, built by the generated code for `operation`, under the client's family: the
+    /// segment right after `<base path>/accounts/<id>/`, and no other. Credential status stays
+    /// under `basin-catalog`, the only family that documents it.
     pub(crate) fn route(&self, url: &mut reqwest::Url, operation: &str) {
         if self.family == PathFamily::BasinCatalog || operation == BASIN_ONLY {
             return;
         }
-        let path = url.path();
-        let mut segments: Vec<&str> = path.split('/').collect();
-        if segments.get(self.segment) != Some(&GENERATED_FAMILY) {
-            return;
+        let routed = url.path().strip_prefix(&self.base_path).and_then(|rest| {
+            let mut segments: Vec<&str> = rest.splitn(5, '/').collect();
+            let generated = segments.len() >= 4
+                && segments[0].is_empty()
+                && segments[1] == "accounts"
+                && segments[3] == GENERATED_FAMILY;
+            generated.then(|| {
+                segments[3] = self.family.as_str();
+                format!("{}{}", self.base_path, segments.join("/"))
+            })
+        });
+        match routed {
+            Some(path) => url.set_path(&path),
+            // Not a URL of the generated code: nothing the client was told to send elsewhere.
+            None => tracing::warn!(
+                operation,
+                "request path not under the base URL's /accounts/<id>/basin-catalog; sent as built"
+            ),
         }
-        segments[self.segment] = self.family.as_str();
-        let routed = segments.join("/");
-        url.set_path(&routed);
     }
 }
 
@@ -268,7 +289,81 @@ impl Routes {
 mod tests {
     use std::borrow::Cow;
 
-    use super::path_segment;
+    use super::{PathFamily, Routes, path_segment};
+
+    /// The path `operation`'s URL `built` (from base `base`) goes out under with `family`.
+    fn routed(family: PathFamily, base: &str, built: &str, operation: &str) -> String {
+        let mut url = reqwest::Url::parse(built).expect("a URL");
+        Routes::new(family, base).route(&mut url, operation);
+        url.path().to_owned()
+    }
+
+    #[test]
+    fn only_the_segment_after_the_account_changes_family() {
+        let r2 = PathFamily::R2Catalog;
+        let cases = [
+            (
+                "http://h",
+                "/accounts/a/basin-catalog/b/enable",
+                "/accounts/a/r2-catalog/b/enable",
+            ),
+            (
+                "http://h",
+                "/accounts/a/basin-catalog",
+                "/accounts/a/r2-catalog",
+            ),
+            (
+                "http://h/",
+                "/accounts/a/basin-catalog/b",
+                "/accounts/a/r2-catalog/b",
+            ),
+            (
+                "https://h/client/v4",
+                "/client/v4/accounts/a/basin-catalog/basin-catalog/namespaces",
+                "/client/v4/accounts/a/r2-catalog/basin-catalog/namespaces",
+            ),
+            (
+                "https://h/cf//client/v4",
+                "/cf//client/v4/accounts/a/basin-catalog/b",
+                "/cf//client/v4/accounts/a/r2-catalog/b",
+            ),
+            (
+                "https://h/basin-catalog",
+                "/basin-catalog/accounts/a/basin-catalog/r2-catalog",
+                "/basin-catalog/accounts/a/r2-catalog/r2-catalog",
+            ),
+            (
+                "https://h/accounts/x/basin-catalog",
+                "/accounts/x/basin-catalog/accounts/a/basin-catalog/b",
+                "/accounts/x/basin-catalog/accounts/a/r2-catalog/b",
+            ),
+        ];
+        for (base, built, expected) in cases {
+            let url = format!(
+                "{}{built}",
+                base.trim_end_matches('/')
+                    .split('/')
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            );
+            assert_eq!(
+                routed(r2, base, &url, "get_catalog_details"),
+                expected,
+                "{base} {built}"
+            );
+            assert_eq!(
+                routed(PathFamily::BasinCatalog, base, &url, "op"),
+                built,
+                "{base}"
+            );
+        }
+        let status = "http://h/accounts/a/basin-catalog/b/credential/status";
+        assert_eq!(
+            routed(r2, "http://h", status, "get_credential_status"),
+            "/accounts/a/basin-catalog/b/credential/status"
+        );
+    }
 
     #[test]
     fn everything_but_unreserved_characters_is_percent_encoded() {

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::num::NonZeroU64;
-
 use cloudflare_r2_catalog::{
     CatalogStatus, CompactionUpdate, CredentialStatus, CredentialValidity, Error, ListOptions,
     MaintenanceKind, MaintenanceState, MaintenanceStep, MaintenanceUpdate, PageSize, PathFamily,
@@ -66,7 +64,7 @@ async fn call_every_operation(client: &cloudflare_r2_catalog::Client) {
             NAMESPACE,
             TABLE,
             MaintenanceKind::SnapshotExpiration,
-            None,
+            &RequestId::random(),
         )
         .await;
     let _ = tables
@@ -230,7 +228,7 @@ async fn queue_sends_the_kind_in_the_path_and_the_request_id_in_the_body() {
             NAMESPACE,
             TABLE,
             MaintenanceKind::Compaction,
-            Some(RequestId::new(REQUEST_ID).unwrap()),
+            &RequestId::new(REQUEST_ID).unwrap(),
         )
         .await
         .expect("queued");
@@ -243,7 +241,7 @@ async fn queue_sends_the_kind_in_the_path_and_the_request_id_in_the_body() {
 }
 
 #[tokio::test]
-async fn a_retried_queue_request_carries_the_same_random_request_id() {
+async fn a_retried_queue_request_carries_the_same_request_id() {
     let server = RawServer::start(|connection| match connection {
         0 => Reply::json("503 Service Unavailable", &[], &failure(10013, "busy")),
         _ => Reply::json(
@@ -263,7 +261,7 @@ async fn a_retried_queue_request_carries_the_same_random_request_id() {
             NAMESPACE,
             TABLE,
             MaintenanceKind::SnapshotExpiration,
-            None,
+            &RequestId::random(),
         )
         .await
         .expect("queued on the retry");
@@ -281,6 +279,16 @@ async fn a_retried_queue_request_carries_the_same_random_request_id() {
     assert_eq!(bodies[0], bodies[1], "the retry sends the same body");
     let id = bodies[0]["request_id"].as_str().expect("a request id");
     assert!(RequestId::new(id).is_ok(), "{id}");
+    assert_eq!(
+        server.request_lines(),
+        vec![
+            request_line(
+                "POST",
+                &table_path("/maintenance-configs/snapshot_expiration/queue")
+            );
+            2
+        ]
+    );
 }
 
 #[tokio::test]
@@ -316,7 +324,7 @@ async fn the_queues_refusals_are_told_apart_and_not_retried() {
                 NAMESPACE,
                 TABLE,
                 MaintenanceKind::Compaction,
-                None,
+                &RequestId::random(),
             )
             .await
             .expect_err("refused");
@@ -342,7 +350,7 @@ async fn values_the_sdk_does_not_know_are_refused_in_requests_before_sending() {
             NAMESPACE,
             TABLE,
             MaintenanceKind::from("vacuum"),
-            None,
+            &RequestId::random(),
         )
         .await;
     let paused = MaintenanceUpdate {
@@ -376,7 +384,18 @@ async fn values_the_sdk_does_not_know_are_refused_in_requests_before_sending() {
         )
         .await;
 
+    let with_uuids = tables
+        .maintenance_runs(
+            ACCOUNT_ID,
+            BUCKET,
+            NAMESPACE,
+            TABLE,
+            &ListOptions::new().with_uuids(),
+        )
+        .await;
+
     for (outcome, field) in [
+        (with_uuids.map(drop), "list options"),
         (queue.map(drop), "maintenance kind"),
         (update.map(drop), "maintenance state"),
         (table_update.map(drop), "target file size"),
@@ -736,7 +755,7 @@ fn predicates(error: &Error) -> [bool; 8] {
 
 #[tokio::test]
 async fn errors_are_told_apart_by_cloudflare_code_not_only_status() {
-    let cases: [(u16, i64, String, [bool; 8]); 8] = [
+    let cases: [(u16, i64, String, [bool; 8]); 10] = [
         (
             404,
             40401,
@@ -766,6 +785,18 @@ async fn errors_are_told_apart_by_cloudflare_code_not_only_status() {
             40403,
             "Table not found".into(),
             [false, false, false, true, false, false, false, true],
+        ),
+        (
+            404,
+            10001,
+            "Table not found".into(),
+            [false, false, false, true, false, false, false, true],
+        ),
+        (
+            400,
+            10001,
+            "Bad JSON".into(),
+            [false, false, false, false, false, false, false, false],
         ),
         (
             404,
@@ -858,25 +889,6 @@ async fn a_fresh_bucket_or_catalog_not_found_is_reported_at_once_not_retried() {
     }
 }
 
-#[tokio::test]
-async fn min_snapshots_of_an_update_stay_positive_integers() {
-    // The update's count is a `NonZeroU64` (the spec's minimum of 1 holds for what is sent),
-    // while the answer's is a plain integer (whatever the server says).
-    let keep = NonZeroU64::new(5).unwrap();
-    let update = MaintenanceUpdate {
-        snapshot_expiration: Some(cloudflare_r2_catalog::SnapshotExpirationUpdate {
-            min_snapshots_to_keep: Some(keep),
-            max_snapshot_age: None,
-            state: None,
-        }),
-        ..MaintenanceUpdate::default()
-    };
-    assert_eq!(
-        serde_json::to_value(update).unwrap(),
-        json!({"snapshot_expiration": {"min_snapshots_to_keep": 5}})
-    );
-}
-
 /// `value` with a field no spec lists added to every object in it.
 fn with_unknown_fields(value: Value) -> Value {
     match value {
@@ -958,6 +970,7 @@ async fn a_stored_credential_answered_with_any_result_is_stored_without_the_secr
         format!("stored {CATALOG_TOKEN} for {API_TOKEN}"),
         {CATALOG_TOKEN: [1, {"by": API_TOKEN}]},
     ]);
+    let echoed_object = json!({"token": CATALOG_TOKEN, CATALOG_TOKEN: {"by": [API_TOKEN]}});
     answer(
         &server,
         POST,
@@ -980,4 +993,119 @@ async fn a_stored_credential_answered_with_any_result_is_stored_without_the_secr
             {"** redacted **": [1, {"by": "** redacted **"}]},
         ]))
     );
+
+    // An object is the result's documented shape: parsed, and redacted all the same.
+    let server = MockServer::start_async().await;
+    answer(
+        &server,
+        POST,
+        catalog_path(&format!("/{BUCKET}/credential")),
+        success(echoed_object),
+    )
+    .await;
+
+    let stored = client(&server)
+        .credentials()
+        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+        .await
+        .expect("stored");
+
+    assert_eq!(
+        stored.result.map(Value::Object),
+        Some(json!({"token": "** redacted **", "** redacted **": {"by": ["** redacted **"]}}))
+    );
+    assert_eq!(stored.unparsed_result, None);
+}
+
+#[tokio::test]
+async fn a_last_runs_page_may_leave_out_its_null_token() {
+    let server = MockServer::start_async().await;
+    answer(
+        &server,
+        GET,
+        table_path("/maintenance-runs"),
+        success(json!({"runs": []})),
+    )
+    .await;
+
+    let pages: Vec<_> = client(&server)
+        .tables()
+        .maintenance_run_pages(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE, ListOptions::new())
+        .try_collect()
+        .await
+        .expect("one page");
+
+    assert_eq!(pages.len(), 1);
+    assert!(pages[0].runs.is_empty() && pages[0].next_page_token.is_none());
+}
+
+#[tokio::test]
+async fn null_lists_in_a_success_envelope_and_an_empty_202_are_successes() {
+    let server = MockServer::start_async().await;
+    answer(
+        &server,
+        POST,
+        catalog_path(&format!("/{BUCKET}/maintenance-configs")),
+        json!({"success": true, "errors": null, "messages": null, "result": {}}),
+    )
+    .await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(table_path("/maintenance-configs/compaction/queue"));
+            then.status(202);
+        })
+        .await;
+    let client = client(&server);
+
+    let updated = client
+        .maintenance()
+        .update(ACCOUNT_ID, BUCKET, &MaintenanceUpdate::default())
+        .await
+        .expect("applied");
+    let queued = client
+        .tables()
+        .queue_maintenance(
+            ACCOUNT_ID,
+            BUCKET,
+            NAMESPACE,
+            TABLE,
+            MaintenanceKind::Compaction,
+            &RequestId::random(),
+        )
+        .await
+        .expect("queued");
+
+    let config = updated.result.expect("an empty config");
+    assert!(config.compaction.is_none() && config.snapshot_expiration.is_none());
+    assert!(updated.messages.is_empty());
+    assert!(queued.result.is_none() && queued.unparsed_result.is_none());
+}
+
+#[tokio::test]
+async fn a_target_size_written_as_a_number_is_read_as_its_text() {
+    let server = MockServer::start_async().await;
+    answer(
+        &server,
+        GET,
+        table_path("/maintenance-configs"),
+        success(json!({"maintenance_config": {
+            "compaction": {"state": "enabled", "target_size_mb": 128},
+            "snapshot_expiration": {"state": "disabled", "max_snapshot_age": "7d", "min_snapshots_to_keep": 100},
+        }})),
+    )
+    .await;
+
+    let read = client(&server)
+        .tables()
+        .maintenance(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE)
+        .await
+        .expect("read");
+
+    let compaction = read
+        .result
+        .maintenance_config
+        .compaction
+        .expect("compaction");
+    assert_eq!(compaction.target_size_mb, TargetFileSize::Mb128);
 }

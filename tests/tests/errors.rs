@@ -5,7 +5,8 @@ mod common;
 
 use cloudflare_r2_catalog::{Client, Error, Message, RetryConfig};
 use common::*;
-use httpmock::{Method::POST, MockServer};
+use httpmock::Method::{GET, POST};
+use httpmock::MockServer;
 use serde_json::{Value, json};
 
 /// A client that makes a single attempt, so each test sees exactly one response.
@@ -151,7 +152,7 @@ async fn bodies_that_are_not_the_envelope_are_reported_with_status_type_and_snip
             "{\"success\": true, \"errors\": [",
             "EOF while parsing a list at line 1 column 29",
         ),
-        (200, "application/json", b"", "", "empty body"),
+        (502, "application/json", b"", "", "empty body"),
         (
             400,
             "application/json",
@@ -211,17 +212,35 @@ async fn the_snippet_of_a_long_body_is_cut_to_1000_characters() {
     ));
 }
 
+/// An empty 200: a read has nothing to return and says so; a change the server answered 2xx
+/// was applied, and says it has no details.
 #[tokio::test]
-async fn an_empty_body_says_so() {
+async fn an_empty_body_says_so_and_an_empty_success_of_a_change_is_one() {
     let server = MockServer::start_async().await;
     respond(&server, 200, "application/json", b"").await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(catalog_path(&format!("/{BUCKET}")));
+            then.status(200)
+                .header("content-type", "application/json")
+                .header("cf-ray", CF_RAY);
+        })
+        .await;
+    let client = single_attempt_client(&server);
 
-    let error = store(&single_attempt_client(&server)).await;
+    let read = client.catalogs().get(ACCOUNT_ID, BUCKET).await;
+    let stored = client
+        .credentials()
+        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+        .await
+        .expect("stored");
 
     assert_eq!(
-        error.to_string(),
+        read.expect_err("nothing to read").to_string(),
         format!(
             "unexpected response (HTTP 200 OK, content type application/json): empty body [cf-ray {CF_RAY}]"
         )
     );
+    assert!(stored.result.is_none() && stored.unparsed_result.is_none());
+    assert_eq!(stored.cf_ray.as_deref(), Some(CF_RAY));
 }

@@ -6,7 +6,9 @@
 mod common;
 
 use cloudflare_r2_catalog::emulator::{Emulator, Fault, Operation};
-use cloudflare_r2_catalog::{CatalogStatus, Error};
+use cloudflare_r2_catalog::{
+    CatalogStatus, Error, ListOptions, MaintenanceKind, RequestId, RunStatus,
+};
 use common::*;
 
 /// Each request the emulator received, as (operation, status answered).
@@ -212,5 +214,85 @@ async fn a_connection_closed_without_an_answer_then_409_is_an_enabled_catalog() 
         requests
             .iter()
             .all(|request| request.starts_with(&enable_line))
+    );
+}
+
+#[tokio::test]
+async fn queueing_whose_answer_was_lost_and_that_used_the_days_last_slot_is_reported_queued() {
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .daily_queue_limit(1)
+        .start()
+        .await
+        .expect("starts");
+    emulator.add_table(BUCKET, "bronze", "events").unwrap();
+    let client = client_of(&emulator, &RecordedSleeps::default());
+    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    emulator.inject(Fault::applied_then_disconnect().only(Operation::QueueTableMaintenance));
+    let request_id = RequestId::random();
+
+    let queued = client
+        .tables()
+        .queue_maintenance(
+            ACCOUNT_ID,
+            BUCKET,
+            "bronze",
+            "events",
+            MaintenanceKind::Compaction,
+            &request_id,
+        )
+        .await
+        .expect("the first attempt queued it");
+
+    assert!(queued.already_applied);
+    assert!(queued.result.is_none());
+    assert_eq!(
+        exchanges(&emulator)[1..],
+        [
+            (Some(Operation::QueueTableMaintenance), None),
+            (Some(Operation::QueueTableMaintenance), Some(429)),
+        ]
+    );
+    let runs = client
+        .tables()
+        .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &ListOptions::new())
+        .await
+        .unwrap()
+        .result
+        .runs;
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].request_id, Some(request_id.to_string()));
+    assert_eq!(runs[0].status, RunStatus::Succeeded);
+}
+
+#[tokio::test]
+async fn the_daily_limit_without_a_lost_answer_is_a_failure() {
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .daily_queue_limit(0)
+        .start()
+        .await
+        .expect("starts");
+    emulator.add_table(BUCKET, "bronze", "events").unwrap();
+    let client = client_of(&emulator, &RecordedSleeps::default());
+    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+
+    let refused = client
+        .tables()
+        .queue_maintenance(
+            ACCOUNT_ID,
+            BUCKET,
+            "bronze",
+            "events",
+            MaintenanceKind::Compaction,
+            &RequestId::random(),
+        )
+        .await
+        .expect_err("no slot today");
+
+    assert!(refused.is_daily_limit_reached(), "{refused}");
+    assert_eq!(
+        exchanges(&emulator)[1..],
+        [(Some(Operation::QueueTableMaintenance), Some(429))]
     );
 }

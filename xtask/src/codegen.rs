@@ -124,8 +124,9 @@ const CHECKING_KEYWORDS: [&str; 9] = [
 ];
 
 /// Takes every check out of the schemas only answers use, in what progenitor is given: the
-/// server is the authority on what it sends, and an age normalised to `168h0m0s`, or a count of
-/// 0, must not fail a whole listing. A `minimum` above 0 becomes 0, which keeps counts unsigned.
+/// server is the authority on what it sends, and an age normalised to `168h0m0s`, a count of 0,
+/// or a nullable field left out (a last page without `next_page_token`) must not fail a whole
+/// listing. A `minimum` above 0 goes too; one of 0 stays (typify reads it as "unsigned").
 /// Schemas that requests use too keep their checks (they validate inputs); enums, in both, become
 /// the SDK's open enums (see [`refuse_closed_enums`]).
 fn loosen_answers(spec: &mut serde_json::Value) {
@@ -206,7 +207,9 @@ fn closure(
     names
 }
 
-/// `schema` and every schema inside it, without [`CHECKING_KEYWORDS`].
+/// `schema` and every schema inside it, without [`CHECKING_KEYWORDS`], a positive `minimum`,
+/// or a nullable property among those `required` (it is an `Option` either way; required, typify
+/// makes its absence an error).
 fn unchecked(schema: &mut serde_json::Value) {
     match schema {
         serde_json::Value::Object(map) => {
@@ -214,7 +217,21 @@ fn unchecked(schema: &mut serde_json::Value) {
                 map.remove(keyword);
             }
             if map.get("minimum").and_then(serde_json::Value::as_f64) > Some(0.0) {
-                map.insert("minimum".to_owned(), 0.into());
+                map.remove("minimum");
+            }
+            let nullable: Vec<String> = map
+                .get("properties")
+                .and_then(serde_json::Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(_, property)| property["nullable"] == true)
+                .map(|(name, _)| name.clone())
+                .collect();
+            if let Some(serde_json::Value::Array(required)) = map.get_mut("required") {
+                required.retain(|name| {
+                    name.as_str()
+                        .is_none_or(|name| !nullable.iter().any(|n| n == name))
+                });
             }
             map.values_mut().for_each(unchecked);
         }

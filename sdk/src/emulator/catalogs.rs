@@ -13,11 +13,10 @@ use super::operation::{Operation, PathParams};
 use super::{Access, DAILY_LIMIT_MESSAGE};
 use crate::generated::types::{
     Catalog, CatalogActivation, CatalogList, CatalogMaintenance, CompactionConfig, CredentialCheck,
-    MaintenanceConfig, MaintenanceRun, MaintenanceRunPage, MaintenanceRunStep, MaintenanceUpdate,
-    NamespaceDetails, NamespaceIdentifier, NamespacePage, QueuedMaintenance,
-    SnapshotExpirationConfig, Table, TableCompactionConfig, TableDetails, TableIdentifier,
-    TableMaintenance, TableMaintenanceConfig, TableMetadata, TablePage,
-    TableSnapshotExpirationConfig,
+    MaintenanceConfig, MaintenanceRun, MaintenanceRunStep, MaintenanceUpdate, NamespaceDetails,
+    NamespaceIdentifier, NamespacePage, QueuedMaintenance, SnapshotExpirationConfig, Table,
+    TableCompactionConfig, TableDetails, TableIdentifier, TableMaintenance, TableMaintenanceConfig,
+    TableMetadata, TablePage, TableSnapshotExpirationConfig,
 };
 use crate::status::{
     CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceKind, MaintenanceState,
@@ -816,10 +815,12 @@ fn list_runs(table: &TableRecord, query: &[(String, String)]) -> Reply {
     };
     let newest_first: Vec<&MaintenanceRun> = table.runs.iter().rev().collect();
     match paging.page(&newest_first) {
-        Ok((page, next_page_token)) => Reply::success(MaintenanceRunPage {
-            next_page_token,
-            runs: page.iter().map(|run| (*run).clone()).collect(),
-        }),
+        // The spec requires `next_page_token`, null on the last page, which the SDK's model
+        // (lenient about its absence) would leave out.
+        Ok((page, next_page_token)) => Reply::success(json!({
+            "next_page_token": next_page_token,
+            "runs": page,
+        })),
         Err(reply) => reply,
     }
 }

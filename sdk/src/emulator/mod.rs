@@ -5,7 +5,8 @@
 //! under both path families: `/accounts/{account_id}/basin-catalog/…` (the SDK's default) and
 //! `/accounts/{account_id}/r2-catalog/…` (wrangler's), over one state, so a catalog enabled
 //! through one is seen through the other. Credential status, which Cloudflare documents only
-//! under `basin-catalog`, is answered under both. A catalog is absent until enabled, then its
+//! under `basin-catalog`, is answered only there (under `r2-catalog` it is an unknown route,
+//! 404 with code 7000), so a client that sends it to the other family finds out here. A catalog is absent until enabled, then its
 //! status, credential, maintenance settings and its tables' maintenance runs are what the calls
 //! before made them. Buckets are named up front (the API cannot create them); namespaces and
 //! tables are seeded (the API only lists them). Any client can use it: this SDK (point
