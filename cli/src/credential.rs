@@ -36,7 +36,11 @@ impl Command {
                     .credentials()
                     .store(&context.account_id, store.bucket, token)
                     .await?;
-                print_json(&stored.result)
+                // `null` is Cloudflare's usual answer here: nothing to remark on.
+                match &stored.unparsed_result {
+                    Some(unparsed) => print_json(unparsed),
+                    None => print_json(&stored.result),
+                }
             }
             Self::Status { bucket } => {
                 let status = context

@@ -171,10 +171,17 @@ impl Command {
                     None => RequestId::random(),
                 };
                 let namespace = namespace(&dotted)?;
+                // Before sending: a call that fails may still have queued it.
+                note(&format!("request id {request_id}"));
                 let queued = tables
                     .queue_maintenance(account, bucket, namespace, table, kind.into(), &request_id)
                     .await?;
-                note(&format!("request id {request_id}"));
+                if queued.already_applied {
+                    note(
+                        "an attempt's answer was lost (connection broken or 5xx) and the retry found the day's queue limit reached: that attempt may have taken the last slot; look for the request id among `table maintenance runs`",
+                    );
+                    return print_json(&queued.result);
+                }
                 print_change(&queued.result, queued.unparsed_result.as_ref())
             }
             Self::Maintenance(MaintenanceCommand::Runs {

@@ -747,3 +747,65 @@ async fn paths_r2_catalog_sends_the_old_paths_but_credential_status_stays_basin(
     old.assert_calls_async(1).await;
     status.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn table_maintenance_queue_prints_its_request_id_even_when_it_fails() {
+    let server = RawServer::always(Reply::json(
+        "503 Service Unavailable",
+        &[],
+        &failure(10013, "busy"),
+    ));
+    let id = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+
+    let output = run_at(
+        &server.url,
+        &[
+            "table",
+            "maintenance",
+            "queue",
+            BUCKET,
+            "bronze",
+            "events",
+            "compaction",
+            "--request-id",
+            id,
+        ],
+    );
+
+    assert_eq!(output.status.code(), Some(1));
+    let printed = stderr(&output);
+    assert!(
+        printed.starts_with(&format!("request id {id}\nerror: ")),
+        "{printed}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "the first attempt and two retries"
+    );
+}
+
+#[tokio::test]
+async fn a_change_answered_with_a_result_of_an_unknown_shape_prints_it_as_sent() {
+    let server = MockServer::start_async().await;
+    let odd = json!({"compaction": "enabled", "applied_at": 1764500000});
+    let mock = answer(
+        &server,
+        POST,
+        catalog_path(&format!("/{BUCKET}/maintenance-configs")),
+        success(odd.clone()),
+    )
+    .await;
+
+    let output = run(
+        &server,
+        &["maintenance", "update", BUCKET, "--compaction", "disabled"],
+    );
+
+    assert_eq!(json_out(&output), odd);
+    assert_eq!(
+        stderr(&output),
+        "done: Cloudflare applied the change; its answer has a shape this version does not know, printed as sent\n"
+    );
+    mock.assert_calls_async(1).await;
+}

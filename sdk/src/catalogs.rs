@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, MadeWhen};
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{Catalog, CatalogActivation, CatalogList};
@@ -77,7 +77,7 @@ impl<'a> Catalogs<'a> {
         self.engine
             .send_change(
                 || api.enable_catalog(&account_id, &bucket),
-                &[StatusCode::CONFLICT],
+                MadeWhen::Status(StatusCode::CONFLICT),
             )
             .await
     }
@@ -136,7 +136,7 @@ impl<'a> Catalogs<'a> {
         self.engine
             .send_no_content(
                 || api.delete_catalog(&account_id, &bucket, force),
-                Some(StatusCode::NOT_FOUND),
+                Some(MadeWhen::BareStatus(StatusCode::NOT_FOUND)),
             )
             .await
     }

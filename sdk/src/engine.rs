@@ -16,6 +16,32 @@ use crate::text::Secrets;
 use crate::transport::{self, Attempt, Exchange, Outcome};
 use crate::wire::{PathFamily, Routes};
 
+/// Which answer to a retry says that an earlier attempt, whose answer was lost, made the change.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum MadeWhen {
+    /// Cloudflare's envelope with this status.
+    Status(StatusCode),
+    /// This status with Cloudflare's envelope, or with no body at all, as the spec declares it.
+    BareStatus(StatusCode),
+    /// Cloudflare's envelope with an error of this code.
+    Code(i64),
+}
+
+impl MadeWhen {
+    fn says_made(self, error: &Error) -> bool {
+        match (self, error) {
+            (Self::Status(status) | Self::BareStatus(status), Error::Api(api)) => {
+                api.status == status
+            }
+            (Self::BareStatus(status), Error::UnexpectedBody(bare)) => {
+                bare.snippet.is_empty() && bare.status == status
+            }
+            (Self::Code(code), error) => error.has_code(code),
+            _ => false,
+        }
+    }
+}
+
 /// What a client holds: the generated client and the settings every call runs with. The
 /// operation groups borrow it; [`crate::Client`] shares it behind an `Arc`.
 pub(crate) struct Engine {
@@ -99,14 +125,13 @@ impl Engine {
         judged.map_err(|error| self.settled(error, operation))
     }
 
-    /// [`Engine::send`] for a change that, once made, is answered with one of the statuses
-    /// `already_made` (enabling an enabled catalog: 409; queueing maintenance already queued:
-    /// the executor's 409, or the daily limit's 429 that the first request reached). See
-    /// [`Engine::found_made`].
+    /// [`Engine::send`] for a change that, once made, is answered as `already_made` says
+    /// (enabling an enabled catalog: 409; queueing maintenance when the request that went
+    /// unanswered took the day's last slot: 42901). See [`Engine::found_made`].
     pub(crate) async fn send_change<R, T, F>(
         &self,
         call: impl Fn() -> F,
-        already_made: &[StatusCode],
+        already_made: MadeWhen,
     ) -> Result<Response<Option<R>>, Error>
     where
         T: Envelope<Result = Option<R>>,
@@ -115,28 +140,27 @@ impl Engine {
         let (outcome, exchange, unanswered) = self.attempts(call).await;
         let operation = exchange.operation;
         let judged = envelope::judge(outcome, exchange, self.secrets()).await;
-        judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, None))
+        judged.or_else(|error| {
+            self.found_made(error, operation, unanswered, Some(already_made), None)
+        })
     }
 
     /// [`Engine::send`] for a change documented to answer `204 No Content`, which once made is
-    /// answered `already_made`, if anything tells (deleting a deleted catalog: 404; disabling
-    /// a disabled one answers 204 again). See [`Engine::found_made`].
+    /// answered as `already_made` says, if anything tells (deleting a deleted catalog: 404;
+    /// disabling a disabled one answers 204 again). See [`Engine::found_made`].
     pub(crate) async fn send_no_content<F: Future<Output = Outcome<()>>>(
         &self,
         call: impl Fn() -> F,
-        already_made: Option<StatusCode>,
+        already_made: Option<MadeWhen>,
     ) -> Result<Response<()>, Error> {
         let (outcome, exchange, unanswered) = self.attempts(call).await;
         let operation = exchange.operation;
         let judged = envelope::judge_no_content(outcome, exchange, self.secrets()).await;
-        judged.or_else(|error| {
-            self.found_made(error, operation, unanswered, already_made.as_slice(), ())
-        })
+        judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, ()))
     }
 
-    /// The last attempt's `error`, unless it says the change is already made (Cloudflare's
-    /// envelope, or the bare answer the spec documents for delete, with one of the statuses
-    /// `already_made`) after an earlier attempt that may have reached the server lost its answer
+    /// The last attempt's `error`, unless it says the change is already made (`already_made`)
+    /// after an earlier attempt that may have reached the server lost its answer
     /// (`unanswered`): that earlier attempt may well have made the change, so the call reports
     /// it made ([`Response::already_applied`]) with `nothing` for a result, never a failure
     /// that its caller, or the caller's own retry loop, would act on. An HTML page from some
@@ -146,17 +170,11 @@ impl Engine {
         error: Error,
         operation: &'static str,
         unanswered: bool,
-        already_made: &[StatusCode],
+        already_made: Option<MadeWhen>,
         nothing: R,
     ) -> Result<Response<R>, Error> {
         let error = self.settled(error, operation);
-        let says_made = match &error {
-            Error::Api(api) => already_made.contains(&api.status),
-            Error::UnexpectedBody(bare) => {
-                bare.snippet.is_empty() && already_made.contains(&bare.status)
-            }
-            _ => false,
-        };
+        let says_made = already_made.is_some_and(|made| made.says_made(&error));
         if !(unanswered && says_made) {
             return Err(error);
         }

@@ -27,9 +27,9 @@ pub struct Response<T> {
     /// True when a retry found the change already made, after an earlier attempt of this call
     /// that may have reached Cloudflare lost its answer (the connection broke, or an edge
     /// answered 5xx): enabling found the catalog enabled (409), deleting found no catalog
-    /// (404), queueing maintenance found the table with an executor (409) or the day's limit
-    /// reached (429). The change holds, most likely made by this very call; `result` is then
-    /// empty.
+    /// (404): the change holds, most likely made by this very call. Queueing maintenance found
+    /// the day's limit reached (429, 42901): the lost attempt may have taken the last slot, or
+    /// may have been refused too; its request id among the runs tells. `result` is then empty.
     /// Always false for reads and for the other changes, whose retries answer as the first
     /// attempt would have.
     pub already_applied: bool,

@@ -2,9 +2,9 @@
 //! it, and the runs it made.
 
 use futures_util::Stream;
-use reqwest::StatusCode;
 
-use crate::engine::Engine;
+use crate::codes;
+use crate::engine::{Engine, MadeWhen};
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{
@@ -195,9 +195,11 @@ impl<'a> Tables<'a> {
     /// it, so a retry after a lost answer may queue twice, which queues the same maintenance
     /// for the same poll. Its two refusals are not retried: the table is assigned to an
     /// executor (409, [`Error::is_queue_conflict`]) and the daily limit is reached (429,
-    /// [`Error::is_daily_limit_reached`]); after an attempt whose answer was lost, either may
-    /// be that attempt's own doing, so the call then succeeds with
-    /// [`Response::already_applied`] instead.
+    /// [`Error::is_daily_limit_reached`]). After an attempt whose answer was lost, the daily
+    /// limit may be that attempt's own doing (it took the last slot), so the call then succeeds
+    /// with [`Response::already_applied`]: a guess, as the attempt may also have been refused;
+    /// look for `request_id` among the runs once the scheduler has polled. The executor's 409
+    /// says nothing of the kind (queueing starts no run) and stays an error.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
@@ -245,7 +247,7 @@ impl<'a> Tables<'a> {
                         &body,
                     )
                 },
-                &[StatusCode::CONFLICT, StatusCode::TOO_MANY_REQUESTS],
+                MadeWhen::Code(codes::DAILY_QUEUE_LIMIT),
             )
             .await
     }

@@ -261,7 +261,7 @@ async fn a_retried_queue_request_carries_the_same_request_id() {
             NAMESPACE,
             TABLE,
             MaintenanceKind::SnapshotExpiration,
-            &RequestId::random(),
+            &RequestId::new(REQUEST_ID).unwrap(),
         )
         .await
         .expect("queued on the retry");
@@ -277,8 +277,7 @@ async fn a_retried_queue_request_carries_the_same_request_id() {
         .collect();
     assert_eq!(bodies.len(), 2);
     assert_eq!(bodies[0], bodies[1], "the retry sends the same body");
-    let id = bodies[0]["request_id"].as_str().expect("a request id");
-    assert!(RequestId::new(id).is_ok(), "{id}");
+    assert_eq!(bodies[0], json!({"request_id": REQUEST_ID}));
     assert_eq!(
         server.request_lines(),
         vec![
@@ -1080,6 +1079,7 @@ async fn null_lists_in_a_success_envelope_and_an_empty_202_are_successes() {
     assert!(config.compaction.is_none() && config.snapshot_expiration.is_none());
     assert!(updated.messages.is_empty());
     assert!(queued.result.is_none() && queued.unparsed_result.is_none());
+    assert!(!updated.already_applied && !queued.already_applied);
 }
 
 #[tokio::test]

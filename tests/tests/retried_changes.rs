@@ -296,3 +296,41 @@ async fn the_daily_limit_without_a_lost_answer_is_a_failure() {
         [(Some(Operation::QueueTableMaintenance), Some(429))]
     );
 }
+
+#[tokio::test]
+async fn a_lost_queue_answer_followed_by_a_rate_limit_or_an_executor_conflict_is_a_failure() {
+    let refusals = [
+        (Fault::failure(429, 971, "Please wait").unwrap(), 429),
+        (Fault::queue_conflict(), 409),
+    ];
+    for (refusal, status) in refusals {
+        let (emulator, client, _) = emulator_and_client().await;
+        emulator.add_table(BUCKET, "bronze", "events").unwrap();
+        client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+        emulator.inject(Fault::applied_then_disconnect().only(Operation::QueueTableMaintenance));
+        emulator.inject(refusal.only(Operation::QueueTableMaintenance));
+
+        let refused = client
+            .tables()
+            .queue_maintenance(
+                ACCOUNT_ID,
+                BUCKET,
+                "bronze",
+                "events",
+                MaintenanceKind::Compaction,
+                &RequestId::random(),
+            )
+            .await
+            .expect_err("nothing says it was queued");
+
+        assert_eq!(refused.status().map(|s| s.as_u16()), Some(status));
+        assert!(!refused.is_daily_limit_reached(), "{refused}");
+        assert_eq!(
+            exchanges(&emulator)[1..],
+            [
+                (Some(Operation::QueueTableMaintenance), None),
+                (Some(Operation::QueueTableMaintenance), Some(status)),
+            ]
+        );
+    }
+}

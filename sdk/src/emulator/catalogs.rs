@@ -546,35 +546,27 @@ fn apply_maintenance(current: &mut MaintenanceConfig, update: MaintenanceUpdate)
 fn maintenance_update(body: &[u8]) -> Result<MaintenanceUpdate, Reply> {
     let invalid =
         |reason: String| Reply::bad_request(format!("invalid maintenance update: {reason}"));
+    let value: Value = serde_json::from_slice(body).map_err(|error| invalid(error.to_string()))?;
+    // The SDK's models read a number where an answer has a string enum; a request must send
+    // the spec's strings.
+    for (job, field) in ENUM_FIELDS {
+        let sent = &value[job][field];
+        if !(sent.is_null() || sent.is_string()) {
+            return Err(invalid(format!("{job}.{field} must be a string")));
+        }
+    }
     let update: MaintenanceUpdate =
-        serde_json::from_slice(body).map_err(|error| invalid(error.to_string()))?;
-    let known = known_values(&update).map_err(|error| invalid(error.to_string()));
-    known.map(|()| update)
+        serde_json::from_value(value).map_err(|error| invalid(error.to_string()))?;
+    crate::maintenance::checked(&update).map_err(|error| invalid(error.to_string()))?;
+    Ok(update)
 }
 
-/// `Ok` when every state and size `update` names is one of the spec's.
-fn known_values(update: &MaintenanceUpdate) -> Result<(), crate::validate::ValidationError> {
-    if let Some(compaction) = &update.compaction {
-        compaction
-            .state
-            .as_ref()
-            .map(MaintenanceState::known)
-            .transpose()?;
-        compaction
-            .target_size_mb
-            .as_ref()
-            .map(TargetFileSize::known)
-            .transpose()?;
-    }
-    if let Some(expiration) = &update.snapshot_expiration {
-        expiration
-            .state
-            .as_ref()
-            .map(MaintenanceState::known)
-            .transpose()?;
-    }
-    Ok(())
-}
+/// The string enums of a maintenance update, by job.
+const ENUM_FIELDS: [(&str, &str); 3] = [
+    ("compaction", "state"),
+    ("compaction", "target_size_mb"),
+    ("snapshot_expiration", "state"),
+];
 
 fn apply_expiration(
     config: &mut SnapshotExpirationConfig,
@@ -1186,6 +1178,8 @@ mod tests {
             r#"{"compaction":{"target_size_mb":"100"}}"#,
             r#"{"compaction":{"state":"paused"}}"#,
             r#"{"snapshot_expiration":{"state":"on"}}"#,
+            r#"{"compaction":{"target_size_mb":256}}"#,
+            r#"{"snapshot_expiration":{"state":1}}"#,
         ] {
             assert_eq!(read(bad).err(), Some(StatusCode::BAD_REQUEST), "{bad}");
         }
