@@ -1112,26 +1112,17 @@ fn queue_statuses(emulator: &Emulator) -> Vec<Option<u16>> {
 }
 
 /// An emulator with [`BUCKET`] holding `bronze.events`, its catalog enabled, and a client.
-async fn with_a_table() -> (Emulator, Client, RecordedSleeps) {
+async fn emulator_with_a_table() -> (Emulator, Client, RecordedSleeps) {
     let (emulator, client, sleeps) = emulator_and_client().await;
-    emulator.add_table(BUCKET, "bronze", "events").unwrap();
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let (emulator, client) = with_a_table(emulator, client).await;
     (emulator, client, sleeps)
 }
 
-/// Queues compaction of `bronze.events` with `request_id` (a random one when `None`).
+/// Queues compaction of `bronze.events` with `request_id` (a random one when `None`), and
+/// returns the request id Cloudflare echoes.
 async fn queue(client: &Client, request_id: Option<RequestId>) -> Result<String, Error> {
     let request_id = request_id.unwrap_or_else(RequestId::random);
-    let queued = client
-        .tables()
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            "bronze",
-            "events",
-            MaintenanceKind::Compaction,
-            &request_id,
-        )
+    let queued = queue_compaction(client, &request_id)
         .await?
         .result
         .expect("a queued result");
@@ -1217,7 +1208,7 @@ async fn a_catalog_token_is_authenticated_when_stored() {
 
 #[tokio::test]
 async fn queued_runs_are_listed_newest_first_with_their_request_ids_across_pages() {
-    let (emulator, client, _) = with_a_table().await;
+    let (emulator, client, _) = emulator_with_a_table().await;
     let given = RequestId::new("6ba7b810-9dad-11d1-80b4-00c04fd430c8").unwrap();
     let first = queue(&client, Some(given.clone())).await.unwrap();
     assert_eq!(first, given.to_string());
@@ -1317,7 +1308,7 @@ async fn queued_runs_are_listed_newest_first_with_their_request_ids_across_pages
 
 #[tokio::test]
 async fn queue_refusals_on_demand_map_to_their_predicates_and_are_not_retried() {
-    let (emulator, client, sleeps) = with_a_table().await;
+    let (emulator, client, sleeps) = emulator_with_a_table().await;
     emulator.inject(Fault::queue_conflict().only(Operation::QueueTableMaintenance));
     let conflict = queue(&client, None).await.unwrap_err();
     assert!(conflict.is_queue_conflict(), "{conflict}");
@@ -1418,7 +1409,7 @@ async fn the_daily_queue_limit_refuses_a_tables_next_request_without_retry() {
 
 #[tokio::test]
 async fn turning_catalog_maintenance_on_needs_a_stored_credential_but_not_for_a_table() {
-    let (_emulator, client, _) = with_a_table().await;
+    let (_emulator, client, _) = emulator_with_a_table().await;
     let enable_compaction = MaintenanceUpdate {
         compaction: Some(CompactionUpdate {
             state: Some(MaintenanceState::Enabled),
@@ -1483,7 +1474,7 @@ async fn turning_catalog_maintenance_on_needs_a_stored_credential_but_not_for_a_
 
 #[tokio::test]
 async fn both_path_families_reach_the_same_catalogs() {
-    let (emulator, basin, _) = with_a_table().await;
+    let (emulator, basin, _) = emulator_with_a_table().await;
     let r2 = builder_at(emulator.base_url(), &RecordedSleeps::default())
         .paths(PathFamily::R2Catalog)
         .build()
@@ -1560,7 +1551,7 @@ async fn both_path_families_reach_the_same_catalogs() {
 
 #[tokio::test]
 async fn a_disabled_catalog_hides_its_namespaces_tables_and_runs() {
-    let (_emulator, client, _) = with_a_table().await;
+    let (_emulator, client, _) = emulator_with_a_table().await;
     client.catalogs().disable(ACCOUNT_ID, BUCKET).await.unwrap();
     let tables = client.tables();
     let errors = [
@@ -1603,7 +1594,7 @@ async fn a_disabled_catalog_hides_its_namespaces_tables_and_runs() {
 
 #[tokio::test]
 async fn missing_tables_and_namespaces_answer_their_own_codes() {
-    let (_emulator, client, _) = with_a_table().await;
+    let (_emulator, client, _) = emulator_with_a_table().await;
     let tables = client.tables();
     let missing_table = [
         tables

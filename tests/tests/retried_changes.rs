@@ -6,9 +6,7 @@
 mod common;
 
 use cloudflare_r2_catalog::emulator::{Emulator, Fault, Operation};
-use cloudflare_r2_catalog::{
-    CatalogStatus, Error, ListOptions, MaintenanceKind, RequestId, RunStatus,
-};
+use cloudflare_r2_catalog::{CatalogStatus, Client, Error, ListOptions, RequestId, RunStatus};
 use common::*;
 
 /// Each request the emulator received, as (operation, status answered).
@@ -217,30 +215,26 @@ async fn a_connection_closed_without_an_answer_then_409_is_an_enabled_catalog() 
     );
 }
 
-#[tokio::test]
-async fn queueing_whose_answer_was_lost_and_that_used_the_days_last_slot_is_reported_queued() {
+/// An emulator allowing `bronze.events` `daily_limit` queue requests a day, its catalog
+/// enabled, and a client.
+async fn queueing_allowed(daily_limit: u32) -> (Emulator, Client) {
     let emulator = Emulator::builder()
         .bucket(BUCKET)
-        .daily_queue_limit(1)
+        .daily_queue_limit(daily_limit)
         .start()
         .await
         .expect("starts");
-    emulator.add_table(BUCKET, "bronze", "events").unwrap();
     let client = client_of(&emulator, &RecordedSleeps::default());
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    with_a_table(emulator, client).await
+}
+
+#[tokio::test]
+async fn queueing_whose_answer_was_lost_and_that_used_the_days_last_slot_is_reported_queued() {
+    let (emulator, client) = queueing_allowed(1).await;
     emulator.inject(Fault::applied_then_disconnect().only(Operation::QueueTableMaintenance));
     let request_id = RequestId::random();
 
-    let queued = client
-        .tables()
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            "bronze",
-            "events",
-            MaintenanceKind::Compaction,
-            &request_id,
-        )
+    let queued = queue_compaction(&client, &request_id)
         .await
         .expect("the first attempt queued it");
 
@@ -267,26 +261,9 @@ async fn queueing_whose_answer_was_lost_and_that_used_the_days_last_slot_is_repo
 
 #[tokio::test]
 async fn the_daily_limit_without_a_lost_answer_is_a_failure() {
-    let emulator = Emulator::builder()
-        .bucket(BUCKET)
-        .daily_queue_limit(0)
-        .start()
-        .await
-        .expect("starts");
-    emulator.add_table(BUCKET, "bronze", "events").unwrap();
-    let client = client_of(&emulator, &RecordedSleeps::default());
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let (emulator, client) = queueing_allowed(0).await;
 
-    let refused = client
-        .tables()
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            "bronze",
-            "events",
-            MaintenanceKind::Compaction,
-            &RequestId::random(),
-        )
+    let refused = queue_compaction(&client, &RequestId::random())
         .await
         .expect_err("no slot today");
 
@@ -304,22 +281,11 @@ async fn a_lost_queue_answer_followed_by_a_rate_limit_or_an_executor_conflict_is
         (Fault::queue_conflict(), 409),
     ];
     for (refusal, status) in refusals {
-        let (emulator, client, _) = emulator_and_client().await;
-        emulator.add_table(BUCKET, "bronze", "events").unwrap();
-        client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+        let (emulator, client) = queueing_allowed(100).await;
         emulator.inject(Fault::applied_then_disconnect().only(Operation::QueueTableMaintenance));
         emulator.inject(refusal.only(Operation::QueueTableMaintenance));
 
-        let refused = client
-            .tables()
-            .queue_maintenance(
-                ACCOUNT_ID,
-                BUCKET,
-                "bronze",
-                "events",
-                MaintenanceKind::Compaction,
-                &RequestId::random(),
-            )
+        let refused = queue_compaction(&client, &RequestId::random())
             .await
             .expect_err("nothing says it was queued");
 

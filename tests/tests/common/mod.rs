@@ -94,6 +94,40 @@ pub async fn emulator_and_client() -> (Emulator, Client, RecordedSleeps) {
     (emulator, client, sleeps)
 }
 
+/// `emulator` given [`BUCKET`] holding `bronze.events`, with its catalog enabled by `client`.
+pub async fn with_a_table(emulator: Emulator, client: Client) -> (Emulator, Client) {
+    emulator
+        .add_table(BUCKET, "bronze", "events")
+        .expect("a valid table");
+    client
+        .catalogs()
+        .enable(ACCOUNT_ID, BUCKET)
+        .await
+        .expect("enabled");
+    (emulator, client)
+}
+
+/// Queues compaction of `bronze.events` in [`BUCKET`] with `request_id`.
+pub async fn queue_compaction(
+    client: &Client,
+    request_id: &cloudflare_r2_catalog::RequestId,
+) -> Result<
+    cloudflare_r2_catalog::Response<Option<cloudflare_r2_catalog::QueuedMaintenance>>,
+    cloudflare_r2_catalog::Error,
+> {
+    client
+        .tables()
+        .queue_maintenance(
+            ACCOUNT_ID,
+            BUCKET,
+            "bronze",
+            "events",
+            cloudflare_r2_catalog::MaintenanceKind::Compaction,
+            request_id,
+        )
+        .await
+}
+
 pub fn client_of(emulator: &Emulator, sleeps: &RecordedSleeps) -> Client {
     builder_at(emulator.base_url(), sleeps)
         .build()
