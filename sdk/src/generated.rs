@@ -10,7 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///Contains catalog information.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Catalog {
         ///Specifies the associated R2 bucket name.
         pub bucket: ::std::string::String,
@@ -28,7 +28,7 @@ pub mod types {
     }
     ///Contains response from activating an R2 bucket as a catalog.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogActivation {
         ///Use this to uniquely identify the activated catalog.
         pub id: ::std::string::String,
@@ -37,27 +37,27 @@ pub mod types {
     }
     ///Contains the list of catalogs.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogList {
         ///Lists catalogs in the account.
         pub warehouses: ::std::vec::Vec<Catalog>,
     }
     ///Contains maintenance configuration and credential status.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogMaintenance {
         pub credential_status: crate::status::CredentialStatus,
         pub maintenance_config: MaintenanceConfig,
     }
     ///Configures compaction for catalog maintenance.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CompactionConfig {
         pub state: crate::status::MaintenanceState,
         pub target_size_mb: crate::status::TargetFileSize,
     }
     ///Updates compaction configuration (all fields optional).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CompactionUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::status::MaintenanceState>,
@@ -66,7 +66,7 @@ pub mod types {
     }
     ///`CredentialCheck`
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CredentialCheck {
         pub status: crate::status::CredentialValidity,
     }
@@ -162,7 +162,7 @@ pub mod types {
     }
     ///Configures maintenance for the catalog.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MaintenanceConfig {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub compaction: ::std::option::Option<CompactionConfig>,
@@ -173,7 +173,7 @@ pub mod types {
     }
     ///`MaintenanceRun`
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MaintenanceRun {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed_at: ::std::option::Option<::std::string::String>,
@@ -196,7 +196,7 @@ pub mod types {
     }
     ///`MaintenanceRunPage`
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MaintenanceRunPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page_token: ::std::option::Option<::std::string::String>,
@@ -204,7 +204,7 @@ pub mod types {
     }
     ///`MaintenanceRunStep`
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MaintenanceRunStep {
         pub duration_ms: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -217,7 +217,7 @@ pub mod types {
         pub status: crate::status::StepStatus,
     }
     ///Contains maintenance update parameters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MaintenanceUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub compaction: ::std::option::Option<CompactionUpdate>,
@@ -226,7 +226,7 @@ pub mod types {
     }
     ///Contains namespace with metadata details.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NamespaceDetails {
         ///Indicates the creation timestamp in ISO 8601 format.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -242,7 +242,7 @@ pub mod types {
 For example, ["bronze", "analytics"] represents the namespace "bronze.analytics".
 */
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct NamespaceIdentifier(pub ::std::vec::Vec<::std::string::String>);
     impl ::std::ops::Deref for NamespaceIdentifier {
@@ -265,7 +265,7 @@ For example, ["bronze", "analytics"] represents the namespace "bronze.analytics"
     }
     ///Contains the list of namespaces with optional pagination.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NamespacePage {
         /**Contains detailed metadata for each namespace when return_details is true.
 Each object includes the namespace, UUID, and timestamps.
@@ -288,7 +288,7 @@ A null or absent value indicates the last page.
         pub next_page_token: ::std::option::Option<::std::string::String>,
     }
     ///`QueueMaintenanceBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct QueueMaintenanceBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
@@ -304,7 +304,7 @@ A null or absent value indicates the last page.
     }
     ///`QueuedMaintenance`
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct QueuedMaintenance {
         pub message: ::std::string::String,
         pub queued: bool,
@@ -363,7 +363,7 @@ A null or absent value indicates the last page.
     }
     ///Configures snapshot expiration settings.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SnapshotExpirationConfig {
         /**Specifies the maximum age for snapshots. The system deletes snapshots older than this age.
 Format: <number><unit> where unit is d (days), h (hours), m (minutes), or s (seconds).
@@ -376,7 +376,7 @@ Defaults to "7d".
         pub state: crate::status::MaintenanceState,
     }
     ///Updates snapshot expiration configuration (all fields optional).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SnapshotExpirationUpdate {
         ///Updates the maximum age for snapshots optionally.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -402,7 +402,7 @@ Defaults to "7d".
 with snapshot-pruning counters.
 */
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Table {
         pub identifier: TableIdentifier,
         pub metadata: TableMetadata,
@@ -424,7 +424,7 @@ set, leading to a possible total of 11.
     }
     ///Configures compaction settings for table optimization.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TableCompactionConfig {
         ///Earliest time when the scheduler can claim this operation. Null when disabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -434,7 +434,7 @@ set, leading to a possible total of 11.
     }
     ///Contains table with metadata.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TableDetails {
         ///Indicates the creation timestamp in ISO 8601 format.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -454,7 +454,7 @@ set, leading to a possible total of 11.
     }
     ///Specifies a unique table identifier within a catalog.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TableIdentifier {
         ///Specifies the table name.
         pub name: ::std::string::String,
@@ -462,13 +462,13 @@ set, leading to a possible total of 11.
     }
     ///Contains table maintenance configuration.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TableMaintenance {
         pub maintenance_config: TableMaintenanceConfig,
     }
     ///Configures maintenance for the table.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TableMaintenanceConfig {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub compaction: ::std::option::Option<TableCompactionConfig>,
@@ -488,7 +488,7 @@ snapshot (via `current-snapshot-id`) even when it falls outside that
 window.
 */
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct TableMetadata(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -518,7 +518,7 @@ window.
     }
     ///Contains the list of tables with optional pagination.
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TablePage {
         /**Contains detailed metadata for each table when return_details is true.
 Each object includes identifier, UUID, timestamps, and locations.
@@ -540,7 +540,7 @@ The order corresponds to the identifiers array.
     }
     ///`TableSnapshotExpirationConfig`
     #[non_exhaustive]
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TableSnapshotExpirationConfig {
         ///Specifies the maximum age for snapshots.
         pub max_snapshot_age: ::std::string::String,

@@ -105,6 +105,9 @@ pub use error::{
 pub use maintenance::Maintenance;
 pub use namespaces::Namespaces;
 pub use paging::{DEFAULT_MAX_PAGES, ListOptions, Page};
+/// The HTTP status type of [`Error::status`], [`ApiError::status`] and the others: reqwest's
+/// (the `http` crate's), re-exported so that matching on it needs no dependency of your own.
+pub use reqwest::StatusCode;
 pub use retry::{RetryConfig, Sleep, TokioSleep};
 pub use secret::SecretString;
 pub use status::{

@@ -40,6 +40,7 @@ pub fn render(workspace: &Workspace) -> Result<String> {
         .generate_tokens(&spec)
         .with_context(|| format!("progenitor rejected {SPEC}"))?;
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced unparsable Rust")?;
+    refuse_stale_names(&document_names(&text)?, &file)?;
     refuse_closed_enums(&file)?;
     crate::requests::rewrite(&mut file)?;
     let body = prettyplease::unparse(&file);
@@ -271,6 +272,70 @@ fn refuse_closed_enums(file: &syn::File) -> Result<()> {
     Ok(())
 }
 
+/// The type names typify gives the spec's component schemas (`r2-data-catalog_catalog` is
+/// `R2DataCatalogCatalog`), read from the committed spec's text.
+fn document_names(text: &str) -> Result<Vec<String>> {
+    let spec: serde_json::Value = serde_json::from_str(text).context("the spec is not JSON")?;
+    let schemas = spec["components"]["schemas"].as_object();
+    Ok(schemas
+        .into_iter()
+        .flat_map(|schemas| schemas.keys())
+        .map(|name| {
+            name.split(|c: char| !c.is_ascii_alphanumeric())
+                .flat_map(|part| {
+                    let mut chars = part.chars();
+                    chars
+                        .next()
+                        .map(|first| first.to_ascii_uppercase())
+                        .into_iter()
+                        .chain(chars)
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// Fails, naming the entries, when [`REPLACEMENTS`] or [`MODELS`] name a type the spec no longer
+/// gives: typify ignores a patch or replacement for a name it never generates, so a schema
+/// renamed upstream would silently lose its open enum, its validated type or its public name.
+fn refuse_stale_names(schemas: &[String], file: &syn::File) -> Result<()> {
+    fn types_in(items: &[syn::Item], found: &mut Vec<String>) {
+        for item in items {
+            match item {
+                syn::Item::Struct(item) => found.push(item.ident.to_string()),
+                syn::Item::Enum(item) => found.push(item.ident.to_string()),
+                syn::Item::Mod(module) => {
+                    if let Some((_, items)) = &module.content {
+                        types_in(items, found);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut generated = Vec::new();
+    types_in(&file.items, &mut generated);
+    let stale: Vec<&str> = REPLACEMENTS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| !schemas.iter().any(|schema| schema == name))
+        .chain(
+            MODELS
+                .iter()
+                .filter(|(_, public, _)| !generated.iter().any(|name| name == public))
+                .map(|(name, _, _)| *name),
+        )
+        .collect();
+    if !stale.is_empty() {
+        anyhow::bail!(
+            "xtask/src/codegen.rs names types the spec no longer gives: {}; update REPLACEMENTS \
+             and MODELS to the spec's schema names",
+            stale.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// Regenerates the workspace's generated module.
 pub fn write(workspace: &Workspace) -> Result<()> {
     let output = workspace.path(OUTPUT);
@@ -365,7 +430,7 @@ fn settings() -> GenerationSettings {
     }
     for (generated, public, sealed) in MODELS {
         let mut patch = TypePatch::default();
-        patch.with_rename(public);
+        patch.with_rename(public).with_derive("PartialEq");
         if sealed {
             patch.with_attr("#[non_exhaustive]");
         }

@@ -129,3 +129,31 @@ fn answers_lose_their_checks_and_requests_keep_them() {
         "pub min_snapshots_to_keep: ::std::option::Option<::std::num::NonZeroU64>,"
     );
 }
+
+#[test]
+fn a_schema_renamed_upstream_fails_codegen_naming_the_entries_that_lost_it() {
+    let (_dir, workspace) = temp_copy();
+    let path = workspace.path(SPEC);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let renamed = text
+        .replace(
+            "r2-data-catalog_table-metadata",
+            "r2-data-catalog_table-meta",
+        )
+        .replace(
+            "r2-data-catalog_catalog-status",
+            "r2-data-catalog_catalog-state",
+        );
+    assert_ne!(text, renamed);
+    std::fs::write(&path, renamed).unwrap();
+
+    let error = codegen::render(&workspace).unwrap_err();
+
+    let message = format!("{error:#}");
+    assert!(
+        message.contains(
+            "names types the spec no longer gives: R2DataCatalogCatalogStatus, R2DataCatalogTableMetadata;"
+        ),
+        "{message}"
+    );
+}
