@@ -5,6 +5,7 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use cloudflare_r2_catalog::Report;
 use cloudflare_r2_catalog::emulator::{Emulator, Seed};
 
 use crate::output::{Failure, note, print_bytes};
@@ -54,7 +55,7 @@ impl Args {
             builder = builder.daily_queue_limit(limit);
         }
         let unusable = |error: cloudflare_r2_catalog::emulator::EmulatorError| {
-            Failure::Setup(format!("cannot emulate: {error}"))
+            Failure::Setup(format!("cannot emulate: {}", Report::new(&error)))
         };
         let emulator = builder.start().await.map_err(unusable)?;
         if let Some(seed) = &seed {

@@ -160,8 +160,7 @@ fn context(
         Failure::Setup("no account id: pass --account-id or set CLOUDFLARE_ACCOUNT_ID".to_owned())
     })?;
     let account_id = AccountId::new(account_id).map_err(cloudflare_r2_catalog::Error::from)?;
-    let mut builder = ClientBuilder::from_env()
-        .map_err(cloudflare_r2_catalog::Error::from)?
+    let mut builder = ClientBuilder::from_env()?
         .allow_insecure_http(allow_insecure_http)
         .max_response_bytes(MAX_RESPONSE_BYTES);
     if let Some(url) = base_url {
@@ -170,8 +169,6 @@ fn context(
     if let Some(paths) = paths {
         builder = builder.paths(paths);
     }
-    let client = builder
-        .build()
-        .map_err(cloudflare_r2_catalog::Error::from)?;
+    let client = builder.build()?;
     Ok(Context { client, account_id })
 }

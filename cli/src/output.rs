@@ -13,8 +13,10 @@ use zeroize::Zeroizing;
 
 /// Why a command did not succeed.
 pub(crate) enum Failure {
-    /// The SDK's error: bad input or configuration (exit 2), or the API or network (exit 1).
+    /// The SDK's error: bad input (exit 2), or the API or network (exit 1).
     Sdk(Error),
+    /// The client cannot be configured as asked; nothing was sent (exit 2).
+    Config(ConfigError),
     /// The command line or its environment cannot be used; nothing was sent (exit 2).
     Setup(String),
     /// The API answered, but the command stopped short of what it was asked (a listing over
@@ -27,6 +29,12 @@ pub(crate) enum Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Self::Sdk(error)
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(error: ConfigError) -> Self {
+        Self::Config(error)
     }
 }
 
@@ -171,7 +179,7 @@ pub(crate) fn report(failure: &Failure) -> ExitCode {
     note(&describe(failure));
     match failure {
         Failure::Setup(_) | Failure::Cancelled(_) => ExitCode::from(2),
-        Failure::Sdk(Error::InvalidInput(_) | Error::Config(_)) => ExitCode::from(2),
+        Failure::Sdk(Error::InvalidInput(_)) | Failure::Config(_) => ExitCode::from(2),
         Failure::Sdk(_) | Failure::Stopped(_) => ExitCode::from(1),
     }
 }
@@ -182,6 +190,10 @@ fn describe(failure: &Failure) -> String {
     let error = match failure {
         Failure::Setup(message) | Failure::Stopped(message) => return format!("error: {message}"),
         Failure::Cancelled(message) => return message.clone(),
+        Failure::Config(error @ ConfigError::InsecureBaseUrl { .. }) => {
+            return format!("error: {error}, or pass --allow-insecure-http to accept it");
+        }
+        Failure::Config(error) => return format!("error: {error}"),
         Failure::Sdk(error) => error,
     };
     match error {
@@ -199,10 +211,7 @@ fn describe(failure: &Failure) -> String {
             }
             text
         }
-        Error::Config(ConfigError::InsecureBaseUrl { .. }) => {
-            format!("error: {error}, or pass --allow-insecure-http to accept it")
-        }
-        other => format!("error: {other}"),
+        other => format!("error: {}", other.report()),
     }
 }
 

@@ -52,7 +52,7 @@ impl Client {
     /// A client configured from the environment (see [`ClientBuilder::from_env`]).
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), cloudflare_r2_catalog::Error> {
+    /// # fn demo() -> Result<(), cloudflare_r2_catalog::ConfigError> {
     /// let client = cloudflare_r2_catalog::Client::from_env()?;
     /// # Ok(()) }
     /// ```
@@ -560,11 +560,11 @@ mod tests {
         let error = TransportError::new(unbuildable, 1);
         assert_eq!(error.kind(), TransportErrorKind::Other);
         assert!(!error.kind().is_retryable());
+        assert_eq!(error.to_string(), "request failed after 1 attempt(s)");
+        let reported = crate::error::Report::new(&error).to_string();
         assert!(
-            error
-                .to_string()
-                .starts_with("request failed after 1 attempt(s): "),
-            "{error}"
+            reported.starts_with("request failed after 1 attempt(s): builder error"),
+            "{reported}"
         );
     }
 

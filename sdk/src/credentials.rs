@@ -27,7 +27,7 @@ impl<'a> CatalogCredentials<'a> {
     /// ([`Error::is_credential_missing`]).
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), cloudflare_r2_catalog::Error> {
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     /// use cloudflare_r2_catalog::Client;
     ///
     /// let client = Client::from_env()?;

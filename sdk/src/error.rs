@@ -18,9 +18,6 @@ pub enum Error {
     /// An input broke one of the API's rules; nothing was sent.
     #[error(transparent)]
     InvalidInput(#[from] ValidationError),
-    /// The client could not be configured; nothing was sent.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
     /// Cloudflare answered with its envelope and `success: false`, or with an error status.
     #[error(transparent)]
     Api(#[from] ApiError),
@@ -118,6 +115,13 @@ impl Error {
     /// Cloudflare asked the client to slow down: HTTP 429.
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// This error with the chain of its causes, on one line and shown safely: the whole story
+    /// of a transport failure (`could not connect after 3 attempt(s): … Connection refused`),
+    /// where `Display` names only the kind, leaving the causes to `source()`.
+    pub fn report(&self) -> Report<'_> {
+        Report(self)
     }
 
     /// Whether Cloudflare's envelope carries an error with `code` (see [`crate::codes`]).
@@ -585,10 +589,11 @@ impl fmt::Display for TransportErrorKind {
     }
 }
 
-/// No usable response arrived. `Display` names the kind and the underlying causes (refused,
-/// DNS, TLS, the HTTP parse error …); [`std::error::Error::source`] is reqwest's error.
+/// No usable response arrived. `Display` names the kind and the attempts; the causes (refused,
+/// DNS, TLS, the HTTP parse error …) are its [`std::error::Error::source`] chain, reqwest's
+/// error first, which [`Error::report`] shows on one line.
 #[derive(Debug, thiserror::Error)]
-#[error("{kind} after {attempts} attempt(s): {}", Causes(.source))]
+#[error("{kind} after {attempts} attempt(s)")]
 pub struct TransportError {
     kind: TransportErrorKind,
     attempts: u32,
@@ -617,9 +622,39 @@ impl TransportError {
     }
 }
 
-/// The chain of causes under a transport error, joined with `: `, each shown safely (they can
-/// quote a URL) and a repeated text shown once.
-pub(crate) struct Causes<'a>(pub(crate) &'a reqwest::Error);
+/// An error and the chain of its causes on one line, joined with `: `, each shown safely (a
+/// cause can quote a URL or server text) and a text repeated by the next cause shown once:
+/// what [`Error::report`] returns, and what the CLI prints.
+///
+/// ```
+/// # fn show(error: &cloudflare_r2_catalog::Error) {
+/// eprintln!("error: {}", error.report());
+/// # }
+/// ```
+pub struct Report<'a>(&'a (dyn std::error::Error + 'static));
+
+impl<'a> Report<'a> {
+    /// The report of any error: the SDK's, or one of the emulator's.
+    pub fn new(error: &'a (dyn std::error::Error + 'static)) -> Self {
+        Self(error)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", Causes(self.0))
+    }
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+/// The chain of causes from an error down, joined with `: `, each shown safely (they can quote
+/// a URL) and a repeated text shown once.
+pub(crate) struct Causes<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
 
 impl fmt::Display for Causes<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

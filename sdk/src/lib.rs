@@ -5,7 +5,7 @@
 //! ```no_run
 //! use cloudflare_r2_catalog::Client;
 //!
-//! # async fn demo() -> Result<(), cloudflare_r2_catalog::Error> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! // CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY) from the environment.
 //! let client = Client::from_env()?;
 //! client
@@ -99,8 +99,8 @@ pub use connection::{CatalogConnection, ICEBERG_REST_ENDPOINT};
 pub use credentials::CatalogCredentials;
 pub use envelope::Response;
 pub use error::{
-    ApiError, ConfigError, Error, Redirected, ResponseTooLarge, TransportError, TransportErrorKind,
-    UnexpectedBody,
+    ApiError, ConfigError, Error, Redirected, Report, ResponseTooLarge, TransportError,
+    TransportErrorKind, UnexpectedBody,
 };
 pub use maintenance::Maintenance;
 pub use namespaces::Namespaces;

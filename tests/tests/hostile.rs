@@ -144,12 +144,27 @@ async fn answers_that_are_not_http_say_so_and_are_not_retried() {
         assert_eq!(transport.attempts(), 1, "{case}");
         assert!(!error.is_retryable(), "{case}");
         assert_eq!(server.requests().len(), 1, "{case}: not retried");
-        let shown = error.to_string();
+        // Display names the kind; the causes are the source chain, shown once by the report.
+        assert_eq!(
+            error.to_string(),
+            "invalid HTTP response after 1 attempt(s)",
+            "{case}"
+        );
+        let shown = error.report().to_string();
         assert!(
             shown.starts_with("invalid HTTP response after 1 attempt(s): "),
             "{case}: {shown}"
         );
         assert!(shown.to_lowercase().contains(cause), "{case}: {shown}");
+        // Each cause is told once: no error's Display repeats its source's.
+        let mut current: &dyn std::error::Error = &error;
+        while let Some(source) = current.source() {
+            assert!(
+                !current.to_string().contains(&source.to_string()),
+                "{case}: {current} repeats {source}"
+            );
+            current = source;
+        }
         assert!(
             std::error::Error::source(&error).is_some(),
             "{case}: the cause is kept"

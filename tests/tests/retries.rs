@@ -202,11 +202,14 @@ async fn timeouts_are_retried_then_reported_as_timeouts() {
         .downcast_ref::<reqwest::Error>()
         .expect("reqwest's error");
     assert!(source.is_timeout(), "{source:?}");
+    assert_eq!(error.to_string(), "timed out after 3 attempt(s)");
     assert!(
         error
+            .report()
             .to_string()
             .starts_with("timed out after 3 attempt(s): "),
-        "{error}"
+        "{}",
+        error.report()
     );
     assert!(error.is_retryable());
     assert_eq!(sleeps.waits().len(), 2);

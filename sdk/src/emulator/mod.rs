@@ -104,7 +104,7 @@ pub enum EmulatorError {
     #[error("a failure fault needs a 4xx or 5xx status, not {0}")]
     NotAFailure(u16),
     /// The address cannot be bound.
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address}")]
     Listen {
         /// The address asked for.
         address: SocketAddr,
