@@ -50,7 +50,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         ));
         while let Some(page) = pages.try_next().await? {
             for identifier in page.namespaces {
-                let namespace = Namespace::new(identifier.0)?;
+                let namespace = Namespace::try_from(identifier)?;
                 println!("{namespace}");
                 found += 1;
                 parents.push_back(Some(namespace));

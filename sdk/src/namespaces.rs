@@ -5,9 +5,34 @@ use futures_util::Stream;
 use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
-use crate::generated::types::NamespacePage;
+use crate::generated::types::{NamespaceIdentifier, NamespacePage};
 use crate::paging::{ListOptions, follow};
-use crate::validate::{AccountId, BucketName, Input, Namespace};
+use crate::validate::{AccountId, BucketName, Input, Namespace, ValidationError};
+
+/// A listed namespace, passed straight back to a call: its levels are checked as any
+/// namespace's (a server could list one that breaks the rules, such as a `..` level).
+///
+/// ```
+/// use cloudflare_r2_catalog::{Namespace, NamespaceIdentifier};
+///
+/// let listed: NamespaceIdentifier = serde_json::from_str(r#"["bronze", "raw"]"#)?;
+/// assert_eq!(Namespace::try_from(&listed)?.to_string(), "bronze.raw");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl TryFrom<&NamespaceIdentifier> for Namespace {
+    type Error = ValidationError;
+    fn try_from(listed: &NamespaceIdentifier) -> Result<Self, ValidationError> {
+        Namespace::new(listed.0.iter().map(String::as_str))
+    }
+}
+
+/// A listed namespace, by value, checked as by reference.
+impl TryFrom<NamespaceIdentifier> for Namespace {
+    type Error = ValidationError;
+    fn try_from(listed: NamespaceIdentifier) -> Result<Self, ValidationError> {
+        Namespace::new(listed.0)
+    }
+}
 
 /// Namespace operations; from [`crate::Client::namespaces`].
 #[derive(Debug, Clone, Copy)]

@@ -589,3 +589,50 @@ async fn table_maintenance_get_and_update() {
     let compaction = updated.compaction.expect("compaction");
     assert_eq!(compaction.target_size_mb, TargetFileSize::Mb256);
 }
+
+#[tokio::test]
+async fn a_listed_namespace_is_passed_straight_back_and_a_bad_one_refused() {
+    let server = MockServer::start_async().await;
+    let mut listed = upstream_example("list-namespaces");
+    listed["result"]["namespaces"][1] = json!(["..", "x"]);
+    let namespaces = answer(
+        &server,
+        GET,
+        catalog_path(&format!("/{BUCKET}/namespaces")),
+        listed,
+    )
+    .await;
+    let tables = answer(
+        &server,
+        GET,
+        catalog_path(&format!("/{BUCKET}/namespaces/bronze/tables")),
+        upstream_example("list-tables"),
+    )
+    .await;
+    let client = client(&server);
+    let options = ListOptions::new();
+
+    let page = client
+        .namespaces()
+        .list(ACCOUNT_ID, BUCKET, None, &options)
+        .await
+        .expect("listed")
+        .result;
+    let bronze = client
+        .tables()
+        .list(ACCOUNT_ID, BUCKET, &page.namespaces[0], &options)
+        .await;
+    let dots = client
+        .tables()
+        .list(ACCOUNT_ID, BUCKET, &page.namespaces[1], &options)
+        .await;
+
+    assert!(bronze.is_ok(), "{bronze:?}");
+    // Refused before sending: a request would have met no mock and failed otherwise.
+    match dots {
+        Err(Error::InvalidInput(invalid)) => assert_eq!(invalid.field(), "namespace"),
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+    namespaces.assert_calls_async(1).await;
+    tables.assert_calls_async(1).await;
+}
