@@ -104,7 +104,7 @@ pub use error::{
 };
 pub use maintenance::Maintenance;
 pub use namespaces::Namespaces;
-pub use paging::{DEFAULT_MAX_PAGES, ListOptions, Page};
+pub use paging::{DEFAULT_MAX_PAGES, ListOptions, ListedNamespace, ListedTable, Page};
 /// The HTTP status type of [`Error::status`], [`ApiError::status`] and the others: reqwest's
 /// (the `http` crate's), re-exported so that matching on it needs no dependency of your own.
 pub use reqwest::StatusCode;

@@ -6,7 +6,7 @@ use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{NamespaceIdentifier, NamespacePage};
-use crate::paging::{ListOptions, follow};
+use crate::paging::{ListOptions, ListedNamespace, follow, items};
 use crate::validate::{AccountId, BucketName, Input, Namespace, ValidationError};
 
 /// A listed namespace, passed straight back to a call: its levels are checked as any
@@ -58,6 +58,35 @@ impl<'a> Namespaces<'a> {
         let token = options.page_token.as_deref();
         self.page(&account_id, &bucket, parent.as_deref(), options, token)
             .await
+    }
+
+    /// Every namespace under `parent`, one by one, each with its UUID and details when
+    /// `options` ask for them: [`Namespaces::pages`] as items ([`NamespacePage::into_items`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    /// use cloudflare_r2_catalog::ListOptions;
+    /// use futures_util::TryStreamExt;
+    ///
+    /// let account = "0123456789abcdef0123456789abcdef";
+    /// let options = ListOptions::new().with_uuids();
+    /// let mut namespaces = std::pin::pin!(client.namespaces().items(account, "my-data-bucket", None, options));
+    /// while let Some(listed) = namespaces.try_next().await? {
+    ///     println!("{:?} {:?}", listed.namespace, listed.uuid);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn items(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+        parent: Option<&Namespace>,
+        options: ListOptions,
+    ) -> impl Stream<Item = Result<ListedNamespace, Error>> + 'a {
+        items(
+            self.pages(account_id, bucket, parent, options),
+            NamespacePage::into_items,
+        )
     }
 
     /// Every page of the namespaces under `parent`, fetched lazily as the stream is polled,

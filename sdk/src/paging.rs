@@ -10,7 +10,10 @@ use futures_util::Stream;
 
 use crate::envelope::Response;
 use crate::error::Error;
-use crate::generated::types::{MaintenanceRunPage, NamespacePage, TablePage};
+use crate::generated::types::{
+    MaintenanceRunPage, NamespaceDetails, NamespaceIdentifier, NamespacePage, TableDetails,
+    TableIdentifier, TablePage,
+};
 use crate::validate::{PageSize, ValidationError};
 
 /// Options of a list call; the defaults ask for the server's default page (100) from the start.
@@ -118,6 +121,83 @@ impl Page for MaintenanceRunPage {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+/// One namespace of a listing, with what the listing carried about it: its UUID when asked for
+/// ([`ListOptions::with_uuids`]), its details when asked for ([`ListOptions::with_details`]).
+/// A page holds these as parallel lists; this is one row of them.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListedNamespace {
+    /// The namespace, which can be passed straight back to a call.
+    pub namespace: NamespaceIdentifier,
+    /// Its UUID.
+    pub uuid: Option<String>,
+    /// Its timestamps and UUID.
+    pub details: Option<NamespaceDetails>,
+}
+
+/// One table of a listing, with its UUID and details when asked for (see [`ListedNamespace`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListedTable {
+    /// The table's namespace and name.
+    pub identifier: TableIdentifier,
+    /// Its UUID.
+    pub uuid: Option<String>,
+    /// Its timestamps, location and UUID.
+    pub details: Option<TableDetails>,
+}
+
+impl NamespacePage {
+    /// The page's namespaces, each with its UUID and details. A UUID is taken by position (the
+    /// spec says the lists correspond); details by the namespace they name, so a server that
+    /// orders them differently, or leaves one out, gives `None` rather than another's.
+    pub fn into_items(self) -> impl Iterator<Item = ListedNamespace> {
+        let mut uuids = self.namespace_uuids.unwrap_or_default().into_iter();
+        let mut details = self.details.unwrap_or_default();
+        self.namespaces.into_iter().map(move |namespace| {
+            let position = details.iter().position(|item| item.namespace == namespace);
+            ListedNamespace {
+                uuid: uuids.next(),
+                details: position.map(|at| details.swap_remove(at)),
+                namespace,
+            }
+        })
+    }
+}
+
+impl TablePage {
+    /// The page's tables, each with its UUID and details, matched as
+    /// [`NamespacePage::into_items`] does.
+    pub fn into_items(self) -> impl Iterator<Item = ListedTable> {
+        let mut uuids = self.table_uuids.unwrap_or_default().into_iter();
+        let mut details = self.details.unwrap_or_default();
+        self.identifiers.into_iter().map(move |identifier| {
+            let position = details
+                .iter()
+                .position(|item| item.identifier == identifier);
+            ListedTable {
+                uuid: uuids.next(),
+                details: position.map(|at| details.swap_remove(at)),
+                identifier,
+            }
+        })
+    }
+}
+
+/// Every item of the pages of `pages`, in order; an error ends it as it ends the pages.
+pub(crate) fn items<'a, P, I>(
+    pages: impl Stream<Item = Result<P, Error>> + 'a,
+    into_items: impl Fn(P) -> I + 'a,
+) -> impl Stream<Item = Result<I::Item, Error>> + 'a
+where
+    I: Iterator + 'a,
+{
+    use futures_util::TryStreamExt;
+    pages
+        .map_ok(move |page| futures_util::stream::iter(into_items(page).map(Ok)))
+        .try_flatten()
 }
 
 /// Every page of a list call, fetched one after the other and lazily: `fetch` is called with

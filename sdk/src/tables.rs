@@ -12,7 +12,7 @@ use crate::generated::types::{
     TableMaintenance, TableMaintenanceConfig, TablePage,
 };
 use crate::maintenance::checked;
-use crate::paging::{ListOptions, follow};
+use crate::paging::{ListOptions, ListedTable, follow, items};
 use crate::status::MaintenanceKind;
 use crate::validate::{
     AccountId, BucketName, Input, Namespace, RequestId, TableName, ValidationError,
@@ -112,6 +112,21 @@ impl<'a> Tables<'a> {
                 )
                 .await
             },
+        )
+    }
+
+    /// Every table in `namespace`, one by one, each with its UUID and details when `options`
+    /// ask for them: [`Tables::pages`] as items ([`TablePage::into_items`]).
+    pub fn items(
+        &self,
+        account_id: impl Input<AccountId>,
+        bucket: impl Input<BucketName>,
+        namespace: impl Input<Namespace>,
+        options: ListOptions,
+    ) -> impl Stream<Item = Result<ListedTable, Error>> + 'a {
+        items(
+            self.pages(account_id, bucket, namespace, options),
+            TablePage::into_items,
         )
     }
 

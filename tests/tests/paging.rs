@@ -202,3 +202,88 @@ async fn invalid_input_is_the_only_item_and_nothing_is_sent() {
     assert!(matches!(items[0], Err(Error::InvalidInput(_))));
     catch_all.assert_calls_async(0).await;
 }
+
+#[tokio::test]
+async fn items_pair_each_namespace_with_its_uuid_and_its_own_details() {
+    let server = MockServer::start_async().await;
+    let details = |name: &str, uuid: &str| json!({"namespace": [name], "namespace_uuid": uuid, "created_at": "2026-11-30T00:00:00Z"});
+    let first = success(json!({
+        "namespaces": [["bronze"], ["silver"]],
+        "namespace_uuids": ["u-bronze", "u-silver"],
+        // Out of order: matched by the namespace they name, not by position.
+        "details": [details("silver", "u-silver"), details("bronze", "u-bronze")],
+        "next_page_token": "p2",
+    }));
+    let last = success(json!({
+        "namespaces": [["gold"]],
+        "namespace_uuids": ["u-gold"],
+        // The server left gold's details out: none rather than another's.
+        "details": [details("platinum", "u-platinum")],
+        "next_page_token": null,
+    }));
+    let mocks = serve_namespace_pages(&server, &[(None, first), (Some("p2"), last)]).await;
+    let options = ListOptions::new().with_uuids().with_details();
+
+    let items: Vec<_> = client(&server)
+        .namespaces()
+        .items(ACCOUNT_ID, BUCKET, None, options)
+        .try_collect()
+        .await
+        .expect("every item");
+
+    for mock in &mocks {
+        mock.assert_calls_async(1).await;
+    }
+    let rows: Vec<(String, Option<&str>, Option<&str>)> = items
+        .iter()
+        .map(|item| {
+            (
+                item.namespace.0.join("."),
+                item.uuid.as_deref(),
+                item.details
+                    .as_ref()
+                    .map(|details| details.namespace_uuid.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("bronze".to_owned(), Some("u-bronze"), Some("u-bronze")),
+            ("silver".to_owned(), Some("u-silver"), Some("u-silver")),
+            ("gold".to_owned(), Some("u-gold"), None),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn table_items_end_with_the_error_that_ends_the_pages() {
+    let server = MockServer::start_async().await;
+    let path = catalog_path(&format!("/{BUCKET}/namespaces/bronze/tables"));
+    let first = success(json!({
+        "identifiers": [{"namespace": ["bronze"], "name": "events"}],
+        "next_page_token": "p2",
+    }));
+    let mocks = serve_pages(
+        &server,
+        &path,
+        &[
+            (None, first),
+            (Some("p2"), failure(10000, "Authentication error")),
+        ],
+    )
+    .await;
+
+    let items: Vec<_> = client(&server)
+        .tables()
+        .items(ACCOUNT_ID, BUCKET, "bronze", ListOptions::new())
+        .collect()
+        .await;
+
+    assert_eq!(items.len(), 2);
+    let first = items[0].as_ref().expect("the first page's table");
+    assert_eq!(first.identifier.name, "events");
+    assert!(first.uuid.is_none() && first.details.is_none());
+    assert!(items[1].is_err());
+    mocks[1].assert_calls_async(1).await;
+}

@@ -73,6 +73,12 @@ fn the_client_its_calls_and_its_streams_are_send() {
             .pages(ACCOUNT_ID, BUCKET, None, options.clone()),
     );
     send_stream(&tables.pages(ACCOUNT_ID, BUCKET, &namespace, options.clone()));
+    send_stream(
+        &client
+            .namespaces()
+            .items(ACCOUNT_ID, BUCKET, None, options.clone()),
+    );
+    send_stream(&tables.items(ACCOUNT_ID, BUCKET, &namespace, options.clone()));
     send_stream(&tables.maintenance_run_pages(
         ACCOUNT_ID,
         BUCKET,
