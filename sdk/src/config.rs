@@ -87,6 +87,7 @@ pub struct ClientBuilder {
     retry: RetryConfig,
     proxy: ProxySetting,
     paths: PathFamily,
+    user_agent_suffix: Option<String>,
 }
 
 /// Where requests to a remote base URL go: through the proxy the environment names, through
@@ -111,6 +112,7 @@ impl Default for ClientBuilder {
             retry: RetryConfig::default(),
             proxy: ProxySetting::Environment,
             paths: PathFamily::default(),
+            user_agent_suffix: None,
         }
     }
 }
@@ -199,6 +201,15 @@ impl ClientBuilder {
     /// Catalog paths that wrangler calls. Both reach the same catalogs.
     pub fn paths(mut self, family: PathFamily) -> Self {
         self.paths = family;
+        self
+    }
+
+    /// Adds `suffix` to the `User-Agent` every request carries (`cloudflare-r2-catalog/0.1.0
+    /// my-app/2.3`), so that your application shows in Cloudflare's logs and audit trail. It
+    /// must be visible ASCII and spaces, at most 256 characters: [`ClientBuilder::build`]
+    /// refuses anything else with [`ConfigError::UserAgent`].
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
         self
     }
 
@@ -300,7 +311,7 @@ impl ClientBuilder {
         };
         let http = http
             .default_headers(headers)
-            .user_agent(USER_AGENT)
+            .user_agent(user_agent(self.user_agent_suffix.as_deref())?)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             // The SDK's retry policy is the one that retries. reqwest's own (HTTP/2 protocol
@@ -325,6 +336,27 @@ impl ClientBuilder {
         )))
     }
 }
+
+/// The `User-Agent`: the SDK's own, then `suffix` if one is given and fit to send.
+fn user_agent(suffix: Option<&str>) -> Result<String, ConfigError> {
+    let Some(suffix) = suffix else {
+        return Ok(USER_AGENT.to_owned());
+    };
+    let fits = !suffix.trim().is_empty()
+        && suffix.len() <= MAX_USER_AGENT_SUFFIX
+        && suffix
+            .bytes()
+            .all(|byte| byte == b' ' || byte.is_ascii_graphic());
+    if !fits {
+        return Err(ConfigError::UserAgent {
+            reason: "the suffix must be 1 to 256 characters of visible ASCII and spaces",
+        });
+    }
+    Ok(format!("{USER_AGENT} {}", suffix.trim()))
+}
+
+/// The longest user-agent suffix: a product token or two, not a payload.
+const MAX_USER_AGENT_SUFFIX: usize = 256;
 
 /// Checks that `url` is an absolute https URL, or http where that is safe or allowed, and drops
 /// trailing slashes, which would otherwise double up with the generated paths' leading `/`.
@@ -447,6 +479,34 @@ mod tests {
         .and_then(ClientBuilder::build)
         .expect("valid");
         assert_eq!(client.base_url(), "http://127.0.0.1:9/v4");
+    }
+
+    #[test]
+    fn a_user_agent_suffix_follows_the_sdks_own_and_must_be_visible_ascii() {
+        assert_eq!(user_agent(None), Ok(USER_AGENT.to_owned()));
+        assert_eq!(
+            user_agent(Some(" my-app/2.3 (ops) ")),
+            Ok(format!("{USER_AGENT} my-app/2.3 (ops)"))
+        );
+        let long = "x".repeat(MAX_USER_AGENT_SUFFIX + 1);
+        for bad in [
+            "",
+            "  ",
+            "tab\there",
+            "line\r\nX-Injected: 1",
+            "caf\u{e9}",
+            long.as_str(),
+        ] {
+            let refused = ClientBuilder::new()
+                .api_token("t")
+                .user_agent_suffix(bad)
+                .build()
+                .map(drop);
+            assert!(
+                matches!(refused, Err(ConfigError::UserAgent { .. })),
+                "{bad:?}: {refused:?}"
+            );
+        }
     }
 
     #[test]

@@ -265,6 +265,12 @@ pub enum ConfigError {
         /// What is wrong with its value.
         reason: &'static str,
     },
+    /// The user-agent suffix cannot be sent ([`crate::ClientBuilder::user_agent_suffix`]).
+    #[error("invalid user-agent suffix: {reason}")]
+    UserAgent {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The HTTP client could not be built (for example, no TLS roots could be loaded).
     #[error("could not build the HTTP client: {0}")]
     HttpClient(String),

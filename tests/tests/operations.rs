@@ -636,3 +636,25 @@ async fn a_listed_namespace_is_passed_straight_back_and_a_bad_one_refused() {
     namespaces.assert_calls_async(1).await;
     tables.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn a_user_agent_suffix_is_sent_after_the_sdks_own() {
+    let server = RawServer::always(Reply::json(
+        "200 OK",
+        &[],
+        &success(json!({"warehouses": []})),
+    ));
+    let client = builder_at(&server.url, &RecordedSleeps::default())
+        .user_agent_suffix("my-app/2.3")
+        .build()
+        .expect("a client");
+
+    client.catalogs().list(ACCOUNT_ID).await.expect("listed");
+
+    let request = &server.requests()[0];
+    let agents: Vec<&str> = request
+        .lines()
+        .filter_map(|line| line.strip_prefix("user-agent: "))
+        .collect();
+    assert_eq!(agents, [format!("{USER_AGENT} my-app/2.3")], "{request}");
+}
