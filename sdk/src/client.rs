@@ -9,6 +9,7 @@ use crate::credentials::CatalogCredentials;
 use crate::engine::Engine;
 use crate::maintenance::Maintenance;
 use crate::namespaces::Namespaces;
+use crate::retry::RetryConfig;
 use crate::tables::Tables;
 use crate::tls;
 use crate::wire::PathFamily;
@@ -26,6 +27,22 @@ pub struct Client {
 impl Client {
     pub(crate) fn new(engine: Arc<Engine>) -> Self {
         Self { engine }
+    }
+
+    /// This client with another retry policy, for the calls that need one: it shares this
+    /// client's connections, credentials and every other setting, and costs one allocation.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    /// use cloudflare_r2_catalog::RetryConfig;
+    ///
+    /// // A health check that must answer now, not after backing off.
+    /// let once = client.with_retry(RetryConfig::disabled());
+    /// once.catalogs().list("0123456789abcdef0123456789abcdef").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_retry(&self, retry: RetryConfig) -> Client {
+        Client::new(self.engine.with_retry(retry))
     }
 
     /// The base URL requests are sent to.

@@ -68,6 +68,17 @@ impl Engine {
         })
     }
 
+    /// This engine with another retry policy: the same generated client, and so the same
+    /// connection pool, credentials and settings.
+    pub(crate) fn with_retry(&self, retry: RetryConfig) -> Arc<Self> {
+        Arc::new(Self {
+            api: self.api.clone(),
+            retry,
+            credentials: self.credentials.clone(),
+            body_limit: self.body_limit,
+        })
+    }
+
     /// The generated client, for operation groups to call.
     pub(crate) fn api(&self) -> &generated::Client {
         &self.api

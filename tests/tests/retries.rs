@@ -261,3 +261,28 @@ async fn refused_connections_are_reported_as_connect_failures() {
     assert_eq!(transport.kind(), TransportErrorKind::Connect);
     assert_eq!(transport.attempts(), 2);
 }
+
+#[tokio::test]
+async fn a_client_with_another_retry_policy_shares_everything_else() {
+    let server = MockServer::start_async().await;
+    let busy = server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            then.status(503).json_body(failure(10013, "busy"));
+        })
+        .await;
+    let sleeps = RecordedSleeps::default();
+    let patient = builder(&server, &sleeps).build().expect("a client");
+    let hasty = patient.with_retry(RetryConfig::disabled());
+
+    let once = store(&hasty).await.expect_err("busy");
+    busy.assert_calls_async(1).await;
+    let thrice = store(&patient).await.expect_err("still busy");
+
+    assert_eq!(once.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(thrice.status().map(|s| s.as_u16()), Some(503));
+    busy.assert_calls_async(4).await;
+    assert_eq!(sleeps.waits().len(), 2, "only the patient client waited");
+    assert_eq!(hasty.base_url(), patient.base_url());
+    assert_eq!(hasty.paths(), patient.paths());
+}
