@@ -36,7 +36,7 @@ pub const INVALID_ROUTE: i64 = 7003;
 
 /// The token given to store as the catalog's credential was refused (distilled PR #194:
 /// `InvalidCredential`, two codes).
-pub const INVALID_CREDENTIAL: [i64; 2] = [30004, 30005];
+pub const INVALID_CREDENTIAL: &[i64] = &[30004, 30005];
 
 /// Queueing maintenance: the table is assigned to a maintenance executor (HTTP 409; Cloudflare's
 /// docs).

@@ -1001,7 +1001,7 @@ async fn every_answer_of_a_family_matches_the_spec(family: &str) {
     }
     assert_eq!(
         covered,
-        Operation::ALL.into_iter().collect(),
+        Operation::ALL.iter().copied().collect(),
         "every operation is exercised ({family})"
     );
     assert!(problems.is_empty(), "{family}: {problems:#?}");

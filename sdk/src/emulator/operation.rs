@@ -48,8 +48,9 @@ pub enum Operation {
 }
 
 impl Operation {
-    /// Every operation, in the order of the SDK's operation list (`openapi/operations.txt`).
-    pub const ALL: [Operation; 16] = [
+    /// Every operation, in the order of the SDK's operation list (`openapi/operations.txt`). A
+    /// slice, so that an operation Cloudflare adds does not change its type.
+    pub const ALL: &'static [Operation] = &[
         Self::ListCatalogs,
         Self::GetCatalogDetails,
         Self::EnableCatalog,
@@ -108,7 +109,8 @@ impl FromStr for Operation {
     type Err = UnknownOperation;
     fn from_str(text: &str) -> Result<Self, UnknownOperation> {
         Self::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|operation| operation.id() == text)
             .ok_or(UnknownOperation)
     }
@@ -239,7 +241,7 @@ mod tests {
 
     #[test]
     fn operation_ids_round_trip() {
-        for operation in Operation::ALL {
+        for &operation in Operation::ALL {
             assert_eq!(operation.id().parse(), Ok(operation));
         }
         assert_eq!("enable".parse::<Operation>(), Err(UnknownOperation));
