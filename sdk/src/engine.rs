@@ -191,11 +191,9 @@ impl Engine {
         }
         tracing::debug!(operation, "a retry found the change already made");
         Ok(Response {
-            result: nothing,
-            messages: Vec::new(),
             cf_ray: error.cf_ray().map(str::to_owned),
             already_applied: true,
-            unparsed_result: None,
+            ..Response::new(nothing)
         })
     }
 

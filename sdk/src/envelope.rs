@@ -59,6 +59,16 @@ impl<T> Response<T> {
             unparsed_result: None,
         }
     }
+
+    /// The response a call returns for `result`, with the envelope's `messages` and the head's
+    /// `cf-ray`, neither holding `secrets`.
+    fn answered(result: T, messages: Messages, head: &ResponseMeta, secrets: Secrets<'_>) -> Self {
+        Self {
+            messages: messages.into_parts(secrets).0,
+            cf_ray: head.cf_ray(secrets),
+            ..Self::new(result)
+        }
+    }
 }
 
 /// A generated success-body type: the envelope fields every operation's 200 body has.
@@ -169,13 +179,12 @@ pub(crate) async fn judge<T: Envelope>(
         return Err(ApiError::new(*head, errors, messages, secrets).into());
     }
     match result.or_else(T::without_result) {
-        Some(result) => Ok(Response {
-            result: T::without_secrets(result, secrets),
-            messages: messages.into_parts(secrets).0,
-            cf_ray: head.cf_ray(secrets),
-            already_applied: false,
-            unparsed_result: None,
-        }),
+        Some(result) => Ok(Response::answered(
+            T::without_secrets(result, secrets),
+            messages,
+            &head,
+            secrets,
+        )),
         None => {
             let reason = "the success envelope has no result";
             Err(UnexpectedBody::new(*head, b"", reason, secrets).into())
@@ -228,13 +237,12 @@ async fn unparsed<T: Envelope>(
     // it as a JSON tree, which can take many times the body's size.
     let raw = envelope.result.as_deref().map_or("null", RawValue::get);
     match (serde_json::from_str::<T::Result>(raw), T::without_result()) {
-        (Ok(result), _) => Ok(Response {
-            result: T::without_secrets(result, secrets),
-            messages: envelope.messages.into_parts(secrets).0,
-            cf_ray: meta.cf_ray(secrets),
-            already_applied: false,
-            unparsed_result: None,
-        }),
+        (Ok(result), _) => Ok(Response::answered(
+            T::without_secrets(result, secrets),
+            envelope.messages,
+            &meta,
+            secrets,
+        )),
         (Err(_), Some(nothing)) => {
             let raw = serde_json::from_str(raw).ok();
             Ok(applied(nothing, meta, envelope.messages, raw, secrets))
@@ -260,13 +268,10 @@ fn applied<R>(
     secrets: Secrets<'_>,
 ) -> Response<R> {
     Response {
-        result: nothing,
-        messages: messages.into_parts(secrets).0,
-        cf_ray: meta.cf_ray(secrets),
-        already_applied: false,
         unparsed_result: raw
             .filter(|raw| !raw.is_null())
             .map(|raw| without_secrets(raw, secrets)),
+        ..Response::answered(nothing, messages, &meta, secrets)
     }
 }
 
@@ -317,13 +322,8 @@ pub(crate) async fn judge_no_content(
 ) -> Result<Response<()>, Error> {
     let error = match attempt {
         Ok(answer) => {
-            return Ok(Response {
-                result: (),
-                messages: Vec::new(),
-                cf_ray: answer.head.cf_ray(secrets),
-                already_applied: false,
-                unparsed_result: None,
-            });
+            let messages = Messages::default();
+            return Ok(Response::answered((), messages, &answer.head, secrets));
         }
         Err(error) => *error,
     };
@@ -333,8 +333,7 @@ pub(crate) async fn judge_no_content(
             result: (),
             messages: response.messages,
             cf_ray: response.cf_ray,
-            already_applied: false,
-            unparsed_result: None,
+            ..Response::new(())
         })
 }
 

@@ -648,22 +648,6 @@ impl<'a> Report<'a> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", Causes(self.0))
-    }
-}
-
-impl fmt::Debug for Report<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{self}")
-    }
-}
-
-/// The chain of causes from an error down, joined with `: `, each shown safely (they can quote
-/// a URL) and a repeated text shown once.
-pub(crate) struct Causes<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
-
-impl fmt::Display for Causes<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut previous = String::new();
         for (index, cause) in causes(self.0).take(MAX_CAUSES).enumerate() {
             let text = cause.to_string();
@@ -680,5 +664,11 @@ impl fmt::Display for Causes<'_> {
     }
 }
 
-/// How deep [`Causes`] follows a chain; real ones are three or four deep.
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+/// How deep a [`Report`] follows a chain; real ones are three or four deep.
 const MAX_CAUSES: usize = 8;

@@ -154,15 +154,16 @@ impl NamespacePage {
     /// spec says the lists correspond); details by the namespace they name, so a server that
     /// orders them differently, or leaves one out, gives `None` rather than another's.
     pub fn into_items(self) -> impl Iterator<Item = ListedNamespace> {
-        let mut uuids = self.namespace_uuids.unwrap_or_default().into_iter();
-        let mut details = self.details.unwrap_or_default();
-        self.namespaces.into_iter().map(move |namespace| {
-            let position = details.iter().position(|item| item.namespace == namespace);
-            ListedNamespace {
-                uuid: uuids.next(),
-                details: position.map(|at| details.swap_remove(at)),
-                namespace,
-            }
+        rows(
+            self.namespaces,
+            self.namespace_uuids,
+            self.details,
+            |details| &details.namespace,
+        )
+        .map(|(namespace, uuid, details)| ListedNamespace {
+            namespace,
+            uuid,
+            details,
         })
     }
 }
@@ -171,19 +172,35 @@ impl TablePage {
     /// The page's tables, each with its UUID and details, matched as
     /// [`NamespacePage::into_items`] does.
     pub fn into_items(self) -> impl Iterator<Item = ListedTable> {
-        let mut uuids = self.table_uuids.unwrap_or_default().into_iter();
-        let mut details = self.details.unwrap_or_default();
-        self.identifiers.into_iter().map(move |identifier| {
-            let position = details
-                .iter()
-                .position(|item| item.identifier == identifier);
-            ListedTable {
-                uuid: uuids.next(),
-                details: position.map(|at| details.swap_remove(at)),
-                identifier,
-            }
+        rows(
+            self.identifiers,
+            self.table_uuids,
+            self.details,
+            |details| &details.identifier,
+        )
+        .map(|(identifier, uuid, details)| ListedTable {
+            identifier,
+            uuid,
+            details,
         })
     }
+}
+
+/// A page's parallel lists as rows: each of `items` with the UUID at its position and the
+/// details that name it (`named`).
+fn rows<I: PartialEq, D>(
+    items: Vec<I>,
+    uuids: Option<Vec<String>>,
+    details: Option<Vec<D>>,
+    named: impl Fn(&D) -> &I,
+) -> impl Iterator<Item = (I, Option<String>, Option<D>)> {
+    let mut uuids = uuids.unwrap_or_default().into_iter();
+    let mut details = details.unwrap_or_default();
+    items.into_iter().map(move |item| {
+        let position = details.iter().position(|details| named(details) == &item);
+        let details = position.map(|at| details.swap_remove(at));
+        (item, uuids.next(), details)
+    })
 }
 
 /// Every item of the pages of `pages`, in order; an error ends it as it ends the pages.

@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
-use crate::error::{BodyOverLimit, Causes};
+use crate::error::{BodyOverLimit, Report};
 use crate::generated::{self, ResponseValue};
 use crate::head::{CF_RAY, ResponseMeta, logged_ray_id};
 use crate::wire::{BareEnvelope, Routes};
@@ -230,7 +230,7 @@ fn log_attempt(attempt: u32, outcome: &reqwest::Result<reqwest::Response>, start
         ),
         Err(error) => tracing::debug!(
             attempt,
-            error = %Causes(error),
+            error = %Report::new(error),
             duration_ms = started.elapsed().as_millis() as u64,
             "transport error"
         ),

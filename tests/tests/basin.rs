@@ -606,8 +606,8 @@ async fn reads_keep_values_and_skip_fields_the_spec_does_not_know() {
     assert_eq!(expiration.next_eligible_at, None);
 }
 
-#[tokio::test]
-async fn an_unknown_value_in_a_shown_status_is_escaped() {
+#[test]
+fn an_unknown_value_in_a_shown_status_is_escaped() {
     let status = CatalogStatus::from("pau\u{1b}[2Jsed");
     assert_eq!(status.to_string(), "pau\\u{1b}[2Jsed");
     assert_eq!(status.as_str(), "pau\u{1b}[2Jsed");

@@ -33,6 +33,7 @@ pub fn render(workspace: &Workspace) -> Result<String> {
     let mut document = serde_json::to_value(&spec).context("re-reading the spec")?;
     unprefix_operation_ids(&mut document);
     loosen_answers(&mut document);
+    let schemas = schema_type_names(&document);
     let spec: openapiv3::OpenAPI =
         serde_json::from_value(document).context("the loosened spec is not OpenAPI 3.0")?;
 
@@ -40,8 +41,9 @@ pub fn render(workspace: &Workspace) -> Result<String> {
         .generate_tokens(&spec)
         .with_context(|| format!("progenitor rejected {SPEC}"))?;
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced unparsable Rust")?;
-    refuse_stale_names(&document_names(&text)?, &file)?;
-    refuse_closed_enums(&file)?;
+    let types = generated_types(&file);
+    refuse_stale_names(&schemas, &types)?;
+    refuse_closed_enums(&types)?;
     crate::requests::rewrite(&mut file)?;
     let body = prettyplease::unparse(&file);
     Ok(format!(
@@ -241,27 +243,49 @@ fn unchecked(schema: &mut serde_json::Value) {
     }
 }
 
+/// A type the generated module declares: its name, and whether it is an enum.
+struct GeneratedType {
+    name: String,
+    is_enum: bool,
+}
+
+/// Every struct and enum the generated module declares, in its nested modules too.
+fn generated_types(file: &syn::File) -> Vec<GeneratedType> {
+    fn collect(items: &[syn::Item], found: &mut Vec<GeneratedType>) {
+        for item in items {
+            let (ident, is_enum) = match item {
+                syn::Item::Struct(item) => (&item.ident, false),
+                syn::Item::Enum(item) => (&item.ident, true),
+                syn::Item::Mod(module) => {
+                    if let Some((_, items)) = &module.content {
+                        collect(items, found);
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            found.push(GeneratedType {
+                name: ident.to_string(),
+                is_enum,
+            });
+        }
+    }
+    let mut found = Vec::new();
+    collect(&file.items, &mut found);
+    found
+}
+
 /// Fails when typify generated an enum of its own: every enum Cloudflare sends must be one of
 /// the SDK's open enums (a replacement or a conversion in [`settings`]), or one new value from
 /// the server would fail every response that carries it.
-fn refuse_closed_enums(file: &syn::File) -> Result<()> {
-    fn enums_in(items: &[syn::Item], found: &mut Vec<String>) {
-        for item in items {
-            match item {
-                syn::Item::Enum(item) => found.push(item.ident.to_string()),
-                syn::Item::Mod(module) => {
-                    if let Some((_, items)) = &module.content {
-                        enums_in(items, found);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut enums = Vec::new();
-    enums_in(&file.items, &mut enums);
-    // progenitor's own error type is not a model.
-    enums.retain(|name| name != "Error");
+fn refuse_closed_enums(types: &[GeneratedType]) -> Result<()> {
+    let enums: Vec<&str> = types
+        .iter()
+        .filter(|generated| generated.is_enum)
+        .map(|generated| generated.name.as_str())
+        // progenitor's own error type is not a model.
+        .filter(|name| *name != "Error")
+        .collect();
     if !enums.is_empty() {
         anyhow::bail!(
             "typify generated closed enums {}: map each to an open enum of sdk/src/status.rs in \
@@ -273,11 +297,10 @@ fn refuse_closed_enums(file: &syn::File) -> Result<()> {
 }
 
 /// The type names typify gives the spec's component schemas (`r2-data-catalog_catalog` is
-/// `R2DataCatalogCatalog`), read from the committed spec's text.
-fn document_names(text: &str) -> Result<Vec<String>> {
-    let spec: serde_json::Value = serde_json::from_str(text).context("the spec is not JSON")?;
+/// `R2DataCatalogCatalog`).
+fn schema_type_names(spec: &serde_json::Value) -> Vec<String> {
     let schemas = spec["components"]["schemas"].as_object();
-    Ok(schemas
+    schemas
         .into_iter()
         .flat_map(|schemas| schemas.keys())
         .map(|name| {
@@ -292,29 +315,13 @@ fn document_names(text: &str) -> Result<Vec<String>> {
                 })
                 .collect()
         })
-        .collect())
+        .collect()
 }
 
 /// Fails, naming the entries, when [`REPLACEMENTS`] or [`MODELS`] name a type the spec no longer
 /// gives: typify ignores a patch or replacement for a name it never generates, so a schema
 /// renamed upstream would silently lose its open enum, its validated type or its public name.
-fn refuse_stale_names(schemas: &[String], file: &syn::File) -> Result<()> {
-    fn types_in(items: &[syn::Item], found: &mut Vec<String>) {
-        for item in items {
-            match item {
-                syn::Item::Struct(item) => found.push(item.ident.to_string()),
-                syn::Item::Enum(item) => found.push(item.ident.to_string()),
-                syn::Item::Mod(module) => {
-                    if let Some((_, items)) = &module.content {
-                        types_in(items, found);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut generated = Vec::new();
-    types_in(&file.items, &mut generated);
+fn refuse_stale_names(schemas: &[String], types: &[GeneratedType]) -> Result<()> {
     let stale: Vec<&str> = REPLACEMENTS
         .iter()
         .map(|(name, _)| *name)
@@ -322,7 +329,7 @@ fn refuse_stale_names(schemas: &[String], file: &syn::File) -> Result<()> {
         .chain(
             MODELS
                 .iter()
-                .filter(|(_, public, _)| !generated.iter().any(|name| name == public))
+                .filter(|(_, public, _)| !types.iter().any(|generated| generated.name == *public))
                 .map(|(name, _, _)| *name),
         )
         .collect();
