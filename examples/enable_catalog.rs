@@ -9,7 +9,7 @@
 
 use std::process::ExitCode;
 
-use cloudflare_r2_catalog::{AccountId, BucketName, Client};
+use cloudflare_r2_catalog::Client;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -23,38 +23,28 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let account = AccountId::new(
-        std::env::var("CLOUDFLARE_ACCOUNT_ID").map_err(|_| "CLOUDFLARE_ACCOUNT_ID is not set")?,
-    )?;
-    let bucket = BucketName::new(
+    // The credentials and the account (CLOUDFLARE_ACCOUNT_ID) from the environment.
+    let client = Client::from_env()?;
+    let catalog = client.catalog(
         std::env::args()
             .nth(1)
             .ok_or("usage: enable_catalog <BUCKET>")?,
     )?;
-    let client = Client::from_env()?;
-    let catalogs = client.catalogs();
+    let (account, bucket) = (catalog.account_id(), catalog.bucket());
 
-    let connection = match catalogs.enable(&account, &bucket).await {
+    let connection = match catalog.enable().await {
         // Cloudflare may answer success without the activation; the catalog is enabled all the
         // same, so read it.
         Ok(enabled) => match enabled.result {
             Some(activation) => {
                 println!("enabled catalog {} on bucket {bucket}", activation.id);
-                activation.connection(&account, &bucket)
+                activation.connection(account, bucket)
             }
-            None => catalogs
-                .get(&account, &bucket)
-                .await?
-                .result
-                .connection(&account)?,
+            None => catalog.get().await?.result.connection(account)?,
         },
         Err(error) if error.is_conflict() => {
             println!("the catalog of bucket {bucket} was already enabled");
-            catalogs
-                .get(&account, &bucket)
-                .await?
-                .result
-                .connection(&account)?
+            catalog.get().await?.result.connection(account)?
         }
         Err(error) => return Err(error.into()),
     };

@@ -5,14 +5,14 @@
 //!     cargo run -p r2-catalog-examples --example list_namespaces -- my-data-bucket
 //! ```
 //!
-//! `pages(…)` follows `next_page_token` lazily, one request per page, each retried on its own;
+//! `items(…)` follows `next_page_token` lazily, one request per page, each retried on its own;
 //! a server that repeats a cursor ends the stream with an error instead of looping.
 
 use std::collections::VecDeque;
 use std::pin::pin;
 use std::process::ExitCode;
 
-use cloudflare_r2_catalog::{AccountId, BucketName, Client, ListOptions, Namespace, PageSize};
+use cloudflare_r2_catalog::{Client, ListOptions, NamespaceHandle, PageSize};
 use futures_util::TryStreamExt;
 
 #[tokio::main]
@@ -27,35 +27,31 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let account = AccountId::new(
-        std::env::var("CLOUDFLARE_ACCOUNT_ID").map_err(|_| "CLOUDFLARE_ACCOUNT_ID is not set")?,
-    )?;
-    let bucket = BucketName::new(
+    // The credentials and the account (CLOUDFLARE_ACCOUNT_ID) from the environment.
+    let client = Client::from_env()?;
+    let catalog = client.catalog(
         std::env::args()
             .nth(1)
             .ok_or("usage: list_namespaces <BUCKET>")?,
     )?;
-    let client = Client::from_env()?;
     let options = ListOptions::new().page_size(PageSize::new(1000)?);
 
-    // Breadth first: the top level (no parent), then the children of each namespace found.
-    let mut parents: VecDeque<Option<Namespace>> = VecDeque::from([None]);
+    // Breadth first: the top level, then the children of each namespace found.
+    let mut pending: VecDeque<NamespaceHandle> = VecDeque::new();
     let mut found = 0_usize;
-    while let Some(parent) = parents.pop_front() {
-        let mut pages = pin!(client.namespaces().pages(
-            &account,
-            &bucket,
-            parent.as_ref(),
-            options.clone(),
-        ));
-        while let Some(page) = pages.try_next().await? {
-            for identifier in page.namespaces {
-                let namespace = Namespace::try_from(identifier)?;
-                println!("{namespace}");
-                found += 1;
-                parents.push_back(Some(namespace));
-            }
+    let mut listing = Some(catalog.namespaces());
+    let mut parent;
+    while let Some(namespaces) = listing.take() {
+        let mut items = pin!(namespaces.items(options.clone()));
+        while let Some(listed) = items.try_next().await? {
+            // A listed namespace goes straight back to the catalog, checked as any other.
+            let namespace = catalog.namespace(&listed.namespace)?;
+            println!("{}", namespace.namespace());
+            found += 1;
+            pending.push_back(namespace);
         }
+        parent = pending.pop_front();
+        listing = parent.as_ref().map(NamespaceHandle::namespaces);
     }
     eprintln!("{found} namespace(s)");
     Ok(())

@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use cloudflare_r2_catalog::{AccountId, BucketName, CatalogToken, Client};
+use cloudflare_r2_catalog::{CatalogToken, Client};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -26,10 +26,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let account = AccountId::new(
-        std::env::var("CLOUDFLARE_ACCOUNT_ID").map_err(|_| "CLOUDFLARE_ACCOUNT_ID is not set")?,
-    )?;
-    let bucket = BucketName::new(
+    // CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY), and the account the
+    // client acts on, CLOUDFLARE_ACCOUNT_ID.
+    let client = Client::from_env()?;
+    // The bucket name is checked here, before the token is read.
+    let catalog = client.catalog(
         std::env::args()
             .nth(1)
             .ok_or("usage: store_credential <BUCKET>")?,
@@ -38,11 +39,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         std::env::var("R2_CATALOG_TOKEN").map_err(|_| "R2_CATALOG_TOKEN is not set")?,
     )?;
 
-    // CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY.
-    let client = Client::from_env()?;
-    let stored = client.credentials().store(&account, &bucket, token).await?;
+    let stored = catalog.credential().store(token).await?;
     println!(
-        "stored the catalog credential of bucket {bucket} (cf-ray {})",
+        "stored the catalog credential of bucket {} (cf-ray {})",
+        catalog.bucket(),
         stored.cf_ray.as_deref().unwrap_or("none")
     );
     Ok(())

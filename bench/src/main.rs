@@ -10,7 +10,7 @@ mod server;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+use cloudflare_r2_catalog::{CatalogHandle, Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 use futures_util::StreamExt;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
@@ -108,10 +108,10 @@ impl Raw {
     }
 }
 
-async fn sdk_store(client: &Client) {
-    client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+async fn sdk_store(catalog: &CatalogHandle) {
+    catalog
+        .credential()
+        .store(CATALOG_TOKEN)
         .await
         .expect("stored");
 }
@@ -139,7 +139,9 @@ async fn timed<F: Future<Output = ()>>(
 
 /// The clients timed against each other.
 struct Contenders {
-    sdk: Client,
+    /// The SDK's handle of the catalog the calls store a credential on, made once, as a user
+    /// of the SDK would.
+    sdk: CatalogHandle,
     raw: Raw,
     raw_with_timeouts: Raw,
 }
@@ -155,9 +157,12 @@ impl Contenders {
         Self {
             sdk: Client::builder()
                 .api_token(API_TOKEN)
+                .account_id(ACCOUNT_ID)
                 .base_url(base_url)
                 .build()
-                .expect("an SDK client"),
+                .expect("an SDK client")
+                .catalog(BUCKET)
+                .expect("a valid bucket"),
             raw: Raw::new(base_url, None),
             raw_with_timeouts: Raw::new(base_url, Some(SDK_TIMEOUTS)),
         }

@@ -1,7 +1,7 @@
 //! `r2-catalog catalog …`
 
 use clap::Subcommand;
-use cloudflare_r2_catalog::{AccountId, BucketName, Catalog, CatalogConnection, CatalogList};
+use cloudflare_r2_catalog::{AccountId, Catalog, CatalogConnection, CatalogList};
 use serde::Serialize;
 
 use crate::Context;
@@ -46,29 +46,31 @@ pub(crate) enum Command {
 
 impl Command {
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
-        let (catalogs, account) = (context.client.catalogs(), &context.account_id);
+        let account = context.account.account_id();
         match self {
             Self::List => {
-                let listed = catalogs.list(account).await?.result;
+                let listed = context.account.list_catalogs().await?.result;
                 print_json(&list_with_connections(&listed, account)?)
             }
             Self::Get { bucket } => {
-                let catalog = catalogs.get(account, bucket).await?.result;
+                let catalog = context.catalog(bucket)?.get().await?.result;
                 print_json(&Connected::new(&catalog, catalog.connection(account).ok()))
             }
             Self::Enable { bucket } => {
-                let bucket = BucketName::new(bucket).map_err(cloudflare_r2_catalog::Error::from)?;
-                let enabled = catalogs.enable(account, &bucket).await?;
+                let catalog = context.catalog(bucket)?;
+                let bucket = catalog.bucket();
+                let enabled = catalog.enable().await?;
                 if enabled.already_applied {
                     note_found_made(&format!("the catalog of bucket {bucket} enabled"));
                 }
                 let connected = enabled.result.as_ref().map(|activation| {
-                    Connected::new(activation, activation.connection(account, &bucket))
+                    Connected::new(activation, activation.connection(account, bucket))
                 });
                 print_change(&connected, enabled.unparsed_result.as_ref())
             }
             Self::Disable { bucket, yes } => {
-                let bucket = BucketName::new(bucket).map_err(cloudflare_r2_catalog::Error::from)?;
+                let catalog = context.catalog(bucket)?;
+                let bucket = catalog.bucket();
                 confirm(
                     "catalog disable",
                     &format!(
@@ -77,12 +79,13 @@ impl Command {
                     &format!("Disable the catalog of bucket {bucket}?"),
                     yes,
                 )?;
-                let disabled = catalogs.disable(account, &bucket).await?;
+                let disabled = catalog.disable().await?;
                 note(&format!("disabled the catalog of bucket {bucket}"));
                 print_json(&disabled.result)
             }
             Self::Delete { bucket, force, yes } => {
-                let bucket = BucketName::new(bucket).map_err(cloudflare_r2_catalog::Error::from)?;
+                let catalog = context.catalog(bucket)?;
+                let bucket = catalog.bucket();
                 let forced = if force {
                     " With --force, its namespaces, tables, views and maintenance metadata are removed first."
                 } else {
@@ -96,7 +99,7 @@ impl Command {
                     &format!("Delete the catalog of bucket {bucket}?"),
                     yes,
                 )?;
-                let deleted = catalogs.delete(account, &bucket, force).await?;
+                let deleted = catalog.delete().force(force).await?;
                 if deleted.already_applied {
                     note_found_made(&format!("no catalog left on bucket {bucket}"));
                 }

@@ -30,12 +30,9 @@ impl Command {
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
         match self {
             Self::Store(store) => {
+                let catalog = context.catalog(store.bucket)?;
                 let token = read_token()?;
-                let stored = context
-                    .client
-                    .credentials()
-                    .store(&context.account_id, store.bucket, token)
-                    .await?;
+                let stored = catalog.credential().store(token).await?;
                 // `null` is Cloudflare's usual answer here: nothing to remark on.
                 match &stored.unparsed_result {
                     Some(unparsed) => print_json(unparsed),
@@ -43,11 +40,7 @@ impl Command {
                 }
             }
             Self::Status { bucket } => {
-                let status = context
-                    .client
-                    .credentials()
-                    .status(&context.account_id, bucket)
-                    .await?;
+                let status = context.catalog(bucket)?.credential().status().await?;
                 print_json(&status.result)
             }
         }

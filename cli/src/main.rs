@@ -19,7 +19,9 @@ use std::process::ExitCode;
 
 use clap::builder::TypedValueParser;
 use clap::{CommandFactory, Parser, Subcommand};
-use cloudflare_r2_catalog::{AccountId, Client, ClientBuilder, PathFamily, env};
+use cloudflare_r2_catalog::{
+    AccountHandle, BucketName, CatalogHandle, ClientBuilder, Input, PathFamily, env,
+};
 use zeroize::Zeroizing;
 
 use crate::output::Failure;
@@ -96,10 +98,16 @@ enum Command {
     },
 }
 
-/// What every command needs: a configured client and the account it acts on.
+/// What every command needs: the account it acts on, through a configured client.
 pub(crate) struct Context {
-    client: Client,
-    account_id: AccountId,
+    account: AccountHandle,
+}
+
+impl Context {
+    /// The catalog of `bucket`, its name checked before anything else happens.
+    fn catalog(&self, bucket: impl Input<BucketName>) -> Result<CatalogHandle, Failure> {
+        Ok(self.account.catalog(bucket)?)
+    }
 }
 
 fn main() -> ExitCode {
@@ -159,7 +167,6 @@ fn context(
     let account_id = account_id.ok_or_else(|| {
         Failure::Setup("no account id: pass --account-id or set CLOUDFLARE_ACCOUNT_ID".to_owned())
     })?;
-    let account_id = AccountId::new(account_id).map_err(cloudflare_r2_catalog::Error::from)?;
     let mut builder = ClientBuilder::from_env()?
         .allow_insecure_http(allow_insecure_http)
         .max_response_bytes(MAX_RESPONSE_BYTES);
@@ -169,6 +176,6 @@ fn context(
     if let Some(paths) = paths {
         builder = builder.paths(paths);
     }
-    let client = builder.build()?;
-    Ok(Context { client, account_id })
+    let account = builder.build()?.account(account_id)?;
+    Ok(Context { account })
 }

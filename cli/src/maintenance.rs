@@ -29,12 +29,15 @@ pub(crate) enum Command {
 
 impl Command {
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
-        let (maintenance, account) = (context.client.maintenance(), &context.account_id);
         match self {
-            Self::Get { bucket } => print_json(&maintenance.get(account, bucket).await?.result),
+            Self::Get { bucket } => {
+                let current = context.catalog(bucket)?.maintenance().get().await?;
+                print_json(&current.result)
+            }
             Self::Update { bucket, flags } => {
+                let catalog = context.catalog(bucket)?;
                 let update = flags.to_update()?;
-                let updated = maintenance.update(account, bucket, &update).await?;
+                let updated = catalog.maintenance().update(&update).await?;
                 print_change(&updated.result, updated.unparsed_result.as_ref())
             }
         }

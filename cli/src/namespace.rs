@@ -1,7 +1,7 @@
 //! `r2-catalog namespace …`
 
 use clap::Subcommand;
-use cloudflare_r2_catalog::{Error, Namespace};
+use cloudflare_r2_catalog::Namespace;
 
 use crate::Context;
 use crate::output::{Failure, print_json};
@@ -29,22 +29,20 @@ impl Command {
             parent,
             paging,
         } = self;
+        let catalog = context.catalog(bucket)?;
         let parent = parent
             .as_deref()
-            .map(Namespace::parse_dotted)
-            .transpose()
-            .map_err(Error::from)?;
+            .map(|dotted| catalog.namespace(Namespace::parse_dotted(dotted)?))
+            .transpose()?;
         let options = paging.options()?;
-        let namespaces = context.client.namespaces();
-        let account = &context.account_id;
+        let namespaces = match &parent {
+            Some(parent) => parent.namespaces(),
+            None => catalog.namespaces(),
+        };
         if paging.all() {
-            let pages = namespaces.pages(account, bucket, parent.as_ref(), options);
-            paging.print_all(pages).await
+            paging.print_all(namespaces.pages(options)).await
         } else {
-            let page = namespaces
-                .list(account, bucket, parent.as_ref(), &options)
-                .await?;
-            print_json(&page.result)
+            print_json(&namespaces.list(&options).await?.result)
         }
     }
 }

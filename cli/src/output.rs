@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use cloudflare_r2_catalog::{ConfigError, Error};
+use cloudflare_r2_catalog::{ConfigError, Error, ValidationError};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -35,6 +35,12 @@ impl From<Error> for Failure {
 impl From<ConfigError> for Failure {
     fn from(error: ConfigError) -> Self {
         Self::Config(error)
+    }
+}
+
+impl From<ValidationError> for Failure {
+    fn from(error: ValidationError) -> Self {
+        Self::Sdk(Error::from(error))
     }
 }
 

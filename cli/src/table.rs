@@ -1,7 +1,7 @@
 //! `r2-catalog table …`
 
 use clap::{Subcommand, ValueEnum};
-use cloudflare_r2_catalog::{Error, MaintenanceKind, Namespace, RequestId};
+use cloudflare_r2_catalog::{MaintenanceKind, Namespace, RequestId, TableHandle};
 
 use crate::Context;
 use crate::maintenance::UpdateFlags;
@@ -103,79 +103,65 @@ impl From<Kind> for MaintenanceKind {
     }
 }
 
-fn namespace(dotted: &str) -> Result<Namespace, Failure> {
-    Ok(Namespace::parse_dotted(dotted).map_err(Error::from)?)
-}
-
 impl Command {
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
-        let (tables, account) = (context.client.tables(), &context.account_id);
         match self {
             Self::List {
                 bucket,
-                namespace: dotted,
+                namespace,
                 paging,
             } => {
-                let namespace = namespace(&dotted)?;
+                let catalog = context.catalog(bucket)?;
+                let namespace = catalog.namespace(Namespace::parse_dotted(&namespace)?)?;
                 let options = paging.options()?;
                 if paging.all() {
-                    paging
-                        .print_all(tables.pages(account, bucket, namespace, options))
-                        .await
+                    paging.print_all(namespace.tables().pages(options)).await
                 } else {
-                    let page = tables.list(account, bucket, namespace, &options).await?;
-                    print_json(&page.result)
+                    print_json(&namespace.tables().list(&options).await?.result)
                 }
             }
             Self::Get {
                 bucket,
-                namespace: dotted,
+                namespace,
                 table,
             } => {
-                let found = tables
-                    .get(account, bucket, namespace(&dotted)?, table)
-                    .await?;
+                let found = table_of(context, bucket, &namespace, table)?.get().await?;
                 print_json(&found.result)
             }
             Self::Maintenance(MaintenanceCommand::Get {
                 bucket,
-                namespace: dotted,
+                namespace,
                 table,
             }) => {
-                let current = tables
-                    .maintenance(account, bucket, namespace(&dotted)?, table)
-                    .await?;
-                print_json(&current.result)
+                let table = table_of(context, bucket, &namespace, table)?;
+                print_json(&table.maintenance().get().await?.result)
             }
             Self::Maintenance(MaintenanceCommand::Update {
                 bucket,
-                namespace: dotted,
+                namespace,
                 table,
                 flags,
             }) => {
+                let table = table_of(context, bucket, &namespace, table)?;
                 let update = flags.to_update()?;
-                let updated = tables
-                    .update_maintenance(account, bucket, namespace(&dotted)?, table, &update)
-                    .await?;
+                let updated = table.maintenance().update(&update).await?;
                 print_change(&updated.result, updated.unparsed_result.as_ref())
             }
             Self::Maintenance(MaintenanceCommand::Queue {
                 bucket,
-                namespace: dotted,
+                namespace,
                 table,
                 kind,
                 request_id,
             }) => {
+                let table = table_of(context, bucket, &namespace, table)?;
                 let request_id = match request_id {
-                    Some(id) => RequestId::new(id).map_err(Error::from)?,
+                    Some(id) => RequestId::new(id)?,
                     None => RequestId::random(),
                 };
-                let namespace = namespace(&dotted)?;
                 // Before sending: a call that fails may still have queued it.
                 note(&format!("request id {request_id}"));
-                let queued = tables
-                    .queue_maintenance(account, bucket, namespace, table, kind.into(), &request_id)
-                    .await?;
+                let queued = table.maintenance().queue(kind.into(), &request_id).await?;
                 if queued.already_applied {
                     note(
                         "an attempt's answer was lost (connection broken or 5xx) and the retry found the day's queue limit reached: that attempt may have taken the last slot; look for the request id among `table maintenance runs`",
@@ -186,23 +172,32 @@ impl Command {
             }
             Self::Maintenance(MaintenanceCommand::Runs {
                 bucket,
-                namespace: dotted,
+                namespace,
                 table,
                 paging,
             }) => {
-                let namespace = namespace(&dotted)?;
+                let table = table_of(context, bucket, &namespace, table)?;
                 let options = paging.options()?;
                 if paging.all() {
-                    let pages =
-                        tables.maintenance_run_pages(account, bucket, namespace, table, options);
-                    paging.print_all(pages).await
+                    paging
+                        .print_all(table.maintenance().run_pages(options))
+                        .await
                 } else {
-                    let page = tables
-                        .maintenance_runs(account, bucket, namespace, table, &options)
-                        .await?;
-                    print_json(&page.result)
+                    print_json(&table.maintenance().runs(&options).await?.result)
                 }
             }
         }
     }
+}
+
+/// The table `table` in the namespace written as `dotted` (`bronze.raw`), in the catalog of
+/// `bucket`: each checked before anything is sent.
+fn table_of(
+    context: &Context,
+    bucket: String,
+    dotted: &str,
+    table: String,
+) -> Result<TableHandle, Failure> {
+    let namespace = Namespace::parse_dotted(dotted)?;
+    Ok(context.catalog(bucket)?.table(namespace, table)?)
 }

@@ -1,52 +1,70 @@
-//! Catalogs: list, inspect, enable, disable and delete a bucket's Basin Catalog (formerly R2 Data
-//! Catalog).
+//! One catalog: inspect, enable, disable and delete a bucket's Basin Catalog (formerly R2 Data
+//! Catalog), and the handles to its credential, maintenance, namespaces and tables.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
 
 use reqwest::StatusCode;
 
-use crate::engine::{Engine, MadeWhen};
+use crate::credentials::CredentialHandle;
+use crate::engine::MadeWhen;
 use crate::envelope::Response;
 use crate::error::Error;
-use crate::generated::types::{Catalog, CatalogActivation, CatalogList};
-use crate::validate::{AccountId, BucketName, Input};
+use crate::generated::types::{Catalog, CatalogActivation};
+use crate::maintenance::CatalogMaintenanceHandle;
+use crate::namespaces::{NamespaceHandle, NamespaceListing};
+use crate::scope::CatalogScope;
+use crate::tables::TableHandle;
+use crate::validate::{AccountId, BucketName, Input, Namespace, TableName, ValidationError};
 
-/// Catalog operations; from [`crate::Client::catalogs`].
-#[derive(Debug, Clone, Copy)]
-pub struct Catalogs<'a> {
-    engine: &'a Engine,
+/// The catalog of one bucket; from [`Client::catalog`](crate::Client::catalog) or
+/// [`AccountHandle::catalog`](crate::AccountHandle::catalog), which check the bucket name once.
+/// Cheap to clone; a clone moved into a task makes calls there.
+///
+/// ```no_run
+/// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+/// let catalog = client.catalog("my-data-bucket")?;
+/// catalog.enable().await?;
+/// println!("{:?}", catalog.get().await?.result.status);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct CatalogHandle {
+    scope: CatalogScope,
 }
 
-impl<'a> Catalogs<'a> {
-    pub(crate) fn new(engine: &'a Engine) -> Self {
-        Self { engine }
+impl CatalogHandle {
+    pub(crate) fn new(scope: CatalogScope) -> Self {
+        Self { scope }
     }
 
-    /// Every catalog of the account (`GET /accounts/{account_id}/r2-catalog`).
-    pub async fn list(
-        &self,
-        account_id: impl Input<AccountId>,
-    ) -> Result<Response<CatalogList>, Error> {
-        let account_id = account_id.into_valid()?;
-        let api = self.engine.api();
-        self.engine.send(|| api.list_catalogs(&account_id)).await
+    /// The account the catalog belongs to.
+    pub fn account_id(&self) -> &AccountId {
+        &self.scope.account_id
     }
 
-    /// The catalog of `bucket`: its status, credential status and maintenance configuration.
-    pub async fn get(
-        &self,
-        account_id: impl Input<AccountId>,
-        bucket: impl Input<BucketName>,
-    ) -> Result<Response<Catalog>, Error> {
-        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let api = self.engine.api();
-        self.engine
-            .send(|| api.get_catalog_details(&account_id, &bucket))
+    /// The bucket whose catalog this is.
+    pub fn bucket(&self) -> &BucketName {
+        &self.scope.bucket
+    }
+
+    /// The catalog's status, credential status and maintenance configuration.
+    pub async fn get(&self) -> Result<Response<Catalog>, Error> {
+        let CatalogScope {
+            engine,
+            account_id,
+            bucket,
+        } = &self.scope;
+        let api = engine.api();
+        engine
+            .send(|| api.get_catalog_details(account_id, bucket))
             .await
     }
 
-    /// Turns `bucket` into an Iceberg catalog, and returns its id and name.
+    /// Turns the bucket into an Iceberg catalog, and returns its id and name.
     ///
     /// The result is `None` when Cloudflare answers success without them (the spec allows it):
-    /// the catalog is enabled all the same, and [`Catalogs::get`] shows it.
+    /// the catalog is enabled all the same, and [`CatalogHandle::get`] shows it.
     ///
     /// A catalog that is already enabled answers HTTP 409, which is returned at once (not
     /// retried) as an [`Error::Api`] for which [`Error::is_conflict`] is true. Except after an
@@ -56,8 +74,7 @@ impl<'a> Catalogs<'a> {
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
-    /// let account = "0123456789abcdef0123456789abcdef";
-    /// match client.catalogs().enable(account, "my-data-bucket").await {
+    /// match client.catalog("my-data-bucket")?.enable().await {
     ///     Ok(enabled) => match enabled.result {
     ///         Some(catalog) => println!("enabled {}", catalog.name),
     ///         None => println!("enabled"),
@@ -67,44 +84,41 @@ impl<'a> Catalogs<'a> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn enable(
-        &self,
-        account_id: impl Input<AccountId>,
-        bucket: impl Input<BucketName>,
-    ) -> Result<Response<Option<CatalogActivation>>, Error> {
-        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let api = self.engine.api();
-        self.engine
+    pub async fn enable(&self) -> Result<Response<Option<CatalogActivation>>, Error> {
+        let CatalogScope {
+            engine,
+            account_id,
+            bucket,
+        } = &self.scope;
+        let api = engine.api();
+        engine
             .send_change(
-                || api.enable_catalog(&account_id, &bucket),
+                || api.enable_catalog(account_id, bucket),
                 MadeWhen::Status(StatusCode::CONFLICT),
             )
             .await
     }
 
-    /// Turns the catalog of `bucket` off; the bucket and its data stay. The API answers 204
-    /// with no body, also for a catalog already turned off, so a retry after an attempt whose
-    /// answer was lost simply succeeds. A bucket without a catalog answers HTTP 404
-    /// ([`Error::is_not_found`]), also on a retry: turning a catalog off never removes it, so
-    /// that 404 was not this call's doing.
-    pub async fn disable(
-        &self,
-        account_id: impl Input<AccountId>,
-        bucket: impl Input<BucketName>,
-    ) -> Result<Response<()>, Error> {
-        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let api = self.engine.api();
-        self.engine
-            .send_no_content(|| api.disable_catalog(&account_id, &bucket), None)
+    /// Turns the catalog off; the bucket and its data stay. The API answers 204 with no body,
+    /// also for a catalog already turned off, so a retry after an attempt whose answer was lost
+    /// simply succeeds. A bucket without a catalog answers HTTP 404 ([`Error::is_not_found`]),
+    /// also on a retry: turning a catalog off never removes it, so that 404 was not this
+    /// call's doing.
+    pub async fn disable(&self) -> Result<Response<()>, Error> {
+        let CatalogScope {
+            engine,
+            account_id,
+            bucket,
+        } = &self.scope;
+        let api = engine.api();
+        engine
+            .send_no_content(|| api.disable_catalog(account_id, bucket), None)
             .await
     }
 
-    /// Deletes the catalog of `bucket`: its metadata leaves Cloudflare's control plane; the
-    /// bucket and its objects stay. The API answers 204 with no body.
-    ///
-    /// Without `force`, a catalog that still holds namespaces or tables is refused. With `force`
-    /// (sent as `?force=true`; nothing is sent otherwise) its namespaces, tables, views and
-    /// maintenance metadata are removed first, up to a limit Cloudflare sets.
+    /// Deletes the catalog: its metadata leaves Cloudflare's control plane; the bucket and its
+    /// objects stay. Await it as it is, or name an option first:
+    /// [`DeleteCatalog::force`].
     ///
     /// A catalog that is non-empty, has unfinished work, is protected, or is over the
     /// force-delete limit answers HTTP 409, returned at once (not retried) as an [`Error::Api`]
@@ -116,28 +130,108 @@ impl<'a> Catalogs<'a> {
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
-    /// let account = "0123456789abcdef0123456789abcdef";
-    /// match client.catalogs().delete(account, "my-data-bucket", false).await {
+    /// let catalog = client.catalog("my-data-bucket")?;
+    /// match catalog.delete().await {
     ///     Ok(_) => println!("deleted"),
-    ///     Err(error) if error.is_conflict() => println!("not empty: {error}"),
+    ///     Err(error) if error.is_conflict() => {
+    ///         println!("not empty: {error}; deleting its namespaces and tables too");
+    ///         catalog.delete().force(true).await?;
+    ///     }
     ///     Err(error) => return Err(error),
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn delete(
+    pub fn delete(&self) -> DeleteCatalog<'_> {
+        DeleteCatalog {
+            catalog: &self.scope,
+            force: false,
+        }
+    }
+
+    /// The catalog's stored credential: store one, or check the one stored.
+    pub fn credential(&self) -> CredentialHandle<'_> {
+        CredentialHandle::new(&self.scope)
+    }
+
+    /// The catalog's own maintenance settings.
+    pub fn maintenance(&self) -> CatalogMaintenanceHandle<'_> {
+        CatalogMaintenanceHandle::new(&self.scope)
+    }
+
+    /// The catalog's top-level namespaces.
+    pub fn namespaces(&self) -> NamespaceListing<'_> {
+        NamespaceListing::new(&self.scope, None)
+    }
+
+    /// The namespace `namespace` of this catalog, checked now: a [`Namespace`], a listed
+    /// [`NamespaceIdentifier`](crate::NamespaceIdentifier), or text (`bronze.raw` for nested
+    /// levels).
+    pub fn namespace(
         &self,
-        account_id: impl Input<AccountId>,
-        bucket: impl Input<BucketName>,
-        force: bool,
-    ) -> Result<Response<()>, Error> {
-        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let force = force.then_some(true);
-        let api = self.engine.api();
-        self.engine
+        namespace: impl Input<Namespace>,
+    ) -> Result<NamespaceHandle, ValidationError> {
+        Ok(NamespaceHandle::new(
+            self.scope.clone(),
+            namespace.into_valid()?,
+        ))
+    }
+
+    /// The table `name` in `namespace` of this catalog, both checked now.
+    pub fn table(
+        &self,
+        namespace: impl Input<Namespace>,
+        name: impl Input<TableName>,
+    ) -> Result<TableHandle, ValidationError> {
+        Ok(TableHandle::new(
+            self.scope.clone(),
+            namespace.into_valid()?,
+            name.into_valid()?,
+        ))
+    }
+}
+
+/// A catalog's deletion, with its options; from [`CatalogHandle::delete`]. Awaiting it sends
+/// the request.
+#[derive(Debug, Clone, Copy)]
+#[must_use = "a deletion does nothing until it is awaited"]
+pub struct DeleteCatalog<'a> {
+    catalog: &'a CatalogScope,
+    force: bool,
+}
+
+impl<'a> DeleteCatalog<'a> {
+    /// With `force`, a catalog that still holds namespaces or tables is emptied first (its
+    /// namespaces, tables, views and maintenance metadata removed, up to a limit Cloudflare
+    /// sets), and then deleted; it is sent as `?force=true`. Without (the default), such a
+    /// catalog is refused with HTTP 409.
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    async fn send(self) -> Result<Response<()>, Error> {
+        let CatalogScope {
+            engine,
+            account_id,
+            bucket,
+        } = self.catalog;
+        let force = self.force.then_some(true);
+        let api = engine.api();
+        engine
             .send_no_content(
-                || api.delete_catalog(&account_id, &bucket, force),
+                || api.delete_catalog(account_id, bucket, force),
                 Some(MadeWhen::BareStatus(StatusCode::NOT_FOUND)),
             )
             .await
+    }
+}
+
+impl<'a> IntoFuture for DeleteCatalog<'a> {
+    type Output = Result<Response<()>, Error>;
+    // Boxed because an `async fn`'s future has no name to give here; one allocation per delete.
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -1,32 +1,91 @@
-//! The [`Client`] users hold: it shares one engine and hands out the operation groups.
+//! The [`Client`] users hold: it shares one engine, and hands out the handles of accounts and
+//! catalogs, which the calls are made on.
 
 use std::fmt;
 use std::sync::Arc;
 
+use crate::account::AccountHandle;
 use crate::auth::Credentials;
-use crate::catalogs::Catalogs;
-use crate::credentials::CatalogCredentials;
+use crate::catalogs::CatalogHandle;
 use crate::engine::Engine;
-use crate::maintenance::Maintenance;
-use crate::namespaces::Namespaces;
+use crate::envelope::Response;
+use crate::error::Error;
+use crate::generated::types::CatalogList;
 use crate::retry::RetryConfig;
-use crate::tables::Tables;
 use crate::tls;
+use crate::validate::{AccountId, BucketName, Input, ValidationError};
 use crate::wire::PathFamily;
 
 /// A client for the Basin Catalog (formerly R2 Data Catalog) API. Cheap to clone: clones share one connection pool.
 ///
-/// Build one with [`Client::builder`] or [`Client::from_env`]; reach the operations through the
-/// group methods: [`Client::catalogs`], [`Client::credentials`], [`Client::maintenance`],
-/// [`Client::namespaces`], [`Client::tables`].
+/// Build one with [`Client::builder`] or [`Client::from_env`]. Calls are made on handles, each
+/// naming what it acts on, checked once when it is made: [`Client::catalog`] (in the client's
+/// default account) or [`Client::account`], then [`CatalogHandle`]'s credential, maintenance,
+/// namespaces and tables.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use cloudflare_r2_catalog::{Client, MaintenanceKind, RequestId};
+///
+/// let client = Client::builder()
+///     .api_token("a-cloudflare-api-token")
+///     .account_id("0123456789abcdef0123456789abcdef")
+///     .build()?;
+/// let catalog = client.catalog("my-data-bucket")?;
+/// catalog.enable().await?;
+/// let events = catalog.table("bronze", "events")?;
+/// events.maintenance().queue(MaintenanceKind::Compaction, &RequestId::random()).await?;
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     engine: Arc<Engine>,
+    account_id: Option<AccountId>,
 }
 
 impl Client {
-    pub(crate) fn new(engine: Arc<Engine>) -> Self {
-        Self { engine }
+    pub(crate) fn new(engine: Arc<Engine>, account_id: Option<AccountId>) -> Self {
+        Self { engine, account_id }
+    }
+
+    /// The account `account_id`, checked now (32 hexadecimal characters): for a client without
+    /// a default account, or to act on another one.
+    pub fn account(
+        &self,
+        account_id: impl Input<AccountId>,
+    ) -> Result<AccountHandle, ValidationError> {
+        Ok(AccountHandle::new(
+            Arc::clone(&self.engine),
+            account_id.into_valid()?,
+        ))
+    }
+
+    /// The catalog of `bucket` in the client's default account, the bucket name checked now.
+    /// Without a default account ([`ClientBuilder::account_id`](crate::ClientBuilder::account_id),
+    /// `CLOUDFLARE_ACCOUNT_ID`), an error for the account id: use [`Client::account`] instead.
+    pub fn catalog(
+        &self,
+        bucket: impl Input<BucketName>,
+    ) -> Result<CatalogHandle, ValidationError> {
+        self.default_account()?.catalog(bucket)
+    }
+
+    /// Every catalog of the client's default account (see [`Client::catalog`]).
+    pub async fn list_catalogs(&self) -> Result<Response<CatalogList>, Error> {
+        self.default_account()?.list_catalogs().await
+    }
+
+    /// The account calls act on unless told otherwise, if the client has one.
+    pub fn account_id(&self) -> Option<&AccountId> {
+        self.account_id.as_ref()
+    }
+
+    fn default_account(&self) -> Result<AccountHandle, ValidationError> {
+        let account_id = self.account_id.clone().ok_or(ValidationError::new(
+            "account id",
+            "the client has no default account: give one to ClientBuilder::account_id (or CLOUDFLARE_ACCOUNT_ID), or name it with Client::account",
+        ))?;
+        Ok(AccountHandle::new(Arc::clone(&self.engine), account_id))
     }
 
     /// This client with another retry policy, for the calls that need one: it shares this
@@ -38,11 +97,11 @@ impl Client {
     ///
     /// // A health check that must answer now, not after backing off.
     /// let once = client.with_retry(RetryConfig::disabled());
-    /// once.catalogs().list("0123456789abcdef0123456789abcdef").await?;
+    /// once.list_catalogs().await?;
     /// # Ok(()) }
     /// ```
     pub fn with_retry(&self, retry: RetryConfig) -> Client {
-        Client::new(self.engine.with_retry(retry))
+        Client::new(self.engine.with_retry(retry), self.account_id.clone())
     }
 
     /// The base URL requests are sent to.
@@ -62,37 +121,13 @@ impl Client {
             Credentials::ApiKey { .. } => "api key",
         }
     }
-
-    /// Catalogs: list, get, enable, disable, delete.
-    pub fn catalogs(&self) -> Catalogs<'_> {
-        Catalogs::new(&self.engine)
-    }
-
-    /// Catalog credentials: the token the catalog uses for maintenance jobs, and whether it works.
-    pub fn credentials(&self) -> CatalogCredentials<'_> {
-        CatalogCredentials::new(&self.engine)
-    }
-
-    /// Catalog-wide maintenance: compaction and snapshot expiration.
-    pub fn maintenance(&self) -> Maintenance<'_> {
-        Maintenance::new(&self.engine)
-    }
-
-    /// Namespaces: list, one page or all of them.
-    pub fn namespaces(&self) -> Namespaces<'_> {
-        Namespaces::new(&self.engine)
-    }
-
-    /// Tables: list, get, and table-level maintenance.
-    pub fn tables(&self) -> Tables<'_> {
-        Tables::new(&self.engine)
-    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url())
+            .field("account_id", &self.account_id)
             .field("auth_scheme", &self.auth_scheme())
             .field("tls", &tls::BACKEND)
             .field("max_response_bytes", &self.engine.body_limit())

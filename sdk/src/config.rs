@@ -16,6 +16,7 @@ use crate::retry::RetryConfig;
 use crate::secret::SecretString;
 use crate::tls;
 use crate::transport::DEFAULT_MAX_RESPONSE_BYTES;
+use crate::validate::AccountId;
 use crate::wire::{PathFamily, Routes};
 
 /// Cloudflare's API, as the official SDKs address it.
@@ -41,6 +42,8 @@ pub mod env {
     /// The path family: `basin-catalog` (the default) or `r2-catalog` (see
     /// [`crate::PathFamily`]).
     pub const CATALOG_PATHS: &str = "CLOUDFLARE_CATALOG_PATHS";
+    /// The client's default account (see [`crate::ClientBuilder::account_id`]).
+    pub const ACCOUNT_ID: &str = "CLOUDFLARE_ACCOUNT_ID";
 }
 
 impl Client {
@@ -88,6 +91,7 @@ pub struct ClientBuilder {
     proxy: ProxySetting,
     paths: PathFamily,
     user_agent_suffix: Option<String>,
+    account_id: Option<String>,
 }
 
 /// Where requests to a remote base URL go: through the proxy the environment names, through
@@ -113,6 +117,7 @@ impl Default for ClientBuilder {
             proxy: ProxySetting::Environment,
             paths: PathFamily::default(),
             user_agent_suffix: None,
+            account_id: None,
         }
     }
 }
@@ -124,7 +129,8 @@ impl ClientBuilder {
     }
 
     /// A builder preset from the environment: `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` with
-    /// `CLOUDFLARE_API_KEY`, `CLOUDFLARE_BASE_URL` and `CLOUDFLARE_CATALOG_PATHS`. Empty
+    /// `CLOUDFLARE_API_KEY`, `CLOUDFLARE_ACCOUNT_ID`, `CLOUDFLARE_BASE_URL` and
+    /// `CLOUDFLARE_CATALOG_PATHS` ([`env`](mod@env)). Empty
     /// variables count as unset. Settings made afterwards on the builder take precedence.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -149,6 +155,13 @@ impl ClientBuilder {
             }
             (_, None) => {}
         }
+        if let Some(account_id) = var(env::ACCOUNT_ID) {
+            AccountId::new(account_id.as_str()).map_err(|_| ConfigError::Environment {
+                variable: env::ACCOUNT_ID,
+                reason: "must be 32 hexadecimal characters",
+            })?;
+            builder = builder.account_id(account_id);
+        }
         if let Some(url) = var(env::BASE_URL) {
             builder = builder.base_url(url);
         }
@@ -159,6 +172,14 @@ impl ClientBuilder {
             })?);
         }
         Ok(builder)
+    }
+
+    /// The account calls act on unless a call names another ([`Client::account`]): what
+    /// [`Client::catalog`] and [`Client::list_catalogs`] use. Checked by
+    /// [`ClientBuilder::build`].
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
     }
 
     /// Authenticate with an API token (`Authorization: Bearer`).
@@ -281,6 +302,11 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
+        let account_id = self
+            .account_id
+            .map(AccountId::new)
+            .transpose()
+            .map_err(ConfigError::Input)?;
         let credentials = match (self.api_token, self.api_key) {
             (Some(token), None) => Credentials::ApiToken(token),
             (None, Some((email, key))) => Credentials::ApiKey { email, key },
@@ -326,14 +352,15 @@ impl ClientBuilder {
             .build()
             .map_err(|error| ConfigError::HttpClient(error.to_string()))?;
         let routes = Routes::new(self.paths, &base_url);
-        Ok(Client::new(Engine::new(
+        let engine = Engine::new(
             &base_url,
             routes,
             http,
             credentials,
             self.max_response_bytes,
             self.retry,
-        )))
+        );
+        Ok(Client::new(engine, account_id))
     }
 }
 
@@ -468,6 +495,40 @@ mod tests {
             .and_then(ClientBuilder::build)
             .unwrap_err();
         assert_eq!(error, ConfigError::MissingCredentials);
+    }
+
+    #[test]
+    fn env_names_the_default_account_and_a_bad_one_is_refused() {
+        const ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
+        let client = from_vars(&[(env::API_TOKEN, "t"), (env::ACCOUNT_ID, ACCOUNT)])
+            .and_then(ClientBuilder::build)
+            .expect("valid");
+        assert_eq!(client.account_id().map(AccountId::as_ref), Some(ACCOUNT));
+        let unset = from_vars(&[(env::API_TOKEN, "t"), (env::ACCOUNT_ID, "")])
+            .and_then(ClientBuilder::build)
+            .expect("valid");
+        assert_eq!(unset.account_id(), None);
+
+        let error = from_vars(&[(env::API_TOKEN, "t"), (env::ACCOUNT_ID, "not-an-account")])
+            .map(drop)
+            .unwrap_err();
+        assert_eq!(
+            error,
+            ConfigError::Environment {
+                variable: env::ACCOUNT_ID,
+                reason: "must be 32 hexadecimal characters",
+            }
+        );
+        let error = ClientBuilder::new()
+            .api_token("t")
+            .account_id("../other")
+            .build()
+            .map(drop)
+            .unwrap_err();
+        let ConfigError::Input(invalid) = error else {
+            panic!("expected ConfigError::Input, got {error:?}")
+        };
+        assert_eq!(invalid.field(), "account id");
     }
 
     #[test]

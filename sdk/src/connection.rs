@@ -64,11 +64,9 @@ impl Catalog {
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use cloudflare_r2_catalog::AccountId;
-    ///
-    /// let account = AccountId::new("0123456789abcdef0123456789abcdef")?;
-    /// for catalog in client.catalogs().list(&account).await?.result.warehouses {
-    ///     let connection = catalog.connection(&account)?;
+    /// let account = client.account("0123456789abcdef0123456789abcdef")?;
+    /// for catalog in account.list_catalogs().await?.result.warehouses {
+    ///     let connection = catalog.connection(account.account_id())?;
     ///     println!("{} at {} ({})", connection.warehouse, connection.uri, catalog.status);
     /// }
     /// # Ok(()) }

@@ -1,27 +1,27 @@
 //! Catalog credentials: storing the one maintenance jobs run with, and checking it works.
 
-use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::CredentialCheck;
-use crate::validate::{AccountId, BucketName, CatalogToken, Input};
+use crate::scope::CatalogScope;
+use crate::validate::{CatalogToken, Input};
 use crate::wire::{StoreCredentialBody, StoredCredential};
 
-/// Operations on a catalog's stored credential; from [`crate::Client::credentials`].
+/// A catalog's stored credential; from [`CatalogHandle::credential`](crate::CatalogHandle::credential).
 #[derive(Debug, Clone, Copy)]
-pub struct CatalogCredentials<'a> {
-    engine: &'a Engine,
+pub struct CredentialHandle<'a> {
+    catalog: &'a CatalogScope,
 }
 
-impl<'a> CatalogCredentials<'a> {
-    pub(crate) fn new(engine: &'a Engine) -> Self {
-        Self { engine }
+impl<'a> CredentialHandle<'a> {
+    pub(crate) fn new(catalog: &'a CatalogScope) -> Self {
+        Self { catalog }
     }
 
     /// Stores the API token the catalog uses for maintenance jobs (compaction, snapshot
-    /// expiration) on the bucket's catalog, replacing any stored before.
+    /// expiration), replacing any stored before.
     ///
-    /// The inputs are checked first; a bad one returns [`Error::InvalidInput`] and nothing is
+    /// The token is checked first; a bad one returns [`Error::InvalidInput`] and nothing is
     /// sent. Cloudflare checks the token too: one it refuses is [`Error::is_invalid_credential`].
     /// Store one before turning maintenance on, which Cloudflare refuses without
     /// ([`Error::is_credential_missing`]).
@@ -30,27 +30,26 @@ impl<'a> CatalogCredentials<'a> {
     /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     /// use cloudflare_r2_catalog::Client;
     ///
+    /// // The account from CLOUDFLARE_ACCOUNT_ID, the API token from CLOUDFLARE_API_TOKEN.
     /// let client = Client::from_env()?;
-    /// let stored = client
-    ///     .credentials()
-    ///     .store("0123456789abcdef0123456789abcdef", "my-data-bucket", "a-token")
-    ///     .await?;
+    /// let stored = client.catalog("my-data-bucket")?.credential().store("a-token").await?;
     /// println!("stored (cf-ray {:?})", stored.cf_ray);
     /// # Ok(()) }
     /// ```
     pub async fn store(
-        &self,
-        account_id: impl Input<AccountId>,
-        bucket: impl Input<BucketName>,
+        self,
         token: impl Input<CatalogToken>,
     ) -> Result<Response<StoredCredential>, Error> {
-        let account_id = account_id.into_valid()?;
-        let bucket = bucket.into_valid()?;
         let body = StoreCredentialBody::new(token.into_valid()?);
-        let api = self.engine.api();
-        self.engine
+        let CatalogScope {
+            engine,
+            account_id,
+            bucket,
+        } = self.catalog;
+        let api = engine.api();
+        engine
             .send_carrying(body.token(), || {
-                api.store_credentials(&account_id, &bucket, &body)
+                api.store_credentials(account_id, bucket, &body)
             })
             .await
     }
@@ -62,15 +61,15 @@ impl<'a> CatalogCredentials<'a> {
     /// Cloudflare documents this operation only under the `basin-catalog` paths, so it goes
     /// there even on a client built for [`PathFamily::R2Catalog`](crate::PathFamily): the same
     /// host and token serve both.
-    pub async fn status(
-        &self,
-        account_id: impl Input<AccountId>,
-        bucket: impl Input<BucketName>,
-    ) -> Result<Response<CredentialCheck>, Error> {
-        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let api = self.engine.api();
-        self.engine
-            .send(|| api.get_credential_status(&account_id, &bucket))
+    pub async fn status(self) -> Result<Response<CredentialCheck>, Error> {
+        let CatalogScope {
+            engine,
+            account_id,
+            bucket,
+        } = self.catalog;
+        let api = engine.api();
+        engine
+            .send(|| api.get_credential_status(account_id, bucket))
             .await
     }
 }

@@ -170,7 +170,7 @@ impl Error {
     /// Maintenance cannot be turned on because the catalog has no stored credential: HTTP 400
     /// "A credential is not present for the warehouse=…". Cloudflare's code for it is not
     /// known, so this reads the message; store one with
-    /// [`CatalogCredentials::store`](crate::CatalogCredentials::store) first.
+    /// [`CredentialHandle::store`](crate::CredentialHandle::store) first.
     pub fn is_credential_missing(&self) -> bool {
         matches!(self, Self::Api(error) if error.status == StatusCode::BAD_REQUEST
             && error.errors.iter().any(|item| item.message.starts_with(codes::CREDENTIAL_MISSING_MESSAGE)))
@@ -265,6 +265,9 @@ pub enum ConfigError {
         /// What is wrong with its value.
         reason: &'static str,
     },
+    /// A setting breaks an input rule (the default account id, [`crate::ClientBuilder::account_id`]).
+    #[error(transparent)]
+    Input(ValidationError),
     /// The user-agent suffix cannot be sent ([`crate::ClientBuilder::user_agent_suffix`]).
     #[error("invalid user-agent suffix: {reason}")]
     UserAgent {

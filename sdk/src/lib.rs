@@ -3,17 +3,39 @@
 //! serves ([`PathFamily`]).
 //!
 //! ```no_run
-//! use cloudflare_r2_catalog::Client;
+//! use cloudflare_r2_catalog::{Client, MaintenanceKind, RequestId};
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! // CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY) from the environment.
+//! // CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY) and CLOUDFLARE_ACCOUNT_ID
+//! // from the environment.
 //! let client = Client::from_env()?;
-//! client
-//!     .credentials()
-//!     .store("0123456789abcdef0123456789abcdef", "my-data-bucket", "token-for-maintenance")
-//!     .await?;
+//! let catalog = client.catalog("my-data-bucket")?;
+//! catalog.enable().await?;
+//! catalog.credential().store("token-for-maintenance").await?;
+//! let events = catalog.table("bronze", "events")?;
+//! events.maintenance().queue(MaintenanceKind::Compaction, &RequestId::random()).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! Calls are made on **handles**, each naming what it acts on; its identifiers are checked once,
+//! when it is made, so a call cannot swap a bucket for a namespace:
+//!
+//! | Handle | From | Calls |
+//! |---|---|---|
+//! | [`Client`] | [`Client::builder`], [`Client::from_env`] | [`list_catalogs`](Client::list_catalogs), [`catalog`](Client::catalog) (default account), [`account`](Client::account) |
+//! | [`AccountHandle`] | [`Client::account`] | [`list_catalogs`](AccountHandle::list_catalogs), [`catalog`](AccountHandle::catalog) |
+//! | [`CatalogHandle`] | [`Client::catalog`], [`AccountHandle::catalog`] | [`get`](CatalogHandle::get), [`enable`](CatalogHandle::enable), [`disable`](CatalogHandle::disable), [`delete`](CatalogHandle::delete) ([`force`](DeleteCatalog::force)), [`credential`](CatalogHandle::credential), [`maintenance`](CatalogHandle::maintenance), [`namespaces`](CatalogHandle::namespaces), [`namespace`](CatalogHandle::namespace), [`table`](CatalogHandle::table) |
+//! | [`CredentialHandle`] | [`CatalogHandle::credential`] | [`store`](CredentialHandle::store), [`status`](CredentialHandle::status) |
+//! | [`CatalogMaintenanceHandle`] | [`CatalogHandle::maintenance`] | [`get`](CatalogMaintenanceHandle::get), [`update`](CatalogMaintenanceHandle::update) |
+//! | [`NamespaceListing`] | [`CatalogHandle::namespaces`], [`NamespaceHandle::namespaces`] | [`list`](NamespaceListing::list), [`pages`](NamespaceListing::pages), [`items`](NamespaceListing::items) |
+//! | [`NamespaceHandle`] | [`CatalogHandle::namespace`] | [`namespaces`](NamespaceHandle::namespaces), [`tables`](NamespaceHandle::tables), [`table`](NamespaceHandle::table) |
+//! | [`TableListing`] | [`NamespaceHandle::tables`] | [`list`](TableListing::list), [`pages`](TableListing::pages), [`items`](TableListing::items) |
+//! | [`TableHandle`] | [`CatalogHandle::table`], [`NamespaceHandle::table`] | [`get`](TableHandle::get), [`maintenance`](TableHandle::maintenance) |
+//! | [`TableMaintenanceHandle`] | [`TableHandle::maintenance`] | [`get`](TableMaintenanceHandle::get), [`update`](TableMaintenanceHandle::update), [`queue`](TableMaintenanceHandle::queue), [`runs`](TableMaintenanceHandle::runs), [`run_pages`](TableMaintenanceHandle::run_pages) |
+//!
+//! Handles are cheap to clone, `Send` and `Sync`; their streams are `'static`. The models
+//! the calls return ([`Catalog`], [`Table`], …) are plain data: comparable, and built with
+//! struct literals or from JSON in tests.
 //!
 //! What the SDK guarantees:
 //! - **Inputs are checked before anything is sent** ([`Error::InvalidInput`] names the field and
@@ -72,15 +94,18 @@ mod retry;
 mod envelope;
 mod engine;
 
-// 4. The operation groups: validate the inputs, call the generated client through the engine;
-//    and how an Iceberg engine reaches the catalogs they return.
+// 4. The handles: each names what it acts on, checked once when made, and calls the generated
+//    client through the engine; bottom-up, so each makes only the handles below it. And how an
+//    Iceberg engine reaches the catalogs they return.
 mod connection;
 mod paging;
-mod catalogs;
-mod credentials;
+mod scope;
 mod maintenance;
-mod namespaces;
+mod credentials;
 mod tables;
+mod namespaces;
+mod catalogs;
+mod account;
 
 // 5. The client users hold, and its builder.
 mod client;
@@ -91,19 +116,20 @@ mod config;
 #[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
 
+pub use account::AccountHandle;
 pub use auth::Credentials;
-pub use catalogs::Catalogs;
+pub use catalogs::{CatalogHandle, DeleteCatalog};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env};
 pub use connection::{CatalogConnection, ICEBERG_REST_ENDPOINT};
-pub use credentials::CatalogCredentials;
+pub use credentials::CredentialHandle;
 pub use envelope::Response;
 pub use error::{
     ApiError, ConfigError, Error, Redirected, Report, ResponseTooLarge, TransportError,
     TransportErrorKind, UnexpectedBody,
 };
-pub use maintenance::Maintenance;
-pub use namespaces::Namespaces;
+pub use maintenance::CatalogMaintenanceHandle;
+pub use namespaces::{NamespaceHandle, NamespaceListing};
 pub use paging::{DEFAULT_MAX_PAGES, ListOptions, ListedNamespace, ListedTable, Page};
 /// The HTTP status type of [`Error::status`], [`ApiError::status`] and the others: reqwest's
 /// (the `http` crate's), re-exported so that matching on it needs no dependency of your own.
@@ -114,7 +140,7 @@ pub use status::{
     CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceKind, MaintenanceState,
     MaintenanceStep, RunStatus, StepStatus, TargetFileSize,
 };
-pub use tables::Tables;
+pub use tables::{TableHandle, TableListing, TableMaintenanceHandle};
 pub use transport::DEFAULT_MAX_RESPONSE_BYTES;
 pub use validate::{
     AccountId, BucketName, CatalogToken, Input, Namespace, PageSize, RequestId, SnapshotAge,

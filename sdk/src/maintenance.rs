@@ -1,39 +1,42 @@
 //! Catalog-wide maintenance: compaction and snapshot expiration settings.
 
-use crate::engine::Engine;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{CatalogMaintenance, MaintenanceConfig, MaintenanceUpdate};
-use crate::validate::{AccountId, BucketName, Input, ValidationError};
+use crate::scope::CatalogScope;
+use crate::validate::ValidationError;
 
-/// Catalog maintenance operations; from [`crate::Client::maintenance`]. Table-level settings are on
-/// [`crate::Tables`].
+/// A catalog's own maintenance settings; from [`CatalogHandle::maintenance`]. A table's are on
+/// [`TableHandle::maintenance`].
+///
+/// [`CatalogHandle::maintenance`]: crate::CatalogHandle::maintenance
+/// [`TableHandle::maintenance`]: crate::TableHandle::maintenance
 #[derive(Debug, Clone, Copy)]
-pub struct Maintenance<'a> {
-    engine: &'a Engine,
+pub struct CatalogMaintenanceHandle<'a> {
+    catalog: &'a CatalogScope,
 }
 
-impl<'a> Maintenance<'a> {
-    pub(crate) fn new(engine: &'a Engine) -> Self {
-        Self { engine }
+impl<'a> CatalogMaintenanceHandle<'a> {
+    pub(crate) fn new(catalog: &'a CatalogScope) -> Self {
+        Self { catalog }
     }
 
     /// The catalog's maintenance configuration and whether a credential is stored for it.
-    pub async fn get(
-        &self,
-        account_id: impl Input<AccountId>,
-        bucket: impl Input<BucketName>,
-    ) -> Result<Response<CatalogMaintenance>, Error> {
-        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
-        let api = self.engine.api();
-        self.engine
-            .send(|| api.get_maintenance_config(&account_id, &bucket))
+    pub async fn get(self) -> Result<Response<CatalogMaintenance>, Error> {
+        let CatalogScope {
+            engine,
+            account_id,
+            bucket,
+        } = self.catalog;
+        let api = engine.api();
+        engine
+            .send(|| api.get_maintenance_config(account_id, bucket))
             .await
     }
 
     /// Changes the settings present in `update`; the others stay as they are. Compaction and
     /// snapshot expiration run with the credential stored by
-    /// [`CatalogCredentials::store`](crate::CatalogCredentials::store).
+    /// [`CredentialHandle::store`](crate::CredentialHandle::store).
     ///
     /// Returns the configuration after the change, or `None` when Cloudflare answers success
     /// without it (the change is applied all the same).
@@ -53,23 +56,22 @@ impl<'a> Maintenance<'a> {
     ///     }),
     ///     ..MaintenanceUpdate::default()
     /// };
-    /// client
-    ///     .maintenance()
-    ///     .update("0123456789abcdef0123456789abcdef", "my-data-bucket", &update)
-    ///     .await?;
+    /// client.catalog("my-data-bucket")?.maintenance().update(&update).await?;
     /// # Ok(()) }
     /// ```
     pub async fn update(
-        &self,
-        account_id: impl Input<AccountId>,
-        bucket: impl Input<BucketName>,
+        self,
         update: &MaintenanceUpdate,
     ) -> Result<Response<Option<MaintenanceConfig>>, Error> {
-        let (account_id, bucket) = (account_id.into_valid()?, bucket.into_valid()?);
         checked(update)?;
-        let api = self.engine.api();
-        self.engine
-            .send(|| api.update_maintenance_config(&account_id, &bucket, update))
+        let CatalogScope {
+            engine,
+            account_id,
+            bucket,
+        } = self.catalog;
+        let api = engine.api();
+        engine
+            .send(|| api.update_maintenance_config(account_id, bucket, update))
             .await
     }
 }

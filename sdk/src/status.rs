@@ -161,7 +161,7 @@ open_enum! {
 
 open_enum! {
     /// Whether a stored credential works, as Cloudflare finds by authenticating with it
-    /// ([`crate::CatalogCredentials::status`]).
+    /// ([`crate::CredentialHandle::status`]).
     CredentialValidity ("credential validity", "must be valid, invalid or absent") {
         /// A credential is stored and authenticates.
         Valid = "valid",
@@ -207,7 +207,7 @@ open_enum! {
 }
 
 open_enum! {
-    /// A kind of table maintenance: what a run did, and what [`crate::Tables::queue_maintenance`]
+    /// A kind of table maintenance: what a run did, and what [`crate::TableMaintenanceHandle::queue`]
     /// queues.
     MaintenanceKind ("maintenance kind", "must be compaction or snapshot_expiration") {
         /// Rewriting small data files into larger ones.

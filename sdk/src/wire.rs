@@ -190,7 +190,7 @@ pub enum PathFamily {
     /// `/accounts/{account_id}/r2-catalog/…`, the R2 Data Catalog paths of the earlier
     /// documents, which wrangler still calls. Credential status is documented only under
     /// `basin-catalog`, and goes there whatever the family (see
-    /// [`crate::CatalogCredentials::status`]).
+    /// [`crate::CredentialHandle::status`]).
     R2Catalog,
 }
 

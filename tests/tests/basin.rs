@@ -15,7 +15,9 @@ use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
+/// The namespace of the table the shared fixture [`events`] gives.
 const NAMESPACE: &str = "bronze";
+/// The name of the table the shared fixture [`events`] gives.
 const TABLE: &str = "events";
 const REQUEST_ID: &str = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 
@@ -27,49 +29,30 @@ fn table_path(rest: &str) -> String {
 
 /// Calls every operation once on `client`, answered by a server that says success to anything.
 async fn call_every_operation(client: &cloudflare_r2_catalog::Client) {
-    let tables = client.tables();
+    let catalog = catalog(client);
+    let namespace = catalog.namespace(NAMESPACE).expect("a valid namespace");
+    let table = events(client);
     let options = ListOptions::new();
-    let _ = client.catalogs().list(ACCOUNT_ID).await;
-    let _ = client.catalogs().get(ACCOUNT_ID, BUCKET).await;
-    let _ = client.catalogs().enable(ACCOUNT_ID, BUCKET).await;
-    let _ = client.catalogs().disable(ACCOUNT_ID, BUCKET).await;
-    let _ = client.catalogs().delete(ACCOUNT_ID, BUCKET, false).await;
-    let _ = client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
-        .await;
-    let _ = client.credentials().status(ACCOUNT_ID, BUCKET).await;
-    let _ = client.maintenance().get(ACCOUNT_ID, BUCKET).await;
+    let _ = client.list_catalogs().await;
+    let _ = catalog.get().await;
+    let _ = catalog.enable().await;
+    let _ = catalog.disable().await;
+    let _ = catalog.delete().await;
+    let _ = catalog.credential().store(CATALOG_TOKEN).await;
+    let _ = catalog.credential().status().await;
+    let _ = catalog.maintenance().get().await;
     let update = MaintenanceUpdate::default();
-    let _ = client
+    let _ = catalog.maintenance().update(&update).await;
+    let _ = catalog.namespaces().list(&options).await;
+    let _ = namespace.tables().list(&options).await;
+    let _ = table.get().await;
+    let _ = table.maintenance().get().await;
+    let _ = table.maintenance().update(&update).await;
+    let _ = table
         .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &update)
+        .queue(MaintenanceKind::SnapshotExpiration, &RequestId::random())
         .await;
-    let _ = client
-        .namespaces()
-        .list(ACCOUNT_ID, BUCKET, None, &options)
-        .await;
-    let _ = tables.list(ACCOUNT_ID, BUCKET, NAMESPACE, &options).await;
-    let _ = tables.get(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE).await;
-    let _ = tables
-        .maintenance(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE)
-        .await;
-    let _ = tables
-        .update_maintenance(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE, &update)
-        .await;
-    let _ = tables
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            NAMESPACE,
-            TABLE,
-            MaintenanceKind::SnapshotExpiration,
-            &RequestId::random(),
-        )
-        .await;
-    let _ = tables
-        .maintenance_runs(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE, &options)
-        .await;
+    let _ = table.maintenance().runs(&options).await;
 }
 
 /// The request lines of the 16 operations, in [`call_every_operation`]'s order, under the base
@@ -163,7 +146,11 @@ async fn a_bucket_named_like_a_family_stays_a_bucket() {
         .build()
         .expect("a client");
 
-    let _ = client.catalogs().get(ACCOUNT_ID, "basin-catalog").await;
+    let _ = client
+        .catalog("basin-catalog")
+        .expect("a valid bucket")
+        .get()
+        .await;
 
     assert_eq!(
         server.request_lines(),
@@ -191,9 +178,9 @@ async fn credential_status_is_read_with_unknown_values_kept() {
         )
         .await;
 
-        let status = client(&server)
-            .credentials()
-            .status(ACCOUNT_ID, BUCKET)
+        let status = catalog(&client(&server))
+            .credential()
+            .status()
             .await
             .expect("read");
 
@@ -220,13 +207,9 @@ async fn queue_sends_the_kind_in_the_path_and_the_request_id_in_the_body() {
         })
         .await;
 
-    let queued = client(&server)
-        .tables()
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            NAMESPACE,
-            TABLE,
+    let queued = events(&client(&server))
+        .maintenance()
+        .queue(
             MaintenanceKind::Compaction,
             &RequestId::new(REQUEST_ID).unwrap(),
         )
@@ -252,14 +235,9 @@ async fn a_retried_queue_request_carries_the_same_request_id() {
     });
     let sleeps = RecordedSleeps::default();
 
-    let queued = server
-        .client(&sleeps)
-        .tables()
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            NAMESPACE,
-            TABLE,
+    let queued = events(&server.client(&sleeps))
+        .maintenance()
+        .queue(
             MaintenanceKind::SnapshotExpiration,
             &RequestId::new(REQUEST_ID).unwrap(),
         )
@@ -315,16 +293,9 @@ async fn the_queues_refusals_are_told_apart_and_not_retried() {
             })
             .await;
 
-        let error = client(&server)
-            .tables()
-            .queue_maintenance(
-                ACCOUNT_ID,
-                BUCKET,
-                NAMESPACE,
-                TABLE,
-                MaintenanceKind::Compaction,
-                &RequestId::random(),
-            )
+        let error = events(&client(&server))
+            .maintenance()
+            .queue(MaintenanceKind::Compaction, &RequestId::random())
             .await
             .expect_err("refused");
 
@@ -340,17 +311,11 @@ async fn values_the_sdk_does_not_know_are_refused_in_requests_before_sending() {
     let server = MockServer::start_async().await;
     let nothing = catch_all(&server).await;
     let client = client(&server);
-    let tables = client.tables();
+    let table = events(&client);
 
-    let queue = tables
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            NAMESPACE,
-            TABLE,
-            MaintenanceKind::from("vacuum"),
-            &RequestId::random(),
-        )
+    let queue = table
+        .maintenance()
+        .queue(MaintenanceKind::from("vacuum"), &RequestId::random())
         .await;
     let paused = MaintenanceUpdate {
         compaction: Some(CompactionUpdate {
@@ -359,10 +324,7 @@ async fn values_the_sdk_does_not_know_are_refused_in_requests_before_sending() {
         }),
         ..MaintenanceUpdate::default()
     };
-    let update = client
-        .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &paused)
-        .await;
+    let update = catalog(&client).maintenance().update(&paused).await;
     let huge = MaintenanceUpdate {
         compaction: Some(CompactionUpdate {
             state: None,
@@ -370,27 +332,15 @@ async fn values_the_sdk_does_not_know_are_refused_in_requests_before_sending() {
         }),
         ..MaintenanceUpdate::default()
     };
-    let table_update = tables
-        .update_maintenance(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE, &huge)
-        .await;
-    let runs = tables
-        .maintenance_runs(
-            ACCOUNT_ID,
-            BUCKET,
-            NAMESPACE,
-            TABLE,
-            &ListOptions::new().page_size(PageSize::new(101).unwrap()),
-        )
+    let table_update = table.maintenance().update(&huge).await;
+    let runs = table
+        .maintenance()
+        .runs(&ListOptions::new().page_size(PageSize::new(101).unwrap()))
         .await;
 
-    let with_uuids = tables
-        .maintenance_runs(
-            ACCOUNT_ID,
-            BUCKET,
-            NAMESPACE,
-            TABLE,
-            &ListOptions::new().with_uuids(),
-        )
+    let with_uuids = table
+        .maintenance()
+        .runs(&ListOptions::new().with_uuids())
         .await;
 
     for (outcome, field) in [
@@ -438,9 +388,9 @@ async fn maintenance_runs_are_paged_with_unknown_statuses_kept() {
     .await;
     let options = ListOptions::new().page_size(PageSize::new(1).unwrap());
 
-    let pages: Vec<_> = client(&server)
-        .tables()
-        .maintenance_run_pages(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE, options)
+    let pages: Vec<_> = events(&client(&server))
+        .maintenance()
+        .run_pages(options)
         .try_collect()
         .await
         .expect("every page");
@@ -481,9 +431,9 @@ async fn runs_ask_with_the_page_size_and_token_given() {
         .page_size(PageSize::new(100).unwrap())
         .page_token("t1");
 
-    let page = client(&server)
-        .tables()
-        .maintenance_runs(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE, &options)
+    let page = events(&client(&server))
+        .maintenance()
+        .runs(&options)
         .await
         .expect("a page");
 
@@ -551,17 +501,14 @@ async fn reads_keep_values_and_skip_fields_the_spec_does_not_know() {
     .await;
     let client = client(&server);
 
-    let listed = client.catalogs().list(ACCOUNT_ID).await.expect("listed");
-    let catalog_maintenance = client
-        .maintenance()
-        .get(ACCOUNT_ID, BUCKET)
+    let listed = client
+        .account(ACCOUNT_ID)
+        .expect("a valid account")
+        .list_catalogs()
         .await
-        .expect("read");
-    let table = client
-        .tables()
-        .maintenance(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE)
-        .await
-        .expect("read");
+        .expect("listed");
+    let catalog_maintenance = catalog(&client).maintenance().get().await.expect("read");
+    let table = events(&client).maintenance().get().await.expect("read");
 
     let catalog = &listed.result.warehouses[0];
     assert_eq!(catalog.status, CatalogStatus::Other("migrating".to_owned()));
@@ -625,9 +572,9 @@ async fn a_change_whose_result_has_an_unknown_shape_is_applied_with_the_raw_resu
     )
     .await;
 
-    let updated = client(&server)
+    let updated = catalog(&client(&server))
         .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &MaintenanceUpdate::default())
+        .update(&MaintenanceUpdate::default())
         .await
         .expect("applied");
 
@@ -649,15 +596,9 @@ async fn a_change_with_new_values_in_its_result_parses_them() {
     )
     .await;
 
-    let updated = client(&server)
-        .tables()
-        .update_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            NAMESPACE,
-            TABLE,
-            &MaintenanceUpdate::default(),
-        )
+    let updated = events(&client(&server))
+        .maintenance()
+        .update(&MaintenanceUpdate::default())
         .await
         .expect("applied");
 
@@ -699,9 +640,10 @@ async fn undocumented_success_statuses_and_bodies_of_changes_are_successes() {
         .await;
     let client = client(&server);
 
-    let enabled = client.catalogs().enable(ACCOUNT_ID, BUCKET).await;
-    let disabled = client.catalogs().disable(ACCOUNT_ID, BUCKET).await;
-    let deleted = client.catalogs().delete(ACCOUNT_ID, BUCKET, true).await;
+    let catalog = catalog(&client);
+    let enabled = catalog.enable().await;
+    let disabled = catalog.disable().await;
+    let deleted = catalog.delete().force(true).await;
 
     let enabled = enabled.expect("enabled").result.expect("an activation");
     assert_eq!(enabled.name, format!("{ACCOUNT_ID}_{BUCKET}"));
@@ -720,9 +662,8 @@ async fn a_read_whose_result_does_not_parse_is_still_an_unexpected_body() {
     )
     .await;
 
-    let error = client(&server)
-        .catalogs()
-        .get(ACCOUNT_ID, BUCKET)
+    let error = catalog(&client(&server))
+        .get()
         .await
         .expect_err("no catalog in it");
 
@@ -824,9 +765,9 @@ async fn errors_are_told_apart_by_cloudflare_code_not_only_status() {
             })
             .await;
 
-        let error = client(&server)
+        let error = catalog(&client(&server))
             .maintenance()
-            .get(ACCOUNT_ID, BUCKET)
+            .get()
             .await
             .expect_err("refused");
 
@@ -850,9 +791,9 @@ async fn a_plain_text_422_keeps_its_text() {
         })
         .await;
 
-    let error = client(&server)
+    let error = catalog(&client(&server))
         .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &MaintenanceUpdate::default())
+        .update(&MaintenanceUpdate::default())
         .await
         .expect_err("refused");
 
@@ -875,9 +816,8 @@ async fn a_fresh_bucket_or_catalog_not_found_is_reported_at_once_not_retried() {
             })
             .await;
 
-        let error = client(&server)
-            .catalogs()
-            .enable(ACCOUNT_ID, BUCKET)
+        let error = catalog(&client(&server))
+            .enable()
             .await
             .expect_err("not found");
 
@@ -931,16 +871,18 @@ async fn every_other_read_skips_fields_added_at_every_level() {
         .await;
     }
     let client = client(&server);
-    let tables = client.tables();
+    let catalog_handle = catalog(&client);
     let options = ListOptions::new();
 
-    let catalog = client.catalogs().get(ACCOUNT_ID, BUCKET).await;
-    let namespaces = client
-        .namespaces()
-        .list(ACCOUNT_ID, BUCKET, None, &options)
+    let catalog = catalog_handle.get().await;
+    let namespaces = catalog_handle.namespaces().list(&options).await;
+    let listed = catalog_handle
+        .namespace(NAMESPACE)
+        .expect("a valid namespace")
+        .tables()
+        .list(&options)
         .await;
-    let listed = tables.list(ACCOUNT_ID, BUCKET, NAMESPACE, &options).await;
-    let table = tables.get(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE).await;
+    let table = events(&client).get().await;
 
     assert_eq!(catalog.expect("read").result.bucket, "analytics-bucket");
     let expected = upstream_example("list-namespaces")["result"]["namespaces"]
@@ -977,9 +919,9 @@ async fn a_stored_credential_answered_with_any_result_is_stored_without_the_secr
     )
     .await;
 
-    let stored = client(&server)
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+    let stored = catalog(&client(&server))
+        .credential()
+        .store(CATALOG_TOKEN)
         .await
         .expect("stored");
 
@@ -1002,9 +944,9 @@ async fn a_stored_credential_answered_with_any_result_is_stored_without_the_secr
     )
     .await;
 
-    let stored = client(&server)
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+    let stored = catalog(&client(&server))
+        .credential()
+        .store(CATALOG_TOKEN)
         .await
         .expect("stored");
 
@@ -1026,9 +968,9 @@ async fn a_last_runs_page_may_leave_out_its_null_token() {
     )
     .await;
 
-    let pages: Vec<_> = client(&server)
-        .tables()
-        .maintenance_run_pages(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE, ListOptions::new())
+    let pages: Vec<_> = events(&client(&server))
+        .maintenance()
+        .run_pages(ListOptions::new())
         .try_collect()
         .await
         .expect("one page");
@@ -1056,21 +998,14 @@ async fn null_lists_in_a_success_envelope_and_an_empty_202_are_successes() {
         .await;
     let client = client(&server);
 
-    let updated = client
+    let updated = catalog(&client)
         .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &MaintenanceUpdate::default())
+        .update(&MaintenanceUpdate::default())
         .await
         .expect("applied");
-    let queued = client
-        .tables()
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            NAMESPACE,
-            TABLE,
-            MaintenanceKind::Compaction,
-            &RequestId::random(),
-        )
+    let queued = events(&client)
+        .maintenance()
+        .queue(MaintenanceKind::Compaction, &RequestId::random())
         .await
         .expect("queued");
 
@@ -1095,9 +1030,9 @@ async fn a_target_size_written_as_a_number_is_read_as_its_text() {
     )
     .await;
 
-    let read = client(&server)
-        .tables()
-        .maintenance(ACCOUNT_ID, BUCKET, NAMESPACE, TABLE)
+    let read = events(&client(&server))
+        .maintenance()
+        .get()
         .await
         .expect("read");
 

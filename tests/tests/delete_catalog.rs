@@ -23,7 +23,17 @@ fn delete_headers() -> Vec<(&'static str, String)> {
 }
 
 async fn delete(client: &Client, force: bool) -> Result<Response<()>, Error> {
-    client.catalogs().delete(ACCOUNT_ID, BUCKET, force).await
+    delete_in(client, BUCKET, force).await
+}
+
+/// Deletes `bucket`'s catalog, as `catalog(bucket)?.delete()`, with `.force(true)` when `force`.
+async fn delete_in(client: &Client, bucket: &str, force: bool) -> Result<Response<()>, Error> {
+    let catalog = client.catalog(bucket)?;
+    if force {
+        catalog.delete().force(true).await
+    } else {
+        catalog.delete().await
+    }
 }
 
 /// A mock answering every delete request with `status`, and `body` as JSON when there is one.
@@ -189,9 +199,7 @@ async fn bad_input_sends_nothing() {
     let server = MockServer::start_async().await;
     let anything = catch_all(&server).await;
 
-    let error = client(&server)
-        .catalogs()
-        .delete(ACCOUNT_ID, "Not_A_Bucket", true)
+    let error = delete_in(&client(&server), "Not_A_Bucket", true)
         .await
         .expect_err("invalid bucket");
 

@@ -25,32 +25,22 @@ async fn the_sdk_flow_enable_store_maintain_list_disable_delete() {
     emulator
         .add_table(BUCKET, "bronze", "events")
         .expect("seeded");
-    let catalogs = client.catalogs();
+    let catalog = catalog(&client);
 
-    let error = catalogs.get(ACCOUNT_ID, BUCKET).await.unwrap_err();
+    let error = catalog.get().await.unwrap_err();
     assert!(error.is_not_found(), "{error}");
     assert_eq!(error.codes(), [40401]);
 
-    let enabled = catalogs.enable(ACCOUNT_ID, BUCKET).await.expect("enabled");
+    let enabled = catalog.enable().await.expect("enabled");
     let activation = enabled.result.expect("an activation");
     assert_eq!(activation.name, format!("{ACCOUNT_ID}_{BUCKET}"));
-    assert!(
-        catalogs
-            .enable(ACCOUNT_ID, BUCKET)
-            .await
-            .unwrap_err()
-            .is_conflict()
-    );
+    assert!(catalog.enable().await.unwrap_err().is_conflict());
 
-    let catalog = catalogs
-        .get(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("found")
-        .result;
-    assert_eq!(catalog.id, activation.id);
-    assert_eq!(catalog.status, CatalogStatus::Active);
-    assert_eq!(catalog.credential_status, Some(CredentialStatus::Absent));
-    let defaults = catalog.maintenance_config.expect("maintenance");
+    let details = catalog.get().await.expect("found").result;
+    assert_eq!(details.id, activation.id);
+    assert_eq!(details.status, CatalogStatus::Active);
+    assert_eq!(details.credential_status, Some(CredentialStatus::Absent));
+    let defaults = details.maintenance_config.expect("maintenance");
     let compaction = defaults.compaction.expect("compaction");
     assert_eq!(compaction.state, MaintenanceState::Disabled);
     assert_eq!(compaction.target_size_mb, TargetFileSize::Mb128);
@@ -59,11 +49,7 @@ async fn the_sdk_flow_enable_store_maintain_list_disable_delete() {
     assert_eq!(expiration.min_snapshots_to_keep, 100);
 
     store(&client).await.expect("stored");
-    let maintenance = client
-        .maintenance()
-        .get(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("read");
+    let maintenance = catalog.maintenance().get().await.expect("read");
     assert_eq!(
         maintenance.result.credential_status,
         CredentialStatus::Present
@@ -76,18 +62,14 @@ async fn the_sdk_flow_enable_store_maintain_list_disable_delete() {
         }),
         ..MaintenanceUpdate::default()
     };
-    let updated = client
+    let updated = catalog
         .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &update)
+        .update(&update)
         .await
         .expect("updated")
         .result
         .expect("a result");
-    let read = client
-        .maintenance()
-        .get(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("read");
+    let read = catalog.maintenance().get().await.expect("read");
     let read_compaction = read
         .result
         .maintenance_config
@@ -100,107 +82,71 @@ async fn the_sdk_flow_enable_store_maintain_list_disable_delete() {
         Some(TargetFileSize::Mb256)
     );
 
-    let listed = catalogs.list(ACCOUNT_ID).await.expect("listed").result;
+    let listed = client.list_catalogs().await.expect("listed").result;
     assert_eq!(listed.warehouses.len(), 1);
     assert_eq!(listed.warehouses[0].bucket, BUCKET);
-    let namespaces = client
+    let namespaces = catalog
         .namespaces()
-        .list(ACCOUNT_ID, BUCKET, None, &ListOptions::new())
+        .list(&ListOptions::new())
         .await
         .expect("listed");
     assert_eq!(namespaces.result.namespaces.len(), 1);
-    let table = client
-        .tables()
-        .get(ACCOUNT_ID, BUCKET, "bronze", "events")
-        .await
-        .expect("a table");
+    let table = events(&client).get().await.expect("a table");
     assert_eq!(table.result.identifier.name, "events");
 
-    catalogs
-        .disable(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("disabled");
-    let disabled = catalogs
-        .get(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("found")
-        .result;
+    catalog.disable().await.expect("disabled");
+    let disabled = catalog.get().await.expect("found").result;
     assert_eq!(disabled.status, CatalogStatus::Inactive);
 
-    let not_empty = catalogs
-        .delete(ACCOUNT_ID, BUCKET, false)
-        .await
-        .unwrap_err();
+    let not_empty = catalog.delete().await.unwrap_err();
     assert!(not_empty.is_conflict(), "{not_empty}");
-    catalogs
-        .delete(ACCOUNT_ID, BUCKET, true)
-        .await
-        .expect("deleted");
-    let gone = catalogs.get(ACCOUNT_ID, BUCKET).await.unwrap_err();
+    catalog.delete().force(true).await.expect("deleted");
+    let gone = catalog.get().await.unwrap_err();
     assert!(gone.is_not_found());
-    let listed = catalogs.list(ACCOUNT_ID).await.expect("listed").result;
+    let listed = client.list_catalogs().await.expect("listed").result;
     assert!(listed.warehouses.is_empty());
 
     // Enabled again, it starts empty: delete removed the namespaces and tables.
-    catalogs.enable(ACCOUNT_ID, BUCKET).await.expect("enabled");
-    catalogs
-        .delete(ACCOUNT_ID, BUCKET, false)
-        .await
-        .expect("empty, so deleted");
+    catalog.enable().await.expect("enabled");
+    catalog.delete().await.expect("empty, so deleted");
 }
 
 #[tokio::test]
 async fn a_disabled_catalog_enabled_again_keeps_its_id() {
     let (_emulator, client, _) = emulator_and_client().await;
-    let catalogs = client.catalogs();
-    let first = catalogs
-        .enable(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap()
-        .result
-        .unwrap();
-    catalogs.disable(ACCOUNT_ID, BUCKET).await.unwrap();
-    let again = catalogs
-        .enable(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap()
-        .result
-        .unwrap();
+    let catalog = catalog(&client);
+    let first = catalog.enable().await.unwrap().result.unwrap();
+    catalog.disable().await.unwrap();
+    let again = catalog.enable().await.unwrap().result.unwrap();
     assert_eq!(again.id, first.id);
-    let catalog = catalogs.get(ACCOUNT_ID, BUCKET).await.unwrap().result;
-    assert_eq!(catalog.status, CatalogStatus::Active);
+    let details = catalog.get().await.unwrap().result;
+    assert_eq!(details.status, CatalogStatus::Active);
 }
 
 #[tokio::test]
 async fn an_unknown_bucket_cannot_be_enabled_and_accounts_do_not_share_catalogs() {
     let (_emulator, client, _) = emulator_and_client().await;
-    let error = client
-        .catalogs()
-        .enable(ACCOUNT_ID, "no-such-bucket")
-        .await
-        .unwrap_err();
+    let no_such_bucket = client.catalog("no-such-bucket").unwrap();
+    let error = no_such_bucket.enable().await.unwrap_err();
     assert!(error.is_bucket_not_found(), "{error}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(error.codes(), [40406]);
     // Without a bucket there is no catalog to read either.
-    let error = client
-        .catalogs()
-        .get(ACCOUNT_ID, "no-such-bucket")
-        .await
-        .unwrap_err();
+    let error = no_such_bucket.get().await.unwrap_err();
     assert!(
         error.is_catalog_not_found() && !error.is_bucket_not_found(),
         "{error}"
     );
 
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
-    let other = "fedcba9876543210fedcba9876543210";
-    let listed = client.catalogs().list(other).await.unwrap().result;
+    catalog(&client).enable().await.unwrap();
+    let other = client.account("fedcba9876543210fedcba9876543210").unwrap();
+    let listed = other.list_catalogs().await.unwrap().result;
     assert!(listed.warehouses.is_empty());
     assert!(
-        client
-            .catalogs()
-            .get(other, BUCKET)
+        other
+            .catalog(BUCKET)
+            .unwrap()
+            .get()
             .await
             .unwrap_err()
             .is_not_found()
@@ -218,12 +164,13 @@ async fn the_paging_stream_walks_every_page() {
     emulator
         .add_namespace(BUCKET, Namespace::new(["ns-000", "child"]).unwrap())
         .unwrap();
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let catalog = catalog(&client);
+    catalog.enable().await.unwrap();
 
     let options = ListOptions::new().page_size(PageSize::new(100).unwrap());
-    let pages: Vec<_> = client
+    let pages: Vec<_> = catalog
         .namespaces()
-        .pages(ACCOUNT_ID, BUCKET, None, options.clone())
+        .pages(options.clone())
         .try_collect()
         .await
         .expect("every page");
@@ -232,9 +179,11 @@ async fn the_paging_stream_walks_every_page() {
     assert_eq!(pages[2].namespaces[49].0, ["ns-249"]);
 
     let parent = Namespace::new(["ns-000"]).unwrap();
-    let children = client
+    let children = catalog
+        .namespace(&parent)
+        .unwrap()
         .namespaces()
-        .list(ACCOUNT_ID, BUCKET, Some(&parent), &options.with_uuids())
+        .list(&options.with_uuids())
         .await
         .unwrap()
         .result;
@@ -258,21 +207,14 @@ async fn injected_faults_are_retried_by_the_sdk() {
     );
     emulator.inject(Fault::disconnect().only(Operation::GetCatalogDetails));
 
-    client
-        .catalogs()
-        .enable(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("third try");
+    let catalog = catalog(&client);
+    catalog.enable().await.expect("third try");
     assert_eq!(
         sleeps.waits()[0],
         Duration::from_secs(2),
         "Retry-After rounded up"
     );
-    client
-        .catalogs()
-        .get(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("second try");
+    catalog.get().await.expect("second try");
 
     let statuses: Vec<(Option<Operation>, Option<u16>)> = emulator
         .requests()
@@ -305,7 +247,7 @@ async fn only_the_credentials_and_accounts_named_are_accepted() {
         .await
         .unwrap();
     let wrong = client_of(&emulator, &RecordedSleeps::default());
-    let error = wrong.catalogs().list(ACCOUNT_ID).await.unwrap_err();
+    let error = wrong.list_catalogs().await.unwrap_err();
     assert!(error.is_auth(), "{error}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
 
@@ -314,10 +256,16 @@ async fn only_the_credentials_and_accounts_named_are_accepted() {
         .base_url(emulator.base_url())
         .build()
         .unwrap();
-    right.catalogs().list(ACCOUNT_ID).await.expect("accepted");
+    right
+        .account(ACCOUNT_ID)
+        .unwrap()
+        .list_catalogs()
+        .await
+        .expect("accepted");
     let forbidden = right
-        .catalogs()
-        .list("fedcba9876543210fedcba9876543210")
+        .account("fedcba9876543210fedcba9876543210")
+        .unwrap()
+        .list_catalogs()
         .await
         .unwrap_err();
     assert_eq!(forbidden.status().map(|s| s.as_u16()), Some(403));
@@ -346,7 +294,7 @@ async fn it_listens_on_loopback_only_and_frees_its_port_when_shut_down() {
 #[tokio::test]
 async fn a_recorded_request_does_not_show_its_body_in_debug() {
     let (emulator, client, _) = emulator_and_client().await;
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    catalog(&client).enable().await.unwrap();
     store(&client).await.unwrap();
     let stored = emulator.requests().pop().expect("recorded");
     assert_eq!(stored.operation, Some(Operation::StoreCredentials));
@@ -368,14 +316,11 @@ async fn a_seed_file_names_buckets_namespaces_and_tables() {
     let emulator = Emulator::builder().start().await.unwrap();
     emulator.seed(&seed).expect("seeded");
     let client = client_of(&emulator, &RecordedSleeps::default());
-    client
-        .catalogs()
-        .enable(ACCOUNT_ID, "seeded-bucket")
-        .await
-        .unwrap();
-    let top = client
+    let seeded = client.catalog("seeded-bucket").unwrap();
+    seeded.enable().await.unwrap();
+    let top = seeded
         .namespaces()
-        .list(ACCOUNT_ID, "seeded-bucket", None, &ListOptions::new())
+        .list(&ListOptions::new())
         .await
         .unwrap()
         .result;
@@ -1074,11 +1019,7 @@ fn the_schema_checker_catches_what_it_should() {
 #[tokio::test]
 async fn sdk_errors_from_the_emulator_keep_cloudflare_codes() {
     let (_emulator, client, _) = emulator_and_client().await;
-    let error = client
-        .maintenance()
-        .get(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap_err();
+    let error = catalog(&client).maintenance().get().await.unwrap_err();
     assert!(matches!(error, Error::Api(_)));
     assert_eq!(error.codes(), [40401]);
 }
@@ -1133,26 +1074,15 @@ async fn queue(client: &Client, request_id: Option<RequestId>) -> Result<String,
 #[tokio::test]
 async fn credential_status_is_absent_until_a_credential_is_stored_then_valid() {
     let (emulator, client, _) = emulator_and_client().await;
-    let missing = client
-        .credentials()
-        .status(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap_err();
+    let catalog = catalog(&client);
+    let missing = catalog.credential().status().await.unwrap_err();
     assert!(missing.is_catalog_not_found(), "{missing}");
 
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
-    let before = client
-        .credentials()
-        .status(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap();
+    catalog.enable().await.unwrap();
+    let before = catalog.credential().status().await.unwrap();
     assert_eq!(before.result.status, CredentialValidity::Absent);
     store(&client).await.unwrap();
-    let after = client
-        .credentials()
-        .status(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap();
+    let after = catalog.credential().status().await.unwrap();
     assert_eq!(after.result.status, CredentialValidity::Valid);
 
     let status_path = format!("/basin-catalog/{BUCKET}/credential/status");
@@ -1179,30 +1109,23 @@ async fn a_catalog_token_is_authenticated_when_stored() {
         .await
         .unwrap();
     let client = client_of(&emulator, &RecordedSleeps::default());
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let catalog = catalog(&client);
+    catalog.enable().await.unwrap();
 
     // CATALOG_TOKEN is not one the emulator accepts: Cloudflare would not authenticate it.
     let refused = store(&client).await.unwrap_err();
     assert!(refused.is_invalid_credential(), "{refused}");
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(refused.codes(), [30004]);
-    let status = client
-        .credentials()
-        .status(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap();
+    let status = catalog.credential().status().await.unwrap();
     assert_eq!(status.result.status, CredentialValidity::Absent);
 
-    client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, API_TOKEN)
+    catalog
+        .credential()
+        .store(API_TOKEN)
         .await
         .expect("an accepted token is stored");
-    let status = client
-        .credentials()
-        .status(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap();
+    let status = catalog.credential().status().await.unwrap();
     assert_eq!(status.result.status, CredentialValidity::Valid);
 }
 
@@ -1212,16 +1135,10 @@ async fn queued_runs_are_listed_newest_first_with_their_request_ids_across_pages
     let given = RequestId::new("6ba7b810-9dad-11d1-80b4-00c04fd430c8").unwrap();
     let first = queue(&client, Some(given.clone())).await.unwrap();
     assert_eq!(first, given.to_string());
-    let expiration = client
-        .tables()
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            "bronze",
-            "events",
-            MaintenanceKind::SnapshotExpiration,
-            &RequestId::random(),
-        )
+    let events = events(&client);
+    let expiration = events
+        .maintenance()
+        .queue(MaintenanceKind::SnapshotExpiration, &RequestId::random())
         .await
         .unwrap()
         .result
@@ -1233,9 +1150,9 @@ async fn queued_runs_are_listed_newest_first_with_their_request_ids_across_pages
     assert_eq!(queue_statuses(&emulator), [Some(202), Some(202), Some(202)]);
 
     let options = ListOptions::new().page_size(PageSize::new(2).unwrap());
-    let pages: Vec<_> = client
-        .tables()
-        .maintenance_run_pages(ACCOUNT_ID, BUCKET, "bronze", "events", options.clone())
+    let pages: Vec<_> = events
+        .maintenance()
+        .run_pages(options.clone())
         .try_collect()
         .await
         .expect("every page");
@@ -1283,22 +1200,11 @@ async fn queued_runs_are_listed_newest_first_with_their_request_ids_across_pages
     );
 
     // One page by hand: its token leads to the rest.
-    let page = client
-        .tables()
-        .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &options)
-        .await
-        .unwrap()
-        .result;
+    let page = events.maintenance().runs(&options).await.unwrap().result;
     let token = page.next_page_token.expect("more runs");
-    let rest = client
-        .tables()
-        .maintenance_runs(
-            ACCOUNT_ID,
-            BUCKET,
-            "bronze",
-            "events",
-            &options.page_token(token),
-        )
+    let rest = events
+        .maintenance()
+        .runs(&options.page_token(token))
         .await
         .unwrap()
         .result;
@@ -1344,9 +1250,9 @@ async fn queue_refusals_on_demand_map_to_their_predicates_and_are_not_retried() 
         [Some(409), Some(429), Some(429), Some(202)]
     );
     assert_eq!(sleeps.waits(), Vec::<Duration>::new());
-    let runs = client
-        .tables()
-        .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &ListOptions::new())
+    let runs = events(&client)
+        .maintenance()
+        .runs(&ListOptions::new())
         .await
         .unwrap()
         .result;
@@ -1371,7 +1277,8 @@ async fn the_daily_queue_limit_refuses_a_tables_next_request_without_retry() {
     emulator.add_table(BUCKET, "bronze", "clicks").unwrap();
     let sleeps = RecordedSleeps::default();
     let client = client_of(&emulator, &sleeps);
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let catalog = catalog(&client);
+    catalog.enable().await.unwrap();
 
     queue(&client, None).await.expect("first");
     queue(&client, None).await.expect("second");
@@ -1380,16 +1287,11 @@ async fn the_daily_queue_limit_refuses_a_tables_next_request_without_retry() {
     assert_eq!(limited.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(limited.codes(), [42901]);
     // The limit is per table.
-    client
-        .tables()
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            "bronze",
-            "clicks",
-            MaintenanceKind::Compaction,
-            &RequestId::random(),
-        )
+    catalog
+        .table("bronze", "clicks")
+        .unwrap()
+        .maintenance()
+        .queue(MaintenanceKind::Compaction, &RequestId::random())
         .await
         .expect("another table has its own count");
 
@@ -1398,9 +1300,9 @@ async fn the_daily_queue_limit_refuses_a_tables_next_request_without_retry() {
         [Some(202), Some(202), Some(429), Some(202)]
     );
     assert_eq!(sleeps.waits(), Vec::<Duration>::new());
-    let runs = client
-        .tables()
-        .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &ListOptions::new())
+    let runs = events(&client)
+        .maintenance()
+        .runs(&ListOptions::new())
         .await
         .unwrap()
         .result;
@@ -1417,9 +1319,10 @@ async fn turning_catalog_maintenance_on_needs_a_stored_credential_but_not_for_a_
         }),
         ..MaintenanceUpdate::default()
     };
-    let refused = client
+    let catalog = catalog(&client);
+    let refused = catalog
         .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &enable_compaction)
+        .update(&enable_compaction)
         .await
         .unwrap_err();
     assert!(refused.is_credential_missing(), "{refused}");
@@ -1431,7 +1334,7 @@ async fn turning_catalog_maintenance_on_needs_a_stored_credential_but_not_for_a_
         api.errors[0].message,
         format!("A credential is not present for the warehouse={ACCOUNT_ID}_{BUCKET}")
     );
-    let unchanged = client.maintenance().get(ACCOUNT_ID, BUCKET).await.unwrap();
+    let unchanged = catalog.maintenance().get().await.unwrap();
     let compaction = unchanged.result.maintenance_config.compaction.unwrap();
     assert_eq!(compaction.state, MaintenanceState::Disabled);
 
@@ -1443,14 +1346,14 @@ async fn turning_catalog_maintenance_on_needs_a_stored_credential_but_not_for_a_
         }),
         ..MaintenanceUpdate::default()
     };
-    client
+    catalog
         .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &resize)
+        .update(&resize)
         .await
         .expect("nothing turned on");
-    let table = client
-        .tables()
-        .update_maintenance(ACCOUNT_ID, BUCKET, "bronze", "events", &enable_compaction)
+    let table = events(&client)
+        .maintenance()
+        .update(&enable_compaction)
         .await
         .expect("a table's update needs no credential");
     let table_state = table
@@ -1460,9 +1363,9 @@ async fn turning_catalog_maintenance_on_needs_a_stored_credential_but_not_for_a_
     assert_eq!(table_state, Some(MaintenanceState::Enabled));
 
     store(&client).await.unwrap();
-    let updated = client
+    let updated = catalog
         .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &enable_compaction)
+        .update(&enable_compaction)
         .await
         .expect("with a credential")
         .result
@@ -1481,22 +1384,16 @@ async fn both_path_families_reach_the_same_catalogs() {
         .unwrap();
 
     // Enabled through basin-catalog (with_a_table), seen through r2-catalog.
-    let catalog = r2.catalogs().get(ACCOUNT_ID, BUCKET).await.unwrap().result;
-    assert_eq!(catalog.status, CatalogStatus::Active);
-    r2.credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
-        .await
-        .unwrap();
-    let status = basin
-        .credentials()
-        .status(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap();
+    let (r2_catalog, basin_catalog) = (catalog(&r2), catalog(&basin));
+    let details = r2_catalog.get().await.unwrap().result;
+    assert_eq!(details.status, CatalogStatus::Active);
+    r2_catalog.credential().store(CATALOG_TOKEN).await.unwrap();
+    let status = basin_catalog.credential().status().await.unwrap();
     assert_eq!(status.result.status, CredentialValidity::Valid);
     let request_id = queue(&r2, None).await.unwrap();
-    let runs = basin
-        .tables()
-        .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &ListOptions::new())
+    let runs = events(&basin)
+        .maintenance()
+        .runs(&ListOptions::new())
         .await
         .unwrap()
         .result;
@@ -1505,17 +1402,12 @@ async fn both_path_families_reach_the_same_catalogs() {
         runs.runs[0].request_id.as_deref(),
         Some(request_id.as_str())
     );
-    r2.catalogs().disable(ACCOUNT_ID, BUCKET).await.unwrap();
-    let disabled = basin
-        .catalogs()
-        .get(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap()
-        .result;
+    r2_catalog.disable().await.unwrap();
+    let disabled = basin_catalog.get().await.unwrap().result;
     assert_eq!(disabled.status, CatalogStatus::Inactive);
     // The SDK sends credential status to basin-catalog whatever the family; the emulator
     // answers it under r2-catalog too (checked in the fidelity scenario).
-    r2.credentials().status(ACCOUNT_ID, BUCKET).await.unwrap();
+    r2_catalog.credential().status().await.unwrap();
 
     let table = format!("/{BUCKET}/namespaces/bronze/tables/events");
     let expected = [
@@ -1552,29 +1444,23 @@ async fn both_path_families_reach_the_same_catalogs() {
 #[tokio::test]
 async fn a_disabled_catalog_hides_its_namespaces_tables_and_runs() {
     let (_emulator, client, _) = emulator_with_a_table().await;
-    client.catalogs().disable(ACCOUNT_ID, BUCKET).await.unwrap();
-    let tables = client.tables();
+    let catalog = catalog(&client);
+    catalog.disable().await.unwrap();
+    let bronze = catalog.namespace("bronze").unwrap();
+    let events = events(&client);
     let errors = [
-        client
+        catalog
             .namespaces()
-            .list(ACCOUNT_ID, BUCKET, None, &ListOptions::new())
+            .list(&ListOptions::new())
             .await
             .unwrap_err(),
-        tables
-            .list(ACCOUNT_ID, BUCKET, "bronze", &ListOptions::new())
-            .await
-            .unwrap_err(),
-        tables
-            .get(ACCOUNT_ID, BUCKET, "bronze", "events")
-            .await
-            .unwrap_err(),
-        tables
-            .maintenance(ACCOUNT_ID, BUCKET, "bronze", "events")
-            .await
-            .unwrap_err(),
+        bronze.tables().list(&ListOptions::new()).await.unwrap_err(),
+        events.get().await.unwrap_err(),
+        events.maintenance().get().await.unwrap_err(),
         queue(&client, None).await.unwrap_err(),
-        tables
-            .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &ListOptions::new())
+        events
+            .maintenance()
+            .runs(&ListOptions::new())
             .await
             .unwrap_err(),
     ];
@@ -1584,25 +1470,21 @@ async fn a_disabled_catalog_hides_its_namespaces_tables_and_runs() {
         assert_eq!(error.codes(), [40402]);
     }
     // The catalog itself still answers; enabled again, its contents are back.
-    client.maintenance().get(ACCOUNT_ID, BUCKET).await.unwrap();
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
-    tables
-        .get(ACCOUNT_ID, BUCKET, "bronze", "events")
-        .await
-        .expect("reachable again");
+    catalog.maintenance().get().await.unwrap();
+    catalog.enable().await.unwrap();
+    events.get().await.expect("reachable again");
 }
 
 #[tokio::test]
 async fn missing_tables_and_namespaces_answer_their_own_codes() {
     let (_emulator, client, _) = emulator_with_a_table().await;
-    let tables = client.tables();
+    let catalog = catalog(&client);
+    let missing = catalog.table("bronze", "missing").unwrap();
     let missing_table = [
-        tables
-            .get(ACCOUNT_ID, BUCKET, "bronze", "missing")
-            .await
-            .unwrap_err(),
-        tables
-            .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "missing", &ListOptions::new())
+        missing.get().await.unwrap_err(),
+        missing
+            .maintenance()
+            .runs(&ListOptions::new())
             .await
             .unwrap_err(),
     ];
@@ -1610,8 +1492,11 @@ async fn missing_tables_and_namespaces_answer_their_own_codes() {
         assert!(error.is_table_not_found(), "{error}");
         assert_eq!(error.codes(), [40403]);
     }
-    let missing_namespace = tables
-        .list(ACCOUNT_ID, BUCKET, "nowhere", &ListOptions::new())
+    let missing_namespace = catalog
+        .namespace("nowhere")
+        .unwrap()
+        .tables()
+        .list(&ListOptions::new())
         .await
         .unwrap_err();
     assert!(missing_namespace.is_not_found());

@@ -37,9 +37,9 @@ async fn respond<'a>(
 }
 
 async fn store(client: &Client) -> Error {
-    client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+    catalog(client)
+        .credential()
+        .store(CATALOG_TOKEN)
         .await
         .expect_err("the server said no")
 }
@@ -228,10 +228,11 @@ async fn an_empty_body_says_so_and_an_empty_success_of_a_change_is_one() {
         .await;
     let client = single_attempt_client(&server);
 
-    let read = client.catalogs().get(ACCOUNT_ID, BUCKET).await;
-    let stored = client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+    let catalog = catalog(&client);
+    let read = catalog.get().await;
+    let stored = catalog
+        .credential()
+        .store(CATALOG_TOKEN)
         .await
         .expect("stored");
 

@@ -37,6 +37,7 @@ async fn redirects_are_errors_and_nothing_is_resent_anywhere() {
             origin.client(&RecordedSleeps::default()),
             Client::builder()
                 .api_key(EMAIL, API_KEY)
+                .account_id(ACCOUNT_ID)
                 .base_url(&origin.url)
                 .build()
                 .unwrap(),
@@ -195,6 +196,7 @@ async fn retry_after_values_of_any_size_are_capped_never_a_panic() {
         let sleeps = RecordedSleeps::default();
         let client = Client::builder()
             .api_token(API_TOKEN)
+            .account_id(ACCOUNT_ID)
             .base_url(&server.url)
             .retry(
                 RetryConfig::default()
@@ -218,10 +220,12 @@ async fn retry_after_values_of_any_size_are_capped_never_a_panic() {
     }
 }
 
-/// A client of `server` whose response bodies may have at most `limit` bytes.
+/// A client of `server`, acting on [`ACCOUNT_ID`], whose response bodies may have at most
+/// `limit` bytes.
 fn limited_client(server: &RawServer, limit: u64) -> Client {
     Client::builder()
         .api_token(API_TOKEN)
+        .account_id(ACCOUNT_ID)
         .base_url(&server.url)
         .max_response_bytes(limit)
         .retry(RetryConfig::default().with_sleep(RecordedSleeps::default()))
@@ -391,9 +395,9 @@ async fn a_cursor_that_comes_back_ends_the_stream_with_an_error() {
     .await;
     let client = client(&server);
 
-    let items: Vec<_> = client
+    let items: Vec<_> = catalog(&client)
         .namespaces()
-        .pages(ACCOUNT_ID, BUCKET, None, ListOptions::new())
+        .pages(ListOptions::new())
         .collect()
         .await;
 
@@ -420,14 +424,9 @@ async fn fresh_cursors_forever_end_at_the_page_limit() {
     let client = server.client(&RecordedSleeps::default());
     let limit = std::num::NonZeroU64::new(3).unwrap();
 
-    let items: Vec<_> = client
+    let items: Vec<_> = catalog(&client)
         .namespaces()
-        .pages(
-            ACCOUNT_ID,
-            BUCKET,
-            None,
-            ListOptions::new().max_pages(limit),
-        )
+        .pages(ListOptions::new().max_pages(limit))
         .collect()
         .await;
 
@@ -467,14 +466,9 @@ async fn a_cursor_pointing_back_at_the_starting_token_ends_the_stream() {
     .await;
     let client = client(&server);
 
-    let result: Result<Vec<_>, _> = client
+    let result: Result<Vec<_>, _> = catalog(&client)
         .namespaces()
-        .pages(
-            ACCOUNT_ID,
-            BUCKET,
-            None,
-            ListOptions::new().page_token("start"),
-        )
+        .pages(ListOptions::new().page_token("start"))
         .try_collect()
         .await;
 
@@ -592,6 +586,7 @@ async fn an_https_base_url_speaks_tls_and_a_server_that_does_not_fails_the_hands
     let server = RawServer::always(success_reply());
     let client = Client::builder()
         .api_token(API_TOKEN)
+        .account_id(ACCOUNT_ID)
         .base_url(server.url.replace("http://", "https://"))
         .retry(RetryConfig::disabled())
         .build()

@@ -93,9 +93,9 @@ async fn each_attempt_and_retry_is_logged() {
     let client = client(&server);
 
     let text = logged(async {
-        client
-            .credentials()
-            .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+        catalog(&client)
+            .credential()
+            .store(CATALOG_TOKEN)
             .await
             .expect("third attempt succeeds");
     })
@@ -128,20 +128,24 @@ async fn no_secret_reaches_the_logs_at_any_level() {
         .expect("valid config");
 
     let text = logged(async {
-        token_client
-            .credentials()
-            .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+        catalog(&token_client)
+            .credential()
+            .store(CATALOG_TOKEN)
             .await
             .expect("third attempt succeeds");
         // A failing call too: errors are where secrets most often leak.
         key_client
-            .credentials()
-            .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+            .account(ACCOUNT_ID)
+            .expect("a valid account")
+            .catalog(BUCKET)
+            .expect("a valid bucket")
+            .credential()
+            .store(CATALOG_TOKEN)
             .await
             .expect("the mock answers 200 now");
-        let rejected = token_client
-            .credentials()
-            .store(ACCOUNT_ID, BUCKET, format!("{CATALOG_TOKEN} with spaces"))
+        let rejected = catalog(&token_client)
+            .credential()
+            .store(format!("{CATALOG_TOKEN} with spaces"))
             .await
             .expect_err("whitespace is rejected");
         tracing::error!(error = %rejected, debug = ?rejected, "as an application would log it");

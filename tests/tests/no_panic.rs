@@ -120,23 +120,13 @@ fn bound() -> Duration {
 /// The calls tried on each answer: a POST with a secret body, a paged GET, and a 204 operation.
 async fn call(client: &Client, which: u8) -> Result<(), Error> {
     match which % 3 {
-        0 => client
-            .credentials()
-            .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
-            .await
-            .map(drop),
+        0 => store(client).await,
         1 => {
             use futures_util::TryStreamExt;
-            let pages = client
-                .namespaces()
-                .pages(ACCOUNT_ID, BUCKET, None, ListOptions::new());
+            let pages = catalog(client).namespaces().pages(ListOptions::new());
             pages.try_collect::<Vec<_>>().await.map(drop)
         }
-        _ => client
-            .catalogs()
-            .disable(ACCOUNT_ID, BUCKET)
-            .await
-            .map(drop),
+        _ => catalog(client).disable().await.map(drop),
     }
 }
 
@@ -150,6 +140,7 @@ proptest! {
         *server_replies().lock().expect("not poisoned") = replies;
         let client = Client::builder()
             .api_token(API_TOKEN)
+            .account_id(ACCOUNT_ID)
             .base_url(&server().url)
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)

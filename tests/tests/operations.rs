@@ -6,9 +6,9 @@ mod common;
 use std::num::NonZeroU64;
 
 use cloudflare_r2_catalog::{
-    AccountId, BucketName, CatalogStatus, CompactionUpdate, CredentialStatus, Error, ListOptions,
-    MaintenanceState, MaintenanceUpdate, Namespace, PageSize, SnapshotAge,
-    SnapshotExpirationUpdate, TargetFileSize,
+    AccountId, BucketName, CatalogHandle, CatalogStatus, CompactionUpdate, CredentialStatus, Error,
+    ListOptions, MaintenanceState, MaintenanceUpdate, Namespace, NamespaceIdentifier, PageSize,
+    Response, SnapshotAge, SnapshotExpirationUpdate, TablePage, TargetFileSize,
 };
 use common::*;
 use httpmock::Method::{GET, POST};
@@ -26,11 +26,7 @@ async fn list_catalogs() {
     )
     .await;
 
-    let catalogs = client(&server)
-        .catalogs()
-        .list(ACCOUNT_ID)
-        .await
-        .expect("listed");
+    let catalogs = client(&server).list_catalogs().await.expect("listed");
 
     mock.assert_calls_async(1).await;
     let warehouses = &catalogs.result.warehouses;
@@ -67,11 +63,7 @@ async fn get_catalog_details() {
     )
     .await;
 
-    let catalog = client(&server)
-        .catalogs()
-        .get(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("found");
+    let catalog = catalog(&client(&server)).get().await.expect("found");
 
     mock.assert_calls_async(1).await;
     assert_eq!(catalog.result.name, "account123_analytics-bucket");
@@ -97,9 +89,8 @@ async fn a_status_this_sdk_does_not_know_is_kept_not_fatal() {
     body["result"]["credential_status"] = json!("expired");
     answer(&server, GET, catalog_path(&format!("/{BUCKET}")), body).await;
 
-    let catalog = client(&server)
-        .catalogs()
-        .get(ACCOUNT_ID, BUCKET)
+    let catalog = catalog(&client(&server))
+        .get()
         .await
         .expect("an unknown status is not an error");
 
@@ -127,11 +118,7 @@ async fn enable_catalog() {
     )
     .await;
 
-    let enabled = client(&server)
-        .catalogs()
-        .enable(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("enabled");
+    let enabled = catalog(&client(&server)).enable().await.expect("enabled");
 
     mock.assert_calls_async(1).await;
     let enabled = enabled.result.expect("the example has a result");
@@ -163,11 +150,8 @@ async fn enabling_an_enabled_catalog_is_a_conflict_returned_without_retrying() {
         .await;
     let sleeps = RecordedSleeps::default();
 
-    let error = builder(&server, &sleeps)
-        .build()
-        .unwrap()
-        .catalogs()
-        .enable(ACCOUNT_ID, BUCKET)
+    let error = catalog(&builder(&server, &sleeps).build().unwrap())
+        .enable()
         .await
         .expect_err("409");
 
@@ -191,11 +175,7 @@ async fn disable_catalog_accepts_204_with_no_body() {
         })
         .await;
 
-    let disabled = client(&server)
-        .catalogs()
-        .disable(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("204");
+    let disabled = catalog(&client(&server)).disable().await.expect("204");
 
     mock.assert_calls_async(1).await;
     assert_eq!(disabled.result, ());
@@ -220,18 +200,10 @@ async fn disable_catalog_also_accepts_a_success_envelope_and_rejects_a_failure_i
                 .json_body(failure(10006, "Catalog not found."));
         })
         .await;
-    let client = client(&server);
+    let catalog = catalog(&client(&server));
 
-    client
-        .catalogs()
-        .disable(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("success envelope");
-    let error = client
-        .catalogs()
-        .disable(ACCOUNT_ID, BUCKET)
-        .await
-        .expect_err("failure envelope");
+    catalog.disable().await.expect("success envelope");
+    let error = catalog.disable().await.expect_err("failure envelope");
 
     assert_eq!(error.codes(), vec![10006]);
 }
@@ -265,17 +237,14 @@ async fn every_change_the_server_says_it_applied_succeeds_without_a_result() {
         let server = MockServer::start_async().await;
         let mock = answer_every(&server, POST, body.clone()).await;
         let (client, update) = (client(&server), example_update());
-        let (catalogs, tables) = (client.catalogs(), client.tables());
-        let (maintenance, credentials) = (client.maintenance(), client.credentials());
+        let (catalog, events) = (catalog(&client), events(&client));
 
-        let enabled = catalogs.enable(ACCOUNT_ID, BUCKET).await;
-        let updated = maintenance.update(ACCOUNT_ID, BUCKET, &update).await;
-        let table = tables
-            .update_maintenance(ACCOUNT_ID, BUCKET, "bronze", "events", &update)
-            .await;
-        let stored = credentials.store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN).await;
-        let disabled = catalogs.disable(ACCOUNT_ID, BUCKET).await;
-        let deleted = catalogs.delete(ACCOUNT_ID, BUCKET, false).await;
+        let enabled = catalog.enable().await;
+        let updated = catalog.maintenance().update(&update).await;
+        let table = events.maintenance().update(&update).await;
+        let stored = catalog.credential().store(CATALOG_TOKEN).await;
+        let disabled = catalog.disable().await;
+        let deleted = catalog.delete().await;
 
         mock.assert_calls_async(6).await;
         assert!(enabled.expect("enable").result.is_none(), "{body}");
@@ -293,29 +262,17 @@ async fn a_read_whose_success_envelope_has_no_result_is_reported() {
         let server = MockServer::start_async().await;
         let mock = answer_every(&server, GET, body.clone()).await;
         let client = client(&server);
-        let (catalogs, tables, options) = (client.catalogs(), client.tables(), ListOptions::new());
+        let (catalog, events, options) = (catalog(&client), events(&client), ListOptions::new());
+        let bronze = catalog.namespace("bronze").expect("a valid namespace");
 
         let errors = [
-            catalogs.list(ACCOUNT_ID).await.map(drop),
-            catalogs.get(ACCOUNT_ID, BUCKET).await.map(drop),
-            client.maintenance().get(ACCOUNT_ID, BUCKET).await.map(drop),
-            client
-                .namespaces()
-                .list(ACCOUNT_ID, BUCKET, None, &options)
-                .await
-                .map(drop),
-            tables
-                .list(ACCOUNT_ID, BUCKET, "bronze", &options)
-                .await
-                .map(drop),
-            tables
-                .get(ACCOUNT_ID, BUCKET, "bronze", "events")
-                .await
-                .map(drop),
-            tables
-                .maintenance(ACCOUNT_ID, BUCKET, "bronze", "events")
-                .await
-                .map(drop),
+            client.list_catalogs().await.map(drop),
+            catalog.get().await.map(drop),
+            catalog.maintenance().get().await.map(drop),
+            catalog.namespaces().list(&options).await.map(drop),
+            bronze.tables().list(&options).await.map(drop),
+            events.get().await.map(drop),
+            events.maintenance().get().await.map(drop),
         ];
 
         mock.assert_calls_async(7).await;
@@ -342,9 +299,9 @@ async fn get_maintenance_config() {
     )
     .await;
 
-    let maintenance = client(&server)
+    let maintenance = catalog(&client(&server))
         .maintenance()
-        .get(ACCOUNT_ID, BUCKET)
+        .get()
         .await
         .expect("got");
 
@@ -391,11 +348,11 @@ async fn update_maintenance_config_sends_exactly_the_fields_set() {
                 .json_body(upstream_example("update-maintenance-config"));
         })
         .await;
-    let client = client(&server);
+    let catalog = catalog(&client(&server));
 
-    let updated = client
+    let updated = catalog
         .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &example_update())
+        .update(&example_update())
         .await
         .expect("updated");
     let only_compaction = MaintenanceUpdate {
@@ -405,9 +362,9 @@ async fn update_maintenance_config_sends_exactly_the_fields_set() {
         }),
         ..MaintenanceUpdate::default()
     };
-    client
+    catalog
         .maintenance()
-        .update(ACCOUNT_ID, BUCKET, &only_compaction)
+        .update(&only_compaction)
         .await
         .expect("updated");
 
@@ -453,9 +410,11 @@ async fn list_namespaces_with_every_option() {
         .with_uuids()
         .with_details();
 
-    let page = client(&server)
+    let page = catalog(&client(&server))
+        .namespace(&parent)
+        .expect("a valid namespace")
         .namespaces()
-        .list(ACCOUNT_ID, BUCKET, Some(&parent), &options)
+        .list(&options)
         .await
         .expect("listed");
 
@@ -482,9 +441,9 @@ async fn list_namespaces_sends_no_query_by_default() {
     )
     .await;
 
-    client(&server)
+    catalog(&client(&server))
         .namespaces()
-        .list(ACCOUNT_ID, BUCKET, None, &ListOptions::new())
+        .list(&ListOptions::new())
         .await
         .expect("listed");
 
@@ -502,9 +461,11 @@ async fn list_tables() {
     )
     .await;
 
-    let page = client(&server)
+    let page = catalog(&client(&server))
+        .namespace("bronze")
+        .expect("a valid namespace")
         .tables()
-        .list(ACCOUNT_ID, BUCKET, "bronze", &ListOptions::new())
+        .list(&ListOptions::new())
         .await
         .expect("listed");
 
@@ -529,11 +490,7 @@ async fn get_table() {
     )
     .await;
 
-    let table = client(&server)
-        .tables()
-        .get(ACCOUNT_ID, BUCKET, "bronze", "events")
-        .await
-        .expect("found");
+    let table = events(&client(&server)).get().await.expect("found");
 
     mock.assert_calls_async(1).await;
     let expected = &upstream_example("get-table")["result"];
@@ -564,16 +521,12 @@ async fn table_maintenance_get_and_update() {
     .await;
     let update =
         answer_update_example(&server, path.clone(), "update-table-maintenance-config").await;
-    let client = client(&server);
+    let events = events(&client(&server));
 
-    let current = client
-        .tables()
-        .maintenance(ACCOUNT_ID, BUCKET, "bronze", "events")
-        .await
-        .expect("got");
-    let updated = client
-        .tables()
-        .update_maintenance(ACCOUNT_ID, BUCKET, "bronze", "events", &example_update())
+    let current = events.maintenance().get().await.expect("got");
+    let updated = events
+        .maintenance()
+        .update(&example_update())
         .await
         .expect("updated");
 
@@ -588,6 +541,16 @@ async fn table_maintenance_get_and_update() {
     let updated = updated.result.expect("the example has a result");
     let compaction = updated.compaction.expect("compaction");
     assert_eq!(compaction.target_size_mb, TargetFileSize::Mb256);
+}
+
+/// The first page of the tables of the namespace `listed` in `catalog`: the namespace's
+/// `ValidationError` becomes `Error::InvalidInput` through `?`, as a call's does.
+async fn tables_of(
+    catalog: &CatalogHandle,
+    listed: &NamespaceIdentifier,
+    options: &ListOptions,
+) -> Result<Response<TablePage>, Error> {
+    catalog.namespace(listed)?.tables().list(options).await
 }
 
 #[tokio::test]
@@ -609,26 +572,21 @@ async fn a_listed_namespace_is_passed_straight_back_and_a_bad_one_refused() {
         upstream_example("list-tables"),
     )
     .await;
-    let client = client(&server);
+    let catalog = catalog(&client(&server));
     let options = ListOptions::new();
 
-    let page = client
+    let page = catalog
         .namespaces()
-        .list(ACCOUNT_ID, BUCKET, None, &options)
+        .list(&options)
         .await
         .expect("listed")
         .result;
-    let bronze = client
-        .tables()
-        .list(ACCOUNT_ID, BUCKET, &page.namespaces[0], &options)
-        .await;
-    let dots = client
-        .tables()
-        .list(ACCOUNT_ID, BUCKET, &page.namespaces[1], &options)
-        .await;
+    let bronze = tables_of(&catalog, &page.namespaces[0], &options).await;
+    let dots = tables_of(&catalog, &page.namespaces[1], &options).await;
 
     assert!(bronze.is_ok(), "{bronze:?}");
-    // Refused before sending: a request would have met no mock and failed otherwise.
+    // Refused before sending, as the namespace's handle is made: a request would have met no
+    // mock and failed otherwise.
     match dots {
         Err(Error::InvalidInput(invalid)) => assert_eq!(invalid.field(), "namespace"),
         other => panic!("expected InvalidInput, got {other:?}"),
@@ -649,7 +607,7 @@ async fn a_user_agent_suffix_is_sent_after_the_sdks_own() {
         .build()
         .expect("a client");
 
-    client.catalogs().list(ACCOUNT_ID).await.expect("listed");
+    client.list_catalogs().await.expect("listed");
 
     let request = &server.requests()[0];
     let agents: Vec<&str> = request

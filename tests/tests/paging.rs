@@ -48,9 +48,9 @@ async fn the_stream_follows_the_cursor_to_the_last_page() {
     )
     .await;
 
-    let pages: Vec<NamespacePage> = client(&server)
+    let pages: Vec<NamespacePage> = catalog(&client(&server))
         .namespaces()
-        .pages(ACCOUNT_ID, BUCKET, None, ListOptions::new())
+        .pages(ListOptions::new())
         .try_collect()
         .await
         .expect("every page");
@@ -74,9 +74,7 @@ async fn the_stream_is_lazy() {
     .await;
     let client = client(&server);
 
-    let stream = client
-        .namespaces()
-        .pages(ACCOUNT_ID, BUCKET, None, ListOptions::new());
+    let stream = catalog(&client).namespaces().pages(ListOptions::new());
     mocks[0].assert_calls_async(0).await;
     let first: Vec<_> = stream.take(1).collect().await;
 
@@ -91,14 +89,9 @@ async fn the_stream_starts_at_the_given_token_and_an_empty_token_ends_it() {
     let mocks =
         serve_namespace_pages(&server, &[(Some("t5"), namespace_page(&["x"], Some("")))]).await;
 
-    let pages: Vec<NamespacePage> = client(&server)
+    let pages: Vec<NamespacePage> = catalog(&client(&server))
         .namespaces()
-        .pages(
-            ACCOUNT_ID,
-            BUCKET,
-            None,
-            ListOptions::new().page_token("t5"),
-        )
+        .pages(ListOptions::new().page_token("t5"))
         .try_collect()
         .await
         .expect("one page");
@@ -144,11 +137,12 @@ async fn each_page_is_retried_on_its_own() {
         .await;
     let sleeps = RecordedSleeps::default();
 
-    let pages: Vec<TablePage> = builder(&server, &sleeps)
-        .build()
-        .unwrap()
+    let client = builder(&server, &sleeps).build().unwrap();
+    let pages: Vec<TablePage> = catalog(&client)
+        .namespace("bronze")
+        .expect("a valid namespace")
         .tables()
-        .pages(ACCOUNT_ID, BUCKET, "bronze", ListOptions::new())
+        .pages(ListOptions::new())
         .try_collect()
         .await
         .expect("both pages");
@@ -176,9 +170,9 @@ async fn an_error_ends_the_stream_after_the_pages_before_it() {
         })
         .await;
 
-    let items: Vec<Result<NamespacePage, Error>> = client(&server)
+    let items: Vec<Result<NamespacePage, Error>> = catalog(&client(&server))
         .namespaces()
-        .pages(ACCOUNT_ID, BUCKET, None, ListOptions::new())
+        .pages(ListOptions::new())
         .collect()
         .await;
 
@@ -188,18 +182,18 @@ async fn an_error_ends_the_stream_after_the_pages_before_it() {
 }
 
 #[tokio::test]
-async fn invalid_input_is_the_only_item_and_nothing_is_sent() {
+async fn invalid_input_is_refused_before_any_page_and_nothing_is_sent() {
     let server = MockServer::start_async().await;
     let catch_all = catch_all(&server).await;
+    let client = client(&server);
 
-    let items: Vec<Result<TablePage, Error>> = client(&server)
-        .tables()
-        .pages(ACCOUNT_ID, "Bad_Bucket", "bronze", ListOptions::new())
-        .collect()
-        .await;
+    // The bucket name is checked when its catalog's handle is made, before any stream of
+    // pages exists: `?` turns the refusal into the `Error` a call would return.
+    let refused = client
+        .catalog("Bad_Bucket")
+        .expect_err("an invalid bucket name is refused");
 
-    assert_eq!(items.len(), 1);
-    assert!(matches!(items[0], Err(Error::InvalidInput(_))));
+    assert!(matches!(Error::from(refused), Error::InvalidInput(_)));
     catch_all.assert_calls_async(0).await;
 }
 
@@ -224,9 +218,9 @@ async fn items_pair_each_namespace_with_its_uuid_and_its_own_details() {
     let mocks = serve_namespace_pages(&server, &[(None, first), (Some("p2"), last)]).await;
     let options = ListOptions::new().with_uuids().with_details();
 
-    let items: Vec<_> = client(&server)
+    let items: Vec<_> = catalog(&client(&server))
         .namespaces()
-        .items(ACCOUNT_ID, BUCKET, None, options)
+        .items(options)
         .try_collect()
         .await
         .expect("every item");
@@ -274,9 +268,11 @@ async fn table_items_end_with_the_error_that_ends_the_pages() {
     )
     .await;
 
-    let items: Vec<_> = client(&server)
+    let items: Vec<_> = catalog(&client(&server))
+        .namespace("bronze")
+        .expect("a valid namespace")
         .tables()
-        .items(ACCOUNT_ID, BUCKET, "bronze", ListOptions::new())
+        .items(ListOptions::new())
         .collect()
         .await;
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{Error, ListOptions, Namespace};
+use cloudflare_r2_catalog::{Client, Error, Input, Namespace, Response, Table};
 use common::*;
 use httpmock::Method::GET;
 use httpmock::MockServer;
@@ -20,6 +20,18 @@ async fn table_at<'a>(server: &'a MockServer, raw_path: String) -> httpmock::Moc
         .await
 }
 
+/// Gets `table` of `namespace` in `bucket`'s catalog, in the client's default account
+/// ([`ACCOUNT_ID`]): the handles' `ValidationError` becomes `Error::InvalidInput` through `?`,
+/// as a call's does.
+async fn get_table(
+    client: &Client,
+    bucket: &str,
+    namespace: impl Input<Namespace>,
+    table: &str,
+) -> Result<Response<Table>, Error> {
+    client.catalog(bucket)?.table(namespace, table)?.get().await
+}
+
 #[tokio::test]
 async fn nested_namespaces_are_joined_with_the_unit_separator() {
     let server = MockServer::start_async().await;
@@ -32,9 +44,7 @@ async fn nested_namespaces_are_joined_with_the_unit_separator() {
     .await;
     let namespace = Namespace::new(["bronze", "analytics", "daily"]).unwrap();
 
-    client(&server)
-        .tables()
-        .get(ACCOUNT_ID, BUCKET, &namespace, "events")
+    get_table(&client(&server), BUCKET, &namespace, "events")
         .await
         .expect("found");
 
@@ -61,9 +71,7 @@ async fn odd_table_names_reach_the_server_as_one_segment() {
         )
         .await;
 
-        client(&server)
-            .tables()
-            .get(ACCOUNT_ID, BUCKET, "ns/with slash", table)
+        get_table(&client(&server), BUCKET, "ns/with slash", table)
             .await
             .unwrap_or_else(|error| panic!("{table:?}: {error}"));
 
@@ -102,11 +110,7 @@ fn get_table_lands_in_its_segments(
 ) -> Result<bool, TestCaseError> {
     let before = server.requests().len();
     let client = server.client(&RecordedSleeps::default());
-    let asked = runtime().block_on(
-        client
-            .tables()
-            .get(ACCOUNT_ID, bucket, levels.to_vec(), table),
-    );
+    let asked = runtime().block_on(get_table(&client, bucket, levels.to_vec(), table));
     let requests = server.requests();
     if let Err(Error::InvalidInput(_)) = asked {
         prop_assert_eq!(requests.len(), before, "a refused input was sent");
@@ -198,14 +202,11 @@ fn backslashes_and_encoded_dots_stay_in_their_segment() {
 async fn dot_segments_and_empty_levels_are_refused_before_sending() {
     let server = MockServer::start_async().await;
     let catch_all = catch_all(&server).await;
-    let client = client(&server);
+    let catalog = catalog(&client(&server));
 
+    // Each is refused as its handle is made, with the error a call would return.
     for table in ["", ".", ".."] {
-        let error = client
-            .tables()
-            .get(ACCOUNT_ID, BUCKET, "bronze", table)
-            .await
-            .expect_err("dot segment");
+        let error = catalog.table("bronze", table).expect_err("dot segment");
         assert_eq!(
             error.to_string(),
             "invalid table name: must not be empty, \".\" or \"..\""
@@ -218,10 +219,8 @@ async fn dot_segments_and_empty_levels_are_refused_before_sending() {
         vec!["bronze", ".."],
         vec!["a", ""],
     ] {
-        let error = client
-            .tables()
-            .maintenance(ACCOUNT_ID, BUCKET, levels.clone(), "events")
-            .await
+        let error = catalog
+            .table(levels.clone(), "events")
             .expect_err("dot level");
         assert_eq!(
             error.to_string(),
@@ -230,21 +229,15 @@ async fn dot_segments_and_empty_levels_are_refused_before_sending() {
         );
     }
     let too_deep = vec!["n"; 17];
-    let error = client
-        .tables()
-        .list(ACCOUNT_ID, BUCKET, too_deep, &ListOptions::new())
-        .await
-        .expect_err("17 levels");
+    let error = catalog.namespace(too_deep).expect_err("17 levels");
     assert_eq!(
         error.to_string(),
         "invalid namespace: must have 1 to 16 levels"
     );
-    let error = client
-        .tables()
-        .list(ACCOUNT_ID, BUCKET, "a\u{1f}b", &ListOptions::new())
-        .await
+    let error = catalog
+        .namespace("a\u{1f}b")
         .expect_err("separator inside a level");
-    assert!(matches!(error, Error::InvalidInput(_)));
+    assert!(matches!(Error::from(error), Error::InvalidInput(_)));
 
     catch_all.assert_calls_async(0).await;
 }
@@ -268,16 +261,12 @@ async fn text_names_a_nested_namespace_as_display_writes_it() {
     .await;
     let client = client(&server);
 
-    client
-        .tables()
-        .get(ACCOUNT_ID, BUCKET, "bronze.analytics", "events")
+    get_table(&client, BUCKET, "bronze.analytics", "events")
         .await
         .expect("found");
     let levels = Namespace::new(["v1.2", r"raw\data"]).unwrap();
     assert_eq!(levels.to_string(), r"v1\.2.raw\\data");
-    client
-        .tables()
-        .get(ACCOUNT_ID, BUCKET, levels.to_string(), "events")
+    get_table(&client, BUCKET, levels.to_string(), "events")
         .await
         .expect("found");
 

@@ -64,17 +64,22 @@ async fn errors_carry_no_secret() {
             .build()
             .unwrap(),
     ] {
+        // The API-key client has no default account: both name it.
         let error = client
-            .credentials()
-            .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+            .account(ACCOUNT_ID)
+            .expect("a valid account id")
+            .catalog(BUCKET)
+            .expect("a valid bucket")
+            .credential()
+            .store(CATALOG_TOKEN)
             .await
             .expect_err("403");
         assert_hidden(&format!("{error} {error:?} {error:#?}"));
     }
 
-    let invalid = client(&server)
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, format!("{CATALOG_TOKEN}\n"))
+    let invalid = catalog(&client(&server))
+        .credential()
+        .store(format!("{CATALOG_TOKEN}\n"))
         .await
         .expect_err("newline rejected");
     assert_hidden(&format!("{invalid} {invalid:?}"));
@@ -114,9 +119,9 @@ async fn a_long_secret_echoed_again_and_again_leaves_no_part_of_itself() {
         .build()
         .expect("valid config");
 
-    let error = client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, long_token.as_str())
+    let error = catalog(&client)
+        .credential()
+        .store(long_token.as_str())
         .await
         .expect_err("not the envelope");
 

@@ -23,9 +23,8 @@ async fn enable_whose_answer_was_lost_is_reported_enabled() {
     let (emulator, client, _) = emulator_and_client().await;
     emulator.inject(Fault::applied_then_disconnect().only(Operation::EnableCatalog));
 
-    let enabled = client
-        .catalogs()
-        .enable(ACCOUNT_ID, BUCKET)
+    let enabled = catalog(&client)
+        .enable()
         .await
         .expect("the first attempt enabled it");
 
@@ -39,19 +38,19 @@ async fn enable_whose_answer_was_lost_is_reported_enabled() {
             (Some(Operation::EnableCatalog), Some(409)),
         ]
     );
-    let catalog = client.catalogs().get(ACCOUNT_ID, BUCKET).await.unwrap();
+    let catalog = catalog(&client).get().await.unwrap();
     assert_eq!(catalog.result.status, CatalogStatus::Active);
 }
 
 #[tokio::test]
 async fn delete_whose_answer_was_lost_is_reported_deleted() {
     let (emulator, client, _) = emulator_and_client().await;
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let catalog = catalog(&client);
+    catalog.enable().await.unwrap();
     emulator.inject(Fault::applied_then_disconnect().only(Operation::DeleteCatalog));
 
-    let deleted = client
-        .catalogs()
-        .delete(ACCOUNT_ID, BUCKET, false)
+    let deleted = catalog
+        .delete()
         .await
         .expect("the first attempt deleted it");
 
@@ -63,21 +62,18 @@ async fn delete_whose_answer_was_lost_is_reported_deleted() {
             (Some(Operation::DeleteCatalog), Some(404)),
         ]
     );
-    let gone = client.catalogs().get(ACCOUNT_ID, BUCKET).await.unwrap_err();
+    let gone = catalog.get().await.unwrap_err();
     assert!(gone.is_not_found(), "{gone}");
 }
 
 #[tokio::test]
 async fn disable_whose_answer_was_lost_is_answered_by_the_retry() {
     let (emulator, client, _) = emulator_and_client().await;
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let catalog = catalog(&client);
+    catalog.enable().await.unwrap();
     emulator.inject(Fault::applied_then_disconnect().only(Operation::DisableCatalog));
 
-    let disabled = client
-        .catalogs()
-        .disable(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("disabled");
+    let disabled = catalog.disable().await.expect("disabled");
 
     // Disabling a disabled catalog answers 204, as Cloudflare does: the retry's own answer.
     assert!(!disabled.already_applied);
@@ -88,8 +84,8 @@ async fn disable_whose_answer_was_lost_is_answered_by_the_retry() {
             (Some(Operation::DisableCatalog), Some(204)),
         ]
     );
-    let catalog = client.catalogs().get(ACCOUNT_ID, BUCKET).await.unwrap();
-    assert_eq!(catalog.result.status, CatalogStatus::Inactive);
+    let got = catalog.get().await.unwrap();
+    assert_eq!(got.result.status, CatalogStatus::Inactive);
 }
 
 #[tokio::test]
@@ -102,9 +98,8 @@ async fn disable_that_finds_no_catalog_after_a_server_error_is_not_found() {
             .only(Operation::DisableCatalog),
     );
 
-    let missing = client
-        .catalogs()
-        .disable(ACCOUNT_ID, BUCKET)
+    let missing = catalog(&client)
+        .disable()
         .await
         .expect_err("there is no catalog");
 
@@ -126,10 +121,8 @@ async fn a_status_on_a_page_that_is_not_the_envelope_says_nothing_was_made() {
         b"<html>proxy says no</html>",
     ));
 
-    let error = server
-        .client(&RecordedSleeps::default())
-        .catalogs()
-        .enable(ACCOUNT_ID, BUCKET)
+    let error = catalog(&server.client(&RecordedSleeps::default()))
+        .enable()
         .await
         .expect_err("an HTML 409 is no catalog");
 
@@ -143,36 +136,21 @@ async fn a_status_on_a_page_that_is_not_the_envelope_says_nothing_was_made() {
 #[tokio::test]
 async fn the_same_answers_are_failures_when_no_earlier_attempt_could_have_made_the_change() {
     let (emulator, client, _) = emulator_and_client().await;
-    client.catalogs().enable(ACCOUNT_ID, BUCKET).await.unwrap();
+    let catalog = catalog(&client);
+    catalog.enable().await.unwrap();
 
     // Asked once: someone else's catalog, already enabled.
-    let conflict = client
-        .catalogs()
-        .enable(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap_err();
+    let conflict = catalog.enable().await.unwrap_err();
     assert!(conflict.is_conflict(), "{conflict}");
 
     // Turned away first (429 is a refusal, not a lost answer), then 409: still a conflict.
     emulator.inject(Fault::rate_limited(std::time::Duration::ZERO).only(Operation::EnableCatalog));
-    let conflict = client
-        .catalogs()
-        .enable(ACCOUNT_ID, BUCKET)
-        .await
-        .unwrap_err();
+    let conflict = catalog.enable().await.unwrap_err();
     assert!(matches!(&conflict, Error::Api(api) if api.status == 409));
 
     // A catalog that was never there, deleted once: not found.
-    client
-        .catalogs()
-        .delete(ACCOUNT_ID, BUCKET, false)
-        .await
-        .unwrap();
-    let missing = client
-        .catalogs()
-        .delete(ACCOUNT_ID, BUCKET, false)
-        .await
-        .unwrap_err();
+    catalog.delete().await.unwrap();
+    let missing = catalog.delete().await.unwrap_err();
     assert!(missing.is_not_found(), "{missing}");
 
     assert_eq!(
@@ -195,10 +173,8 @@ async fn a_connection_closed_without_an_answer_then_409_is_an_enabled_catalog() 
         &failure(40901, "Catalog already enabled"),
     ));
 
-    let enabled = server
-        .client(&RecordedSleeps::default())
-        .catalogs()
-        .enable(ACCOUNT_ID, BUCKET)
+    let enabled = catalog(&server.client(&RecordedSleeps::default()))
+        .enable()
         .await
         .expect("the first attempt may have enabled it");
 
@@ -247,9 +223,9 @@ async fn queueing_whose_answer_was_lost_and_that_used_the_days_last_slot_is_repo
             (Some(Operation::QueueTableMaintenance), Some(429)),
         ]
     );
-    let runs = client
-        .tables()
-        .maintenance_runs(ACCOUNT_ID, BUCKET, "bronze", "events", &ListOptions::new())
+    let runs = events(&client)
+        .maintenance()
+        .runs(&ListOptions::new())
         .await
         .unwrap()
         .result

@@ -244,6 +244,7 @@ async fn refused_connections_are_reported_as_connect_failures() {
     let sleeps = RecordedSleeps::default();
     let client = Client::builder()
         .api_token(API_TOKEN)
+        .account_id(ACCOUNT_ID)
         .base_url(format!("http://127.0.0.1:{port}"))
         .retry(
             RetryConfig::default()

@@ -8,6 +8,20 @@ use common::*;
 use httpmock::{Method::POST, MockServer};
 use serde_json::json;
 
+/// Stores [`CATALOG_TOKEN`] on [`BUCKET`]'s catalog in [`ACCOUNT_ID`], named explicitly: for the
+/// clients built here without a default account.
+async fn stored_on_account(client: &Client) {
+    client
+        .account(ACCOUNT_ID)
+        .expect("a valid account id")
+        .catalog(BUCKET)
+        .expect("a valid bucket")
+        .credential()
+        .store(CATALOG_TOKEN)
+        .await
+        .expect("stored");
+}
+
 #[tokio::test]
 async fn sends_the_exact_request_with_an_api_token_and_parses_success() {
     let server = MockServer::start_async().await;
@@ -26,9 +40,9 @@ async fn sends_the_exact_request_with_an_api_token_and_parses_success() {
         })
         .await;
 
-    let stored = client(&server)
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+    let stored = catalog(&client(&server))
+        .credential()
+        .store(CATALOG_TOKEN)
         .await
         .expect("stored");
 
@@ -59,11 +73,7 @@ async fn sends_the_exact_request_with_an_email_and_global_key() {
         .base_url(server.base_url())
         .build()
         .expect("valid config");
-    client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
-        .await
-        .expect("stored");
+    stored_on_account(&client).await;
 
     mock.assert_calls_async(1).await;
 }
@@ -83,9 +93,9 @@ async fn an_object_result_and_messages_are_returned() {
         })
         .await;
 
-    let stored = client(&server)
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+    let stored = catalog(&client(&server))
+        .credential()
+        .store(CATALOG_TOKEN)
         .await
         .expect("stored");
 
@@ -113,10 +123,6 @@ async fn a_trailing_slash_on_the_base_url_does_not_double_the_path_separator() {
         .build()
         .expect("valid config");
 
-    client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
-        .await
-        .expect("stored");
+    stored_on_account(&client).await;
     mock.assert_calls_async(1).await;
 }

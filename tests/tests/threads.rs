@@ -1,101 +1,209 @@
-//! What users spawn and share across threads compiles as such: the client is `Send + Sync`,
-//! every call's future and every paged stream is `Send`, and a call made through a client moved
-//! into a task is `'static`, so `tokio::spawn` takes it. Checked by the compiler: a change that
-//! makes any of them `!Send` fails to build this file.
+//! What users spawn and share across threads compiles as such: the client and every handle
+//! (account, catalog, namespace, table) is `Send + Sync + 'static`, every call's future is
+//! `Send`, every paged stream is `Send + 'static`, and the calls made through a handle cloned
+//! into a task are `'static + Send`, so `tokio::spawn` takes them. Checked by the compiler: a
+//! change that makes any of them `!Send`, or ties one to a borrow, fails to build this file.
 
 mod common;
 
 use std::future::Future;
 
 use cloudflare_r2_catalog::{
-    Client, ListOptions, MaintenanceKind, MaintenanceUpdate, Namespace, RequestId,
+    AccountHandle, CatalogHandle, CatalogMaintenanceHandle, Client, CredentialHandle,
+    DeleteCatalog, Error, ListOptions, MaintenanceKind, MaintenanceUpdate, Namespace,
+    NamespaceHandle, NamespaceListing, RequestId, TableHandle, TableListing,
+    TableMaintenanceHandle, ValidationError,
 };
 use common::*;
-use futures_util::Stream;
+use futures_util::{Stream, TryStreamExt};
 
 fn send_sync<T: Send + Sync + 'static>() {}
+
+/// For the sub-handles, which borrow their parent handle: shareable, if not `'static`.
+fn send_sync_borrowed<T: Send + Sync>() {}
 
 fn send<T: Send>(_: &T) {}
 
 fn spawnable<F: Future + Send + 'static>(_: F) {}
 
-fn send_stream<S: Stream + Send>(_: &S) {}
+fn static_stream<S: Stream + Send + 'static>(_: S) {}
 
 #[test]
-fn the_client_its_calls_and_its_streams_are_send() {
+fn the_client_and_every_handle_are_send_sync_and_static() {
     send_sync::<Client>();
-    send_sync::<cloudflare_r2_catalog::Error>();
+    send_sync::<AccountHandle>();
+    send_sync::<CatalogHandle>();
+    send_sync::<NamespaceHandle>();
+    send_sync::<TableHandle>();
+    send_sync::<Error>();
+    send_sync::<ValidationError>();
+    send_sync_borrowed::<CredentialHandle<'_>>();
+    send_sync_borrowed::<CatalogMaintenanceHandle<'_>>();
+    send_sync_borrowed::<DeleteCatalog<'_>>();
+    send_sync_borrowed::<NamespaceListing<'_>>();
+    send_sync_borrowed::<TableListing<'_>>();
+    send_sync_borrowed::<TableMaintenanceHandle<'_>>();
+}
+
+#[test]
+fn every_call_is_send_and_every_stream_is_send_and_static() {
     let client = Client::builder()
         .api_token(API_TOKEN)
+        .account_id(ACCOUNT_ID)
         .build()
         .expect("a client");
+    let account = client.account(ACCOUNT_ID).expect("a valid account");
+    let catalog = account.catalog(BUCKET).expect("a valid bucket");
+    let namespace = Namespace::new(["bronze"]).expect("a namespace");
+    let bronze = catalog.namespace(&namespace).expect("a valid namespace");
+    let events = catalog.table(&namespace, "events").expect("a valid table");
     let update = MaintenanceUpdate::default();
     let options = ListOptions::new();
-    let namespace = Namespace::new(["bronze"]).expect("a namespace");
     let request_id = RequestId::random();
 
     // Borrowing calls: Send, as an `async fn` holding them across an await needs.
-    send(&client.catalogs().list(ACCOUNT_ID));
-    send(&client.catalogs().get(ACCOUNT_ID, BUCKET));
-    send(&client.catalogs().enable(ACCOUNT_ID, BUCKET));
-    send(&client.catalogs().disable(ACCOUNT_ID, BUCKET));
-    send(&client.catalogs().delete(ACCOUNT_ID, BUCKET, true));
+    send(&client.list_catalogs());
+    send(&account.list_catalogs());
+    send(&catalog.get());
+    send(&catalog.enable());
+    send(&catalog.disable());
+    send(&catalog.delete().into_future());
+    send(&catalog.delete().force(true).into_future());
+    send(&catalog.credential().store(CATALOG_TOKEN));
+    send(&catalog.credential().status());
+    send(&catalog.maintenance().get());
+    send(&catalog.maintenance().update(&update));
+    send(&catalog.namespaces().list(&options));
+    send(&bronze.namespaces().list(&options));
+    send(&bronze.tables().list(&options));
+    send(&events.get());
+    send(&events.maintenance().get());
+    send(&events.maintenance().update(&update));
     send(
-        &client
-            .credentials()
-            .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN),
+        &events
+            .maintenance()
+            .queue(MaintenanceKind::Compaction, &request_id),
     );
-    send(&client.credentials().status(ACCOUNT_ID, BUCKET));
-    send(&client.maintenance().get(ACCOUNT_ID, BUCKET));
-    send(&client.maintenance().update(ACCOUNT_ID, BUCKET, &update));
-    send(
-        &client
-            .namespaces()
-            .list(ACCOUNT_ID, BUCKET, Some(&namespace), &options),
-    );
-    let tables = client.tables();
-    send(&tables.list(ACCOUNT_ID, BUCKET, &namespace, &options));
-    send(&tables.get(ACCOUNT_ID, BUCKET, &namespace, "events"));
-    send(&tables.maintenance(ACCOUNT_ID, BUCKET, &namespace, "events"));
-    send(&tables.update_maintenance(ACCOUNT_ID, BUCKET, &namespace, "events", &update));
-    send(&tables.queue_maintenance(
-        ACCOUNT_ID,
-        BUCKET,
-        &namespace,
-        "events",
-        MaintenanceKind::Compaction,
-        &request_id,
-    ));
-    send(&tables.maintenance_runs(ACCOUNT_ID, BUCKET, &namespace, "events", &options));
-    send_stream(
-        &client
-            .namespaces()
-            .pages(ACCOUNT_ID, BUCKET, None, options.clone()),
-    );
-    send_stream(&tables.pages(ACCOUNT_ID, BUCKET, &namespace, options.clone()));
-    send_stream(
-        &client
-            .namespaces()
-            .items(ACCOUNT_ID, BUCKET, None, options.clone()),
-    );
-    send_stream(&tables.items(ACCOUNT_ID, BUCKET, &namespace, options.clone()));
-    send_stream(&tables.maintenance_run_pages(
-        ACCOUNT_ID,
-        BUCKET,
-        &namespace,
-        "events",
-        options.clone(),
-    ));
+    send(&events.maintenance().runs(&options));
 
-    // What a user spawns: a task that owns its client.
+    // Streams own what they need: Send, and 'static, so they outlive the handle they came from.
+    static_stream(catalog.namespaces().pages(options.clone()));
+    static_stream(catalog.namespaces().items(options.clone()));
+    static_stream(bronze.namespaces().pages(options.clone()));
+    static_stream(bronze.namespaces().items(options.clone()));
+    static_stream(bronze.tables().pages(options.clone()));
+    static_stream(bronze.tables().items(options.clone()));
+    static_stream(events.maintenance().run_pages(options.clone()));
+}
+
+#[test]
+fn a_handle_cloned_into_a_task_makes_spawnable_calls() {
+    let client = Client::builder()
+        .api_token(API_TOKEN)
+        .account_id(ACCOUNT_ID)
+        .build()
+        .expect("a client");
+    let catalog = client.catalog(BUCKET).expect("a valid bucket");
+
+    // What a user spawns: a task that owns its client or handle, and calls through it.
     let owned = client.clone();
-    spawnable(async move { owned.catalogs().list(ACCOUNT_ID).await });
+    spawnable(async move { owned.list_catalogs().await });
     let owned = client.clone();
     spawnable(async move {
-        use futures_util::TryStreamExt;
-        let pages = owned
-            .tables()
-            .pages(ACCOUNT_ID, BUCKET, "bronze", ListOptions::new());
-        pages.try_collect::<Vec<_>>().await
+        let account = owned.account(ACCOUNT_ID)?;
+        account.list_catalogs().await?;
+        account.catalog(BUCKET)?.get().await?;
+        owned.catalog(BUCKET)?.get().await?;
+        Ok::<_, Error>(())
     });
+
+    let owned = client.account(ACCOUNT_ID).expect("a valid account");
+    spawnable(async move { owned.list_catalogs().await });
+
+    let owned = catalog.clone();
+    spawnable(async move { owned.delete().force(true).await });
+    let owned = catalog.clone();
+    spawnable(async move { owned.delete().await });
+    let owned = catalog.clone();
+    spawnable(async move {
+        owned.get().await?;
+        owned.enable().await?;
+        owned.disable().await?;
+        owned.delete().await?;
+        owned.delete().force(true).await?;
+        owned.credential().store(CATALOG_TOKEN).await?;
+        owned.credential().status().await?;
+        owned.maintenance().get().await?;
+        owned
+            .maintenance()
+            .update(&MaintenanceUpdate::default())
+            .await?;
+        owned.namespaces().list(&ListOptions::new()).await?;
+        owned
+            .namespaces()
+            .pages(ListOptions::new())
+            .try_collect::<Vec<_>>()
+            .await?;
+        owned
+            .namespaces()
+            .items(ListOptions::new())
+            .try_collect::<Vec<_>>()
+            .await?;
+        Ok::<_, Error>(())
+    });
+
+    let owned = catalog.namespace("bronze.raw").expect("a valid namespace");
+    spawnable(async move {
+        owned.namespaces().list(&ListOptions::new()).await?;
+        owned
+            .namespaces()
+            .pages(ListOptions::new())
+            .try_collect::<Vec<_>>()
+            .await?;
+        owned
+            .namespaces()
+            .items(ListOptions::new())
+            .try_collect::<Vec<_>>()
+            .await?;
+        owned.tables().list(&ListOptions::new()).await?;
+        owned
+            .tables()
+            .pages(ListOptions::new())
+            .try_collect::<Vec<_>>()
+            .await?;
+        owned
+            .tables()
+            .items(ListOptions::new())
+            .try_collect::<Vec<_>>()
+            .await?;
+        owned.table("events")?.get().await?;
+        Ok::<_, Error>(())
+    });
+
+    let owned = catalog.table("bronze", "events").expect("a valid table");
+    spawnable(async move {
+        let request_id = RequestId::random();
+        owned.get().await?;
+        owned.maintenance().get().await?;
+        owned
+            .maintenance()
+            .update(&MaintenanceUpdate::default())
+            .await?;
+        owned
+            .maintenance()
+            .queue(MaintenanceKind::Compaction, &request_id)
+            .await?;
+        owned.maintenance().runs(&ListOptions::new()).await?;
+        owned
+            .maintenance()
+            .run_pages(ListOptions::new())
+            .try_collect::<Vec<_>>()
+            .await?;
+        Ok::<_, Error>(())
+    });
+
+    // A stream made in the task's caller and handed to it, its handle dropped first.
+    let pages = catalog.namespaces().pages(ListOptions::new());
+    drop(catalog);
+    spawnable(async move { pages.try_collect::<Vec<_>>().await });
 }

@@ -1,22 +1,75 @@
 //! Inputs are checked before anything is sent: each rule rejects with a typed error that names
-//! the field and the rule, never echoes the value, and no request reaches the server.
+//! the field and the rule, never echoes the value, and no request reaches the server. The account
+//! id and the bucket name are checked as their handles are made (`Client::account`,
+//! `AccountHandle::catalog`), the catalog token as `credential().store` is called.
 
 mod common;
 
 use cloudflare_r2_catalog::{
-    AccountId, BucketName, CatalogToken, Error, PageSize, SnapshotAge, TableName,
+    AccountId, BucketName, CatalogToken, Client, Error, PageSize, SnapshotAge, TableName,
+    ValidationError,
 };
 use common::*;
 use httpmock::MockServer;
 use proptest::prelude::*;
 
+/// Stores `token` on the catalog of `bucket` in `account_id`: the handles' `ValidationError`
+/// becomes `Error::InvalidInput` through `?`, as a call's does.
+async fn store_at(
+    client: &Client,
+    account_id: &str,
+    bucket: &str,
+    token: &str,
+) -> Result<(), Error> {
+    client
+        .account(account_id)?
+        .catalog(bucket)?
+        .credential()
+        .store(token)
+        .await
+        .map(drop)
+}
+
+/// The refusal of `account_id` or `bucket` as the catalog's handle is made, before any call.
+fn refused_handle(account_id: &str, bucket: &str) -> ValidationError {
+    let client = Client::builder()
+        .api_token(API_TOKEN)
+        .build()
+        .expect("valid config");
+    client
+        .account(account_id)
+        .and_then(|account| account.catalog(bucket))
+        .expect_err("refused as the handle is made")
+}
+
+#[tokio::test]
+async fn a_client_without_a_default_account_says_so_and_sends_nothing() {
+    let server = MockServer::start_async().await;
+    let catch_all = catch_all(&server).await;
+    let client = Client::builder()
+        .api_token(API_TOKEN)
+        .base_url(server.base_url())
+        .build()
+        .expect("valid config");
+
+    let refused = client.catalog(BUCKET).expect_err("no default account");
+    assert_eq!(refused.field(), "account id");
+    assert!(refused.rule().contains("Client::account"), "{refused}");
+    let error = client.list_catalogs().await.expect_err("no default account");
+    assert!(
+        matches!(&error, Error::InvalidInput(invalid) if invalid == &refused),
+        "{error:?}"
+    );
+    // Naming the account works on the same client.
+    assert!(client.account(ACCOUNT_ID).and_then(|a| a.catalog(BUCKET)).is_ok());
+    catch_all.assert_calls_async(0).await;
+}
+
 async fn rejected(account_id: &str, bucket: &str, token: &str) -> (String, String) {
     let server = MockServer::start_async().await;
     let catch_all = catch_all(&server).await;
 
-    let error = client(&server)
-        .credentials()
-        .store(account_id, bucket, token)
+    let error = store_at(&client(&server), account_id, bucket, token)
         .await
         .expect_err("invalid input");
 
@@ -43,6 +96,12 @@ async fn a_bad_account_id_is_rejected_without_a_request() {
         assert_eq!(
             message,
             "invalid account id: must be exactly 32 hexadecimal characters"
+        );
+        let invalid = refused_handle(bad, BUCKET);
+        assert_eq!(
+            (invalid.field(), invalid.rule()),
+            ("account id", "must be exactly 32 hexadecimal characters"),
+            "{bad:?}"
         );
     }
 }
@@ -87,6 +146,12 @@ async fn a_bad_bucket_name_is_rejected_without_a_request() {
         let (field, message) = rejected(ACCOUNT_ID, bad, CATALOG_TOKEN).await;
         assert_eq!(field, "bucket name", "{bad:?}");
         assert_eq!(message, format!("invalid bucket name: {rule}"), "{bad:?}");
+        let invalid = refused_handle(ACCOUNT_ID, bad);
+        assert_eq!(
+            (invalid.field(), invalid.rule()),
+            ("bucket name", rule),
+            "{bad:?}"
+        );
     }
 }
 
@@ -127,6 +192,7 @@ async fn a_bad_catalog_token_is_rejected_without_a_request_or_an_echo() {
 async fn the_first_bad_input_is_reported() {
     let (field, _) = rejected("nope", "NOPE", "").await;
     assert_eq!(field, "account id");
+    assert_eq!(refused_handle("nope", "NOPE").field(), "account id");
 }
 
 /// The spec's pattern for a component schema, read from the committed trimmed spec.

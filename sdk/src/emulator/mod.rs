@@ -19,14 +19,16 @@
 //! use cloudflare_r2_catalog::{CatalogStatus, Client};
 //!
 //! let emulator = Emulator::builder().bucket("my-data-bucket").start().await?;
+//! let account = "0123456789abcdef0123456789abcdef";
 //! let client = Client::builder()
 //!     .api_token("any-token")
+//!     .account_id(account)
 //!     .base_url(emulator.base_url())
 //!     .build()?;
-//! let account = "0123456789abcdef0123456789abcdef";
 //!
-//! client.catalogs().enable(account, "my-data-bucket").await?;
-//! let catalog = client.catalogs().get(account, "my-data-bucket").await?.result;
+//! let handle = client.catalog("my-data-bucket")?;
+//! handle.enable().await?;
+//! let catalog = handle.get().await?.result;
 //! assert_eq!(catalog.status, CatalogStatus::Active);
 //! assert_eq!(catalog.name, format!("{account}_my-data-bucket"));
 //! # Ok(()) }

@@ -54,22 +54,37 @@ impl Sleep for RecordedSleeps {
 
 /// Stores [`CATALOG_TOKEN`] on [`BUCKET`]'s catalog, keeping only whether it worked.
 pub async fn store(client: &Client) -> Result<(), cloudflare_r2_catalog::Error> {
-    client
-        .credentials()
-        .store(ACCOUNT_ID, BUCKET, CATALOG_TOKEN)
+    catalog(client)
+        .credential()
+        .store(CATALOG_TOKEN)
         .await
         .map(drop)
 }
 
-/// A builder aimed at `server`, authenticated with [`API_TOKEN`], retrying with recorded waits.
+/// The catalog of [`BUCKET`] in the client's default account, [`ACCOUNT_ID`].
+pub fn catalog(client: &Client) -> cloudflare_r2_catalog::CatalogHandle {
+    client.catalog(BUCKET).expect("a valid bucket")
+}
+
+/// The table `bronze.events` of [`BUCKET`]'s catalog.
+pub fn events(client: &Client) -> cloudflare_r2_catalog::TableHandle {
+    catalog(client)
+        .table("bronze", "events")
+        .expect("a valid table")
+}
+
+/// A builder aimed at `server`, authenticated with [`API_TOKEN`], acting on [`ACCOUNT_ID`],
+/// retrying with recorded waits.
 pub fn builder(server: &MockServer, sleeps: &RecordedSleeps) -> ClientBuilder {
     builder_at(server.base_url(), sleeps)
 }
 
-/// A builder aimed at `base_url` (an emulator, a raw server), as [`builder`] configures it.
+/// A builder aimed at `base_url` (an emulator, a raw server), as [`builder`] configures it,
+/// with [`ACCOUNT_ID`] for its default account.
 pub fn builder_at(base_url: impl Into<String>, sleeps: &RecordedSleeps) -> ClientBuilder {
     Client::builder()
         .api_token(API_TOKEN)
+        .account_id(ACCOUNT_ID)
         .base_url(base_url)
         .timeout(Duration::from_secs(5))
         .retry(RetryConfig::default().with_sleep(sleeps.clone()))
@@ -99,11 +114,7 @@ pub async fn with_a_table(emulator: Emulator, client: Client) -> (Emulator, Clie
     emulator
         .add_table(BUCKET, "bronze", "events")
         .expect("a valid table");
-    client
-        .catalogs()
-        .enable(ACCOUNT_ID, BUCKET)
-        .await
-        .expect("enabled");
+    catalog(&client).enable().await.expect("enabled");
     (emulator, client)
 }
 
@@ -115,13 +126,9 @@ pub async fn queue_compaction(
     cloudflare_r2_catalog::Response<Option<cloudflare_r2_catalog::QueuedMaintenance>>,
     cloudflare_r2_catalog::Error,
 > {
-    client
-        .tables()
-        .queue_maintenance(
-            ACCOUNT_ID,
-            BUCKET,
-            "bronze",
-            "events",
+    events(client)
+        .maintenance()
+        .queue(
             cloudflare_r2_catalog::MaintenanceKind::Compaction,
             request_id,
         )

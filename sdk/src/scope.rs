@@ -1,0 +1,16 @@
+//! The validated address every handle below the account holds: the engine its calls go
+//! through, the account and the bucket of one catalog. Checked once, when the handle is made.
+
+use std::sync::Arc;
+
+use crate::engine::Engine;
+use crate::validate::{AccountId, BucketName};
+
+/// One catalog's address and the engine to reach it with. Cloning it costs an `Arc` and two
+/// short strings, which is what lets a handle's streams own what they need and be `'static`.
+#[derive(Debug, Clone)]
+pub(crate) struct CatalogScope {
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) account_id: AccountId,
+    pub(crate) bucket: BucketName,
+}
