@@ -55,13 +55,21 @@ async fn a_client_without_a_default_account_says_so_and_sends_nothing() {
     let refused = client.catalog(BUCKET).expect_err("no default account");
     assert_eq!(refused.field(), "account id");
     assert!(refused.rule().contains("Client::account"), "{refused}");
-    let error = client.list_catalogs().await.expect_err("no default account");
+    let error = client
+        .list_catalogs()
+        .await
+        .expect_err("no default account");
     assert!(
         matches!(&error, Error::InvalidInput(invalid) if invalid == &refused),
         "{error:?}"
     );
     // Naming the account works on the same client.
-    assert!(client.account(ACCOUNT_ID).and_then(|a| a.catalog(BUCKET)).is_ok());
+    assert!(
+        client
+            .account(ACCOUNT_ID)
+            .and_then(|a| a.catalog(BUCKET))
+            .is_ok()
+    );
     catch_all.assert_calls_async(0).await;
 }
 
