@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use cloudflare_r2_catalog::{CatalogHandle, Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 use futures_util::StreamExt;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
 
 const ACCOUNT_ID: &str = "0123456789abcdef0123456789abcdef";
@@ -55,10 +55,6 @@ impl Raw {
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(
-            HeaderName::from_static("api-version"),
-            HeaderValue::from_static("4.0.0"),
-        );
         // reqwest is built without a crypto provider of its own (the SDK names one explicitly),
         // so this client gets one too. The bench speaks plain HTTP on loopback: the TLS
         // configuration only has to exist, and trusts no certificate at all.

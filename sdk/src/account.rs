@@ -36,7 +36,7 @@ impl AccountHandle {
     pub async fn list_catalogs(&self) -> Result<Response<CatalogList>, Error> {
         let (engine, account_id) = (&self.engine, &self.account_id);
         let api = engine.api();
-        engine.send(|| api.list_catalogs(account_id)).await
+        engine.read(|| api.list_catalogs(account_id)).await
     }
 
     /// The catalog of `bucket` in this account, its name checked now.

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use reqwest::StatusCode;
 
 use crate::credentials::CredentialHandle;
-use crate::engine::MadeWhen;
+use crate::engine::{Change, MadeWhen};
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{Catalog, CatalogActivation};
@@ -57,7 +57,7 @@ impl CatalogHandle {
         } = &self.scope;
         let api = engine.api();
         engine
-            .send(|| api.get_catalog_details(account_id, bucket))
+            .read(|| api.get_catalog_details(account_id, bucket))
             .await
     }
 
@@ -91,11 +91,13 @@ impl CatalogHandle {
             bucket,
         } = &self.scope;
         let api = engine.api();
+        // 409: already enabled, which another attempt would only repeat.
+        let enabling = Change {
+            final_statuses: &[StatusCode::CONFLICT],
+            already_made: Some(MadeWhen::Status(StatusCode::CONFLICT)),
+        };
         engine
-            .send_change(
-                || api.enable_catalog(account_id, bucket),
-                MadeWhen::Status(StatusCode::CONFLICT),
-            )
+            .change(enabling, || api.enable_catalog(account_id, bucket))
             .await
     }
 
@@ -112,7 +114,7 @@ impl CatalogHandle {
         } = &self.scope;
         let api = engine.api();
         engine
-            .send_no_content(|| api.disable_catalog(account_id, bucket), None)
+            .no_content(Change::PLAIN, || api.disable_catalog(account_id, bucket))
             .await
     }
 
@@ -217,11 +219,13 @@ impl<'a> DeleteCatalog<'a> {
         } = self.catalog;
         let force = self.force.then_some(true);
         let api = engine.api();
+        // 409: not empty, unfinished work, protected, or over the force-delete limit.
+        let deleting = Change {
+            final_statuses: &[StatusCode::CONFLICT],
+            already_made: Some(MadeWhen::BareStatus(StatusCode::NOT_FOUND)),
+        };
         engine
-            .send_no_content(
-                || api.delete_catalog(account_id, bucket, force),
-                Some(MadeWhen::BareStatus(StatusCode::NOT_FOUND)),
-            )
+            .no_content(deleting, || api.delete_catalog(account_id, bucket, force))
             .await
     }
 }

@@ -3,15 +3,13 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use progenitor_client::ClientInfo;
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, HeaderValue};
 use reqwest::{Url, redirect};
 
 use crate::auth::Credentials;
 use crate::client::Client;
 use crate::engine::Engine;
 use crate::error::ConfigError;
-use crate::generated;
 use crate::retry::RetryConfig;
 use crate::secret::SecretString;
 use crate::tls;
@@ -318,12 +316,9 @@ impl ClientBuilder {
             self.allow_insecure_http,
         )?;
         let mut headers = credentials.headers()?;
-        // Sent on every request: progenitor would build it into a fresh map per request (see
-        // xtask/src/requests.rs).
-        headers.insert(
-            HeaderName::from_static("api-version"),
-            HeaderValue::from_static(<generated::Client as ClientInfo<Routes>>::api_version()),
-        );
+        // Every operation answers JSON; the generated code, given no response types, does not
+        // say so itself.
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let http = tls::configure(reqwest::Client::builder())?;
         let http = match self.proxy {
             _ if local_http => http.no_proxy(),

@@ -48,7 +48,7 @@ impl<'a> CredentialHandle<'a> {
         } = self.catalog;
         let api = engine.api();
         engine
-            .send_carrying(body.token(), || {
+            .store(body.token(), || {
                 api.store_credentials(account_id, bucket, &body)
             })
             .await
@@ -69,7 +69,7 @@ impl<'a> CredentialHandle<'a> {
         } = self.catalog;
         let api = engine.api();
         engine
-            .send(|| api.get_credential_status(account_id, bucket))
+            .read(|| api.get_credential_status(account_id, bucket))
             .await
     }
 }

@@ -1,20 +1,43 @@
 //! The engine every operation runs through: the generated client, the retry loop around it, and
-//! the judging of the last attempt into a [`Response`] or an [`Error`].
+//! the judging of the last attempt into a [`Response`] or an [`Error`]. One call's path: a
+//! handle calls [`Engine::read`] (or `change`, `no_content`, `store`) with the generated
+//! operation; [`Engine::attempts`] sends it through [`transport::attempt`] until
+//! [`RetryConfig::delay_after`] says stop; [`envelope`] judges the last attempt.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
 
 use crate::auth::Credentials;
-use crate::envelope::{self, Envelope, Response};
-use crate::error::Error;
+use crate::envelope::{self, Response};
+use crate::error::{Error, Report};
 use crate::generated;
+use crate::head::ResponseMeta;
 use crate::retry::{self, RetryConfig};
 use crate::text::Secrets;
-use crate::transport::{self, Attempt, Exchange, Outcome};
-use crate::wire::{PathFamily, Routes};
+use crate::transport::{self, Attempt, Sent};
+use crate::wire::{PathFamily, Routes, StoredCredential};
+
+/// What a change is, as the retry loop and the judge need to know it: the statuses that are its
+/// final answer (a refusal that another attempt would only repeat), and which answer to a retry
+/// says that an earlier attempt, whose answer was lost, made the change.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Change {
+    pub(crate) final_statuses: &'static [StatusCode],
+    pub(crate) already_made: Option<MadeWhen>,
+}
+
+impl Change {
+    /// A change with no final status and no telling answer: a retry answers as the first
+    /// attempt would have (updates, storing a credential, disabling a catalog).
+    pub(crate) const PLAIN: Self = Self {
+        final_statuses: &[],
+        already_made: None,
+    };
+}
 
 /// Which answer to a retry says that an earlier attempt, whose answer was lost, made the change.
 #[derive(Debug, Clone, Copy)]
@@ -104,92 +127,83 @@ impl Engine {
         &self.retry
     }
 
-    /// Runs a generated call, again as the retry policy allows, and judges the envelope of
-    /// the last attempt. `call` builds the request afresh for each attempt, so the happy path
-    /// pays nothing for being retryable.
-    pub(crate) async fn send<T: Envelope, F: Future<Output = Outcome<T>>>(
+    /// Runs a read, again as the retry policy allows, and judges the last attempt. `call`
+    /// sends the request afresh for each attempt.
+    pub(crate) async fn read<R: DeserializeOwned, F: Future<Output = Sent>>(
         &self,
         call: impl Fn() -> F,
-    ) -> Result<Response<T::Result>, Error> {
-        self.send_keeping_out(self.secrets(), call).await
+    ) -> Result<Response<R>, Error> {
+        let (attempt, attempts, _) = self.attempts(&[], call).await;
+        envelope::read(attempt, attempts, self.secrets()).map_err(|error| self.settled(error, &[]))
     }
 
-    /// [`Engine::send`] for a call whose request carries `secret` besides the client's own
-    /// credentials (a catalog token being stored): it is kept out of what the call returns too.
-    pub(crate) async fn send_carrying<T: Envelope, F: Future<Output = Outcome<T>>>(
+    /// Runs a change as [`Engine::read`] runs a read, and judges it as a change
+    /// ([`envelope::change`]), which `change` may find already made.
+    pub(crate) async fn change<R: DeserializeOwned, F: Future<Output = Sent>>(
+        &self,
+        change: Change,
+        call: impl Fn() -> F,
+    ) -> Result<Response<Option<R>>, Error> {
+        let (attempt, attempts, unanswered) = self.attempts(change.final_statuses, call).await;
+        let judged = envelope::change(attempt, attempts, self.secrets());
+        judged.or_else(|error| self.found_made(error, change, unanswered, None))
+    }
+
+    /// [`Engine::change`] for a change documented to answer `204 No Content`.
+    pub(crate) async fn no_content<F: Future<Output = Sent>>(
+        &self,
+        change: Change,
+        call: impl Fn() -> F,
+    ) -> Result<Response<()>, Error> {
+        let (attempt, attempts, unanswered) = self.attempts(change.final_statuses, call).await;
+        let judged = envelope::no_content(attempt, attempts, self.secrets());
+        judged.or_else(|error| self.found_made(error, change, unanswered, ()))
+    }
+
+    /// [`Engine::change`] for storing a catalog credential, whose request carries `secret`
+    /// besides the client's own credentials: it is kept out of what the call returns too, the
+    /// free-form object Cloudflare answers with included.
+    pub(crate) async fn store<F: Future<Output = Sent>>(
         &self,
         secret: &str,
         call: impl Fn() -> F,
-    ) -> Result<Response<T::Result>, Error> {
-        self.send_keeping_out(self.secrets().and(secret), call)
-            .await
+    ) -> Result<Response<StoredCredential>, Error> {
+        let secrets = self.secrets().and(secret);
+        let (attempt, attempts, _) = self.attempts(&[], call).await;
+        let stored = envelope::change::<serde_json::Map<String, serde_json::Value>>(
+            attempt, attempts, secrets,
+        );
+        let stored = stored.map_err(|error| self.settled(error, &[]))?;
+        let result = stored.result.and_then(|object| {
+            match envelope::without_secrets(serde_json::Value::Object(object), secrets) {
+                serde_json::Value::Object(object) => Some(object),
+                _ => None,
+            }
+        });
+        Ok(Response { result, ..stored })
     }
 
-    async fn send_keeping_out<T: Envelope, F: Future<Output = Outcome<T>>>(
-        &self,
-        secrets: Secrets<'_>,
-        call: impl Fn() -> F,
-    ) -> Result<Response<T::Result>, Error> {
-        let (outcome, exchange, _) = self.attempts(call).await;
-        let operation = exchange.operation;
-        let judged = envelope::judge(outcome, exchange, secrets).await;
-        judged.map_err(|error| self.settled(error, operation))
-    }
-
-    /// [`Engine::send`] for a change that, once made, is answered as `already_made` says
-    /// (enabling an enabled catalog: 409; queueing maintenance when the request that went
-    /// unanswered took the day's last slot: 42901). See [`Engine::found_made`].
-    pub(crate) async fn send_change<R, T, F>(
-        &self,
-        call: impl Fn() -> F,
-        already_made: MadeWhen,
-    ) -> Result<Response<Option<R>>, Error>
-    where
-        T: Envelope<Result = Option<R>>,
-        F: Future<Output = Outcome<T>>,
-    {
-        let (outcome, exchange, unanswered) = self.attempts(call).await;
-        let operation = exchange.operation;
-        let judged = envelope::judge(outcome, exchange, self.secrets()).await;
-        judged.or_else(|error| {
-            self.found_made(error, operation, unanswered, Some(already_made), None)
-        })
-    }
-
-    /// [`Engine::send`] for a change documented to answer `204 No Content`, which once made is
-    /// answered as `already_made` says, if anything tells (deleting a deleted catalog: 404;
-    /// disabling a disabled one answers 204 again). See [`Engine::found_made`].
-    pub(crate) async fn send_no_content<F: Future<Output = Outcome<()>>>(
-        &self,
-        call: impl Fn() -> F,
-        already_made: Option<MadeWhen>,
-    ) -> Result<Response<()>, Error> {
-        let (outcome, exchange, unanswered) = self.attempts(call).await;
-        let operation = exchange.operation;
-        let judged = envelope::judge_no_content(outcome, exchange, self.secrets()).await;
-        judged.or_else(|error| self.found_made(error, operation, unanswered, already_made, ()))
-    }
-
-    /// The last attempt's `error`, unless it says the change is already made (`already_made`)
-    /// after an earlier attempt that may have reached the server lost its answer
-    /// (`unanswered`): that earlier attempt may well have made the change, so the call reports
-    /// it made ([`Response::already_applied`]) with `nothing` for a result, never a failure
-    /// that its caller, or the caller's own retry loop, would act on. An HTML page from some
-    /// proxy with that status says nothing of the kind.
+    /// The last attempt's `error`, unless it says the change is already made
+    /// (`change.already_made`) after an earlier attempt that may have reached the server lost
+    /// its answer (`unanswered`): that earlier attempt may well have made the change, so the
+    /// call reports it made ([`Response::already_applied`]) with `nothing` for a result, never
+    /// a failure that its caller, or the caller's own retry loop, would act on. An HTML page
+    /// from some proxy with that status says nothing of the kind.
     fn found_made<R>(
         &self,
         error: Error,
-        operation: &'static str,
+        change: Change,
         unanswered: bool,
-        already_made: Option<MadeWhen>,
         nothing: R,
     ) -> Result<Response<R>, Error> {
-        let error = self.settled(error, operation);
-        let says_made = already_made.is_some_and(|made| made.says_made(&error));
+        let error = self.settled(error, change.final_statuses);
+        let says_made = change
+            .already_made
+            .is_some_and(|made| made.says_made(&error));
         if !(unanswered && says_made) {
             return Err(error);
         }
-        tracing::debug!(operation, "a retry found the change already made");
+        tracing::debug!("a retry found the change already made");
         Ok(Response {
             cf_ray: error.cf_ray().map(str::to_owned),
             already_applied: true,
@@ -197,12 +211,12 @@ impl Engine {
         })
     }
 
-    /// `error` as the caller gets it from `operation`: knowing whether the retry policy retries
-    /// its status for that operation.
-    fn settled(&self, error: Error, operation: &str) -> Error {
+    /// `error` as the caller gets it: knowing whether the retry policy retries its status for
+    /// a call whose final statuses are `final_statuses`.
+    fn settled(&self, error: Error, final_statuses: &[StatusCode]) -> Error {
         let retryable = error
             .status()
-            .is_some_and(|status| retry::is_retryable_for(operation, status));
+            .is_some_and(|status| retry::is_retryable(status, final_statuses));
         error.with_retry_verdict(retryable)
     }
 
@@ -214,44 +228,71 @@ impl Engine {
         }
     }
 
-    /// The one retry loop: attempts `call` until the policy calls an outcome final. Also says
-    /// whether an attempt before the last may have reached the server without its answer
+    /// The one retry loop: attempts `call` until the policy calls an attempt final (for a call
+    /// whose final statuses are `final_statuses`). Returns the last attempt, how many were
+    /// made, and whether one before the last may have reached the server without its answer
     /// reaching the client (see [`retry::may_have_applied`]).
-    async fn attempts<T, F: Future<Output = Outcome<T>>>(
+    async fn attempts<F: Future<Output = Sent>>(
         &self,
+        final_statuses: &[StatusCode],
         call: impl Fn() -> F,
-    ) -> (Attempt<T>, Exchange, bool) {
+    ) -> (Attempt, u32, bool) {
         let retry = &self.retry;
         let started = Instant::now();
-        let mut attempt = 1;
+        let mut number = 1;
         let mut unanswered = false;
         loop {
-            // Boxed: the generated call's state machine is large, and would otherwise be copied
-            // as it moves through these layers (measured by `cargo xtask bench`).
-            let (outcome, exchange) =
-                transport::observe(attempt, self.body_limit, Box::pin(call())).await;
-            match retry.delay_after(&outcome, &exchange) {
+            let sent_at = Instant::now();
+            let attempt = transport::attempt(call(), self.body_limit).await;
+            log_attempt(number, &attempt, sent_at);
+            match retry.delay_after(&attempt, number, final_statuses) {
                 Some(delay) => {
-                    unanswered |= retry::may_have_applied(&outcome, &exchange);
-                    tracing::info!(
-                        operation = exchange.operation,
-                        attempt,
+                    unanswered |= retry::may_have_applied(&attempt);
+                    tracing::debug!(
+                        attempt = number,
                         delay_ms = delay.as_millis() as u64,
                         "retrying"
                     );
                     retry.sleep(delay).await;
-                    attempt += 1;
+                    number += 1;
                 }
                 None => {
                     tracing::debug!(
-                        operation = exchange.operation,
-                        attempts = attempt,
+                        attempts = number,
                         duration_ms = started.elapsed().as_millis() as u64,
                         "finished"
                     );
-                    return (outcome, exchange, unanswered);
+                    return (attempt, number, unanswered);
                 }
             }
+        }
+    }
+}
+
+/// One event per attempt: its status and `cf-ray`, or the transport failure. Field values are
+/// only evaluated when the event is enabled, so this costs nothing unless someone listens at
+/// debug level.
+fn log_attempt(number: u32, attempt: &Attempt, sent_at: Instant) {
+    let duration_ms = sent_at.elapsed().as_millis() as u64;
+    match attempt {
+        Attempt::Failed { source, head: None } => tracing::debug!(
+            attempt = number,
+            error = %Report::new(source),
+            duration_ms,
+            "transport error"
+        ),
+        Attempt::Unsent(reason) => tracing::debug!(attempt = number, reason, "not sent"),
+        answered => {
+            let head = answered.head();
+            tracing::debug!(
+                attempt = number,
+                status = head.map(|head| head.status.as_u16()),
+                cf_ray = head
+                    .and_then(ResponseMeta::logged_ray_id)
+                    .unwrap_or_default(),
+                duration_ms,
+                "response"
+            );
         }
     }
 }

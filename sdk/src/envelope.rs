@@ -1,17 +1,15 @@
 //! Cloudflare's v4 envelope, `{success, errors, messages, result}`, and the one place that turns
-//! what the generated client returns into the SDK's [`Response`] or [`Error`].
+//! what an attempt came to into the SDK's [`Response`] or [`Error`].
 
-use serde::de::DeserializeOwned;
+use bytes::Bytes;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::value::RawValue;
 
-use crate::error::{
-    ApiError, BodyOverLimit, Error, Redirected, ResponseTooLarge, TransportError, UnexpectedBody,
-};
-use crate::generated::{self, types};
+use crate::error::{ApiError, Error, Redirected, ResponseTooLarge, TransportError, UnexpectedBody};
 use crate::head::ResponseMeta;
 use crate::text::Secrets;
-use crate::transport::{Answer, Attempt, Exchange};
-use crate::wire::{BareEnvelope, Message, Messages};
+use crate::transport::Attempt;
+use crate::wire::{Message, Messages};
 
 /// A successful call: the envelope's `result`, with the informational `messages` that came with
 /// it and the `cf-ray` id of the response.
@@ -71,213 +69,155 @@ impl<T> Response<T> {
     }
 }
 
-/// A generated success-body type: the envelope fields every operation's 200 body has.
-pub(crate) trait Envelope {
-    /// What the operation returns as its result.
-    type Result: DeserializeOwned;
-    /// Splits the envelope into `success`, `errors`, `messages` and the result, or `None` when
-    /// the operation needs a result and the envelope has none.
-    fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>);
-    /// The result of a success envelope whose `result` is missing or does not parse: `None`
-    /// for a read, which has nothing to return without it; for a change, "applied, no
-    /// details".
-    fn without_result() -> Option<Self::Result>;
-    /// `result` without `secrets`, for an operation whose result may echo one: only the stored
-    /// credential's free-form object can hold the token it was sent.
-    fn without_secrets(result: Self::Result, _secrets: Secrets<'_>) -> Self::Result {
-        result
-    }
+/// An envelope as it arrives; its `result` stays text until it is known what to make of it.
+#[derive(serde::Deserialize)]
+struct Envelope<'a> {
+    success: bool,
+    #[serde(default)]
+    errors: Messages,
+    #[serde(default)]
+    messages: Messages,
+    #[serde(default, borrow)]
+    result: Option<&'a RawValue>,
 }
 
-/// Reads, whose `result` is the point of the call: a success envelope without one is reported
-/// as [`UnexpectedBody`]. Nothing changed, so the caller can simply ask again.
-macro_rules! reads {
-    ($($response:ident => $result:ident),* $(,)?) => {$(
-        impl Envelope for types::$response {
-            type Result = types::$result;
-            fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
-                (*self.success, self.errors, self.messages, self.result)
-            }
-            fn without_result() -> Option<Self::Result> {
-                None
-            }
-        }
-    )*};
-}
-
-reads! {
-    ListCatalogsResponse => CatalogList,
-    GetCatalogDetailsResponse => Catalog,
-    GetMaintenanceConfigResponse => CatalogMaintenance,
-    ListNamespacesResponse => NamespacePage,
-    ListTablesResponse => TablePage,
-    GetTableResponse => Table,
-    GetTableMaintenanceConfigResponse => TableMaintenance,
-    GetCredentialStatusResponse => CredentialCheck,
-    ListTableMaintenanceRunsResponse => MaintenanceRunPage,
-}
-
-/// Changes: the spec makes `result` optional in every success envelope, and a change the server
-/// says it applied must never come back as a failure that a caller, or a retry loop, would act
-/// on. Their result is an `Option`: `None` when the envelope says success and carries none, or
-/// one this SDK cannot parse (kept as [`Response::unparsed_result`]).
-macro_rules! changes {
-    ($($response:ident => $result:ty),* $(,)?) => {$(
-        impl Envelope for types::$response {
-            type Result = Option<$result>;
-            fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
-                (*self.success, self.errors, self.messages, Some(self.result))
-            }
-            fn without_result() -> Option<Self::Result> {
-                Some(None)
-            }
-        }
-    )*};
-}
-
-changes! {
-    EnableCatalogResponse => types::CatalogActivation,
-    UpdateMaintenanceConfigResponse => types::MaintenanceConfig,
-    UpdateTableMaintenanceConfigResponse => types::TableMaintenanceConfig,
-    QueueTableMaintenanceResponse => types::QueuedMaintenance,
-}
-
-/// Storing a credential: a change answered with any object (`result: null` in practice:
-/// `StoredCredential`), which a server may fill with the token it was sent.
-impl Envelope for types::StoreCredentialsResponse {
-    type Result = Option<serde_json::Map<String, serde_json::Value>>;
-    fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
-        (*self.success, self.errors, self.messages, Some(self.result))
-    }
-    fn without_result() -> Option<Self::Result> {
-        Some(None)
-    }
-    fn without_secrets(result: Self::Result, secrets: Secrets<'_>) -> Self::Result {
-        let object = serde_json::Value::Object(result?);
-        match without_secrets(object, secrets) {
-            serde_json::Value::Object(object) => Some(object),
-            _ => None,
-        }
-    }
-}
-
-/// Judges the last attempt of a call that answers with an envelope, with what the transport saw
-/// of it; no server text is kept with `secrets` in it. With [`judge_no_content`], the only place
-/// a response becomes `Ok` or an [`Error`].
-pub(crate) async fn judge<T: Envelope>(
-    attempt: Attempt<T>,
-    exchange: Exchange,
+/// Judges the last attempt of a read, whose `result` is the point of the call: a success
+/// envelope without one, or with one that is not the model `R`, is [`UnexpectedBody`]. Nothing
+/// changed, so the caller can simply ask again.
+pub(crate) fn read<R: DeserializeOwned>(
+    attempt: Attempt,
+    attempts: u32,
     secrets: Secrets<'_>,
-) -> Result<Response<T::Result>, Error> {
-    let Answer { head, body } = match attempt {
-        Ok(answer) => answer,
-        // The failure paths are boxed so that their state does not weigh on every call's future.
-        Err(error) => return Box::pin(unparsed::<T>(*error, exchange, secrets)).await,
+) -> Result<Response<R>, Error> {
+    let (head, body) = succeeded(attempt, attempts, secrets)?;
+    let (head, envelope) = success_envelope(head, &body, secrets)?;
+    let Some(raw) = envelope.result else {
+        let reason = "the success envelope has no result";
+        return Err(UnexpectedBody::new(head, &body, reason, secrets).into());
     };
-    let (success, errors, messages, result) = body.into_parts();
-    if !success {
-        return Err(ApiError::new(*head, errors, messages, secrets).into());
-    }
-    match result.or_else(T::without_result) {
-        Some(result) => Ok(Response::answered(
-            T::without_secrets(result, secrets),
-            messages,
+    match serde_json::from_str(raw.get()) {
+        Ok(result) => Ok(Response::answered(
+            result,
+            envelope.messages,
             &head,
             secrets,
         )),
-        None => {
-            let reason = "the success envelope has no result";
-            Err(UnexpectedBody::new(*head, b"", reason, secrets).into())
+        Err(reason) => {
+            let reason = format!("the result is not the expected model ({reason})");
+            Err(UnexpectedBody::new(head, &body, &reason, secrets).into())
         }
     }
 }
 
-/// Judges an attempt the generated code did not turn into its success type: a 2xx body that did
-/// not parse as the operation's model, or a 2xx status the operation does not document, is
-/// read as an envelope of any result. Its `success` decides: a change that says it succeeded
-/// did succeed, with its result parsed if it can be and kept raw if not; a read needs its
-/// result to parse. Anything else is a [`failure`].
-async fn unparsed<T: Envelope>(
-    error: generated::Error<BareEnvelope>,
-    mut exchange: Exchange,
+/// Judges the last attempt of a change. The spec makes `result` optional in every success
+/// envelope, and a change the server says it applied must never come back as a failure that a
+/// caller, or a retry loop, would act on: any 2xx with an empty body or a success envelope is a
+/// success. The result is `None` when there is none, or when it is not the model `R` (then kept,
+/// secrets taken out, as [`Response::unparsed_result`]).
+pub(crate) fn change<R: DeserializeOwned>(
+    attempt: Attempt,
+    attempts: u32,
     secrets: Secrets<'_>,
-) -> Result<Response<T::Result>, Error> {
-    let (meta, body) = match error {
-        generated::Error::InvalidResponsePayload(body, reason) => match exchange.response.take() {
-            Some(meta) if meta.status.is_success() => (*meta, body),
-            meta => {
-                exchange.response = meta;
-                let error = generated::Error::InvalidResponsePayload(body, reason);
-                return Err(failure(error, exchange, secrets).await);
-            }
-        },
-        generated::Error::UnexpectedResponse(response) if response.status().is_success() => {
-            let meta = *exchange.take_head(response.status(), response.headers());
-            let body = response
-                .bytes()
-                .await
-                .map_err(|source| unread(source, Some(&meta), exchange.attempt, secrets))?;
-            (meta, body)
-        }
-        error => return Err(failure(error, exchange, secrets).await),
-    };
-    if let Some(nothing) = T::without_result()
-        && body.iter().all(u8::is_ascii_whitespace)
-    {
-        return Ok(applied(nothing, meta, Messages::default(), None, secrets));
-    }
-    let envelope = match serde_json::from_slice::<AnyEnvelope>(&body) {
-        Ok(envelope) => envelope,
-        Err(reason) => return Err(UnexpectedBody::unparsable(meta, &body, &reason, secrets).into()),
-    };
-    if !envelope.success {
-        return Err(ApiError::new(meta, envelope.errors, envelope.messages, secrets).into());
-    }
-    // Kept as text until it is known to be needed: only a change that cannot parse it keeps
-    // it as a JSON tree, which can take many times the body's size.
-    let raw = envelope.result.as_deref().map_or("null", RawValue::get);
-    match (serde_json::from_str::<T::Result>(raw), T::without_result()) {
-        (Ok(result), _) => Ok(Response::answered(
-            T::without_secrets(result, secrets),
-            envelope.messages,
-            &meta,
+) -> Result<Response<Option<R>>, Error> {
+    let (head, body) = succeeded(attempt, attempts, secrets)?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Response::answered(
+            None,
+            Messages::default(),
+            &head,
             secrets,
-        )),
-        (Err(_), Some(nothing)) => {
-            let raw = serde_json::from_str(raw).ok();
-            Ok(applied(nothing, meta, envelope.messages, raw, secrets))
+        ));
+    }
+    let (head, envelope) = success_envelope(head, &body, secrets)?;
+    let raw = envelope
+        .result
+        .map(RawValue::get)
+        .filter(|raw| *raw != "null");
+    let (result, unparsed) = match raw.map(serde_json::from_str::<R>) {
+        None => (None, None),
+        Some(Ok(result)) => (Some(result), None),
+        Some(Err(_)) => {
+            let unparsed = raw.and_then(|raw| serde_json::from_str(raw).ok());
+            (None, unparsed.map(|value| without_secrets(value, secrets)))
         }
-        (Err(reason), None) => {
-            let reason = if envelope.result.is_none() {
-                "the success envelope has no result".to_owned()
-            } else {
-                format!("the result is not the expected model ({reason})")
-            };
-            Err(UnexpectedBody::new(meta, &body, &reason, secrets).into())
+    };
+    Ok(Response {
+        unparsed_result: unparsed,
+        ..Response::answered(result, envelope.messages, &head, secrets)
+    })
+}
+
+/// Judges the last attempt of a change documented to answer `204 No Content`, which is judged
+/// as any change when a body comes: whatever its `result`, a success envelope says it was made.
+pub(crate) fn no_content(
+    attempt: Attempt,
+    attempts: u32,
+    secrets: Secrets<'_>,
+) -> Result<Response<()>, Error> {
+    let made = change::<IgnoredAny>(attempt, attempts, secrets)?;
+    Ok(Response {
+        messages: made.messages,
+        cf_ray: made.cf_ray,
+        ..Response::new(())
+    })
+}
+
+/// The head and body of a 2xx answer; anything else as the [`Error`] it is.
+fn succeeded(
+    attempt: Attempt,
+    attempts: u32,
+    secrets: Secrets<'_>,
+) -> Result<(ResponseMeta, Bytes), Error> {
+    match attempt {
+        Attempt::Answered { head, body } if head.status.is_success() => Ok((head, body)),
+        // Not followed (the HTTP client has no redirect policy), and its body is not read.
+        Attempt::Answered { head, .. } if head.status.is_redirection() => {
+            Err(Redirected::new(&head, secrets).into())
         }
+        Attempt::Answered { head, body } => Err(refusal(head, &body, secrets)),
+        Attempt::TooLarge { head, limit } => {
+            Err(ResponseTooLarge::new(&head, limit, secrets).into())
+        }
+        Attempt::Failed { source, .. } => Err(TransportError::new(source, attempts).into()),
+        Attempt::Unsent(reason) => Err(Error::Request(reason)),
     }
 }
 
-/// A change's success without a result the SDK could read: `nothing` (a change's
-/// [`Envelope::without_result`]), with the raw result when there was one.
-fn applied<R>(
-    nothing: R,
-    meta: ResponseMeta,
-    messages: Messages,
-    raw: Option<serde_json::Value>,
+/// The error an answer with an error status is: Cloudflare's failure envelope as an
+/// [`ApiError`] with its codes, anything else (an empty body, a proxy's HTML page, a success
+/// envelope) as an [`UnexpectedBody`] that keeps the status.
+fn refusal(head: ResponseMeta, body: &[u8], secrets: Secrets<'_>) -> Error {
+    match serde_json::from_slice::<Envelope<'_>>(body) {
+        Ok(envelope) if !envelope.success => {
+            ApiError::new(head, envelope.errors, envelope.messages, secrets).into()
+        }
+        Ok(_) => {
+            let reason = "a success envelope with an error status";
+            UnexpectedBody::new(head, b"", reason, secrets).into()
+        }
+        Err(reason) => UnexpectedBody::unparsable(head, body, &reason, secrets).into(),
+    }
+}
+
+/// The envelope of a 2xx answer, if it is one that says success; a failure envelope is an
+/// [`ApiError`] even inside a 2xx, and a body that is no envelope an [`UnexpectedBody`].
+fn success_envelope<'a>(
+    head: ResponseMeta,
+    body: &'a [u8],
     secrets: Secrets<'_>,
-) -> Response<R> {
-    Response {
-        unparsed_result: raw
-            .filter(|raw| !raw.is_null())
-            .map(|raw| without_secrets(raw, secrets)),
-        ..Response::answered(nothing, messages, &meta, secrets)
+) -> Result<(ResponseMeta, Envelope<'a>), Error> {
+    match serde_json::from_slice::<Envelope<'a>>(body) {
+        Ok(envelope) if envelope.success => Ok((head, envelope)),
+        Ok(envelope) => {
+            Err(ApiError::new(head, envelope.errors, envelope.messages, secrets).into())
+        }
+        Err(reason) => Err(UnexpectedBody::unparsable(head, body, &reason, secrets).into()),
     }
 }
 
 /// `value` with the secrets taken out of every string in it, keys included: a server may echo
 /// the token it was sent.
-fn without_secrets(value: serde_json::Value, secrets: Secrets<'_>) -> serde_json::Value {
+pub(crate) fn without_secrets(value: serde_json::Value, secrets: Secrets<'_>) -> serde_json::Value {
     use serde_json::Value;
     match value {
         Value::String(text) => Value::String(secrets.redacted(&text).into_owned()),
@@ -297,139 +237,5 @@ fn without_secrets(value: serde_json::Value, secrets: Secrets<'_>) -> serde_json
                 .collect(),
         ),
         other => other,
-    }
-}
-
-/// An envelope with any `result`, or none.
-#[derive(serde::Deserialize)]
-struct AnyEnvelope {
-    success: bool,
-    #[serde(default)]
-    errors: Messages,
-    #[serde(default)]
-    messages: Messages,
-    #[serde(default)]
-    result: Option<Box<RawValue>>,
-}
-
-/// Judges one call documented to answer `204 No Content`. Any other 2xx with an empty body, or
-/// with a success envelope (whatever its `result`), is accepted too: the envelope is what the
-/// rest of the API answers.
-pub(crate) async fn judge_no_content(
-    attempt: Attempt<()>,
-    exchange: Exchange,
-    secrets: Secrets<'_>,
-) -> Result<Response<()>, Error> {
-    let error = match attempt {
-        Ok(answer) => {
-            let messages = Messages::default();
-            return Ok(Response::answered((), messages, &answer.head, secrets));
-        }
-        Err(error) => *error,
-    };
-    Box::pin(unparsed::<NoContent>(error, exchange, secrets))
-        .await
-        .map(|response| Response {
-            result: (),
-            messages: response.messages,
-            cf_ray: response.cf_ray,
-            ..Response::new(())
-        })
-}
-
-/// A change documented without a body, judged like the others when a body comes: whatever its
-/// `result`, a success envelope says it was made.
-struct NoContent;
-
-impl Envelope for NoContent {
-    type Result = Option<serde::de::IgnoredAny>;
-    fn into_parts(self) -> (bool, Messages, Messages, Option<Self::Result>) {
-        (true, Messages::default(), Messages::default(), Some(None))
-    }
-    fn without_result() -> Option<Self::Result> {
-        Some(None)
-    }
-}
-
-/// Turns everything the generated client reports as an error into the SDK's [`Error`].
-async fn failure(
-    error: generated::Error<BareEnvelope>,
-    mut exchange: Exchange,
-    secrets: Secrets<'_>,
-) -> Error {
-    use generated::Error as Generated;
-    match error {
-        Generated::ErrorResponse(value) => {
-            let meta = *exchange.take_head(value.status(), value.headers());
-            let envelope = value.into_inner();
-            ApiError::new(meta, envelope.errors, envelope.messages, secrets).into()
-        }
-        // The generated code keeps only the body here; the head comes from the transport.
-        Generated::InvalidResponsePayload(body, reason) => match exchange.response {
-            Some(meta) => UnexpectedBody::unparsable(*meta, &body, &reason, secrets).into(),
-            None => Error::Request(format!("unreadable response body: {reason}")),
-        },
-        // Not followed (the HTTP client has no redirect policy), and its body is not read.
-        Generated::UnexpectedResponse(response) if response.status().is_redirection() => {
-            let head = exchange.take_head(response.status(), response.headers());
-            Redirected::new(&head, secrets).into()
-        }
-        // A status the spec does not list for the operation (429, 502, …); a 2xx is judged as
-        // a success by `unparsed` before it comes here.
-        Generated::UnexpectedResponse(response) => {
-            match read_envelope(response, exchange, secrets).await {
-                Ok((meta, envelope)) if envelope.success => UnexpectedBody::new(
-                    meta,
-                    b"",
-                    "a success envelope with an error status",
-                    secrets,
-                )
-                .into(),
-                Ok((meta, envelope)) => {
-                    ApiError::new(meta, envelope.errors, envelope.messages, secrets).into()
-                }
-                Err(error) => error,
-            }
-        }
-        Generated::CommunicationError(source)
-        | Generated::ResponseBodyError(source)
-        | Generated::InvalidUpgrade(source) => unread(
-            source,
-            exchange.response.as_deref(),
-            exchange.attempt,
-            secrets,
-        ),
-        Generated::InvalidRequest(reason) | Generated::Custom(reason) => Error::Request(reason),
-    }
-}
-
-/// The error for a response (with head `head`, if one came) that could not be read on attempt
-/// `attempt`: its body went over the client's limit, or the connection failed.
-fn unread(
-    source: reqwest::Error,
-    head: Option<&ResponseMeta>,
-    attempt: u32,
-    secrets: Secrets<'_>,
-) -> Error {
-    match (BodyOverLimit::in_chain(&source), head) {
-        (Some(over), Some(head)) => ResponseTooLarge::new(head, over.limit, secrets).into(),
-        _ => TransportError::new(source, attempt).into(),
-    }
-}
-
-/// Reads the envelope of a response the generated code did not parse.
-async fn read_envelope(
-    response: reqwest::Response,
-    mut exchange: Exchange,
-    secrets: Secrets<'_>,
-) -> Result<(ResponseMeta, BareEnvelope), Error> {
-    let meta = *exchange.take_head(response.status(), response.headers());
-    let body = response
-        .bytes()
-        .await
-        .map_err(|source| unread(source, Some(&meta), exchange.attempt, secrets))?;
-    match serde_json::from_slice::<BareEnvelope>(&body) {
-        Ok(envelope) => Ok((meta, envelope)),
-        Err(reason) => Err(UnexpectedBody::unparsable(meta, &body, &reason, secrets).into()),
     }
 }

@@ -505,21 +505,6 @@ impl ResponseTooLarge {
     }
 }
 
-/// What a response body reports when reading it went over the client's limit: the marker the
-/// transport's limiting body puts in reqwest's error chain.
-#[derive(Debug, thiserror::Error)]
-#[error("the response body is larger than the limit of {limit} bytes")]
-pub(crate) struct BodyOverLimit {
-    pub(crate) limit: u64,
-}
-
-impl BodyOverLimit {
-    /// The marker in `error`'s chain, when reading a body stopped at the limit.
-    pub(crate) fn in_chain(error: &reqwest::Error) -> Option<&Self> {
-        causes(error).find_map(|cause| cause.downcast_ref::<Self>())
-    }
-}
-
 /// `error` and every error under it.
 fn causes<'a>(
     error: &'a (dyn std::error::Error + 'static),
@@ -548,13 +533,10 @@ pub enum TransportErrorKind {
 impl TransportErrorKind {
     /// What kind of transport failure `error` is, looking through the errors reqwest wraps
     /// (a body cut off midway arrives as a decode error caused by a body error); `None` when
-    /// it is not a transport failure (building the request, a body over the client's limit).
+    /// it is not a transport failure (building the request, say).
     pub(crate) fn of(error: &reqwest::Error) -> Option<Self> {
         let mut kind = None;
         for cause in causes(error) {
-            if cause.is::<BodyOverLimit>() {
-                return None;
-            }
             // hyper's parse errors sit under reqwest's "error sending request", which alone
             // would read as a broken connection.
             if cause

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -69,96 +69,6 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CredentialCheck {
         pub status: crate::status::CredentialValidity,
-    }
-    ///`EnableCatalogResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct EnableCatalogResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<CatalogActivation>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
-    ///`GetCatalogDetailsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetCatalogDetailsResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<Catalog>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
-    ///`GetCredentialStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetCredentialStatusResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<CredentialCheck>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
-    ///`GetMaintenanceConfigResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetMaintenanceConfigResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<CatalogMaintenance>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
-    ///`GetTableMaintenanceConfigResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetTableMaintenanceConfigResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<TableMaintenance>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
-    ///`GetTableResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetTableResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<Table>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
-    ///`ListCatalogsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListCatalogsResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<CatalogList>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
-    ///`ListNamespacesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListNamespacesResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<NamespacePage>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
-    ///`ListTableMaintenanceRunsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListTableMaintenanceRunsResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<MaintenanceRunPage>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
-    ///`ListTablesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListTablesResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<TablePage>,
-        pub success: R2DataCatalogApiResponseSuccess,
     }
     ///Configures maintenance for the catalog.
     #[non_exhaustive]
@@ -293,15 +203,6 @@ A null or absent value indicates the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
-    ///`QueueTableMaintenanceResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct QueueTableMaintenanceResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<QueuedMaintenance>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
     ///`QueuedMaintenance`
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -310,6 +211,26 @@ A null or absent value indicates the last page.
         pub queued: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    ///`R2DataCatalogApiResponseCommonFailure`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct R2DataCatalogApiResponseCommonFailure {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<R2DataCatalogApiResponseCommonFailureErrorsItem>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub messages: ::std::vec::Vec<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    ///`R2DataCatalogApiResponseCommonFailureErrorsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct R2DataCatalogApiResponseCommonFailureErrorsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
     }
     ///`R2DataCatalogApiResponseSingle`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -387,16 +308,46 @@ Defaults to "7d".
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::status::MaintenanceState>,
     }
-    ///`StoreCredentialsResponse`
+    ///`StoreCredentialsResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct StoreCredentialsResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<
+    #[serde(transparent)]
+    pub struct StoreCredentialsResult(
+        pub ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        pub success: R2DataCatalogApiResponseSuccess,
+    );
+    impl ::std::ops::Deref for StoreCredentialsResult {
+        type Target = ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        > {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<StoreCredentialsResult>
+    for ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > {
+        fn from(value: StoreCredentialsResult) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    > for StoreCredentialsResult {
+        fn from(
+            value: ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            Self(value)
+        }
     }
     /**Single-table detail response wrapping standard Iceberg `TableMetadata`
 with snapshot-pruning counters.
@@ -551,24 +502,6 @@ The order corresponds to the identifiers array.
         pub next_eligible_at: ::std::option::Option<::std::string::String>,
         pub state: crate::status::MaintenanceState,
     }
-    ///`UpdateMaintenanceConfigResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct UpdateMaintenanceConfigResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<MaintenanceConfig>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
-    ///`UpdateTableMaintenanceConfigResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct UpdateTableMaintenanceConfigResponse {
-        pub errors: crate::wire::Messages,
-        pub messages: crate::wire::Messages,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<TableMaintenanceConfig>,
-        pub success: R2DataCatalogApiResponseSuccess,
-    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -696,23 +629,19 @@ Arguments:
     pub async fn list_catalogs<'a>(
         &'a self,
         account_id: &'a crate::validate::AccountId,
-    ) -> Result<
-        ResponseValue<types::ListCatalogsResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog", self.baseurl, crate
-            ::wire::path_segment(account_id),
+            "{}/accounts/{}/basin-catalog", self.baseurl, encode_path(& account_id
+            .to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
+        let mut request = self.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "list_catalogs",
         };
@@ -721,19 +650,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -753,23 +670,19 @@ Arguments:
         &'a self,
         account_id: &'a crate::validate::AccountId,
         bucket_name: &'a crate::validate::BucketName,
-    ) -> Result<
-        ResponseValue<types::GetCatalogDetailsResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog/{}", self.baseurl, crate
-            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            "{}/accounts/{}/basin-catalog/{}", self.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& bucket_name.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
+        let mut request = self.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "get_catalog_details",
         };
@@ -778,22 +691,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -815,24 +713,19 @@ Arguments:
         account_id: &'a crate::validate::AccountId,
         bucket_name: &'a crate::validate::BucketName,
         body: &'a crate::wire::StoreCredentialBody,
-    ) -> Result<
-        ResponseValue<types::StoreCredentialsResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog/{}/credential", self.baseurl, crate
-            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            "{}/accounts/{}/basin-catalog/{}/credential", self.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& bucket_name.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
+        let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "store_credentials",
         };
@@ -841,22 +734,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -876,23 +754,20 @@ Arguments:
         &'a self,
         account_id: &'a crate::validate::AccountId,
         bucket_name: &'a crate::validate::BucketName,
-    ) -> Result<
-        ResponseValue<types::GetCredentialStatusResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog/{}/credential/status", self.baseurl, crate
-            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            "{}/accounts/{}/basin-catalog/{}/credential/status", self.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& bucket_name
+            .to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
+        let mut request = self.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "get_credential_status",
         };
@@ -901,22 +776,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -939,20 +799,23 @@ Arguments:
         account_id: &'a crate::validate::AccountId,
         bucket_name: &'a crate::validate::BucketName,
         force: Option<bool>,
-    ) -> Result<ResponseValue<()>, Error<crate::wire::BareEnvelope>> {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog/{}/delete", self.baseurl, crate
-            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            "{}/accounts/{}/basin-catalog/{}/delete", self.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& bucket_name.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
             .query(&progenitor_client::QueryParam::new("force", &force))
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_catalog",
@@ -962,13 +825,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -989,20 +846,19 @@ Arguments:
         &'a self,
         account_id: &'a crate::validate::AccountId,
         bucket_name: &'a crate::validate::BucketName,
-    ) -> Result<ResponseValue<()>, Error<crate::wire::BareEnvelope>> {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog/{}/disable", self.baseurl, crate
-            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            "{}/accounts/{}/basin-catalog/{}/disable", self.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& bucket_name.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
+        let mut request = self.client.post(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "disable_catalog",
         };
@@ -1011,22 +867,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1047,23 +888,19 @@ Arguments:
         &'a self,
         account_id: &'a crate::validate::AccountId,
         bucket_name: &'a crate::validate::BucketName,
-    ) -> Result<
-        ResponseValue<types::EnableCatalogResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog/{}/enable", self.baseurl, crate
-            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            "{}/accounts/{}/basin-catalog/{}/enable", self.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& bucket_name.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
+        let mut request = self.client.post(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "enable_catalog",
         };
@@ -1072,25 +909,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1110,23 +929,20 @@ Arguments:
         &'a self,
         account_id: &'a crate::validate::AccountId,
         bucket_name: &'a crate::validate::BucketName,
-    ) -> Result<
-        ResponseValue<types::GetMaintenanceConfigResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog/{}/maintenance-configs", self.baseurl, crate
-            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            "{}/accounts/{}/basin-catalog/{}/maintenance-configs", self.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& bucket_name
+            .to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
+        let mut request = self.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "get_maintenance_config",
         };
@@ -1135,22 +951,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1172,24 +973,20 @@ Arguments:
         account_id: &'a crate::validate::AccountId,
         bucket_name: &'a crate::validate::BucketName,
         body: &'a crate::generated::types::MaintenanceUpdate,
-    ) -> Result<
-        ResponseValue<types::UpdateMaintenanceConfigResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog/{}/maintenance-configs", self.baseurl, crate
-            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            "{}/accounts/{}/basin-catalog/{}/maintenance-configs", self.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& bucket_name
+            .to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
+        let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "update_maintenance_config",
         };
@@ -1198,22 +995,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1255,22 +1037,21 @@ Set to true to receive the namespace_uuids array.
         parent: Option<&'a str>,
         return_details: Option<bool>,
         return_uuids: Option<bool>,
-    ) -> Result<
-        ResponseValue<types::ListNamespacesResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog/{}/namespaces", self.baseurl, crate
-            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
+            "{}/accounts/{}/basin-catalog/{}/namespaces", self.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& bucket_name.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
             .query(&progenitor_client::QueryParam::new("page_token", &page_token))
             .query(&progenitor_client::QueryParam::new("parent", &parent))
@@ -1278,6 +1059,7 @@ Set to true to receive the namespace_uuids array.
                 &progenitor_client::QueryParam::new("return_details", &return_details),
             )
             .query(&progenitor_client::QueryParam::new("return_uuids", &return_uuids))
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_namespaces",
@@ -1287,22 +1069,7 @@ Set to true to receive the namespace_uuids array.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1342,29 +1109,29 @@ Set to true to receive the table_uuids array.
         page_token: Option<&'a str>,
         return_details: Option<bool>,
         return_uuids: Option<bool>,
-    ) -> Result<
-        ResponseValue<types::ListTablesResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/accounts/{}/basin-catalog/{}/namespaces/{}/tables", self.baseurl, crate
-            ::wire::path_segment(account_id), crate ::wire::path_segment(bucket_name),
-            crate ::wire::path_segment(namespace),
+            "{}/accounts/{}/basin-catalog/{}/namespaces/{}/tables", self.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& bucket_name
+            .to_string()), encode_path(& namespace.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
             .query(&progenitor_client::QueryParam::new("page_token", &page_token))
             .query(
                 &progenitor_client::QueryParam::new("return_details", &return_details),
             )
             .query(&progenitor_client::QueryParam::new("return_uuids", &return_uuids))
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_tables",
@@ -1374,22 +1141,7 @@ Set to true to receive the table_uuids array.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1422,25 +1174,21 @@ For nested namespaces, use %1F as separator (e.g., "bronze%1Fanalytics").
         bucket_name: &'a crate::validate::BucketName,
         namespace: &'a str,
         table_name: &'a str,
-    ) -> Result<
-        ResponseValue<types::GetTableResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
             "{}/accounts/{}/basin-catalog/{}/namespaces/{}/tables/{}", self.baseurl,
-            crate ::wire::path_segment(account_id), crate
-            ::wire::path_segment(bucket_name), crate ::wire::path_segment(namespace),
-            crate ::wire::path_segment(table_name),
+            encode_path(& account_id.to_string()), encode_path(& bucket_name
+            .to_string()), encode_path(& namespace.to_string()), encode_path(& table_name
+            .to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
+        let mut request = self.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "get_table",
         };
@@ -1449,22 +1197,7 @@ For nested namespaces, use %1F as separator (e.g., "bronze%1Fanalytics").
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1488,25 +1221,21 @@ Arguments:
         bucket_name: &'a crate::validate::BucketName,
         namespace: &'a str,
         table_name: &'a str,
-    ) -> Result<
-        ResponseValue<types::GetTableMaintenanceConfigResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
             "{}/accounts/{}/basin-catalog/{}/namespaces/{}/tables/{}/maintenance-configs",
-            self.baseurl, crate ::wire::path_segment(account_id), crate
-            ::wire::path_segment(bucket_name), crate ::wire::path_segment(namespace),
-            crate ::wire::path_segment(table_name),
+            self.baseurl, encode_path(& account_id.to_string()), encode_path(&
+            bucket_name.to_string()), encode_path(& namespace.to_string()), encode_path(&
+            table_name.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
+        let mut request = self.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "get_table_maintenance_config",
         };
@@ -1515,22 +1244,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1556,26 +1270,21 @@ Arguments:
         namespace: &'a str,
         table_name: &'a str,
         body: &'a crate::generated::types::MaintenanceUpdate,
-    ) -> Result<
-        ResponseValue<types::UpdateTableMaintenanceConfigResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
             "{}/accounts/{}/basin-catalog/{}/namespaces/{}/tables/{}/maintenance-configs",
-            self.baseurl, crate ::wire::path_segment(account_id), crate
-            ::wire::path_segment(bucket_name), crate ::wire::path_segment(namespace),
-            crate ::wire::path_segment(table_name),
+            self.baseurl, encode_path(& account_id.to_string()), encode_path(&
+            bucket_name.to_string()), encode_path(& namespace.to_string()), encode_path(&
+            table_name.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
+        let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "update_table_maintenance_config",
         };
@@ -1584,22 +1293,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1618,27 +1312,21 @@ Sends a `POST` request to `/accounts/{account_id}/basin-catalog/{bucket_name}/na
         table_name: &'a str,
         configuration_type: &'a crate::status::MaintenanceKind,
         body: &'a types::QueueMaintenanceBody,
-    ) -> Result<
-        ResponseValue<types::QueueTableMaintenanceResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
             "{}/accounts/{}/basin-catalog/{}/namespaces/{}/tables/{}/maintenance-configs/{}/queue",
-            self.baseurl, crate ::wire::path_segment(account_id), crate
-            ::wire::path_segment(bucket_name), crate ::wire::path_segment(namespace),
-            crate ::wire::path_segment(table_name), crate
-            ::wire::path_segment(configuration_type),
+            self.baseurl, encode_path(& account_id.to_string()), encode_path(&
+            bucket_name.to_string()), encode_path(& namespace.to_string()), encode_path(&
+            table_name.to_string()), encode_path(& configuration_type.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
+        let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "queue_table_maintenance",
         };
@@ -1647,22 +1335,7 @@ Sends a `POST` request to `/accounts/{account_id}/basin-catalog/{bucket_name}/na
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1681,26 +1354,26 @@ Sends a `GET` request to `/accounts/{account_id}/basin-catalog/{bucket_name}/nam
         table_name: &'a str,
         page_size: Option<::std::num::NonZeroU64>,
         page_token: Option<&'a str>,
-    ) -> Result<
-        ResponseValue<types::ListTableMaintenanceRunsResponse>,
-        Error<crate::wire::BareEnvelope>,
-    > {
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
             "{}/accounts/{}/basin-catalog/{}/namespaces/{}/tables/{}/maintenance-runs",
-            self.baseurl, crate ::wire::path_segment(account_id), crate
-            ::wire::path_segment(bucket_name), crate ::wire::path_segment(namespace),
-            crate ::wire::path_segment(table_name),
+            self.baseurl, encode_path(& account_id.to_string()), encode_path(&
+            bucket_name.to_string()), encode_path(& namespace.to_string()), encode_path(&
+            table_name.to_string()),
         );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
             .query(&progenitor_client::QueryParam::new("page_token", &page_token))
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_table_maintenance_runs",
@@ -1710,19 +1383,7 @@ Sends a `GET` request to `/accounts/{account_id}/basin-catalog/{bucket_name}/nam
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            200..=299 => Ok(ResponseValue::stream(response)),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1732,3 +1393,4 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
+use crate::wire::path_segment as encode_path;

@@ -1,5 +1,6 @@
 //! Catalog-wide maintenance: compaction and snapshot expiration settings.
 
+use crate::engine::Change;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{CatalogMaintenance, MaintenanceConfig, MaintenanceUpdate};
@@ -30,7 +31,7 @@ impl<'a> CatalogMaintenanceHandle<'a> {
         } = self.catalog;
         let api = engine.api();
         engine
-            .send(|| api.get_maintenance_config(account_id, bucket))
+            .read(|| api.get_maintenance_config(account_id, bucket))
             .await
     }
 
@@ -71,7 +72,9 @@ impl<'a> CatalogMaintenanceHandle<'a> {
         } = self.catalog;
         let api = engine.api();
         engine
-            .send(|| api.update_maintenance_config(account_id, bucket, update))
+            .change(Change::PLAIN, || {
+                api.update_maintenance_config(account_id, bucket, update)
+            })
             .await
     }
 }

@@ -175,7 +175,7 @@ async fn namespaces_page(
     } = catalog;
     let api = engine.api();
     engine
-        .send(|| {
+        .read(|| {
             api.list_namespaces(
                 account_id,
                 bucket,

@@ -9,9 +9,8 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 
 use crate::error::TransportErrorKind;
-use crate::generated;
 use crate::head::ResponseMeta;
-use crate::transport::{Attempt, Exchange};
+use crate::transport::Attempt;
 
 /// How failed attempts are retried.
 ///
@@ -104,29 +103,32 @@ impl RetryConfig {
         self.max_retries
     }
 
-    /// How long to wait before another attempt, or `None` when the attempt that `outcome` and
-    /// `exchange` describe is final: a success, a status that is not retried, or the last
-    /// allowed attempt.
-    pub(crate) fn delay_after<T>(
+    /// How long to wait before another attempt, or `None` when `attempt`, attempt number
+    /// `number` of a call whose final statuses are `final_statuses`, is final: a success, a
+    /// status that is not retried, or the last allowed attempt.
+    pub(crate) fn delay_after(
         &self,
-        outcome: &Attempt<T>,
-        exchange: &Exchange,
+        attempt: &Attempt,
+        number: u32,
+        final_statuses: &[StatusCode],
     ) -> Option<Duration> {
-        if exchange.attempt > self.max_retries {
+        if number > self.max_retries {
             return None;
         }
-        let error = outcome.as_ref().err()?;
-        match (&**error, &exchange.response) {
+        match (attempt, attempt.head()) {
             // No response, or a body that broke off midway: the connection failed.
-            (
-                generated::Error::CommunicationError(error)
-                | generated::Error::ResponseBodyError(error),
-                _,
-            ) if is_retryable_transport(error) => Some(self.backoff(exchange.attempt)),
-            (_, Some(meta)) if is_retryable_for(exchange.operation, meta.status) => Some(
-                self.server_delay(meta)
-                    .unwrap_or_else(|| self.backoff(exchange.attempt)),
-            ),
+            (Attempt::Failed { source, .. }, _) if is_retryable_transport(source) => {
+                Some(self.backoff(number))
+            }
+            // A status worth another attempt, whatever its body (one over the limit included).
+            (Attempt::Answered { .. } | Attempt::TooLarge { .. }, Some(head))
+                if is_retryable(head.status, final_statuses) =>
+            {
+                Some(
+                    self.server_delay(head)
+                        .unwrap_or_else(|| self.backoff(number)),
+                )
+            }
             _ => None,
         }
     }
@@ -176,48 +178,26 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
     )
 }
 
-/// Whether an attempt that failed as `outcome` and `exchange` describe may have reached the
-/// server and made its change, the answer lost on the way back: the connection broke or timed
-/// out after it was made (a request may be fully sent before that), or the server answered with a
-/// 5xx, which an edge proxy can send after the origin behind it committed. Not a connection that
-/// never opened (refused, or timed out while connecting), and not a status that turns the
-/// request away (408, 409, 429). A success is final, so it never comes here.
-pub(crate) fn may_have_applied<T>(outcome: &Attempt<T>, exchange: &Exchange) -> bool {
-    let Err(error) = outcome else {
-        return false;
-    };
-    match (&**error, &exchange.response) {
-        (
-            generated::Error::CommunicationError(error)
-            | generated::Error::ResponseBodyError(error),
-            _,
-        ) => !error.is_connect(),
-        (_, Some(meta)) => meta.status.is_server_error(),
-        _ => false,
+/// Whether `attempt` may have reached the server and made its change, the answer lost on the
+/// way back: the connection broke or timed out after it was made (a request may be fully sent
+/// before that), or the server answered with a 5xx, which an edge proxy can send after the
+/// origin behind it committed. Not a connection that never opened (refused, or timed out while
+/// connecting), and not a status that turns the request away (408, 409, 429).
+pub(crate) fn may_have_applied(attempt: &Attempt) -> bool {
+    match attempt {
+        Attempt::Failed { source, .. } => !source.is_connect(),
+        Attempt::Answered { head, .. } | Attempt::TooLarge { head, .. } => {
+            head.status.is_server_error()
+        }
+        Attempt::Unsent(_) => false,
     }
 }
 
-/// Operations whose spec gives HTTP 409 a definite meaning, so retrying cannot change the
-/// answer: enable-catalog answers 409 when the catalog is already enabled, delete-catalog when
-/// it is non-empty, has unfinished work, is protected, or is over the force-delete limit,
-/// queue-table-maintenance when the table is assigned to an executor.
-const CONFLICT_IS_FINAL: [&str; 3] = [
-    "enable_catalog",
-    "delete_catalog",
-    "queue_table_maintenance",
-];
-
-/// Operations whose spec gives HTTP 429 a meaning no wait of seconds changes:
-/// queue-table-maintenance's daily limit of accepted requests.
-const LIMIT_IS_FINAL: [&str; 1] = ["queue_table_maintenance"];
-
-/// Whether the policy retries `status` when `operation` answers it. Also what
-/// [`crate::Error::is_retryable`] reports for an error with that status.
-pub(crate) fn is_retryable_for(operation: &str, status: StatusCode) -> bool {
-    let final_for = |operations: &[&str]| operations.contains(&operation);
-    is_retryable_status(status)
-        && !(status == StatusCode::CONFLICT && final_for(&CONFLICT_IS_FINAL))
-        && !(status == StatusCode::TOO_MANY_REQUESTS && final_for(&LIMIT_IS_FINAL))
+/// Whether the policy retries `status` when a call whose final statuses are `final_statuses`
+/// (a refusal with a definite meaning, such as enable-catalog's 409 "already enabled")
+/// answers it. Also what [`crate::Error::is_retryable`] reports for an error with that status.
+pub(crate) fn is_retryable(status: StatusCode, final_statuses: &[StatusCode]) -> bool {
+    is_retryable_status(status) && !final_statuses.contains(&status)
 }
 
 /// Statuses worth another attempt: request timeout, conflict (often a lock that clears), rate

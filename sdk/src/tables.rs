@@ -2,9 +2,10 @@
 //! made), and the listing of a namespace's tables.
 
 use futures_util::Stream;
+use reqwest::StatusCode;
 
 use crate::codes;
-use crate::engine::MadeWhen;
+use crate::engine::{Change, MadeWhen};
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{
@@ -72,7 +73,7 @@ impl TableHandle {
         let (namespace, table) = (self.namespace.to_wire(), self.name.as_ref());
         let api = engine.api();
         engine
-            .send(|| api.get_table(account_id, bucket, &namespace, table))
+            .read(|| api.get_table(account_id, bucket, &namespace, table))
             .await
     }
 
@@ -104,7 +105,7 @@ impl<'a> TableMaintenanceHandle<'a> {
         let namespace = namespace.to_wire();
         let api = engine.api();
         engine
-            .send(|| {
+            .read(|| {
                 api.get_table_maintenance_config(account_id, bucket, &namespace, name.as_ref())
             })
             .await
@@ -147,7 +148,7 @@ impl<'a> TableMaintenanceHandle<'a> {
         let namespace = namespace.to_wire();
         let api = engine.api();
         engine
-            .send(|| {
+            .change(Change::PLAIN, || {
                 api.update_table_maintenance_config(
                     account_id,
                     bucket,
@@ -208,20 +209,23 @@ impl<'a> TableMaintenanceHandle<'a> {
         } = catalog;
         let namespace = namespace.to_wire();
         let api = engine.api();
+        // The table is with an executor (409) and the day's limit is reached (429): neither
+        // changes with another attempt.
+        let queueing = Change {
+            final_statuses: &[StatusCode::CONFLICT, StatusCode::TOO_MANY_REQUESTS],
+            already_made: Some(MadeWhen::Code(codes::DAILY_QUEUE_LIMIT)),
+        };
         engine
-            .send_change(
-                || {
-                    api.queue_table_maintenance(
-                        account_id,
-                        bucket,
-                        &namespace,
-                        name.as_ref(),
-                        &kind,
-                        &body,
-                    )
-                },
-                MadeWhen::Code(codes::DAILY_QUEUE_LIMIT),
-            )
+            .change(queueing, || {
+                api.queue_table_maintenance(
+                    account_id,
+                    bucket,
+                    &namespace,
+                    name.as_ref(),
+                    &kind,
+                    &body,
+                )
+            })
             .await
     }
 
@@ -264,7 +268,7 @@ async fn runs_page(
     let namespace = namespace.to_wire();
     let api = engine.api();
     engine
-        .send(|| {
+        .read(|| {
             api.list_table_maintenance_runs(
                 account_id,
                 bucket,
@@ -341,7 +345,7 @@ async fn tables_page(
     } = catalog;
     let api = engine.api();
     engine
-        .send(|| {
+        .read(|| {
             api.list_tables(
                 account_id,
                 bucket,

@@ -1,7 +1,8 @@
 //! The wire shapes the generated code is told to use in place of its own (see
-//! `xtask/src/codegen.rs` and `xtask/src/requests.rs`): the envelope's `{code, message}` lists
-//! and its failure form, the credential request body and answer, how a path parameter is
-//! written into a URL, and which path family a request goes out under. They sit below the generated module, which builds on them.
+//! `xtask/src/codegen.rs` and `xtask/src/requests.rs`): the envelope's `{code, message}` lists,
+//! the credential request body and answer, how a path parameter is written into a URL, and
+//! which path family a request goes out under. They sit below the generated module, which
+//! builds on them.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -105,24 +106,6 @@ impl Serialize for Messages {
     }
 }
 
-/// An envelope read without its `result`: the body of an error status, or of a status the spec
-/// does not list. `success` is required, so a JSON body that is not an envelope fails to parse
-/// and is reported as [`Error::UnexpectedBody`] with its text.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct BareEnvelope {
-    pub(crate) success: bool,
-    #[serde(default)]
-    pub(crate) errors: Messages,
-    #[serde(default)]
-    pub(crate) messages: Messages,
-}
-
-impl fmt::Display for BareEnvelope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "envelope with {} error(s)", self.errors.items.len())
-    }
-}
-
 /// What Cloudflare answers when a credential is stored: an object, usually `null`.
 pub type StoredCredential = Option<serde_json::Map<String, serde_json::Value>>;
 
@@ -162,8 +145,8 @@ const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHA
     .remove(b'_')
     .remove(b'~');
 
-/// A path parameter as it goes into a request's URL, for the generated code (see
-/// `xtask/src/requests.rs`): everything but unreserved characters percent-encoded, so it is
+/// A path parameter as it goes into a request's URL: the generated code's `encode_path` (see
+/// `xtask/src/requests.rs`). Everything but unreserved characters is percent-encoded, so it is
 /// exactly one path segment whatever it holds (a value that is only dots, which no encoding
 /// keeps in its segment, is refused when it is validated). Text made only of unreserved
 /// characters, like every account id and bucket name, is used as it is, without a copy.

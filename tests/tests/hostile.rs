@@ -353,7 +353,7 @@ async fn an_error_status_over_the_limit_is_retried_for_its_status_and_keeps_it()
     assert_eq!(
         server.requests().len(),
         3,
-        "a 503 is retried; only the last body is read"
+        "a 503 is retried for its status; each attempt reads at most the limit"
     );
 }
 

@@ -1,208 +1,102 @@
-//! Two rewrites of the request code progenitor generates, for costs it has no setting to avoid.
-//! `cargo xtask bench` found both on every call:
+//! The one change made to the code progenitor generates: its path parameters go through the
+//! SDK's encoding instead of progenitor's.
 //!
-//! - Every operation builds a fresh `HeaderMap` (two allocations, then a merge into the request)
-//!   to send `api-version`. The SDK's HTTP client sends that header by default instead (see
-//!   `sdk/src/config.rs`), so the per-request map goes.
-//! - Every path parameter is copied with `to_string()`, then percent-encoded into another copy
-//!   by progenitor's `encode_path`. `crate::wire::path_segment` replaces it: it borrows the text
-//!   when nothing in it needs encoding (validation guarantees that for account ids and bucket
-//!   names), and it encodes with an allow-list, where `encode_path` leaves `\` alone and lets a
-//!   name climb out of its path segment. So this rewrite is also what keeps every identifier in
-//!   its segment: no `encode_path` may be left in a URL.
-//!
-//! The first changes nothing that is sent. If progenitor's output no longer has the shape these
-//! expect, codegen fails and names the operations, rather than leaving some of them
-//! unrewritten.
+//! progenitor puts each path parameter into the URL as `encode_path(&param.to_string())`, and
+//! its `encode_path` leaves `\` alone, which URL parsers read as `/` in http(s) URLs: a table
+//! named `..\..\..` would climb out of its segment onto another resource (review finding D1).
+//! `crate::wire::path_segment` encodes everything but RFC 3986's unreserved characters. The
+//! generated code is left as progenitor writes it; only the name it imports is swapped:
+//! `use progenitor_client::{encode_path, …}` loses `encode_path`, and
+//! `use crate::wire::path_segment as encode_path;` takes its place. A generated module without
+//! that import, or that calls `encode_path` by another path, is an error rather than a module
+//! whose URLs are encoded by progenitor.
 
 use anyhow::{Result, bail};
-use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, FnArg, ImplItemFn, Pat, Stmt, Token, Type, parse_quote};
+use syn::{Item, UseTree, parse_quote};
 
-/// The local progenitor collects an operation's request headers in.
-const HEADER_MAP: &str = "header_map";
+/// The function progenitor encodes path parameters with.
+const ENCODE_PATH: &str = "encode_path";
 
-/// Applies both rewrites to every operation of the generated client.
+/// Makes every `encode_path` call of the generated `file` the SDK's `path_segment`.
 pub fn rewrite(file: &mut syn::File) -> Result<()> {
-    let mut pass = Pass::default();
-    pass.visit_file_mut(file);
-    if !pass.unmatched.is_empty() {
+    let mut swapped = 0;
+    for item in &mut file.items {
+        if let Item::Use(import) = item
+            && let Some(group) = progenitor_client_group(&mut import.tree)
+        {
+            let before = group.len();
+            *group = std::mem::take(group)
+                .into_iter()
+                .filter(|tree| !matches!(tree, UseTree::Name(name) if name.ident == ENCODE_PATH))
+                .collect::<Punctuated<_, _>>();
+            swapped += before - group.len();
+        }
+    }
+    if swapped != 1 {
         bail!(
-            "progenitor's request code for {} no longer has the shape xtask/src/requests.rs \
-             rewrites; update the rewrite",
-            pass.unmatched.join(", ")
+            "the generated module does not import `encode_path` from progenitor_client once \
+             (found {swapped}); update xtask/src/requests.rs"
         );
     }
-    if pass.rewritten == 0 {
-        bail!("found no generated operation to rewrite; update xtask/src/requests.rs");
+    let mut calls = QualifiedCalls::default();
+    calls.visit_file_mut(file);
+    if calls.found > 0 {
+        bail!(
+            "the generated module calls encode_path by a qualified path {} time(s), which the \
+             import swap would miss; update xtask/src/requests.rs",
+            calls.found
+        );
     }
+    file.items.push(parse_quote!(
+        use crate::wire::path_segment as encode_path;
+    ));
     Ok(())
 }
 
-#[derive(Default)]
-struct Pass {
-    rewritten: usize,
-    unmatched: Vec<String>,
-}
-
-impl VisitMut for Pass {
-    fn visit_impl_item_fn_mut(&mut self, function: &mut ImplItemFn) {
-        // Operations are the methods that declare `OperationInfo`.
-        if !function
-            .block
-            .to_token_stream()
-            .to_string()
-            .contains("OperationInfo")
-        {
-            return visit_mut::visit_impl_item_fn_mut(self, function);
-        }
-        let path_params = text_params(function);
-        let headers_dropped = drop_api_version_map(&mut function.block.stmts);
-        let paths_rewritten = rewrite_url(&mut function.block.stmts, &path_params);
-        if headers_dropped && paths_rewritten {
-            self.rewritten += 1;
-        } else {
-            self.unmatched.push(function.sig.ident.to_string());
-        }
-    }
-}
-
-/// The parameters whose text can be borrowed: `&str`, the SDK's validated types and its open
-/// enums (which all implement `AsRef<str>`).
-fn text_params(function: &ImplItemFn) -> Vec<String> {
-    function
-        .sig
-        .inputs
-        .iter()
-        .filter_map(|input| match input {
-            FnArg::Typed(typed) => Some(typed),
-            FnArg::Receiver(_) => None,
-        })
-        .filter(|typed| match &*typed.ty {
-            Type::Reference(reference) => {
-                let target = reference.elem.to_token_stream().to_string();
-                target == "str"
-                    || target.starts_with("crate :: validate ::")
-                    || target.starts_with("crate :: status ::")
-            }
-            _ => false,
-        })
-        .filter_map(|typed| match &*typed.pat {
-            Pat::Ident(ident) => Some(ident.ident.to_string()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Removes the `api-version` header map and its `.headers(header_map)`. Returns whether it found
-/// them. A map that also carries header parameters keeps them; only the `api-version` line goes.
-fn drop_api_version_map(stmts: &mut Vec<Stmt>) -> bool {
-    let before = stmts.len();
-    stmts.retain(|stmt| !is_api_version_append(stmt));
-    if stmts.len() + 1 != before {
-        return false;
-    }
-    let mentions_map = |stmt: &Stmt| stmt.to_token_stream().to_string().contains(HEADER_MAP);
-    let declares_map =
-        |stmt: &Stmt| matches!(stmt, Stmt::Local(local) if pat_is(&local.pat, HEADER_MAP));
-    let merges_map = |stmt: &Stmt| {
-        stmt.to_token_stream()
-            .to_string()
-            .contains(". headers (header_map)")
-    };
-    let other_uses = stmts
-        .iter()
-        .filter(|stmt| mentions_map(stmt) && !declares_map(stmt) && !merges_map(stmt))
-        .count();
-    if other_uses > 0 {
-        return true;
-    }
-    stmts.retain(|stmt| !declares_map(stmt));
-    let mut unmerge = Unmerge { removed: 0 };
-    for stmt in stmts.iter_mut() {
-        unmerge.visit_stmt_mut(stmt);
-    }
-    unmerge.removed == 1
-}
-
-fn is_api_version_append(stmt: &Stmt) -> bool {
-    match stmt {
-        Stmt::Expr(Expr::MethodCall(call), _) => {
-            call.method == "append"
-                && call.receiver.to_token_stream().to_string() == HEADER_MAP
-                && call
-                    .args
-                    .to_token_stream()
-                    .to_string()
-                    .contains("\"api-version\"")
-        }
-        _ => false,
-    }
-}
-
-fn pat_is(pat: &Pat, name: &str) -> bool {
-    matches!(pat, Pat::Ident(ident) if ident.ident == name)
-}
-
-/// Replaces `receiver.headers(header_map)` with `receiver`.
-struct Unmerge {
-    removed: usize,
-}
-
-impl VisitMut for Unmerge {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        visit_mut::visit_expr_mut(self, expr);
-        if let Expr::MethodCall(call) = expr
-            && call.method == "headers"
-            && call.args.to_token_stream().to_string() == HEADER_MAP
-        {
-            *expr = (*call.receiver).clone();
-            self.removed += 1;
-        }
-    }
-}
-
-/// In `let url = format!(..)`, replaces each `encode_path(&param.to_string())` of a text
-/// parameter with `crate::wire::path_segment(param)`, and any other `encode_path(x)` with
-/// `crate::wire::path_segment(x)`. Returns whether it found the URL and left no `encode_path`.
-fn rewrite_url(stmts: &mut [Stmt], text_params: &[String]) -> bool {
-    let Some(format) = stmts.iter_mut().find_map(|stmt| match stmt {
-        Stmt::Local(local) if pat_is(&local.pat, "url") => match local.init.as_mut()?.expr.as_mut()
-        {
-            Expr::Macro(mac) if mac.mac.path.is_ident("format") => Some(&mut mac.mac),
+/// The `{…}` of a `use progenitor_client::{…}`.
+fn progenitor_client_group(tree: &mut UseTree) -> Option<&mut Punctuated<UseTree, syn::Token![,]>> {
+    match tree {
+        UseTree::Path(path) if path.ident == "progenitor_client" => match &mut *path.tree {
+            UseTree::Group(group) => Some(&mut group.items),
             _ => None,
         },
         _ => None,
-    }) else {
-        return false;
-    };
-    let Ok(mut args) = format.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-    else {
-        return false;
-    };
-    for arg in args.iter_mut() {
-        let Expr::Call(call) = &*arg else { continue };
-        if !matches!(&*call.func, Expr::Path(func) if func.path.is_ident("encode_path")) {
-            continue;
-        }
-        let text = arg.to_token_stream().to_string();
-        let replacement = match text_params
-            .iter()
-            .find(|param| text == format!("encode_path (& {param} . to_string ())"))
-        {
-            Some(param) => {
-                let param = syn::Ident::new(param, proc_macro2::Span::call_site());
-                parse_quote!(crate::wire::path_segment(#param))
-            }
-            None => {
-                let encoded = &call.args;
-                parse_quote!(crate::wire::path_segment(#encoded))
-            }
-        };
-        *arg = replacement;
     }
-    format.tokens = args.to_token_stream();
-    !format.tokens.to_string().contains("encode_path")
+}
+
+/// Counts calls of `encode_path` through a path of more than one segment
+/// (`progenitor_client::encode_path(…)`).
+#[derive(Default)]
+struct QualifiedCalls {
+    found: usize,
+}
+
+impl VisitMut for QualifiedCalls {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        if let syn::Expr::Path(function) = &*call.func
+            && function.path.segments.len() > 1
+            && function
+                .path
+                .segments
+                .last()
+                .is_some_and(|last| last.ident == ENCODE_PATH)
+        {
+            self.found += 1;
+        }
+        visit_mut::visit_expr_call_mut(self, call);
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // `format!` arguments are tokens to syn; parse them to see the calls inside (the
+        // parsed copy is only looked at).
+        if let Ok(mut args) =
+            mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        {
+            for arg in &mut args {
+                self.visit_expr_mut(arg);
+            }
+        }
+    }
 }

@@ -1,6 +1,5 @@
-//! The rewrites of progenitor's request code (`xtask/src/requests.rs`): on the real spec, every
-//! operation loses its per-request header map and its path copies; on small hand-made inputs,
-//! what must stay stays and an unexpected shape is an error.
+//! The import swap of `xtask/src/requests.rs`: on the real spec, every path parameter is encoded
+//! by the SDK's `path_segment`; on small hand-made inputs, a module of another shape is an error.
 
 use std::path::Path;
 
@@ -14,100 +13,69 @@ fn rewritten(source: &str) -> anyhow::Result<String> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// One operation as progenitor 0.15 writes it, with `extra` after the `api-version` line.
-fn operation(params: &str, path_args: &str, capacity: usize, extra: &str) -> String {
+/// A module shaped as progenitor 0.15 writes one, with `url` as its one operation's URL.
+fn module(url: &str) -> String {
     format!(
-        r#"impl Client {{
-            pub async fn op<'a>(&'a self, {params}) -> Result<(), Error> {{
-                let url = format!("{{}}/items/{{}}/{{}}", self.baseurl, {path_args});
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity({capacity}usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-                );
-                {extra}
-                let mut request = self.client.get(url).headers(header_map).build()?;
-                let info = OperationInfo {{ operation_id: "op" }};
-                self.exec(request, &info).await
+        r#"
+        use progenitor_client::{{encode_path, ClientHooks, OperationInfo}};
+        impl Client {{
+            pub async fn op<'a>(&'a self, name: &'a str) -> Result<(), Error> {{
+                let url = {url};
+                self.client.get(url).send().await
             }}
         }}"#
     )
 }
 
 #[test]
-fn every_generated_operation_sends_without_a_header_map_or_path_copies() {
+fn every_path_parameter_of_the_real_spec_goes_through_path_segment() {
     let workspace = Workspace::at(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
-    let module = codegen::render(&workspace).unwrap();
-    assert_eq!(module.matches("operation_id:").count(), 16);
-    assert!(!module.contains("header_map"));
+    let module = codegen::render(&workspace).expect("codegen renders");
+    assert!(module.contains("use crate::wire::path_segment as encode_path;"));
+    assert!(!module.contains("progenitor_client::encode_path"));
+    let imports = module
+        .lines()
+        .filter(|line| line.trim_start().starts_with("use progenitor_client::"))
+        .collect::<Vec<_>>();
     assert!(
-        !module.contains("encode_path("),
-        "no path parameter is copied"
+        imports.iter().all(|line| !line.contains("encode_path")),
+        "{imports:?}"
     );
-    // 16 operations, 43 path parameters between them, every one borrowed (text, validated
-    // types and open enums alike).
-    assert_eq!(module.matches("::wire::path_segment(").count(), 43);
-    assert!(
-        !module.contains("::wire::path_segment(&"),
-        "a path parameter is copied"
-    );
+    // Every operation with path parameters (all 16) encodes them.
+    assert!(module.matches("encode_path(&").count() >= 32);
 }
 
 #[test]
-fn every_path_parameter_goes_through_the_sdks_encoding_text_ones_borrowed() {
-    let code = rewritten(&operation(
-        "name: &'a str, id: &'a i64",
-        "encode_path(&name.to_string()), encode_path(&id.to_string())",
-        1,
-        "",
+fn the_import_is_swapped_and_the_calls_are_left_as_written() {
+    let code = rewritten(&module(
+        r#"format!("{}/items/{}", self.baseurl, encode_path(&name.to_string()))"#,
     ))
-    .unwrap();
-    assert!(code.contains("::wire::path_segment(name)"), "{code}");
+    .expect("rewritten");
     assert!(
-        code.contains("::wire::path_segment(& id.to_string())"),
+        code.contains("use progenitor_client::{ClientHooks, OperationInfo};"),
         "{code}"
     );
-    assert!(!code.contains("encode_path(&"), "{code}");
-    assert!(!code.contains("header_map"), "{code}");
-    assert!(!code.contains(".headers("), "{code}");
-}
-
-#[test]
-fn a_header_parameter_keeps_the_map_and_only_the_api_version_line_goes() {
-    let code = rewritten(&operation(
-        "name: &'a str, trace: Option<&'a str>",
-        "encode_path(&name.to_string()), encode_path(&name.to_string())",
-        2,
-        r#"if let Some(value) = trace { header_map.append("x-trace", value.to_string().try_into()?); }"#,
-    ))
-    .unwrap();
-    assert!(!code.contains("api-version"), "{code}");
-    assert!(code.contains("header_map.append(\"x-trace\""), "{code}");
-    assert!(code.contains(".headers(header_map)"), "{code}");
-}
-
-#[test]
-fn an_operation_of_another_shape_is_an_error_that_names_it() {
-    let source = operation(
-        "name: &'a str",
-        "encode_path(&name.to_string()), name",
-        1,
-        "",
-    )
-    .replace("\"api-version\"", "\"x-version\"");
-    let error = rewritten(&source).unwrap_err().to_string();
-    assert!(error.contains("op"), "{error}");
-    assert!(error.contains("xtask/src/requests.rs"), "{error}");
-}
-
-#[test]
-fn an_encode_path_left_in_a_url_is_an_error_that_names_the_operation() {
-    let source = operation(
-        "name: &'a str",
-        "progenitor_client::encode_path(&name.to_string())",
-        1,
-        "",
+    assert!(
+        code.contains("use crate::wire::path_segment as encode_path;"),
+        "{code}"
     );
+    assert!(code.contains("encode_path(& name.to_string())"), "{code}");
+}
+
+#[test]
+fn a_module_without_the_import_is_an_error() {
+    let source =
+        module(r#"format!("{}/items/{}", self.baseurl, name)"#).replace("encode_path, ", "");
     let error = rewritten(&source).unwrap_err().to_string();
-    assert!(error.contains("op"), "{error}");
+    assert!(error.contains("does not import `encode_path`"), "{error}");
+}
+
+#[test]
+fn a_qualified_encode_path_call_is_an_error() {
+    let error = rewritten(&module(
+        r#"format!("{}/items/{}", self.baseurl, progenitor_client::encode_path(&name.to_string()))"#,
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("qualified path"), "{error}");
 }

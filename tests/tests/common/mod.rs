@@ -148,7 +148,6 @@ pub fn common_headers() -> Vec<(&'static str, String)> {
         ("accept", "application/json".to_owned()),
         ("content-type", "application/json".to_owned()),
         ("user-agent", USER_AGENT.to_owned()),
-        ("api-version", "4.0.0".to_owned()),
     ]
 }
 
