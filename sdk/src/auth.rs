@@ -37,6 +37,22 @@ impl Credentials {
         }
     }
 
+    /// Which scheme these are: `"api token"` or `"api key"`.
+    pub(crate) fn scheme(&self) -> &'static str {
+        match self {
+            Self::ApiToken(_) => "api token",
+            Self::ApiKey { .. } => "api key",
+        }
+    }
+
+    /// The secret every request carries: the token, or the key.
+    pub(crate) fn secret(&self) -> &str {
+        match self {
+            Self::ApiToken(token) => token.expose(),
+            Self::ApiKey { key, .. } => key.expose(),
+        }
+    }
+
     /// The headers that authenticate every request, with secret values marked sensitive so that
     /// reqwest and `http` never print them.
     pub(crate) fn headers(&self) -> Result<HeaderMap, ConfigError> {

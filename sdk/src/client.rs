@@ -3,11 +3,11 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::account::AccountHandle;
-use crate::auth::Credentials;
 use crate::catalogs::CatalogHandle;
-use crate::engine::Engine;
+use crate::engine::{Engine, Policy};
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::CatalogList;
@@ -101,7 +101,32 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn with_retry(&self, retry: RetryConfig) -> Client {
-        Client::new(self.engine.with_retry(retry), self.account_id.clone())
+        let policy = Policy {
+            retry,
+            ..self.engine.policy().clone()
+        };
+        Client::new(self.engine.with_policy(policy), self.account_id.clone())
+    }
+
+    /// This client with an operation timeout of `timeout` (see
+    /// [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout)), for the
+    /// calls that must answer within it; it shares everything else with this client.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    /// use std::time::Duration;
+    ///
+    /// // A dashboard read that gives up after two seconds, retries included.
+    /// let quick = client.with_operation_timeout(Duration::from_secs(2));
+    /// quick.catalog("my-data-bucket")?.get().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_operation_timeout(&self, timeout: Duration) -> Client {
+        let policy = Policy {
+            operation_timeout: Some(timeout),
+            ..self.engine.policy().clone()
+        };
+        Client::new(self.engine.with_policy(policy), self.account_id.clone())
     }
 
     /// The base URL requests are sent to.
@@ -116,10 +141,7 @@ impl Client {
 
     /// Which credential scheme the client uses: `"api token"` or `"api key"`.
     pub fn auth_scheme(&self) -> &'static str {
-        match self.engine.credentials() {
-            Credentials::ApiToken(_) => "api token",
-            Credentials::ApiKey { .. } => "api key",
-        }
+        self.engine.auth_scheme()
     }
 }
 
@@ -131,7 +153,8 @@ impl fmt::Debug for Client {
             .field("auth_scheme", &self.auth_scheme())
             .field("tls", &tls::BACKEND)
             .field("max_response_bytes", &self.engine.body_limit())
-            .field("retry", self.engine.retry())
+            .field("retry", &self.engine.policy().retry)
+            .field("operation_timeout", &self.engine.policy().operation_timeout)
             .finish_non_exhaustive()
     }
 }

@@ -3,19 +3,21 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, HeaderValue};
+use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
 use reqwest::{Url, redirect};
+use zeroize::Zeroizing;
 
 use crate::auth::Credentials;
 use crate::client::Client;
-use crate::engine::Engine;
+use crate::engine::{Engine, Policy};
 use crate::error::ConfigError;
 use crate::retry::RetryConfig;
 use crate::secret::SecretString;
+use crate::text::shown;
 use crate::tls;
 use crate::transport::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::validate::AccountId;
-use crate::wire::{PathFamily, Routes};
+use crate::wire::{Outgoing, PathFamily, Routes};
 
 /// Cloudflare's API, as the official SDKs address it.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -82,21 +84,23 @@ pub struct ClientBuilder {
     api_key: Option<(String, SecretString)>,
     base_url: Option<String>,
     allow_insecure_http: bool,
-    timeout: Duration,
-    connect_timeout: Duration,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
     max_response_bytes: u64,
     retry: RetryConfig,
-    proxy: ProxySetting,
+    proxy: Option<ProxySetting>,
     paths: PathFamily,
     user_agent_suffix: Option<String>,
     account_id: Option<String>,
+    headers: Vec<(String, SecretString)>,
+    http_client: Option<reqwest::Client>,
 }
 
-/// Where requests to a remote base URL go: through the proxy the environment names, through
-/// one the caller names, or straight to the server.
+/// Where requests to a remote base URL go, when the caller says: through a proxy they name, or
+/// straight to the server (by default, through the proxy the environment names).
 #[derive(Debug, Clone)]
 enum ProxySetting {
-    Environment,
     Direct,
     Through(String),
 }
@@ -108,14 +112,17 @@ impl Default for ClientBuilder {
             api_key: None,
             base_url: None,
             allow_insecure_http: false,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: None,
+            connect_timeout: None,
+            operation_timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryConfig::default(),
-            proxy: ProxySetting::Environment,
+            proxy: None,
             paths: PathFamily::default(),
             user_agent_suffix: None,
             account_id: None,
+            headers: Vec::new(),
+            http_client: None,
         }
     }
 }
@@ -239,15 +246,70 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one attempt may take (default [`DEFAULT_TIMEOUT`]).
+    /// How long one attempt may take (default [`DEFAULT_TIMEOUT`]). With retries, a call can
+    /// take several times this; [`ClientBuilder::operation_timeout`] bounds the whole call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
     /// How long connecting may take (default [`DEFAULT_CONNECT_TIMEOUT`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long a whole call may take, its attempts and the waits between them included (none
+    /// by default: a call is bounded by its attempts, each by [`ClientBuilder::timeout`], and
+    /// the waits of the retry policy).
+    ///
+    /// No retry starts whose wait would end past it: the call returns the last attempt's error
+    /// instead. An attempt still in flight when it passes is abandoned, and the call fails with
+    /// [`crate::Error::OperationTimeout`]: for a change, that attempt may have reached
+    /// Cloudflare and been made, so read the state back before trying again.
+    /// [`Client::with_operation_timeout`] sets it for some calls only.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to every request: a Cloudflare Access service token in front of a
+    /// gateway, a tracing header your infrastructure reads. Its value is treated as a secret,
+    /// like the credentials: marked sensitive, never shown by `Debug`, and taken out of any
+    /// server text the SDK keeps. The headers the SDK sets itself (credentials, `Accept`,
+    /// `Content-Type`, `User-Agent`: see [`ClientBuilder::user_agent_suffix`]) and those HTTP
+    /// sets (`Host`, `Content-Length`, …) cannot be added: [`ClientBuilder::build`] refuses them
+    /// with [`ConfigError::Header`], as it does a name or value HTTP does not allow.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<SecretString>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends requests with `client`, your own `reqwest::Client` (a custom root certificate, a
+    /// shared connection pool, settings this builder does not offer), instead of one the SDK
+    /// builds. The SDK still sets each request's headers, validates inputs, caps response
+    /// bodies ([`ClientBuilder::max_response_bytes`]), judges answers, retries and redacts.
+    ///
+    /// What it no longer guarantees, being `client`'s to decide:
+    /// - **Redirects.** reqwest follows up to ten by default, and re-sends a `307`/`308`'s
+    ///   body (a catalog token being stored) and the `X-Auth-Key` header to wherever the
+    ///   answer points. Build `client` with `redirect(reqwest::redirect::Policy::none())`:
+    ///   the SDK then reports a redirect as [`crate::Error::Redirected`], as it does with its
+    ///   own client.
+    /// - **Proxies.** `client` honours the proxy environment variables unless told otherwise,
+    ///   also for a plain `http://` loopback base URL, whose requests a proxy would see in
+    ///   clear text.
+    /// - **TLS**: the backend, the trusted roots and the minimum version (the SDK's own
+    ///   client requires TLS 1.2).
+    /// - **Timeouts**: `client`'s own, if any ([`ClientBuilder::operation_timeout`] still
+    ///   applies).
+    ///
+    /// For those reasons, [`ClientBuilder::build`] refuses to combine it with
+    /// [`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`],
+    /// [`ClientBuilder::proxy`] or [`ClientBuilder::no_proxy`] ([`ConfigError::HttpClientSetting`]):
+    /// set those on `client`.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
         self
     }
 
@@ -282,7 +344,7 @@ impl ClientBuilder {
     /// A plain `http://` base URL on a loopback host never goes through any proxy (see
     /// [`ClientBuilder::base_url`]).
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = ProxySetting::Through(url.into());
+        self.proxy = Some(ProxySetting::Through(url.into()));
         self
     }
 
@@ -294,7 +356,7 @@ impl ClientBuilder {
     /// on a loopback host is always reached directly: a proxy would see its requests, the
     /// credentials included, in clear text.
     pub fn no_proxy(mut self) -> Self {
-        self.proxy = ProxySetting::Direct;
+        self.proxy = Some(ProxySetting::Direct);
         self
     }
 
@@ -319,44 +381,134 @@ impl ClientBuilder {
         // Every operation answers JSON; the generated code, given no response types, does not
         // say so itself.
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let http = tls::configure(reqwest::Client::builder())?;
-        let http = match self.proxy {
-            _ if local_http => http.no_proxy(),
-            ProxySetting::Direct => http.no_proxy(),
-            ProxySetting::Environment => http,
-            ProxySetting::Through(url) => {
-                http.proxy(reqwest::Proxy::all(url).map_err(|_| ConfigError::Proxy {
-                    reason: "it must be an absolute http, https or socks URL",
-                })?)
-            }
+        let user_agent = user_agent(self.user_agent_suffix.as_deref())?;
+        let user_agent = HeaderValue::try_from(user_agent).map_err(|_| ConfigError::UserAgent {
+            reason: "the suffix must be 1 to 256 characters of visible ASCII and spaces",
+        })?;
+        headers.insert(reqwest::header::USER_AGENT, user_agent);
+        let mut secrets = vec![Zeroizing::new(credentials.secret().to_owned())];
+        for (name, value) in &self.headers {
+            let (name, header) = added_header(name, value)?;
+            headers.append(name, header);
+            secrets.push(Zeroizing::new(value.expose().to_owned()));
+        }
+        let http = match self.http_client {
+            Some(client) => with_caller_client(
+                client,
+                self.timeout,
+                self.connect_timeout,
+                self.proxy.as_ref(),
+            )?,
+            None => http_client(
+                self.proxy,
+                local_http,
+                self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            )?,
         };
-        let http = http
-            .default_headers(headers)
-            .user_agent(user_agent(self.user_agent_suffix.as_deref())?)
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            // The SDK's retry policy is the one that retries. reqwest's own (HTTP/2 protocol
-            // NACKs, which an HTTP/1.1 client never sees) would still copy every request's
-            // headers and extensions in case it wanted to.
-            .retry(reqwest::retry::never().max_retries_per_request(0))
-            // Cloudflare's API never redirects. Following one would re-send the request, the
-            // body with a catalog token and the X-Auth-Key header included, to wherever the
-            // answer points; a 3xx is reported as `Error::Redirected` instead.
-            .redirect(redirect::Policy::none())
-            .referer(false)
-            .build()
-            .map_err(|error| ConfigError::HttpClient(error.to_string()))?;
         let routes = Routes::new(self.paths, &base_url);
         let engine = Engine::new(
             &base_url,
-            routes,
+            Outgoing::new(routes, headers),
             http,
-            credentials,
+            credentials.scheme(),
+            secrets.into(),
             self.max_response_bytes,
-            self.retry,
+            Policy {
+                retry: self.retry,
+                operation_timeout: self.operation_timeout,
+            },
         );
         Ok(Client::new(engine, account_id))
     }
+}
+
+/// The SDK's own HTTP client: its TLS, the proxy as asked (never one for plain `http://` on
+/// loopback), the timeouts, no redirects.
+fn http_client(
+    proxy: Option<ProxySetting>,
+    local_http: bool,
+    timeout: Duration,
+    connect_timeout: Duration,
+) -> Result<reqwest::Client, ConfigError> {
+    let http = tls::configure(reqwest::Client::builder())?;
+    let http = match proxy {
+        _ if local_http => http.no_proxy(),
+        Some(ProxySetting::Direct) => http.no_proxy(),
+        None => http,
+        Some(ProxySetting::Through(url)) => {
+            http.proxy(reqwest::Proxy::all(url).map_err(|_| ConfigError::Proxy {
+                reason: "it must be an absolute http, https or socks URL",
+            })?)
+        }
+    };
+    http.timeout(timeout)
+        .connect_timeout(connect_timeout)
+        // The SDK's retry policy is the one that retries. reqwest's own (HTTP/2 protocol
+        // NACKs, which an HTTP/1.1 client never sees) would still copy every request's
+        // headers and extensions in case it wanted to.
+        .retry(reqwest::retry::never().max_retries_per_request(0))
+        // Cloudflare's API never redirects. Following one would re-send the request, the
+        // body with a catalog token and the X-Auth-Key header included, to wherever the
+        // answer points; a 3xx is reported as `Error::Redirected` instead.
+        .redirect(redirect::Policy::none())
+        .referer(false)
+        .build()
+        .map_err(|error| ConfigError::HttpClient(error.to_string()))
+}
+
+/// `client`, the caller's, unless the builder was also given a setting that only the SDK's own
+/// client takes (see [`ClientBuilder::http_client`]).
+fn with_caller_client(
+    client: reqwest::Client,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    proxy: Option<&ProxySetting>,
+) -> Result<reqwest::Client, ConfigError> {
+    let conflicting = [
+        ("timeout", timeout.is_some()),
+        ("connect_timeout", connect_timeout.is_some()),
+        ("proxy or no_proxy", proxy.is_some()),
+    ];
+    match conflicting.into_iter().find(|(_, set)| *set) {
+        Some((setting, _)) => Err(ConfigError::HttpClientSetting { setting }),
+        None => Ok(client),
+    }
+}
+
+/// The headers the SDK sets itself, and those HTTP sets: not for [`ClientBuilder::header`].
+const RESERVED_HEADERS: [&str; 12] = [
+    "authorization",
+    "x-auth-email",
+    "x-auth-key",
+    "accept",
+    "content-type",
+    "user-agent",
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "te",
+    "upgrade",
+];
+
+/// A header given to [`ClientBuilder::header`], as it is sent: its value marked sensitive.
+fn added_header(
+    name: &str,
+    value: &SecretString,
+) -> Result<(HeaderName, HeaderValue), ConfigError> {
+    let refused = |reason| ConfigError::Header {
+        name: shown(name).to_string(),
+        reason,
+    };
+    let name = HeaderName::try_from(name).map_err(|_| refused("not a valid header name"))?;
+    if RESERVED_HEADERS.contains(&name.as_str()) {
+        return Err(refused("the SDK or HTTP sets this header itself"));
+    }
+    let mut value = HeaderValue::from_str(value.expose())
+        .map_err(|_| refused("the value is not a valid header value"))?;
+    value.set_sensitive(true);
+    Ok((name, value))
 }
 
 /// The `User-Agent`: the SDK's own, then `suffix` if one is given and fit to send.

@@ -6,12 +6,11 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::auth::Credentials;
 use crate::envelope::{self, Response};
 use crate::error::{Error, Report};
 use crate::generated;
@@ -19,7 +18,8 @@ use crate::head::ResponseMeta;
 use crate::retry::{self, RetryConfig};
 use crate::text::Secrets;
 use crate::transport::{self, Attempt, Sent};
-use crate::wire::{PathFamily, Routes, StoredCredential};
+use crate::wire::{Outgoing, PathFamily, StoredCredential};
+use zeroize::Zeroizing;
 
 /// What a change is, as the retry loop and the judge need to know it: the statuses that are its
 /// final answer (a refusal that another attempt would only repeat), and which answer to a retry
@@ -65,44 +65,57 @@ impl MadeWhen {
     }
 }
 
+/// What a call may cost: the retry policy, and the operation timeout over all its attempts.
+/// The settings a client can change for some calls ([`crate::Client::with_retry`],
+/// [`crate::Client::with_operation_timeout`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    pub(crate) retry: RetryConfig,
+    pub(crate) operation_timeout: Option<Duration>,
+}
+
 /// What a client holds: the generated client and the settings every call runs with. The
-/// operation groups borrow it; [`crate::Client`] shares it behind an `Arc`.
+/// handles share it behind an `Arc`.
 pub(crate) struct Engine {
     api: generated::Client,
-    retry: RetryConfig,
-    credentials: Credentials,
+    policy: Policy,
+    auth_scheme: &'static str,
+    secrets: Arc<[Zeroizing<String>]>,
     body_limit: u64,
 }
 
 impl Engine {
     pub(crate) fn new(
         base_url: &str,
-        routes: Routes,
+        outgoing: Outgoing,
         http: reqwest::Client,
-        credentials: Credentials,
+        auth_scheme: &'static str,
+        secrets: Arc<[Zeroizing<String>]>,
         body_limit: u64,
-        retry: RetryConfig,
+        policy: Policy,
     ) -> Arc<Self> {
         Arc::new(Self {
-            api: generated::Client::new_with_client(base_url, http, routes),
-            retry,
-            credentials,
+            api: generated::Client::new_with_client(base_url, http, outgoing),
+            policy,
+            auth_scheme,
+            secrets,
             body_limit,
         })
     }
 
-    /// This engine with another retry policy: the same generated client, and so the same
-    /// connection pool, credentials and settings.
-    pub(crate) fn with_retry(&self, retry: RetryConfig) -> Arc<Self> {
+    /// This engine with another policy: the same generated client, and so the same connection
+    /// pool, credentials and settings.
+    pub(crate) fn with_policy(&self, policy: Policy) -> Arc<Self> {
         Arc::new(Self {
             api: self.api.clone(),
-            retry,
-            credentials: self.credentials.clone(),
+            policy,
+            auth_scheme: self.auth_scheme,
+            secrets: Arc::clone(&self.secrets),
             body_limit: self.body_limit,
         })
     }
 
-    /// The generated client, for operation groups to call.
+    /// The generated client, for the handles to call.
     pub(crate) fn api(&self) -> &generated::Client {
         &self.api
     }
@@ -115,16 +128,16 @@ impl Engine {
         self.api.inner.family()
     }
 
-    pub(crate) fn credentials(&self) -> &Credentials {
-        &self.credentials
+    pub(crate) fn auth_scheme(&self) -> &'static str {
+        self.auth_scheme
     }
 
     pub(crate) fn body_limit(&self) -> u64 {
         self.body_limit
     }
 
-    pub(crate) fn retry(&self) -> &RetryConfig {
-        &self.retry
+    pub(crate) fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// Runs a read, again as the retry policy allows, and judges the last attempt. `call`
@@ -220,12 +233,9 @@ impl Engine {
         error.with_retry_verdict(retryable)
     }
 
-    /// The secrets every call sends: the client's token or key.
+    /// The secrets every call sends: the client's token or key, and the headers it was given.
     fn secrets(&self) -> Secrets<'_> {
-        match &self.credentials {
-            Credentials::ApiToken(token) => Secrets::default().and(token.expose()),
-            Credentials::ApiKey { key, .. } => Secrets::default().and(key.expose()),
-        }
+        Secrets::new(&self.secrets)
     }
 
     /// The one retry loop: attempts `call` until the policy calls an attempt final (for a call
@@ -237,15 +247,31 @@ impl Engine {
         final_statuses: &[StatusCode],
         call: impl Fn() -> F,
     ) -> (Attempt, u32, bool) {
-        let retry = &self.retry;
+        let Policy {
+            retry,
+            operation_timeout,
+        } = &self.policy;
         let started = Instant::now();
+        let deadline = operation_timeout.map(|limit| (started + limit, limit));
         let mut number = 1;
         let mut unanswered = false;
         loop {
             let sent_at = Instant::now();
-            let attempt = transport::attempt(call(), self.body_limit).await;
+            let attempt = transport::attempt(call(), self.body_limit);
+            let attempt = match deadline {
+                None => attempt.await,
+                Some((deadline, limit)) => tokio::time::timeout_at(deadline.into(), attempt)
+                    .await
+                    .unwrap_or(Attempt::Abandoned { limit }),
+            };
             log_attempt(number, &attempt, sent_at);
-            match retry.delay_after(&attempt, number, final_statuses) {
+            let delay = retry
+                .delay_after(&attempt, number, final_statuses)
+                // No wait that would end past the deadline: the last answer is the call's.
+                .filter(|delay| {
+                    deadline.is_none_or(|(deadline, _)| Instant::now() + *delay < deadline)
+                });
+            match delay {
                 Some(delay) => {
                     unanswered |= retry::may_have_applied(&attempt);
                     tracing::debug!(
@@ -282,6 +308,9 @@ fn log_attempt(number: u32, attempt: &Attempt, sent_at: Instant) {
             "transport error"
         ),
         Attempt::Unsent(reason) => tracing::debug!(attempt = number, reason, "not sent"),
+        Attempt::Abandoned { .. } => {
+            tracing::debug!(attempt = number, "abandoned at the operation timeout")
+        }
         answered => {
             let head = answered.head();
             tracing::debug!(
@@ -304,7 +333,7 @@ impl fmt::Debug for Engine {
             .field("base_url", &self.base_url())
             .field("paths", &self.paths())
             .field("max_response_bytes", &self.body_limit)
-            .field("retry", &self.retry)
+            .field("policy", &self.policy)
             .finish_non_exhaustive()
     }
 }

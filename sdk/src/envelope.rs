@@ -5,7 +5,9 @@ use bytes::Bytes;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::value::RawValue;
 
-use crate::error::{ApiError, Error, Redirected, ResponseTooLarge, TransportError, UnexpectedBody};
+use crate::error::{
+    ApiError, Error, OperationTimeout, Redirected, ResponseTooLarge, TransportError, UnexpectedBody,
+};
 use crate::head::ResponseMeta;
 use crate::text::Secrets;
 use crate::transport::Attempt;
@@ -180,6 +182,7 @@ fn succeeded(
         }
         Attempt::Failed { source, .. } => Err(TransportError::new(source, attempts).into()),
         Attempt::Unsent(reason) => Err(Error::Request(reason)),
+        Attempt::Abandoned { limit } => Err(OperationTimeout::new(limit, attempts).into()),
     }
 }
 

@@ -57,6 +57,11 @@ pub enum Error {
     /// what came back was not HTTP.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// The call's operation timeout ([`crate::ClientBuilder::operation_timeout`]) passed while
+    /// an attempt was in flight: that attempt was abandoned. For a change, it may have reached
+    /// Cloudflare and been made: its outcome is unknown.
+    #[error(transparent)]
+    OperationTimeout(#[from] OperationTimeout),
     /// The generated client refused to build the request. Not expected in practice: every input
     /// is validated before it reaches the generated client.
     #[error("could not build the request: {0}")]
@@ -273,6 +278,23 @@ pub enum ConfigError {
     UserAgent {
         /// What is wrong with it.
         reason: &'static str,
+    },
+    /// A header given to [`crate::ClientBuilder::header`] cannot be sent.
+    #[error("invalid header {name}: {reason}")]
+    Header {
+        /// The header's name, escaped (never its value).
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A setting that only the SDK's own HTTP client takes was given with
+    /// [`crate::ClientBuilder::http_client`].
+    #[error(
+        "{setting} is the HTTP client's to set: with ClientBuilder::http_client, configure it on that client"
+    )]
+    HttpClientSetting {
+        /// The builder's setting.
+        setting: &'static str,
     },
     /// The HTTP client could not be built (for example, no TLS roots could be loaded).
     #[error("could not build the HTTP client: {0}")]
@@ -577,6 +599,34 @@ impl fmt::Display for TransportErrorKind {
             Self::Protocol => "invalid HTTP response",
             Self::Other => "request failed",
         })
+    }
+}
+
+/// A call that ran out of its operation timeout with an attempt in flight, which was cut off
+/// after its request may have gone out: a change may have been made. Read the state back
+/// before trying a change again.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the operation timeout of {limit:?} passed during attempt {attempts}: its outcome is unknown"
+)]
+pub struct OperationTimeout {
+    limit: std::time::Duration,
+    attempts: u32,
+}
+
+impl OperationTimeout {
+    pub(crate) fn new(limit: std::time::Duration, attempts: u32) -> Self {
+        Self { limit, attempts }
+    }
+
+    /// The operation timeout that passed.
+    pub fn limit(&self) -> std::time::Duration {
+        self.limit
+    }
+
+    /// How many attempts were made, the abandoned one included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 }
 

@@ -555,7 +555,7 @@ Version: 4.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::wire::Routes,
+    pub(crate) inner: crate::wire::Outgoing,
 }
 impl Client {
     /// Create a new client.
@@ -563,7 +563,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::wire::Routes) -> Self {
+    pub fn new(baseurl: &str, inner: crate::wire::Outgoing) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -582,7 +582,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::wire::Routes,
+        inner: crate::wire::Outgoing,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -591,7 +591,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::wire::Routes> for Client {
+impl ClientInfo<crate::wire::Outgoing> for Client {
     fn api_version() -> &'static str {
         "4.0.0"
     }
@@ -601,7 +601,7 @@ impl ClientInfo<crate::wire::Routes> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::wire::Routes {
+    fn inner(&self) -> &crate::wire::Outgoing {
         &self.inner
     }
 }
@@ -609,7 +609,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::wire::Routes>,
+        Client: ClientHooks<crate::wire::Outgoing>,
     {}
 };
 #[allow(clippy::all)]

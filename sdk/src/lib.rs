@@ -125,8 +125,8 @@ pub use connection::{CatalogConnection, ICEBERG_REST_ENDPOINT};
 pub use credentials::CredentialHandle;
 pub use envelope::Response;
 pub use error::{
-    ApiError, ConfigError, Error, Redirected, Report, ResponseTooLarge, TransportError,
-    TransportErrorKind, UnexpectedBody,
+    ApiError, ConfigError, Error, OperationTimeout, Redirected, Report, ResponseTooLarge,
+    TransportError, TransportErrorKind, UnexpectedBody,
 };
 pub use maintenance::CatalogMaintenanceHandle;
 pub use namespaces::{NamespaceHandle, NamespaceListing};

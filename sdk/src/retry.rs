@@ -190,6 +190,7 @@ pub(crate) fn may_have_applied(attempt: &Attempt) -> bool {
             head.status.is_server_error()
         }
         Attempt::Unsent(_) => false,
+        Attempt::Abandoned { .. } => true,
     }
 }
 

@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use zeroize::Zeroizing;
+
 /// How many characters of one piece of server text (an error message, a `Location`) are shown.
 pub(crate) const SHOWN_CHARS: usize = 300;
 
@@ -64,33 +66,41 @@ pub(crate) const REDACTED: &str = "** redacted **";
 /// and garble the error without protecting anything.
 pub(crate) const REDACTABLE_LEN: usize = 8;
 
-/// The secrets a call sent: the client's token or key, and a catalog token being stored. A
-/// server, or whatever answers in its place, may echo them, so every piece of server text the
-/// SDK keeps passes [`Secrets::redacted`] first, before it is cut to length: a cut can then only
-/// fall inside the replacement, never leave the first characters of a secret behind.
+/// The secrets a call sent: the client's token or key and any header values it was given
+/// (`held`), and a catalog token being stored (`carried`). A server, or whatever answers in its
+/// place, may echo them, so every piece of server text the SDK keeps passes
+/// [`Secrets::redacted`] first, before it is cut to length: a cut can then only fall inside the
+/// replacement, never leave the first characters of a secret behind.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Secrets<'a> {
-    sent: [Option<&'a str>; 2],
+    held: &'a [Zeroizing<String>],
+    carried: Option<&'a str>,
 }
 
 impl<'a> Secrets<'a> {
-    /// These secrets and `secret` (when it is long enough to search for).
-    pub(crate) fn and(mut self, secret: &'a str) -> Self {
-        if secret.len() >= REDACTABLE_LEN {
-            let free = self.sent.iter_mut().find(|slot| slot.is_none());
-            debug_assert!(free.is_some(), "a call sends at most two secrets");
-            if let Some(free) = free {
-                *free = Some(secret);
-            }
+    /// The secrets every call of a client sends.
+    pub(crate) fn new(held: &'a [Zeroizing<String>]) -> Self {
+        Self {
+            held,
+            carried: None,
         }
-        self
     }
 
-    /// `text` with every occurrence of every secret replaced by [`REDACTED`].
+    /// These secrets and `secret`, which one call carries besides the client's.
+    pub(crate) fn and(self, secret: &'a str) -> Self {
+        Self {
+            carried: Some(secret),
+            ..self
+        }
+    }
+
+    /// `text` with every occurrence of every secret long enough to search for replaced by
+    /// [`REDACTED`].
     pub(crate) fn redacted<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let held = self.held.iter().map(|secret| secret.as_str());
         let mut text = Cow::Borrowed(text);
-        for secret in self.sent.iter().flatten() {
-            if text.contains(secret) {
+        for secret in held.chain(self.carried) {
+            if secret.len() >= REDACTABLE_LEN && text.contains(secret) {
                 text = Cow::Owned(text.replace(secret, REDACTED));
             }
         }
@@ -124,13 +134,12 @@ mod tests {
 
     #[test]
     fn every_secret_is_replaced_and_short_ones_are_not_searched_for() {
-        let secrets = Secrets::default()
-            .and("token-123456")
-            .and("short")
-            .and("key-abcdefgh");
+        let held =
+            ["token-123456", "short", "header-value-1"].map(|secret| secret.to_owned().into());
+        let secrets = Secrets::new(&held).and("key-abcdefgh");
         assert_eq!(
-            secrets.redacted("a token-123456 b key-abcdefgh c short token-123456"),
-            "a ** redacted ** b ** redacted ** c short ** redacted **"
+            secrets.redacted("a token-123456 b key-abcdefgh c short token-123456 header-value-1"),
+            "a ** redacted ** b ** redacted ** c short ** redacted ** ** redacted **"
         );
         assert_eq!(Secrets::default().redacted("token-123456"), "token-123456");
     }

@@ -1,5 +1,5 @@
-//! One attempt: the `ClientHooks::exec` every generated operation sends through, which puts the
-//! request under the client's path family, and the reading of what came back, whole and within
+//! One attempt: the `ClientHooks::exec` every generated operation sends through, which prepares
+//! the request as the client sends it ([`Outgoing::prepare`]), and the reading of what came back, whole and within
 //! the client's limit, into an [`Attempt`].
 
 use std::time::Instant;
@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use crate::generated::{self, ByteStream, ResponseValue};
 use crate::head::ResponseMeta;
-use crate::wire::Routes;
+use crate::wire::Outgoing;
 
 /// The most bytes a response body may have unless the client is told otherwise: 16 MiB, far
 /// above what the API answers (a page of a thousand tables with details is well under 1 MiB).
@@ -36,6 +36,8 @@ pub(crate) enum Attempt {
     },
     /// The request could not be built.
     Unsent(String),
+    /// Cut off in flight when the call's operation timeout, `limit`, passed.
+    Abandoned { limit: std::time::Duration },
 }
 
 impl Attempt {
@@ -44,7 +46,7 @@ impl Attempt {
         match self {
             Self::Answered { head, .. } | Self::TooLarge { head, .. } => Some(head),
             Self::Failed { head, .. } => head.as_ref(),
-            Self::Unsent(_) => None,
+            Self::Unsent(_) | Self::Abandoned { .. } => None,
         }
     }
 }
@@ -111,16 +113,13 @@ async fn read(
     }
 }
 
-impl ClientHooks<Routes> for generated::Client {
+impl ClientHooks<Outgoing> for generated::Client {
     async fn exec(
         &self,
         mut request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner().route(request.url_mut(), info.operation_id);
-        // progenitor sends its own `api-version` (Oxide's convention); Cloudflare has no use
-        // for it.
-        request.headers_mut().remove("api-version");
+        self.inner().prepare(&mut request, info.operation_id);
         let span = tracing::debug_span!(
             "r2_catalog.request",
             operation = info.operation_id,

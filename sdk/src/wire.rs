@@ -268,6 +268,39 @@ impl Routes {
     }
 }
 
+/// What the generated client is given to prepare every request with, in the hook every request
+/// passes through (`sdk/src/transport.rs`): its path family, and the client's own headers
+/// (credentials, `Accept`, `User-Agent`, those the caller added). They are set here rather than
+/// as the HTTP client's defaults so that a caller's own `reqwest::Client` gets them too.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    routes: Routes,
+    headers: reqwest::header::HeaderMap,
+}
+
+impl Outgoing {
+    pub(crate) fn new(routes: Routes, headers: reqwest::header::HeaderMap) -> Self {
+        Self { routes, headers }
+    }
+
+    /// The client's path family.
+    pub(crate) fn family(&self) -> PathFamily {
+        self.routes.family()
+    }
+
+    /// `request`, built by the generated code for `operation`, as the client sends it: under
+    /// its path family, with its headers, and without progenitor's `api-version` (Oxide's
+    /// convention, which Cloudflare has no use for).
+    pub(crate) fn prepare(&self, request: &mut reqwest::Request, operation: &str) {
+        self.routes.route(request.url_mut(), operation);
+        let headers = request.headers_mut();
+        headers.remove("api-version");
+        for (name, value) in &self.headers {
+            headers.insert(name, value.clone());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;

@@ -417,7 +417,7 @@ fn settings() -> GenerationSettings {
         .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote::quote!(crate::wire::Routes));
+        .with_inner_type(quote::quote!(crate::wire::Outgoing));
     for (generated, replacement) in REPLACEMENTS {
         settings.with_replacement(generated, replacement, [TypeImpl::Display].into_iter());
     }
