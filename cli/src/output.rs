@@ -7,9 +7,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use cloudflare_r2_catalog::{ConfigError, Error, ValidationError};
+use cloudflare_r2_catalog::{ConfigError, Error, Redactions, ValidationError, acts_on_display};
 use serde::Serialize;
-use zeroize::Zeroizing;
 
 /// Why a command did not succeed.
 pub(crate) enum Failure {
@@ -51,51 +50,35 @@ impl From<serde_json::Error> for Failure {
     }
 }
 
-/// How many of an API error's items the CLI lists before "… and N more".
-const LISTED_ERRORS: usize = 5;
-
-/// What the CLI prints in place of a secret.
-const REDACTED: &str = "** redacted **";
-
 /// The secrets this process holds (API token, global API key, the catalog token it stores),
-/// wiped from memory at exit.
-static SECRETS: Mutex<Vec<Zeroizing<String>>> = Mutex::new(Vec::new());
-
-/// The shortest secret searched for in printed text: Cloudflare's tokens and keys are 37 to 40
-/// characters, and a shorter one (a placeholder, `x`) would be found in every word and garble
-/// the output without protecting anything.
-const REDACTABLE_LEN: usize = 8;
+/// kept out of everything it prints by the SDK's own redaction, and wiped from memory at exit.
+static SECRETS: Mutex<Option<Redactions>> = Mutex::new(None);
 
 /// Never print `secret`, from now on, whatever prints it.
 pub(crate) fn hide(secret: &str) {
-    if secret.len() < REDACTABLE_LEN {
-        return;
-    }
     let mut secrets = SECRETS
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    secrets.push(Zeroizing::new(secret.to_owned()));
+    let secrets = secrets.get_or_insert_with(Redactions::new);
+    secrets.add(secret);
     // As it would read inside a JSON string on stdout, if escaping changes it.
     if let Ok(quoted) = serde_json::to_string(secret) {
         let escaped = &quoted[1..quoted.len() - 1];
         if escaped != secret {
-            secrets.push(Zeroizing::new(escaped.to_owned()));
+            secrets.add(escaped);
         }
     }
 }
 
 /// `text` with every secret the process holds replaced.
 fn redact(text: &str) -> Cow<'_, str> {
-    let mut text = Cow::Borrowed(text);
     let secrets = SECRETS
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    for secret in secrets.iter() {
-        if text.contains(secret.as_str()) {
-            text = Cow::Owned(text.replace(secret.as_str(), REDACTED));
-        }
+    match secrets.as_ref() {
+        Some(secrets) => secrets.redact(text),
+        None => Cow::Borrowed(text),
     }
-    text
 }
 
 /// `text` ready for a terminal: the secrets replaced, then every control character (C0 but the
@@ -103,10 +86,7 @@ fn redact(text: &str) -> Cow<'_, str> {
 /// escape, which is also what it must be inside the JSON strings on stdout.
 fn sanitize(text: &str) -> Cow<'_, str> {
     let text = redact(text);
-    let acts = |c: char| {
-        (c.is_control() && c != '\n')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let acts = |c: char| c != '\n' && acts_on_display(c);
     if !text.contains(acts) {
         return text;
     }
@@ -190,34 +170,18 @@ pub(crate) fn report(failure: &Failure) -> ExitCode {
     }
 }
 
-/// The text of `failure`. The SDK's errors show server text safely (escaped, cut) already;
-/// an API error is spread over lines, at most [`LISTED_ERRORS`] of its items.
+/// The text of `failure`. The SDK's errors come as the SDK renders them for a terminal
+/// ([`Error::report`] in its alternate form: server text escaped and cut, an API error one item
+/// per line).
 fn describe(failure: &Failure) -> String {
-    let error = match failure {
-        Failure::Setup(message) | Failure::Stopped(message) => return format!("error: {message}"),
-        Failure::Cancelled(message) => return message.clone(),
+    match failure {
+        Failure::Setup(message) | Failure::Stopped(message) => format!("error: {message}"),
+        Failure::Cancelled(message) => message.clone(),
         Failure::Config(error @ ConfigError::InsecureBaseUrl { .. }) => {
-            return format!("error: {error}, or pass --allow-insecure-http to accept it");
+            format!("error: {error}, or pass --allow-insecure-http to accept it")
         }
-        Failure::Config(error) => return format!("error: {error}"),
-        Failure::Sdk(error) => error,
-    };
-    match error {
-        Error::Api(api) => {
-            let mut text = format!("error: Cloudflare API error (HTTP {})", api.status);
-            for item in api.errors.iter().take(LISTED_ERRORS) {
-                text.push_str(&format!("\n  {item}"));
-            }
-            let more = api.errors_beyond(LISTED_ERRORS);
-            if more > 0 {
-                text.push_str(&format!("\n  … and {more} more"));
-            }
-            if let Some(ray) = &api.cf_ray {
-                text.push_str(&format!("\n  cf-ray: {ray}"));
-            }
-            text
-        }
-        other => format!("error: {}", other.report()),
+        Failure::Config(error) => format!("error: {error}"),
+        Failure::Sdk(error) => format!("error: {:#}", error.report()),
     }
 }
 

@@ -359,19 +359,37 @@ impl ApiError {
     }
 }
 
+/// On one line, or with `{:#}` one item per line, as a terminal shows it:
+///
+/// ```text
+/// Cloudflare API error (HTTP 409 Conflict): 40901: Catalog already enabled [cf-ray 8f1e…-AMS]
+///
+/// Cloudflare API error (HTTP 409 Conflict)
+///   40901: Catalog already enabled
+///   cf-ray: 8f1e…-AMS
+/// ```
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines = f.alternate();
         write!(f, "Cloudflare API error (HTTP {})", self.status)?;
         for (index, error) in self.errors.iter().take(LISTED_ERRORS).enumerate() {
-            f.write_str(if index == 0 { ": " } else { "; " })?;
+            f.write_str(match (lines, index) {
+                (true, _) => "\n  ",
+                (false, 0) => ": ",
+                (false, _) => "; ",
+            })?;
             write!(f, "{error}")?;
         }
         let more = self.errors_beyond(LISTED_ERRORS);
         if more > 0 {
-            write!(f, "; … and {more} more")?;
+            f.write_str(if lines { "\n  " } else { "; " })?;
+            write!(f, "… and {more} more")?;
         }
         if let Some(ray) = &self.cf_ray {
-            write!(f, " [cf-ray {ray}]")?;
+            match lines {
+                true => write!(f, "\n  cf-ray: {ray}")?,
+                false => write!(f, " [cf-ray {ray}]")?,
+            }
         }
         Ok(())
     }
@@ -681,18 +699,36 @@ impl<'a> Report<'a> {
     }
 }
 
+/// With `{:#}`, each cause is shown in its own alternate form: an [`ApiError`] one item per
+/// line (what the `r2-catalog` CLI prints).
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines = f.alternate();
         let mut previous = String::new();
         for (index, cause) in causes(self.0).take(MAX_CAUSES).enumerate() {
-            let text = cause.to_string();
+            let text = if lines {
+                format!("{cause:#}")
+            } else {
+                cause.to_string()
+            };
             if text == previous {
                 continue;
             }
             if index > 0 {
                 f.write_str(": ")?;
             }
-            write!(f, "{}", shown(&text))?;
+            if lines {
+                // Line by line: the line breaks are the alternate form's own (server text in
+                // it is escaped already); anything else that acts on a terminal is escaped.
+                for (number, line) in text.split('\n').enumerate() {
+                    if number > 0 {
+                        f.write_str("\n")?;
+                    }
+                    write!(f, "{}", shown(line))?;
+                }
+            } else {
+                write!(f, "{}", shown(&text))?;
+            }
             previous = text;
         }
         Ok(())

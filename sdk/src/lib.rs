@@ -141,6 +141,7 @@ pub use status::{
     MaintenanceStep, RunStatus, StepStatus, TargetFileSize,
 };
 pub use tables::{TableHandle, TableListing, TableMaintenanceHandle};
+pub use text::{REDACTED, Redactions, acts_on_display};
 pub use transport::DEFAULT_MAX_RESPONSE_BYTES;
 pub use validate::{
     AccountId, BucketName, CatalogToken, Input, Namespace, PageSize, RequestId, SnapshotAge,

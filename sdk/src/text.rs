@@ -53,18 +53,80 @@ pub(crate) fn sanitized(text: &str, max_chars: usize) -> String {
 
 /// Characters that change what a terminal shows rather than showing themselves: C0 and C1
 /// controls and DEL (ESC, BEL, CR, newline, CSI …), and the bidirectional overrides and isolates,
-/// which reorder the text around them.
-fn acts_on_display(character: char) -> bool {
+/// which reorder the text around them. What the SDK escapes in server text, and what a program
+/// printing text it did not write (the `r2-catalog` CLI) should escape too.
+///
+/// ```
+/// use cloudflare_r2_catalog::acts_on_display;
+///
+/// assert!(acts_on_display('\u{1b}') && acts_on_display('\u{202e}'));
+/// assert!(!acts_on_display('é'));
+/// ```
+pub fn acts_on_display(character: char) -> bool {
     character.is_control() || matches!(character, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// What replaces a secret found in server-provided text.
-pub(crate) const REDACTED: &str = "** redacted **";
+/// What replaces a secret found in text.
+pub const REDACTED: &str = "** redacted **";
 
-/// The shortest secret searched for in server text. Cloudflare's tokens and keys are 37 to 40
+/// The shortest secret searched for in text. Cloudflare's tokens and keys are 37 to 40
 /// characters; a shorter "secret" (a placeholder in a test, `x`) would be found in every word
-/// and garble the error without protecting anything.
-pub(crate) const REDACTABLE_LEN: usize = 8;
+/// and garble the text without protecting anything.
+const REDACTABLE_LEN: usize = 8;
+
+/// `text` with every occurrence of each of `secrets` (those long enough to search for) replaced
+/// by [`REDACTED`]: the one redaction of the SDK, and of [`Redactions`].
+fn redact_all<'t, 's>(text: &'t str, secrets: impl IntoIterator<Item = &'s str>) -> Cow<'t, str> {
+    let mut text = Cow::Borrowed(text);
+    for secret in secrets {
+        if secret.len() >= REDACTABLE_LEN && text.contains(secret) {
+            text = Cow::Owned(text.replace(secret, REDACTED));
+        }
+    }
+    text
+}
+
+/// Secrets to keep out of text a program prints: the SDK's own redaction, for the text it did
+/// not make itself (a result that echoes a token, a log line). Each secret is wiped from memory
+/// when this is dropped; one shorter than 8 characters is not searched for.
+///
+/// ```
+/// use cloudflare_r2_catalog::{REDACTED, Redactions};
+///
+/// let mut secrets = Redactions::new();
+/// secrets.add("token-1234567890");
+/// assert_eq!(secrets.redact("echo token-1234567890"), format!("echo {REDACTED}"));
+/// ```
+#[derive(Default)]
+pub struct Redactions {
+    secrets: Vec<Zeroizing<String>>,
+}
+
+impl Redactions {
+    /// None yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps `secret` out of whatever is redacted from now on.
+    pub fn add(&mut self, secret: &str) {
+        if secret.len() >= REDACTABLE_LEN {
+            self.secrets.push(Zeroizing::new(secret.to_owned()));
+        }
+    }
+
+    /// `text` with every secret replaced by [`REDACTED`].
+    pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        redact_all(text, self.secrets.iter().map(|secret| secret.as_str()))
+    }
+}
+
+/// Never shows the secrets.
+impl fmt::Debug for Redactions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Redactions({} secrets)", self.secrets.len())
+    }
+}
 
 /// The secrets a call sent: the client's token or key and any header values it was given
 /// (`held`), and a catalog token being stored (`carried`). A server, or whatever answers in its
@@ -98,13 +160,7 @@ impl<'a> Secrets<'a> {
     /// [`REDACTED`].
     pub(crate) fn redacted<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let held = self.held.iter().map(|secret| secret.as_str());
-        let mut text = Cow::Borrowed(text);
-        for secret in held.chain(self.carried) {
-            if secret.len() >= REDACTABLE_LEN && text.contains(secret) {
-                text = Cow::Owned(text.replace(secret, REDACTED));
-            }
-        }
-        text
+        redact_all(text, held.chain(self.carried))
     }
 }
 

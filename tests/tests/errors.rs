@@ -94,6 +94,15 @@ async fn every_documented_error_status_is_an_api_error_with_what_cloudflare_said
                 api.status
             )
         );
+        // The form for a terminal, which the CLI prints: one item per line.
+        assert_eq!(
+            format!("{:#}", error.report()),
+            format!(
+                "Cloudflare API error (HTTP {})\n  {code}: {message}\n  7003: second\n  cf-ray: {CF_RAY}",
+                api.status
+            )
+        );
+        assert_eq!(error.report().to_string(), error.to_string());
     }
 }
 
