@@ -534,6 +534,267 @@ The order corresponds to the identifiers array.
             }
         }
     }
+    impl Catalog {
+        /// A `Catalog` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            bucket: ::std::string::String,
+            id: ::std::string::String,
+            name: ::std::string::String,
+            status: crate::status::CatalogStatus,
+        ) -> Self {
+            Self {
+                bucket,
+                id,
+                name,
+                status,
+                credential_status: ::std::default::Default::default(),
+                maintenance_config: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CatalogActivation {
+        /// A `CatalogActivation` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(id: ::std::string::String, name: ::std::string::String) -> Self {
+            Self { id, name }
+        }
+    }
+    impl CatalogList {
+        /// A `CatalogList` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(warehouses: ::std::vec::Vec<Catalog>) -> Self {
+            Self { warehouses }
+        }
+    }
+    impl CatalogMaintenance {
+        /// A `CatalogMaintenance` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            credential_status: crate::status::CredentialStatus,
+            maintenance_config: MaintenanceConfig,
+        ) -> Self {
+            Self {
+                credential_status,
+                maintenance_config,
+            }
+        }
+    }
+    impl MaintenanceConfig {
+        /// A `MaintenanceConfig` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new() -> Self {
+            Self {
+                compaction: ::std::default::Default::default(),
+                interval: ::std::default::Default::default(),
+                snapshot_expiration: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CompactionConfig {
+        /// A `CompactionConfig` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            state: crate::status::MaintenanceState,
+            target_size_mb: crate::status::TargetFileSize,
+        ) -> Self {
+            Self { state, target_size_mb }
+        }
+    }
+    impl SnapshotExpirationConfig {
+        /// A `SnapshotExpirationConfig` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            max_snapshot_age: ::std::string::String,
+            min_snapshots_to_keep: i64,
+            state: crate::status::MaintenanceState,
+        ) -> Self {
+            Self {
+                max_snapshot_age,
+                min_snapshots_to_keep,
+                state,
+            }
+        }
+    }
+    impl NamespacePage {
+        /// A `NamespacePage` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(namespaces: ::std::vec::Vec<NamespaceIdentifier>) -> Self {
+            Self {
+                namespaces,
+                details: ::std::default::Default::default(),
+                namespace_uuids: ::std::default::Default::default(),
+                next_page_token: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl NamespaceDetails {
+        /// A `NamespaceDetails` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            namespace: NamespaceIdentifier,
+            namespace_uuid: ::std::string::String,
+        ) -> Self {
+            Self {
+                namespace,
+                namespace_uuid,
+                created_at: ::std::default::Default::default(),
+                updated_at: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl TablePage {
+        /// A `TablePage` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(identifiers: ::std::vec::Vec<TableIdentifier>) -> Self {
+            Self {
+                identifiers,
+                details: ::std::default::Default::default(),
+                next_page_token: ::std::default::Default::default(),
+                table_uuids: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl TableIdentifier {
+        /// A `TableIdentifier` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(name: ::std::string::String, namespace: NamespaceIdentifier) -> Self {
+            Self { name, namespace }
+        }
+    }
+    impl TableDetails {
+        /// A `TableDetails` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            identifier: TableIdentifier,
+            table_uuid: ::std::string::String,
+        ) -> Self {
+            Self {
+                identifier,
+                table_uuid,
+                created_at: ::std::default::Default::default(),
+                location: ::std::default::Default::default(),
+                metadata_location: ::std::default::Default::default(),
+                updated_at: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl Table {
+        /// A `Table` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            identifier: TableIdentifier,
+            metadata: TableMetadata,
+            returned_snapshots: u64,
+            table_uuid: ::std::string::String,
+            total_snapshots: u64,
+        ) -> Self {
+            Self {
+                identifier,
+                metadata,
+                returned_snapshots,
+                table_uuid,
+                total_snapshots,
+                metadata_location: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl TableMaintenance {
+        /// A `TableMaintenance` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(maintenance_config: TableMaintenanceConfig) -> Self {
+            Self { maintenance_config }
+        }
+    }
+    impl TableMaintenanceConfig {
+        /// A `TableMaintenanceConfig` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new() -> Self {
+            Self {
+                compaction: ::std::default::Default::default(),
+                interval: ::std::default::Default::default(),
+                snapshot_expiration: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl TableCompactionConfig {
+        /// A `TableCompactionConfig` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            state: crate::status::MaintenanceState,
+            target_size_mb: crate::status::TargetFileSize,
+        ) -> Self {
+            Self {
+                state,
+                target_size_mb,
+                next_eligible_at: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl TableSnapshotExpirationConfig {
+        /// A `TableSnapshotExpirationConfig` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            max_snapshot_age: ::std::string::String,
+            min_snapshots_to_keep: i64,
+            state: crate::status::MaintenanceState,
+        ) -> Self {
+            Self {
+                max_snapshot_age,
+                min_snapshots_to_keep,
+                state,
+                next_eligible_at: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl MaintenanceRunPage {
+        /// A `MaintenanceRunPage` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(runs: ::std::vec::Vec<MaintenanceRun>) -> Self {
+            Self {
+                runs,
+                next_page_token: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl MaintenanceRun {
+        /// A `MaintenanceRun` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            configuration_type: crate::status::MaintenanceKind,
+            operation_results: ::std::vec::Vec<MaintenanceRunStep>,
+            run_id: i64,
+            started_at: ::std::string::String,
+            status: crate::status::RunStatus,
+        ) -> Self {
+            Self {
+                configuration_type,
+                operation_results,
+                run_id,
+                started_at,
+                status,
+                completed_at: ::std::default::Default::default(),
+                customer_message: ::std::default::Default::default(),
+                duration_ms: ::std::default::Default::default(),
+                outcome: ::std::default::Default::default(),
+                primary_error_code: ::std::default::Default::default(),
+                request_id: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl MaintenanceRunStep {
+        /// A `MaintenanceRunStep` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(
+            duration_ms: i64,
+            operation: crate::status::MaintenanceStep,
+            status: crate::status::StepStatus,
+        ) -> Self {
+            Self {
+                duration_ms,
+                operation,
+                status,
+                error_code: ::std::default::Default::default(),
+                metrics: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl QueuedMaintenance {
+        /// A `QueuedMaintenance` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(message: ::std::string::String, queued: bool) -> Self {
+            Self {
+                message,
+                queued,
+                request_id: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CredentialCheck {
+        /// A `CredentialCheck` of its required fields, in order, with every optional field at its default (`None`, empty): set those afterwards, as the fields are public. For tests of code that takes the SDK's results.
+        pub fn new(status: crate::status::CredentialValidity) -> Self {
+            Self { status }
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Cloudflare API
