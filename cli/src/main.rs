@@ -176,6 +176,10 @@ fn context(
     if let Some(paths) = paths {
         builder = builder.paths(paths);
     }
-    let account = builder.build()?.account(account_id)?;
+    // The account named here replaces whatever CLOUDFLARE_ACCOUNT_ID held.
+    let account = builder
+        .account_id(account_id.as_str())
+        .build()?
+        .account(account_id)?;
     Ok(Context { account })
 }

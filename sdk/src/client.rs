@@ -90,6 +90,7 @@ impl Client {
 
     /// This client with another retry policy, for the calls that need one: it shares this
     /// client's connections, credentials and every other setting, and costs one allocation.
+    /// The handles made from it carry the policy; handles made before keep their client's.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
@@ -110,7 +111,8 @@ impl Client {
 
     /// This client with an operation timeout of `timeout` (see
     /// [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout)), for the
-    /// calls that must answer within it; it shares everything else with this client.
+    /// calls that must answer within it; it shares everything else with this client. As with
+    /// [`Client::with_retry`], the handles made from it carry the timeout.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {

@@ -1,5 +1,6 @@
 //! Building a [`Client`]: credentials, base URL, timeouts, retries, and the environment.
 
+use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -77,7 +78,7 @@ impl Client {
 ///     .build()?;
 /// # Ok::<(), cloudflare_r2_catalog::ConfigError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use]
 pub struct ClientBuilder {
     api_token: Option<SecretString>,
@@ -97,12 +98,50 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
 }
 
+/// The settings, never a secret: the credentials, the added headers' values, a proxy's password
+/// and the caller's HTTP client (whose default headers may be secrets) are left out.
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let added: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("ClientBuilder")
+            .field("api_token", &self.api_token)
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url.as_deref().map(without_userinfo))
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
+            .field("proxy", &self.proxy)
+            .field("paths", &self.paths)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("account_id", &self.account_id)
+            .field("headers", &added)
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "the caller's"),
+            )
+            .finish()
+    }
+}
+
 /// Where requests to a remote base URL go, when the caller says: through a proxy they name, or
 /// straight to the server (by default, through the proxy the environment names).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum ProxySetting {
     Direct,
     Through(String),
+}
+
+/// A proxy's URL without its user name and password.
+impl fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Direct => f.write_str("Direct"),
+            Self::Through(url) => write!(f, "Through({:?})", without_userinfo(url)),
+        }
+    }
 }
 
 impl Default for ClientBuilder {
@@ -147,11 +186,11 @@ impl ClientBuilder {
     ) -> Result<Self, ConfigError> {
         let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
         let mut builder = Self::new();
-        if let Some(token) = var(env::API_TOKEN) {
-            builder = builder.api_token(token);
-        }
+        let token = var(env::API_TOKEN);
         match (var(env::EMAIL), var(env::API_KEY)) {
             (Some(email), Some(key)) => builder = builder.api_key(email, key),
+            // A stray key without its e-mail is no second scheme: the token is the one in use.
+            (None, Some(_)) if token.is_some() => {}
             (None, Some(_)) => {
                 return Err(ConfigError::Environment {
                     variable: env::EMAIL,
@@ -160,11 +199,11 @@ impl ClientBuilder {
             }
             (_, None) => {}
         }
+        if let Some(token) = token {
+            builder = builder.api_token(token);
+        }
+        // Checked by `build`, so that a later `account_id` can replace a bad one.
         if let Some(account_id) = var(env::ACCOUNT_ID) {
-            AccountId::new(account_id.as_str()).map_err(|_| ConfigError::Environment {
-                variable: env::ACCOUNT_ID,
-                reason: "must be 32 hexadecimal characters",
-            })?;
             builder = builder.account_id(account_id);
         }
         if let Some(url) = var(env::BASE_URL) {
@@ -276,7 +315,8 @@ impl ClientBuilder {
     /// Adds a header to every request: a Cloudflare Access service token in front of a
     /// gateway, a tracing header your infrastructure reads. Its value is treated as a secret,
     /// like the credentials: marked sensitive, never shown by `Debug`, and taken out of any
-    /// server text the SDK keeps. The headers the SDK sets itself (credentials, `Accept`,
+    /// server text the SDK keeps (a value of 8 characters or more: a shorter one would be found
+    /// in every word). A header given twice is sent with both values. The headers the SDK sets itself (credentials, `Accept`,
     /// `Content-Type`, `User-Agent`: see [`ClientBuilder::user_agent_suffix`]) and those HTTP
     /// sets (`Host`, `Content-Length`, …) cannot be added: [`ClientBuilder::build`] refuses them
     /// with [`ConfigError::Header`], as it does a name or value HTTP does not allow.
@@ -292,17 +332,19 @@ impl ClientBuilder {
     ///
     /// What it no longer guarantees, being `client`'s to decide:
     /// - **Redirects.** reqwest follows up to ten by default, and re-sends a `307`/`308`'s
-    ///   body (a catalog token being stored) and the `X-Auth-Key` header to wherever the
-    ///   answer points. Build `client` with `redirect(reqwest::redirect::Policy::none())`:
-    ///   the SDK then reports a redirect as [`crate::Error::Redirected`], as it does with its
-    ///   own client.
+    ///   body (a catalog token being stored), the `X-Auth-Key` header and the headers given
+    ///   to [`ClientBuilder::header`] to wherever the answer points; the SDK then judges that
+    ///   place's answer as if it were Cloudflare's. Build `client` with
+    ///   `redirect(reqwest::redirect::Policy::none())`: the SDK then reports a redirect as
+    ///   [`crate::Error::Redirected`], as it does with its own client.
     /// - **Proxies.** `client` honours the proxy environment variables unless told otherwise,
     ///   also for a plain `http://` loopback base URL, whose requests a proxy would see in
     ///   clear text.
     /// - **TLS**: the backend, the trusted roots and the minimum version (the SDK's own
     ///   client requires TLS 1.2).
-    /// - **Timeouts**: `client`'s own, if any ([`ClientBuilder::operation_timeout`] still
-    ///   applies).
+    /// - **Timeouts**: `client`'s own, if any. Without them, a server that sends its answer
+    ///   slowly holds a call for as long as it likes; [`ClientBuilder::operation_timeout`]
+    ///   still bounds it.
     ///
     /// For those reasons, [`ClientBuilder::build`] refuses to combine it with
     /// [`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`],
@@ -316,8 +358,8 @@ impl ClientBuilder {
     /// The most bytes a response body may have (default [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB).
     /// A longer body fails the call with [`crate::Error::ResponseTooLarge`] as soon as it goes
     /// over, whether it declares its length or not. Going over is no reason to retry (an error
-    /// status the policy retries, like 503, is still retried for its status; only the last
-    /// attempt's body is read). Parsed, a body can take many times its size in memory (lists of
+    /// status the policy retries, like 503, is still retried for its status; each attempt
+    /// reads at most the limit). Parsed, a body can take many times its size in memory (lists of
     /// tiny items: up to ~30 times), so lower this where memory is tight.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = limit;
@@ -477,7 +519,7 @@ fn with_caller_client(
 }
 
 /// The headers the SDK sets itself, and those HTTP sets: not for [`ClientBuilder::header`].
-const RESERVED_HEADERS: [&str; 12] = [
+const RESERVED_HEADERS: [&str; 15] = [
     "authorization",
     "x-auth-email",
     "x-auth-key",
@@ -490,6 +532,11 @@ const RESERVED_HEADERS: [&str; 12] = [
     "connection",
     "te",
     "upgrade",
+    // The SDK reads bodies as they come: an encoding or a range would make every answer
+    // unreadable, an applied change included.
+    "accept-encoding",
+    "content-encoding",
+    "range",
 ];
 
 /// A header given to [`ClientBuilder::header`], as it is sent: its value marked sensitive.
@@ -622,6 +669,11 @@ mod tests {
             .and_then(ClientBuilder::build)
             .expect("key and e-mail are enough");
         assert_eq!(client.auth_scheme(), "api key");
+        // Beside a token, a key without its e-mail is no second scheme: the token is used.
+        let client = from_vars(&[(env::API_KEY, "k3y"), (env::API_TOKEN, "t0k3n")])
+            .and_then(ClientBuilder::build)
+            .expect("the token is enough");
+        assert_eq!(client.auth_scheme(), "api token");
     }
 
     #[test]
@@ -656,16 +708,16 @@ mod tests {
             .expect("valid");
         assert_eq!(unset.account_id(), None);
 
-        let error = from_vars(&[(env::API_TOKEN, "t"), (env::ACCOUNT_ID, "not-an-account")])
-            .map(drop)
-            .unwrap_err();
-        assert_eq!(
-            error,
-            ConfigError::Environment {
-                variable: env::ACCOUNT_ID,
-                reason: "must be 32 hexadecimal characters",
-            }
-        );
+        let bad = from_vars(&[(env::API_TOKEN, "t"), (env::ACCOUNT_ID, "not-an-account")])
+            .expect("read; checked when built");
+        let error = bad.clone().build().map(drop).unwrap_err();
+        let ConfigError::Input(invalid) = error else {
+            panic!("expected ConfigError::Input, got {error:?}")
+        };
+        assert_eq!(invalid.field(), "account id");
+        // A setting made afterwards takes precedence, a bad variable included.
+        let client = bad.account_id(ACCOUNT).build().expect("valid");
+        assert_eq!(client.account_id().map(AccountId::as_ref), Some(ACCOUNT));
         let error = ClientBuilder::new()
             .api_token("t")
             .account_id("../other")

@@ -6,15 +6,16 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::envelope::{self, Response};
 use crate::error::{Error, Report};
 use crate::generated;
-use crate::head::ResponseMeta;
 use crate::retry::{self, RetryConfig};
 use crate::text::Secrets;
 use crate::transport::{self, Attempt, Sent};
@@ -251,78 +252,79 @@ impl Engine {
             retry,
             operation_timeout,
         } = &self.policy;
+        // tokio's clock, the one the timeout below runs on; a limit too far off for it is none.
         let started = Instant::now();
-        let deadline = operation_timeout.map(|limit| (started + limit, limit));
+        let deadline =
+            operation_timeout.and_then(|limit| Some((started.checked_add(limit)?, limit)));
         let mut number = 1;
         let mut unanswered = false;
         loop {
-            let sent_at = Instant::now();
-            let attempt = transport::attempt(call(), self.body_limit);
+            let attempt = transport::attempt(call(), self.body_limit)
+                .instrument(tracing::debug_span!("r2_catalog.attempt", attempt = number));
             let attempt = match deadline {
                 None => attempt.await,
-                Some((deadline, limit)) => tokio::time::timeout_at(deadline.into(), attempt)
+                Some((deadline, limit)) => tokio::time::timeout_at(deadline, attempt)
                     .await
                     .unwrap_or(Attempt::Abandoned { limit }),
             };
-            log_attempt(number, &attempt, sent_at);
-            let delay = retry
+            log_attempt(number, &attempt);
+            let time_left = |delay: &Duration| {
+                deadline.is_none_or(|(deadline, _)| {
+                    *delay < deadline.saturating_duration_since(Instant::now())
+                })
+            };
+            // No wait that would end past the deadline: then the last answer is the call's.
+            let Some(delay) = retry
                 .delay_after(&attempt, number, final_statuses)
-                // No wait that would end past the deadline: the last answer is the call's.
-                .filter(|delay| {
-                    deadline.is_none_or(|(deadline, _)| Instant::now() + *delay < deadline)
-                });
-            match delay {
-                Some(delay) => {
-                    unanswered |= retry::may_have_applied(&attempt);
-                    tracing::debug!(
-                        attempt = number,
-                        delay_ms = delay.as_millis() as u64,
-                        "retrying"
-                    );
-                    retry.sleep(delay).await;
-                    number += 1;
-                }
-                None => {
-                    tracing::debug!(
-                        attempts = number,
-                        duration_ms = started.elapsed().as_millis() as u64,
-                        "finished"
-                    );
-                    return (attempt, number, unanswered);
-                }
+                .filter(time_left)
+            else {
+                tracing::debug!(
+                    attempts = number,
+                    duration_ms = started.elapsed().as_millis() as u64,
+                    "finished"
+                );
+                return (attempt, number, unanswered);
+            };
+            tracing::debug!(
+                attempt = number,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            retry.sleep(delay).await;
+            // A wait that ended past the deadline (a `Sleep` that oversleeps) starts nothing.
+            if deadline.is_some_and(|(deadline, _)| Instant::now() >= deadline) {
+                tracing::debug!(attempts = number, "finished at the operation timeout");
+                return (attempt, number, unanswered);
             }
+            unanswered |= retry::may_have_applied(&attempt);
+            number += 1;
         }
     }
 }
 
-/// One event per attempt: its status and `cf-ray`, or the transport failure. Field values are
-/// only evaluated when the event is enabled, so this costs nothing unless someone listens at
-/// debug level.
-fn log_attempt(number: u32, attempt: &Attempt, sent_at: Instant) {
-    let duration_ms = sent_at.elapsed().as_millis() as u64;
+/// One event per attempt that ended in something the request's span did not see (a response,
+/// or a failure to send, is logged where it happens, in the request's span). Field values are only evaluated when the event is enabled,
+/// so this costs nothing unless someone listens at debug level.
+fn log_attempt(number: u32, attempt: &Attempt) {
     match attempt {
-        Attempt::Failed { source, head: None } => tracing::debug!(
+        // Logged where it happened, in the request's span.
+        Attempt::Failed { head: None, .. } => {}
+        Attempt::Failed {
+            source,
+            head: Some(_),
+        } => tracing::debug!(
             attempt = number,
             error = %Report::new(source),
-            duration_ms,
-            "transport error"
+            "response body broke off"
         ),
         Attempt::Unsent(reason) => tracing::debug!(attempt = number, reason, "not sent"),
         Attempt::Abandoned { .. } => {
             tracing::debug!(attempt = number, "abandoned at the operation timeout")
         }
-        answered => {
-            let head = answered.head();
-            tracing::debug!(
-                attempt = number,
-                status = head.map(|head| head.status.as_u16()),
-                cf_ray = head
-                    .and_then(ResponseMeta::logged_ray_id)
-                    .unwrap_or_default(),
-                duration_ms,
-                "response"
-            );
+        Attempt::TooLarge { limit, .. } => {
+            tracing::debug!(attempt = number, limit, "response body over the limit")
         }
+        Attempt::Answered { .. } => {}
     }
 }
 

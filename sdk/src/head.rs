@@ -56,13 +56,6 @@ impl ResponseMeta {
     }
 
     /// The `Retry-After` header, when present and readable.
-    /// The `cf-ray` header as a log may show it: only when it has the shape of a ray id
-    /// (`(not a ray id)` otherwise), so a log line never carries what a server put there.
-    pub(crate) fn logged_ray_id(&self) -> Option<&str> {
-        let ray = self.headers.get(CF_RAY)?;
-        Some(logged_ray_id(ray).unwrap_or("(not a ray id)"))
-    }
-
     pub(crate) fn retry_after(&self) -> Option<&str> {
         self.text(RETRY_AFTER)
     }

@@ -34,8 +34,8 @@
 //! | [`TableMaintenanceHandle`] | [`TableHandle::maintenance`] | [`get`](TableMaintenanceHandle::get), [`update`](TableMaintenanceHandle::update), [`queue`](TableMaintenanceHandle::queue), [`runs`](TableMaintenanceHandle::runs), [`run_pages`](TableMaintenanceHandle::run_pages) |
 //!
 //! Handles are cheap to clone, `Send` and `Sync`; their streams are `'static`. The models
-//! the calls return ([`Catalog`], [`Table`], …) are plain data: comparable, and built with
-//! struct literals or from JSON in tests.
+//! the calls return ([`Catalog`], [`Table`], …) are plain data: comparable, and built in tests
+//! with their `new` (the required fields; the optional ones are then set) or from JSON.
 //!
 //! What the SDK guarantees:
 //! - **Inputs are checked before anything is sent** ([`Error::InvalidInput`] names the field and
@@ -52,8 +52,9 @@
 //! - **Secrets stay secret**: tokens and keys are [`SecretString`]s, redacted in `Debug`,
 //!   `Display`, errors and `tracing` output; the SDK's own copy is wiped from memory when
 //!   dropped (the copies the HTTP client makes to send it are not: see [`SecretString`]).
-//! - **A hostile server gets nowhere**: redirects are never followed ([`Redirected`]),
-//!   credentials never go out over plain `http://` to a remote host by accident
+//! - **A hostile server gets nowhere** (with the SDK's own HTTP client; see
+//!   [`ClientBuilder::http_client`] for what a caller's changes): redirects are never followed
+//!   ([`Redirected`]), credentials never go out over plain `http://` to a remote host by accident
 //!   ([`ConfigError::InsecureBaseUrl`]), bodies are capped ([`ResponseTooLarge`]), paging
 //!   cycles end ([`Error::RepeatedCursor`]) and so does a listing that never ends
 //!   ([`Error::PageLimit`]), and server text in errors is shown escaped and

@@ -75,11 +75,17 @@ pub const REDACTED: &str = "** redacted **";
 const REDACTABLE_LEN: usize = 8;
 
 /// `text` with every occurrence of each of `secrets` (those long enough to search for) replaced
-/// by [`REDACTED`]: the one redaction of the SDK, and of [`Redactions`].
+/// by [`REDACTED`]: the one redaction of the SDK, and of [`Redactions`]. The longest go first,
+/// so that a secret inside a longer one cannot break the longer one up and leave its ends.
 fn redact_all<'t, 's>(text: &'t str, secrets: impl IntoIterator<Item = &'s str>) -> Cow<'t, str> {
+    let mut secrets: Vec<&str> = secrets
+        .into_iter()
+        .filter(|secret| secret.len() >= REDACTABLE_LEN)
+        .collect();
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
     let mut text = Cow::Borrowed(text);
     for secret in secrets {
-        if secret.len() >= REDACTABLE_LEN && text.contains(secret) {
+        if text.contains(secret) {
             text = Cow::Owned(text.replace(secret, REDACTED));
         }
     }
@@ -186,6 +192,13 @@ mod tests {
         assert_eq!(sanitized("abcdef", 3), "abc…");
         assert_eq!(sanitized("abc", 3), "abc");
         assert_eq!(shown(&"x".repeat(10_000)).to_string().chars().count(), 301);
+    }
+
+    #[test]
+    fn a_secret_inside_a_longer_one_leaves_nothing_of_the_longer_one() {
+        let held = ["abcdefgh".to_owned().into()];
+        let secrets = Secrets::new(&held).and("zzabcdefghyy");
+        assert_eq!(secrets.redacted("x zzabcdefghyy x"), "x ** redacted ** x");
     }
 
     #[test]

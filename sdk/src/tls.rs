@@ -23,12 +23,15 @@ pub(crate) const BACKEND: &str = if cfg!(feature = "native-tls") {
     "rustls-ring"
 };
 
-/// `builder` with this build's TLS backend.
+/// `builder` with this build's TLS backend: the platform's, held to TLS 1.2 or later, as the
+/// rustls backends are.
 #[cfg(feature = "native-tls")]
 pub(crate) fn configure(
     builder: reqwest::ClientBuilder,
 ) -> Result<reqwest::ClientBuilder, ConfigError> {
-    Ok(builder.tls_backend_native())
+    Ok(builder
+        .tls_backend_native()
+        .tls_version_min(reqwest::tls::Version::TLS_1_2))
 }
 
 /// `builder` with rustls, its crypto provider, the platform's certificate verifier (the system's

@@ -9,8 +9,9 @@ use futures_util::{Stream, StreamExt};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use tracing::Instrument;
 
+use crate::error::Report;
 use crate::generated::{self, ByteStream, ResponseValue};
-use crate::head::ResponseMeta;
+use crate::head::{CF_RAY, ResponseMeta, logged_ray_id};
 use crate::wire::Outgoing;
 
 /// The most bytes a response body may have unless the client is told otherwise: 16 MiB, far
@@ -62,6 +63,11 @@ pub(crate) async fn attempt(sent: impl Future<Output = Sent>, limit: u64) -> Att
         Err(generated::Error::UnexpectedResponse(mut response)) => {
             let headers = std::mem::take(response.headers_mut());
             let head = ResponseMeta::new(response.status(), headers);
+            // A redirect is reported by its head alone; its body is no answer of Cloudflare's.
+            if head.status.is_redirection() {
+                let body = Bytes::new();
+                return Attempt::Answered { head, body };
+            }
             let declared = response.content_length();
             read(head, declared, response.bytes_stream(), limit).await
         }
@@ -132,13 +138,24 @@ impl ClientHooks<Outgoing> for generated::Client {
             .execute(request)
             .instrument(span.clone())
             .await;
-        span.in_scope(|| {
-            tracing::debug!(
-                operation = info.operation_id,
+        // Field values are only evaluated when the event is enabled, so this costs nothing
+        // unless someone listens at debug level.
+        span.in_scope(|| match &sent {
+            Ok(response) => tracing::debug!(
+                status = response.status().as_u16(),
+                cf_ray = response
+                    .headers()
+                    .get(CF_RAY)
+                    .map(|ray| logged_ray_id(ray).unwrap_or("(not a ray id)"))
+                    .unwrap_or_default(),
                 duration_ms = started.elapsed().as_millis() as u64,
-                outcome = if sent.is_ok() { "answered" } else { "failed" },
-                "sent"
-            );
+                "response"
+            ),
+            Err(error) => tracing::debug!(
+                error = %Report::new(error),
+                duration_ms = started.elapsed().as_millis() as u64,
+                "transport error"
+            ),
         });
         sent
     }

@@ -295,8 +295,12 @@ impl Outgoing {
         self.routes.route(request.url_mut(), operation);
         let headers = request.headers_mut();
         headers.remove("api-version");
+        // Replaced, not merged, and every value of a header given twice is sent.
+        for name in self.headers.keys() {
+            headers.remove(name);
+        }
         for (name, value) in &self.headers {
-            headers.insert(name, value.clone());
+            headers.append(name, value.clone());
         }
     }
 }

@@ -58,6 +58,53 @@ async fn added_headers_go_out_on_every_request_and_their_values_stay_secret() {
 }
 
 #[tokio::test]
+async fn a_header_given_twice_goes_out_with_both_values() {
+    let server = MockServer::start_async().await;
+    let both = server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH).is_true(|request| {
+                let values: Vec<String> = request
+                    .headers()
+                    .get_all("x-team")
+                    .iter()
+                    .map(|value| value.to_str().unwrap_or_default().to_owned())
+                    .collect();
+                values == ["data", "platform"]
+            });
+            then.status(200).json_body(success(json!(null)));
+        })
+        .await;
+    let client = builder(&server, &RecordedSleeps::default())
+        .header("x-team", "data")
+        .header("x-team", "platform")
+        .build()
+        .expect("valid config");
+
+    store(&client).await.expect("stored");
+
+    both.assert_calls_async(1).await;
+}
+
+#[test]
+fn the_builders_debug_shows_no_secret() {
+    let builder = Client::builder()
+        .api_token(API_TOKEN)
+        .header("cf-access-client-secret", ACCESS_SECRET)
+        .proxy("http://proxy-user:proxy-PASSWORD-1@127.0.0.1:3128")
+        .base_url("https://user:base-PASSWORD-2@api.example.com/client/v4");
+    let shown = format!("{builder:?}");
+    for secret in [
+        API_TOKEN,
+        ACCESS_SECRET,
+        "proxy-PASSWORD-1",
+        "base-PASSWORD-2",
+    ] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(shown.contains("cf-access-client-secret"), "{shown}");
+}
+
+#[tokio::test]
 async fn headers_the_sdk_or_http_sets_and_unsendable_ones_are_refused_before_anything_is_sent() {
     let server = MockServer::start_async().await;
     let catch_all = catch_all(&server).await;
@@ -232,4 +279,61 @@ async fn no_retry_waits_past_the_operation_timeout_and_the_last_answer_is_return
         .await
         .expect_err("503 once");
     unavailable.assert_calls_async(5).await;
+}
+
+/// A wait that takes a quarter of a second, whatever it was asked for.
+#[derive(Debug, Clone)]
+struct Oversleeps;
+
+impl cloudflare_r2_catalog::Sleep for Oversleeps {
+    fn sleep(&self, _: Duration) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(tokio::time::sleep(Duration::from_millis(250)))
+    }
+}
+
+#[tokio::test]
+async fn no_attempt_starts_after_a_wait_that_ended_past_the_operation_timeout() {
+    let server = MockServer::start_async().await;
+    let unavailable = server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            then.status(503).json_body(failure(10013, "try again"));
+        })
+        .await;
+    // Asked waits of a millisecond, which the policy lets through; each takes 250 ms.
+    let retry = RetryConfig::default()
+        .with_max_retries(5)
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_sleep(Oversleeps);
+    let client = builder(&server, &RecordedSleeps::default())
+        .retry(retry)
+        .operation_timeout(Duration::from_millis(400))
+        .build()
+        .expect("valid config");
+
+    let error = store(&client).await.expect_err("503");
+
+    // Attempt 1, a wait, attempt 2, a wait ending past the deadline: the last answer, a 503,
+    // rather than a third attempt cut off with an unknown outcome.
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(503));
+    unavailable.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn an_operation_timeout_too_far_off_to_reach_is_none() {
+    let server = MockServer::start_async().await;
+    let stored = server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            then.status(200).json_body(success(json!(null)));
+        })
+        .await;
+    let client = builder(&server, &RecordedSleeps::default())
+        .build()
+        .expect("valid config")
+        .with_operation_timeout(Duration::MAX);
+
+    store(&client).await.expect("stored");
+
+    stored.assert_calls_async(1).await;
 }

@@ -102,9 +102,18 @@ async fn each_attempt_and_retry_is_logged() {
     .await;
 
     assert_eq!(count(&text, "retrying"), 2, "{text}");
-    assert_eq!(count(&text, "attempt=1 status=503"), 1, "{text}");
-    assert_eq!(count(&text, "attempt=2 status=503"), 1, "{text}");
-    assert_eq!(count(&text, "attempt=3 status=200"), 1, "{text}");
+    // Each response in its attempt's span: `r2_catalog.attempt{attempt=N}:…: response status=S`.
+    let responses = |attempt: u32, status: u16| {
+        text.lines()
+            .filter(|line| {
+                line.contains(&format!("r2_catalog.attempt{{attempt={attempt}}}"))
+                    && line.contains(&format!("response status={status}"))
+            })
+            .count()
+    };
+    assert_eq!(responses(1, 503), 1, "{text}");
+    assert_eq!(responses(2, 503), 1, "{text}");
+    assert_eq!(responses(3, 200), 1, "{text}");
     assert_eq!(count(&text, &format!("cf_ray=\"{CF_RAY}\"")), 2, "{text}");
     let finished: Vec<&str> = text
         .lines()

@@ -153,7 +153,7 @@ fn answers_as_bytes(spec: &mut serde_json::Value) -> Result<()> {
         .filter_map(serde_json::Value::as_object_mut)
     {
         for (method, operation) in item.iter_mut() {
-            if method == "parameters" {
+            if !HTTP_METHODS.contains(&method.as_str()) {
                 continue;
             }
             let id = operation["operationId"]
@@ -187,11 +187,19 @@ fn answers_as_bytes(spec: &mut serde_json::Value) -> Result<()> {
         .context("the spec has no component schemas")?;
     for (name, schema) in results {
         if schemas.insert(name.clone(), schema).is_some() {
-            anyhow::bail!("the spec already has a component named {name}");
+            anyhow::bail!(
+                "{name}: the spec already has a component of that name, or the operation has \
+                 two inline results; name them in xtask/src/codegen.rs"
+            );
         }
     }
     Ok(())
 }
+
+/// The keys of a path item that are operations.
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// The component names `value` refers to.
 fn collect_refs(value: &serde_json::Value, names: &mut std::collections::BTreeSet<String>) {
@@ -472,16 +480,15 @@ pub fn check(workspace: &Workspace) -> Result<Freshness> {
 ///   hand-written method per operation, so plain functions taking already-validated values are all
 ///   it needs. The builder style would re-validate and, on failure, drop the reason.
 /// - `HooksMode::Expected`: every request goes through the hand-written `ClientHooks::exec`
-///   (tracing, response metadata), and forgetting that impl is a compile error rather than a
-///   silent bypass. Retries wrap the whole generated call (they rebuild the request only when
-///   one is needed, and a body that breaks mid-read is retried too).
-/// - Inner type `Routes`: the one setting the hook needs to send each request under the
-///   path family the client was built for (see `sdk/src/transport.rs`).
+///   (its path family, its headers, tracing), and forgetting that impl is a compile error rather
+///   than a silent bypass. Retries wrap the whole generated call, which builds the request
+///   afresh for each attempt.
+/// - Inner type `Outgoing`: what the hook needs to prepare each request: the path family the
+///   client was built for and the client's headers (see `sdk/src/wire.rs`).
 /// - Replacements: the path parameters and the snapshot-age pattern become the SDK's own
 ///   validated newtypes (one definition of each rule, with messages that say what is wrong); the
 ///   credential body becomes a type whose `Debug` redacts the token (typify derives `Debug` on
-///   everything); the envelope's `{code, message}` lists and the failure envelope become the SDK's
-///   public `Message` and a strict failure type, so a body without `success` is "not an envelope".
+///   everything); the envelope's `{code, message}` lists become the SDK's public `Message`.
 ///   The catalog and credential statuses become open enums: typify's are closed, and one new
 ///   status from Cloudflare would fail every response that carries it.
 /// - Conversions: `uuid` and `date-time` strings stay `String`s, kept on purpose now that the
