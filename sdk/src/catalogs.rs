@@ -50,11 +50,7 @@ impl CatalogHandle {
 
     /// The catalog's status, credential status and maintenance configuration.
     pub async fn get(&self) -> Result<Response<Catalog>, Error> {
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = &self.scope;
+        let (engine, account_id, bucket) = self.scope.parts();
         let api = engine.api();
         engine
             .read(|| api.get_catalog_details(account_id, bucket))
@@ -85,11 +81,7 @@ impl CatalogHandle {
     /// # Ok(()) }
     /// ```
     pub async fn enable(&self) -> Result<Response<Option<CatalogActivation>>, Error> {
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = &self.scope;
+        let (engine, account_id, bucket) = self.scope.parts();
         let api = engine.api();
         // 409: already enabled, which another attempt would only repeat.
         let enabling = Change {
@@ -107,11 +99,7 @@ impl CatalogHandle {
     /// also on a retry: turning a catalog off never removes it, so that 404 was not this
     /// call's doing.
     pub async fn disable(&self) -> Result<Response<()>, Error> {
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = &self.scope;
+        let (engine, account_id, bucket) = self.scope.parts();
         let api = engine.api();
         engine
             .no_content(Change::PLAIN, || api.disable_catalog(account_id, bucket))
@@ -212,11 +200,7 @@ impl<'a> DeleteCatalog<'a> {
     }
 
     async fn send(self) -> Result<Response<()>, Error> {
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = self.catalog;
+        let (engine, account_id, bucket) = self.catalog.parts();
         let force = self.force.then_some(true);
         let api = engine.api();
         // 409: not empty, unfinished work, protected, or over the force-delete limit.

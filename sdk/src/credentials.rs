@@ -41,11 +41,7 @@ impl<'a> CredentialHandle<'a> {
         token: impl Input<CatalogToken>,
     ) -> Result<Response<StoredCredential>, Error> {
         let body = StoreCredentialBody::new(token.into_valid()?);
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = self.catalog;
+        let (engine, account_id, bucket) = self.catalog.parts();
         let api = engine.api();
         engine
             .store(body.token(), || {
@@ -62,11 +58,7 @@ impl<'a> CredentialHandle<'a> {
     /// there even on a client built for [`PathFamily::R2Catalog`](crate::PathFamily): the same
     /// host and token serve both.
     pub async fn status(self) -> Result<Response<CredentialCheck>, Error> {
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = self.catalog;
+        let (engine, account_id, bucket) = self.catalog.parts();
         let api = engine.api();
         engine
             .read(|| api.get_credential_status(account_id, bucket))

@@ -24,11 +24,7 @@ impl<'a> CatalogMaintenanceHandle<'a> {
 
     /// The catalog's maintenance configuration and whether a credential is stored for it.
     pub async fn get(self) -> Result<Response<CatalogMaintenance>, Error> {
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = self.catalog;
+        let (engine, account_id, bucket) = self.catalog.parts();
         let api = engine.api();
         engine
             .read(|| api.get_maintenance_config(account_id, bucket))
@@ -65,11 +61,7 @@ impl<'a> CatalogMaintenanceHandle<'a> {
         update: &MaintenanceUpdate,
     ) -> Result<Response<Option<MaintenanceConfig>>, Error> {
         checked(update)?;
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = self.catalog;
+        let (engine, account_id, bucket) = self.catalog.parts();
         let api = engine.api();
         engine
             .change(Change::PLAIN, || {

@@ -168,11 +168,7 @@ async fn namespaces_page(
     page_token: Option<&str>,
 ) -> Result<Response<NamespacePage>, Error> {
     let (return_uuids, return_details) = options.flags();
-    let CatalogScope {
-        engine,
-        account_id,
-        bucket,
-    } = catalog;
+    let (engine, account_id, bucket) = catalog.parts();
     let api = engine.api();
     engine
         .read(|| {

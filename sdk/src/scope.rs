@@ -14,3 +14,11 @@ pub(crate) struct CatalogScope {
     pub(crate) account_id: AccountId,
     pub(crate) bucket: BucketName,
 }
+
+impl CatalogScope {
+    /// What a call on this catalog passes to the generated client: the engine to send through,
+    /// the account and the bucket.
+    pub(crate) fn parts(&self) -> (&Engine, &AccountId, &BucketName) {
+        (&self.engine, &self.account_id, &self.bucket)
+    }
+}

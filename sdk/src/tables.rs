@@ -5,7 +5,7 @@ use futures_util::Stream;
 use reqwest::StatusCode;
 
 use crate::codes;
-use crate::engine::{Change, MadeWhen};
+use crate::engine::{Change, Engine, MadeWhen};
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{
@@ -63,17 +63,25 @@ impl TableHandle {
         &self.name
     }
 
-    /// The table's identifier, UUID, snapshot counts and Iceberg metadata.
-    pub async fn get(&self) -> Result<Response<Table>, Error> {
-        let CatalogScope {
+    /// What a call on this table passes to the generated client: the engine, the account, the
+    /// bucket, the namespace as the API joins its levels, and the table's name.
+    fn parts(&self) -> (&Engine, &AccountId, &BucketName, String, &str) {
+        let (engine, account_id, bucket) = self.catalog.parts();
+        (
             engine,
             account_id,
             bucket,
-        } = &self.catalog;
-        let (namespace, table) = (self.namespace.to_wire(), self.name.as_ref());
+            self.namespace.to_wire(),
+            self.name.as_ref(),
+        )
+    }
+
+    /// The table's identifier, UUID, snapshot counts and Iceberg metadata.
+    pub async fn get(&self) -> Result<Response<Table>, Error> {
+        let (engine, account_id, bucket, namespace, name) = self.parts();
         let api = engine.api();
         engine
-            .read(|| api.get_table(account_id, bucket, &namespace, table))
+            .read(|| api.get_table(account_id, bucket, &namespace, name))
             .await
     }
 
@@ -92,22 +100,10 @@ pub struct TableMaintenanceHandle<'a> {
 impl<'a> TableMaintenanceHandle<'a> {
     /// The table's maintenance configuration.
     pub async fn get(self) -> Result<Response<TableMaintenance>, Error> {
-        let TableHandle {
-            catalog,
-            namespace,
-            name,
-        } = self.table;
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = catalog;
-        let namespace = namespace.to_wire();
+        let (engine, account_id, bucket, namespace, name) = self.table.parts();
         let api = engine.api();
         engine
-            .read(|| {
-                api.get_table_maintenance_config(account_id, bucket, &namespace, name.as_ref())
-            })
+            .read(|| api.get_table_maintenance_config(account_id, bucket, &namespace, name))
             .await
     }
 
@@ -135,27 +131,11 @@ impl<'a> TableMaintenanceHandle<'a> {
         update: &MaintenanceUpdate,
     ) -> Result<Response<Option<TableMaintenanceConfig>>, Error> {
         checked(update)?;
-        let TableHandle {
-            catalog,
-            namespace,
-            name,
-        } = self.table;
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = catalog;
-        let namespace = namespace.to_wire();
+        let (engine, account_id, bucket, namespace, name) = self.table.parts();
         let api = engine.api();
         engine
             .change(Change::PLAIN, || {
-                api.update_table_maintenance_config(
-                    account_id,
-                    bucket,
-                    &namespace,
-                    name.as_ref(),
-                    update,
-                )
+                api.update_table_maintenance_config(account_id, bucket, &namespace, name, update)
             })
             .await
     }
@@ -197,17 +177,7 @@ impl<'a> TableMaintenanceHandle<'a> {
         let body = QueueMaintenanceBody {
             request_id: Some(request_id.to_string()),
         };
-        let TableHandle {
-            catalog,
-            namespace,
-            name,
-        } = self.table;
-        let CatalogScope {
-            engine,
-            account_id,
-            bucket,
-        } = catalog;
-        let namespace = namespace.to_wire();
+        let (engine, account_id, bucket, namespace, name) = self.table.parts();
         let api = engine.api();
         // The table is with an executor (409) and the day's limit is reached (429): neither
         // changes with another attempt.
@@ -217,14 +187,7 @@ impl<'a> TableMaintenanceHandle<'a> {
         };
         engine
             .change(queueing, || {
-                api.queue_table_maintenance(
-                    account_id,
-                    bucket,
-                    &namespace,
-                    name.as_ref(),
-                    &kind,
-                    &body,
-                )
+                api.queue_table_maintenance(account_id, bucket, &namespace, name, &kind, &body)
             })
             .await
     }
@@ -255,17 +218,7 @@ async fn runs_page(
     options: &ListOptions,
     page_token: Option<&str>,
 ) -> Result<Response<MaintenanceRunPage>, Error> {
-    let TableHandle {
-        catalog,
-        namespace,
-        name,
-    } = table;
-    let CatalogScope {
-        engine,
-        account_id,
-        bucket,
-    } = catalog;
-    let namespace = namespace.to_wire();
+    let (engine, account_id, bucket, namespace, name) = table.parts();
     let api = engine.api();
     engine
         .read(|| {
@@ -273,7 +226,7 @@ async fn runs_page(
                 account_id,
                 bucket,
                 &namespace,
-                name.as_ref(),
+                name,
                 options.page_size.map(|size| size.as_non_zero()),
                 page_token,
             )
@@ -338,11 +291,7 @@ async fn tables_page(
     page_token: Option<&str>,
 ) -> Result<Response<TablePage>, Error> {
     let (return_uuids, return_details) = options.flags();
-    let CatalogScope {
-        engine,
-        account_id,
-        bucket,
-    } = catalog;
+    let (engine, account_id, bucket) = catalog.parts();
     let api = engine.api();
     engine
         .read(|| {
