@@ -131,10 +131,8 @@ pub(crate) fn change<R: DeserializeOwned>(
         ));
     }
     let (head, envelope) = success_envelope(head, &body, secrets)?;
-    let raw = envelope
-        .result
-        .map(RawValue::get)
-        .filter(|raw| *raw != "null");
+    // A `null` result reads as none.
+    let raw = envelope.result.map(RawValue::get);
     let (result, unparsed) = match raw.map(serde_json::from_str::<R>) {
         None => (None, None),
         Some(Ok(result)) => (Some(result), None),
