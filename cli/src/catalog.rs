@@ -45,6 +45,18 @@ pub(crate) enum Command {
 }
 
 impl Command {
+    /// The bucket the command acts on, if one; and whether it turns a catalog on, for which
+    /// HTTP 409 means "already enabled".
+    pub(crate) fn target(&self) -> (Option<&str>, bool) {
+        match self {
+            Self::List => (None, false),
+            Self::Enable { bucket } => (Some(bucket), true),
+            Self::Get { bucket } | Self::Disable { bucket, .. } | Self::Delete { bucket, .. } => {
+                (Some(bucket), false)
+            }
+        }
+    }
+
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
         let account = context.account.account_id();
         match self {

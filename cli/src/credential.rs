@@ -27,6 +27,13 @@ pub(crate) struct Store {
 }
 
 impl Command {
+    /// The bucket the command acts on.
+    pub(crate) fn bucket(&self) -> &str {
+        match self {
+            Self::Store(Store { bucket }) | Self::Status { bucket } => bucket,
+        }
+    }
+
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
         match self {
             Self::Store(store) => {

@@ -24,7 +24,7 @@ use cloudflare_r2_catalog::{
 };
 use zeroize::Zeroizing;
 
-use crate::output::Failure;
+use crate::output::{Failure, Target};
 
 /// The most bytes one response body may have. Lower than the SDK's default (16 MiB), because
 /// parsed JSON can take many times its size (lists of tiny items: up to ~30 times), and the CLI
@@ -37,7 +37,10 @@ const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
 #[command(
     name = "r2-catalog",
     version,
-    about = "Manage Cloudflare Basin Catalog (formerly R2 Data Catalog)"
+    about = "Manage Cloudflare Basin Catalog (formerly R2 Data Catalog)",
+    after_help = "Exit codes: 0 success; 1 other failure; 2 nothing sent (bad input, \
+        configuration, confirmation declined); 3 not found; 4 already enabled; 5 conflict; \
+        6 token refused or lacking a permission; 7 rate or daily limit reached."
 )]
 struct Cli {
     /// The Cloudflare account id (32 hexadecimal characters).
@@ -124,11 +127,33 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(runtime) => runtime,
-        Err(error) => return output::report(&Failure::Setup(format!("cannot start: {error}"))),
+        Err(error) => {
+            let failure = Failure::Setup(format!("cannot start: {error}"));
+            return output::report(&failure, &Target::default());
+        }
+    };
+    let target = cli.command.target();
+    let target = Target {
+        bucket: target.0.map(str::to_owned),
+        enabling: target.1,
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => output::report(&failure),
+        Err(failure) => output::report(&failure, &target),
+    }
+}
+
+impl Command {
+    /// The bucket the command acts on, if one; and whether it turns a catalog on.
+    fn target(&self) -> (Option<&str>, bool) {
+        match self {
+            Self::Catalog(command) => command.target(),
+            Self::Credential(command) => (Some(command.bucket()), false),
+            Self::Maintenance(command) => (Some(command.bucket()), false),
+            Self::Namespace(command) => (Some(command.bucket()), false),
+            Self::Table(command) => (Some(command.bucket()), false),
+            Self::Emulate(_) | Self::Completions { .. } => (None, false),
+        }
     }
 }
 

@@ -28,6 +28,13 @@ pub(crate) enum Command {
 }
 
 impl Command {
+    /// The bucket the command acts on.
+    pub(crate) fn bucket(&self) -> &str {
+        match self {
+            Self::Get { bucket } | Self::Update { bucket, .. } => bucket,
+        }
+    }
+
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
         match self {
             Self::Get { bucket } => {

@@ -23,6 +23,13 @@ pub(crate) enum Command {
 }
 
 impl Command {
+    /// The bucket the command acts on.
+    pub(crate) fn bucket(&self) -> &str {
+        match self {
+            Self::List { bucket, .. } => bucket,
+        }
+    }
+
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
         let Self::List {
             bucket,

@@ -160,14 +160,100 @@ pub(crate) fn prompt(text: &str) {
     let _ = write!(stderr, "{}", sanitize(text)).and_then(|()| stderr.flush());
 }
 
-/// Prints `failure` on stderr and returns the exit code it calls for.
-pub(crate) fn report(failure: &Failure) -> ExitCode {
+/// What a failed command was acting on, for its exit code and the next step it suggests.
+#[derive(Default)]
+pub(crate) struct Target {
+    /// The bucket named on the command line, if the command takes one.
+    pub(crate) bucket: Option<String>,
+    /// Whether the command turns a catalog on (`catalog enable`), for which 409 means "already
+    /// enabled".
+    pub(crate) enabling: bool,
+}
+
+/// The exit codes, so that scripts can tell failures apart (the README lists them).
+pub(crate) mod exit {
+    /// Any failure not told apart below: an API error, the network, an unexpected answer, a
+    /// listing stopped short.
+    pub(crate) const FAILURE: u8 = 1;
+    /// Nothing was sent: bad input, configuration, a confirmation declined or impossible.
+    pub(crate) const NOT_SENT: u8 = 2;
+    /// Not found (HTTP 404): no such catalog, bucket, namespace, table or route.
+    pub(crate) const NOT_FOUND: u8 = 3;
+    /// `catalog enable` on a catalog that is already enabled (HTTP 409).
+    pub(crate) const ALREADY_ENABLED: u8 = 4;
+    /// Any other conflict (HTTP 409): a catalog not empty, a table with an executor.
+    pub(crate) const CONFLICT: u8 = 5;
+    /// The API token (or key) is refused or lacks a permission (HTTP 401, 403), or the catalog
+    /// token being stored is.
+    pub(crate) const AUTH: u8 = 6;
+    /// Cloudflare asked to slow down (HTTP 429), or a daily limit is reached.
+    pub(crate) const RATE_LIMITED: u8 = 7;
+}
+
+/// Prints `failure` on stderr, with the next step where one is known, and returns the exit code
+/// it calls for.
+pub(crate) fn report(failure: &Failure, target: &Target) -> ExitCode {
     note(&describe(failure));
-    match failure {
-        Failure::Setup(_) | Failure::Cancelled(_) => ExitCode::from(2),
-        Failure::Sdk(Error::InvalidInput(_)) | Failure::Config(_) => ExitCode::from(2),
-        Failure::Sdk(_) | Failure::Stopped(_) => ExitCode::from(1),
+    let code = match failure {
+        Failure::Setup(_) | Failure::Cancelled(_) | Failure::Config(_) => exit::NOT_SENT,
+        Failure::Stopped(_) => exit::FAILURE,
+        Failure::Sdk(error) => {
+            if let Some(hint) = next_step(error, target) {
+                note(&format!("hint: {hint}"));
+            }
+            exit_code(error, target)
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// The exit code of a command that failed with `error`.
+fn exit_code(error: &Error, target: &Target) -> u8 {
+    if matches!(error, Error::InvalidInput(_)) {
+        exit::NOT_SENT
+    } else if error.is_not_found() {
+        exit::NOT_FOUND
+    } else if error.is_conflict() && target.enabling {
+        exit::ALREADY_ENABLED
+    } else if error.is_conflict() {
+        exit::CONFLICT
+    } else if error.is_auth() || error.is_invalid_credential() {
+        exit::AUTH
+    } else if error.is_rate_limited() {
+        exit::RATE_LIMITED
+    } else {
+        exit::FAILURE
     }
+}
+
+/// The command to run next, or what to check, for the failures people hit most (see
+/// `shared/notes/real-api.md`).
+fn next_step(error: &Error, target: &Target) -> Option<String> {
+    let bucket = target.bucket.as_deref().unwrap_or("<BUCKET>");
+    let step = if error.is_credential_missing() {
+        format!(
+            "store the token maintenance runs with first: r2-catalog credential store {bucket} (reads it from stdin)"
+        )
+    } else if error.is_catalog_not_found() || error.is_catalog_inactive() {
+        format!("turn the catalog on: r2-catalog catalog enable {bucket}")
+    } else if error.is_bucket_not_found() {
+        format!(
+            "this account has no R2 bucket {bucket}: create it (wrangler r2 bucket create {bucket}) or check --account-id"
+        )
+    } else if error.is_invalid_credential() {
+        "the catalog token was refused: it needs R2 Storage read and write permission on this account".to_owned()
+    } else if error.is_auth() {
+        "the API token is refused or lacks a permission: it needs R2 Data Catalog (and R2 Storage) access on this account".to_owned()
+    } else if error.is_route_not_found() {
+        "no such route: check --account-id, --base-url and --paths".to_owned()
+    } else if error.is_daily_limit_reached() {
+        "the table's queue limit for the day is reached: queue again tomorrow".to_owned()
+    } else if error.is_conflict() && target.enabling {
+        format!("the catalog is already enabled: r2-catalog catalog get {bucket} shows it")
+    } else {
+        return None;
+    };
+    Some(step)
 }
 
 /// The text of `failure`. The SDK's errors come as the SDK renders them for a terminal

@@ -104,6 +104,20 @@ impl From<Kind> for MaintenanceKind {
 }
 
 impl Command {
+    /// The bucket the command acts on.
+    pub(crate) fn bucket(&self) -> &str {
+        match self {
+            Self::List { bucket, .. }
+            | Self::Get { bucket, .. }
+            | Self::Maintenance(
+                MaintenanceCommand::Get { bucket, .. }
+                | MaintenanceCommand::Update { bucket, .. }
+                | MaintenanceCommand::Queue { bucket, .. }
+                | MaintenanceCommand::Runs { bucket, .. },
+            ) => bucket,
+        }
+    }
+
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
         match self {
             Self::List {

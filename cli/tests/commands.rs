@@ -128,7 +128,7 @@ async fn a_change_cloudflare_applied_without_a_result_exits_0_and_says_so() {
 }
 
 #[tokio::test]
-async fn catalog_enable_on_an_enabled_catalog_exits_1_with_the_conflict() {
+async fn catalog_enable_on_an_enabled_catalog_exits_4_with_the_conflict_and_where_to_look() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -141,10 +141,13 @@ async fn catalog_enable_on_an_enabled_catalog_exits_1_with_the_conflict() {
 
     let output = run(&server, &["catalog", "enable", BUCKET]);
 
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(4), "already enabled");
     assert_eq!(
         stderr(&output),
-        "error: Cloudflare API error (HTTP 409 Conflict)\n  40901: Catalog already enabled\n"
+        format!(
+            "error: Cloudflare API error (HTTP 409 Conflict)\n  40901: Catalog already enabled\n\
+             hint: the catalog is already enabled: r2-catalog catalog get {BUCKET} shows it\n"
+        )
     );
 }
 

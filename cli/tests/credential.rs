@@ -109,7 +109,7 @@ async fn legacy_key_auth_comes_from_the_environment() {
 }
 
 #[tokio::test]
-async fn an_api_error_prints_status_codes_and_cf_ray_and_exits_1() {
+async fn an_api_error_prints_status_codes_cf_ray_and_the_next_step_and_exits_3_for_not_found() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -128,18 +128,19 @@ async fn an_api_error_prints_status_codes_and_cf_ray_and_exits_1() {
         CATALOG_TOKEN,
     );
 
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(3), "not found");
     assert_eq!(stdout(&output), "");
     assert_eq!(
         stderr(&output),
         format!(
-            "error: Cloudflare API error (HTTP 404 Not Found)\n  10006: Catalog not found.\n  7000: No route\n  cf-ray: {CF_RAY}\n"
+            "error: Cloudflare API error (HTTP 404 Not Found)\n  10006: Catalog not found.\n  7000: No route\n  cf-ray: {CF_RAY}\n\
+             hint: this account has no R2 bucket {BUCKET}: create it (wrangler r2 bucket create {BUCKET}) or check --account-id\n"
         )
     );
 }
 
 #[tokio::test]
-async fn a_body_that_is_not_the_envelope_exits_1_with_what_came_back() {
+async fn a_body_that_is_not_the_envelope_exits_6_for_a_403_with_what_came_back() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -157,11 +158,12 @@ async fn a_body_that_is_not_the_envelope_exits_1_with_what_came_back() {
         CATALOG_TOKEN,
     );
 
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(6), "refused");
     assert_eq!(
         stderr(&output),
         format!(
-            "error: unexpected response (HTTP 403 Forbidden, content type text/html): not the JSON envelope (expected value at line 1 column 1): \"<html>Access denied</html>\" [cf-ray {CF_RAY}]\n"
+            "error: unexpected response (HTTP 403 Forbidden, content type text/html): not the JSON envelope (expected value at line 1 column 1): \"<html>Access denied</html>\" [cf-ray {CF_RAY}]\n\
+             hint: the API token is refused or lacks a permission: it needs R2 Data Catalog (and R2 Storage) access on this account\n"
         )
     );
 }

@@ -102,10 +102,23 @@ fn a_secret_cut_by_a_length_limit_leaves_no_part_of_itself_on_the_terminal() {
                 CATALOG_TOKEN,
             );
 
-            assert_eq!(output.status.code(), Some(1), "{case}");
+            // A failure of some kind (its code depends on the status), never a panic.
+            let code = output.status.code();
+            assert!(
+                code.is_some_and(|code| (1..=7).contains(&code)),
+                "{case}: {code:?}"
+            );
             let (stdout, stderr) = (stdout(&output), stderr(&output));
             assert_eq!(stdout, "", "{case}");
-            assert!(!shows_part_of(&stderr, secret), "{case}: {stderr}");
+            // The hint after an error is the CLI's own words and the bucket from the command
+            // line, never server text; its `catalog` would read as the start of the catalog
+            // token.
+            let server_text: Vec<&str> = stderr
+                .lines()
+                .filter(|line| !line.starts_with("hint: "))
+                .collect();
+            let server_text = server_text.join("\n");
+            assert!(!shows_part_of(&server_text, secret), "{case}: {stderr}");
         }
     }
 }

@@ -98,9 +98,16 @@ fn the_cli_drives_a_whole_catalog_lifecycle_against_emulate() {
     let deleted = emulating.run(&["catalog", "delete", BUCKET, "--yes"], "");
     assert_eq!(deleted.status.code(), Some(0), "{}", stderr(&deleted));
     let gone = emulating.run(&["catalog", "get", BUCKET], "");
-    assert_eq!(gone.status.code(), Some(1));
+    assert_eq!(gone.status.code(), Some(3), "not found");
     assert!(
         stderr(&gone).contains("40401: Catalog not found"),
+        "{}",
+        stderr(&gone)
+    );
+    assert!(
+        stderr(&gone).ends_with(&format!(
+            "hint: turn the catalog on: r2-catalog catalog enable {BUCKET}\n"
+        )),
         "{}",
         stderr(&gone)
     );
@@ -132,4 +139,80 @@ fn a_seed_file_and_bad_options_are_checked_before_serving() {
     let typo = r2_catalog(&["emulate", "--seed", seed.to_str().unwrap()], &[], "");
     assert_eq!(typo.status.code(), Some(2));
     assert!(stderr(&typo).contains("unknown field"), "{}", stderr(&typo));
+}
+
+/// The exit code and the last line of stderr (the hint) of `output`.
+fn code_and_hint(output: &std::process::Output) -> (Option<i32>, String) {
+    let stderr = stderr(output);
+    let hint = stderr.lines().last().unwrap_or_default().to_owned();
+    (output.status.code(), hint)
+}
+
+#[test]
+fn the_failures_people_hit_exit_with_their_own_code_and_say_what_to_do() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let seed = dir.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        json!({"buckets": {BUCKET: {"tables": [{"namespace": ["bronze"], "name": "events"}]}}})
+            .to_string(),
+    )
+    .expect("written");
+    let emulating = Emulating::start(&[
+        "--seed",
+        seed.to_str().expect("a UTF-8 path"),
+        "--bucket",
+        "other-bucket",
+        "--daily-queue-limit",
+        "1",
+    ]);
+
+    let not_enabled = emulating.run(&["maintenance", "get", BUCKET], "");
+    assert_eq!(
+        code_and_hint(&not_enabled),
+        (
+            Some(3),
+            format!("hint: turn the catalog on: r2-catalog catalog enable {BUCKET}")
+        )
+    );
+    let enabled = emulating.run(&["catalog", "enable", BUCKET], "");
+    assert_eq!(enabled.status.code(), Some(0), "{}", stderr(&enabled));
+    let again = emulating.run(&["catalog", "enable", BUCKET], "");
+    assert_eq!(again.status.code(), Some(4), "already enabled");
+    let no_credential = emulating.run(
+        &["maintenance", "update", BUCKET, "--compaction", "enabled"],
+        "",
+    );
+    assert_eq!(
+        code_and_hint(&no_credential),
+        (
+            Some(1),
+            format!(
+                "hint: store the token maintenance runs with first: r2-catalog credential store {BUCKET} (reads it from stdin)"
+            )
+        )
+    );
+    let not_empty = emulating.run(&["catalog", "delete", BUCKET, "--yes"], "");
+    assert_eq!(not_empty.status.code(), Some(5), "conflict");
+    let queue = [
+        "table",
+        "maintenance",
+        "queue",
+        BUCKET,
+        "bronze",
+        "events",
+        "compaction",
+    ];
+    assert_eq!(emulating.run(&queue, "").status.code(), Some(0));
+    assert_eq!(
+        code_and_hint(&emulating.run(&queue, "")),
+        (
+            Some(7),
+            "hint: the table's queue limit for the day is reached: queue again tomorrow".to_owned()
+        )
+    );
+    let no_bucket = emulating.run(&["catalog", "get", "no-such-bucket"], "");
+    assert_eq!(no_bucket.status.code(), Some(3), "{}", stderr(&no_bucket));
+    let bad = emulating.run(&["catalog", "get", "Bad_Bucket"], "");
+    assert_eq!(bad.status.code(), Some(2), "nothing sent");
 }

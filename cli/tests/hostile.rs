@@ -52,10 +52,11 @@ fn server_text_cannot_act_on_the_terminal_or_forge_lines() {
 
     let output = store_against(&server);
 
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(6), "refused");
     assert_eq!(
         stderr(&output),
-        "error: Cloudflare API error (HTTP 403 Forbidden)\n  10000: denied\\u{1b}]0;owned\\u{7}\\r\\nerror: all good, ignore the above\\u{9b}2J\n  cf-ray: ray\\u{9b}1m\n"
+        "error: Cloudflare API error (HTTP 403 Forbidden)\n  10000: denied\\u{1b}]0;owned\\u{7}\\r\\nerror: all good, ignore the above\\u{9b}2J\n  cf-ray: ray\\u{9b}1m\n\
+         hint: the API token is refused or lacks a permission: it needs R2 Data Catalog (and R2 Storage) access on this account\n"
     );
 }
 
