@@ -77,11 +77,16 @@ const REDACTABLE_LEN: usize = 8;
 /// `text` with every occurrence of each of `secrets` (those long enough to search for) replaced
 /// by [`REDACTED`]: the one redaction of the SDK, and of [`Redactions`]. The longest go first,
 /// so that a secret inside a longer one cannot break the longer one up and leave its ends.
-fn redact_all<'t, 's>(text: &'t str, secrets: impl IntoIterator<Item = &'s str>) -> Cow<'t, str> {
-    let mut secrets: Vec<&str> = secrets
-        .into_iter()
-        .filter(|secret| secret.len() >= REDACTABLE_LEN)
-        .collect();
+fn redact_all<'t, 's>(
+    text: &'t str,
+    secrets: impl IntoIterator<Item = &'s str> + Clone,
+) -> Cow<'t, str> {
+    let found = |secret: &&str| secret.len() >= REDACTABLE_LEN && text.contains(*secret);
+    // The common case, text without a secret (every answer's cf-ray), costs no allocation.
+    if !secrets.clone().into_iter().any(|secret| found(&secret)) {
+        return Cow::Borrowed(text);
+    }
+    let mut secrets: Vec<&str> = secrets.into_iter().filter(found).collect();
     secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
     let mut text = Cow::Borrowed(text);
     for secret in secrets {

@@ -14,6 +14,20 @@ use serde_json::json;
 
 const ACCESS_SECRET: &str = "access-secret-VALUE-77aa";
 
+/// A mock answering every store-credential request with `status` and `body`.
+async fn answer_store(
+    server: &MockServer,
+    status: u16,
+    body: serde_json::Value,
+) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(CREDENTIAL_PATH);
+            then.status(status).json_body(body);
+        })
+        .await
+}
+
 /// A builder aimed at `server` with two added headers: an Access secret and a trace id.
 fn with_added_headers(server: &MockServer) -> cloudflare_r2_catalog::ClientBuilder {
     builder(server, &RecordedSleeps::default())
@@ -243,12 +257,7 @@ async fn an_attempt_in_flight_at_the_operation_timeout_is_abandoned_and_said_so(
 #[tokio::test]
 async fn no_retry_waits_past_the_operation_timeout_and_the_last_answer_is_returned() {
     let server = MockServer::start_async().await;
-    let unavailable = server
-        .mock_async(|when, then| {
-            when.method(POST).path(CREDENTIAL_PATH);
-            then.status(503).json_body(failure(10013, "try again"));
-        })
-        .await;
+    let unavailable = answer_store(&server, 503, failure(10013, "try again")).await;
     let sleeps = RecordedSleeps::default();
     // Backoff of at least 375 ms (500 ms, jittered by up to a quarter) against a budget of 300.
     let retry = RetryConfig::default()
@@ -294,12 +303,7 @@ impl cloudflare_r2_catalog::Sleep for Oversleeps {
 #[tokio::test]
 async fn no_attempt_starts_after_a_wait_that_ended_past_the_operation_timeout() {
     let server = MockServer::start_async().await;
-    let unavailable = server
-        .mock_async(|when, then| {
-            when.method(POST).path(CREDENTIAL_PATH);
-            then.status(503).json_body(failure(10013, "try again"));
-        })
-        .await;
+    let unavailable = answer_store(&server, 503, failure(10013, "try again")).await;
     // Asked waits of a millisecond, which the policy lets through; each takes 250 ms.
     let retry = RetryConfig::default()
         .with_max_retries(5)
@@ -322,12 +326,7 @@ async fn no_attempt_starts_after_a_wait_that_ended_past_the_operation_timeout() 
 #[tokio::test]
 async fn an_operation_timeout_too_far_off_to_reach_is_none() {
     let server = MockServer::start_async().await;
-    let stored = server
-        .mock_async(|when, then| {
-            when.method(POST).path(CREDENTIAL_PATH);
-            then.status(200).json_body(success(json!(null)));
-        })
-        .await;
+    let stored = answer_store(&server, 200, success(json!(null))).await;
     let client = builder(&server, &RecordedSleeps::default())
         .build()
         .expect("valid config")
