@@ -6,11 +6,13 @@ use std::pin::Pin;
 
 use reqwest::StatusCode;
 
+use crate::connection::CatalogConnection;
 use crate::credentials::CredentialHandle;
 use crate::engine::{Change, MadeWhen};
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{Catalog, CatalogActivation};
+use crate::iceberg::IcebergConfig;
 use crate::maintenance::CatalogMaintenanceHandle;
 use crate::namespaces::{NamespaceHandle, NamespaceListing};
 use crate::scope::CatalogScope;
@@ -55,6 +57,40 @@ impl CatalogHandle {
         engine
             .read(|| api.get_catalog_details(account_id, bucket))
             .await
+    }
+
+    /// How an Iceberg engine connects to this catalog, whose name (its warehouse, as
+    /// [`CatalogHandle::get`] or [`CatalogHandle::enable`] return it) is `warehouse`: at the
+    /// client's Iceberg endpoint ([`crate::ClientBuilder::iceberg_url`]), where
+    /// [`Catalog::connection`] always names Cloudflare's.
+    pub fn connection(&self, warehouse: &str) -> CatalogConnection {
+        let (engine, account_id, bucket) = self.scope.parts();
+        CatalogConnection::at(engine.iceberg_url(), account_id, bucket, warehouse)
+    }
+
+    /// Asks Cloudflare's Iceberg REST endpoint (see [`crate::ClientBuilder::iceberg_url`]) for
+    /// this catalog's config, as a query engine does first: `GET
+    /// <endpoint>/<account_id>/<bucket>/v1/config?warehouse=<warehouse>`, with the client's API
+    /// token. Success means an engine holding that token reaches the catalog. `warehouse` is
+    /// the catalog's name ([`Catalog::name`], `<account_id>_<bucket>`).
+    ///
+    /// Sent once, not retried: it is a check, and what it finds is the answer. An error status
+    /// is an [`Error::Iceberg`] ([`Error::is_auth`] for a token refused or lacking R2 Data
+    /// Catalog or R2 Storage permission, [`Error::is_not_found`] for no such catalog). A
+    /// client authenticating with a global API key is refused before sending: the endpoint
+    /// takes API tokens only.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    /// let catalog = client.catalog("my-data-bucket")?;
+    /// let details = catalog.get().await?.result;
+    /// let config = catalog.iceberg_config(&details.name).await?.result;
+    /// println!("engines connect with prefix {:?}", config.overrides.get("prefix"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn iceberg_config(&self, warehouse: &str) -> Result<Response<IcebergConfig>, Error> {
+        let (engine, account_id, bucket) = self.scope.parts();
+        engine.iceberg_config(account_id, bucket, warehouse).await
     }
 
     /// Turns the bucket into an Iceberg catalog, and returns its id and name.

@@ -131,6 +131,26 @@ impl Client {
         Client::new(self.engine.with_policy(policy), self.account_id.clone())
     }
 
+    /// This client as a dry run: every call builds its request exactly as this client would send
+    /// it (routing, query and body included), sends nothing, and fails with [`Error::DryRun`],
+    /// which holds the method, URL and body with every secret redacted. Inputs are still
+    /// checked first. It shares everything else with this client, and the handles made from it
+    /// are dry runs too.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+    /// use cloudflare_r2_catalog::Error;
+    ///
+    /// match client.with_dry_run().catalog("my-data-bucket")?.enable().await {
+    ///     Err(Error::DryRun(plan)) => println!("would send {} {}", plan.method, plan.url),
+    ///     other => unreachable!("a dry run sends nothing: {other:?}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn with_dry_run(&self) -> Client {
+        Client::new(self.engine.planning_only(), self.account_id.clone())
+    }
+
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &str {
         self.engine.base_url()

@@ -4,14 +4,17 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
 use reqwest::{Url, redirect};
 use zeroize::Zeroizing;
 
 use crate::auth::Credentials;
 use crate::client::Client;
+use crate::connection::ICEBERG_REST_ENDPOINT;
 use crate::engine::{Engine, Policy};
 use crate::error::ConfigError;
+use crate::generated;
+use crate::iceberg::Iceberg;
 use crate::retry::RetryConfig;
 use crate::secret::SecretString;
 use crate::text::shown;
@@ -45,6 +48,8 @@ pub mod env {
     pub const CATALOG_PATHS: &str = "CLOUDFLARE_CATALOG_PATHS";
     /// The client's default account (see [`crate::ClientBuilder::account_id`]).
     pub const ACCOUNT_ID: &str = "CLOUDFLARE_ACCOUNT_ID";
+    /// Overrides the Iceberg REST endpoint (see [`crate::ClientBuilder::iceberg_url`]).
+    pub const ICEBERG_URL: &str = "CLOUDFLARE_ICEBERG_URL";
 }
 
 impl Client {
@@ -84,6 +89,7 @@ pub struct ClientBuilder {
     api_token: Option<SecretString>,
     api_key: Option<(String, SecretString)>,
     base_url: Option<String>,
+    iceberg_url: Option<String>,
     allow_insecure_http: bool,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -107,6 +113,10 @@ impl fmt::Debug for ClientBuilder {
             .field("api_token", &self.api_token)
             .field("api_key", &self.api_key)
             .field("base_url", &self.base_url.as_deref().map(without_userinfo))
+            .field(
+                "iceberg_url",
+                &self.iceberg_url.as_deref().map(without_userinfo),
+            )
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -150,6 +160,7 @@ impl Default for ClientBuilder {
             api_token: None,
             api_key: None,
             base_url: None,
+            iceberg_url: None,
             allow_insecure_http: false,
             timeout: None,
             connect_timeout: None,
@@ -173,8 +184,8 @@ impl ClientBuilder {
     }
 
     /// A builder preset from the environment: `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` with
-    /// `CLOUDFLARE_API_KEY`, `CLOUDFLARE_ACCOUNT_ID`, `CLOUDFLARE_BASE_URL` and
-    /// `CLOUDFLARE_CATALOG_PATHS` ([`env`](mod@env)). Empty
+    /// `CLOUDFLARE_API_KEY`, `CLOUDFLARE_ACCOUNT_ID`, `CLOUDFLARE_BASE_URL`,
+    /// `CLOUDFLARE_ICEBERG_URL` and `CLOUDFLARE_CATALOG_PATHS` ([`env`](mod@env)). Empty
     /// variables count as unset. Settings made afterwards on the builder take precedence.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -208,6 +219,9 @@ impl ClientBuilder {
         }
         if let Some(url) = var(env::BASE_URL) {
             builder = builder.base_url(url);
+        }
+        if let Some(url) = var(env::ICEBERG_URL) {
+            builder = builder.iceberg_url(url);
         }
         if let Some(paths) = var(env::CATALOG_PATHS) {
             builder = builder.paths(paths.parse().map_err(|_| ConfigError::Environment {
@@ -312,8 +326,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Adds a header to every request: a Cloudflare Access service token in front of a
-    /// gateway, a tracing header your infrastructure reads. Its value is treated as a secret,
+    /// Adds a header to every request to the API: a Cloudflare Access service token in front
+    /// of a gateway, a tracing header your infrastructure reads. Not to the Iceberg endpoint
+    /// ([`crate::CatalogHandle::iceberg_config`]), another host, which gets only the token. Its value is treated as a secret,
     /// like the credentials: marked sensitive, never shown by `Debug`, and taken out of any
     /// server text the SDK keeps (a value of 8 characters or more: a shorter one would be found
     /// in every word). A header given twice is sent with both values. The headers the SDK sets itself (credentials, `Accept`,
@@ -402,6 +417,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The Iceberg REST endpoint [`crate::CatalogHandle::iceberg_config`] asks:
+    /// [`ICEBERG_REST_ENDPOINT`] unless set here (an emulator's
+    /// [`iceberg_url`](crate::emulator::Emulator::iceberg_url), say). The same rules as
+    /// [`ClientBuilder::base_url`] hold: `https://`, or `http://` to a loopback host (reached
+    /// without any proxy), or to another host after
+    /// [`ClientBuilder::allow_insecure_http`]; checked by [`ClientBuilder::build`] (a bad one is
+    /// [`ConfigError::IcebergUrl`]).
+    pub fn iceberg_url(mut self, url: impl Into<String>) -> Self {
+        self.iceberg_url = Some(url.into());
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
         let account_id = self
@@ -427,13 +454,14 @@ impl ClientBuilder {
         let user_agent = HeaderValue::try_from(user_agent).map_err(|_| ConfigError::UserAgent {
             reason: "the suffix must be 1 to 256 characters of visible ASCII and spaces",
         })?;
-        headers.insert(reqwest::header::USER_AGENT, user_agent);
+        headers.insert(reqwest::header::USER_AGENT, user_agent.clone());
         let mut secrets = vec![Zeroizing::new(credentials.secret().to_owned())];
         for (name, value) in &self.headers {
             let (name, header) = added_header(name, value)?;
             headers.append(name, header);
             secrets.push(Zeroizing::new(value.expose().to_owned()));
         }
+        let caller_client = self.http_client.is_some();
         let http = match self.http_client {
             Some(client) => with_caller_client(
                 client,
@@ -448,11 +476,44 @@ impl ClientBuilder {
                 self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             )?,
         };
+        let iceberg_url = self.iceberg_url.as_deref().unwrap_or(ICEBERG_REST_ENDPOINT);
+        let (iceberg_url, iceberg_local_http) =
+            normalize_base_url(iceberg_url, self.allow_insecure_http).map_err(
+                |error| match error {
+                    ConfigError::BaseUrl { url, reason } => ConfigError::IcebergUrl { url, reason },
+                    other => other,
+                },
+            )?;
+        let iceberg_url = Url::parse(&iceberg_url).map_err(|error| ConfigError::IcebergUrl {
+            url: without_userinfo(&iceberg_url),
+            reason: error.to_string(),
+        })?;
+        // Plain http on loopback must never go through a proxy, whatever the API's URL is.
+        let iceberg_http = if iceberg_local_http && !local_http && !caller_client {
+            http_client(
+                Some(ProxySetting::Direct),
+                true,
+                self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            )?
+        } else {
+            http.clone()
+        };
+        let iceberg = Iceberg::new(
+            iceberg_url,
+            iceberg_http,
+            headers
+                .get(AUTHORIZATION)
+                .cloned()
+                .filter(|_| matches!(credentials, Credentials::ApiToken(_))),
+            user_agent,
+        );
         let routes = Routes::new(self.paths, &base_url);
+        let api =
+            generated::Client::new_with_client(&base_url, http, Outgoing::new(routes, headers));
         let engine = Engine::new(
-            &base_url,
-            Outgoing::new(routes, headers),
-            http,
+            api,
+            iceberg,
             credentials.scheme(),
             secrets.into(),
             self.max_response_bytes,

@@ -47,8 +47,19 @@ impl CatalogConnection {
     /// Validated ids are made of unreserved characters only, so each is one path segment as
     /// it is, and the URI is always exactly two segments below the endpoint.
     fn new(account_id: &AccountId, bucket: &BucketName, warehouse: &str) -> Self {
+        Self::at(ICEBERG_REST_ENDPOINT, account_id, bucket, warehouse)
+    }
+
+    /// The connection at the Iceberg `endpoint` a client was given
+    /// ([`crate::CatalogHandle::connection`]).
+    pub(crate) fn at(
+        endpoint: &str,
+        account_id: &AccountId,
+        bucket: &BucketName,
+        warehouse: &str,
+    ) -> Self {
         Self {
-            uri: format!("{ICEBERG_REST_ENDPOINT}/{account_id}/{bucket}"),
+            uri: format!("{}/{account_id}/{bucket}", endpoint.trim_end_matches('/')),
             warehouse: warehouse.to_owned(),
         }
     }

@@ -16,10 +16,12 @@ use tracing::Instrument;
 use crate::envelope::{self, Response};
 use crate::error::{Error, Report};
 use crate::generated;
+use crate::iceberg::{self, Iceberg, IcebergConfig};
 use crate::retry::{self, RetryConfig};
-use crate::text::Secrets;
+use crate::text::{REDACTED, Secrets};
 use crate::transport::{self, Attempt, Sent};
-use crate::wire::{Outgoing, PathFamily, StoredCredential};
+use crate::validate::{AccountId, BucketName};
+use crate::wire::{PathFamily, StoredCredential};
 use zeroize::Zeroizing;
 
 /// What a change is, as the retry loop and the judge need to know it: the statuses that are its
@@ -79,6 +81,7 @@ pub(crate) struct Policy {
 /// handles share it behind an `Arc`.
 pub(crate) struct Engine {
     api: generated::Client,
+    iceberg: Iceberg,
     policy: Policy,
     auth_scheme: &'static str,
     secrets: Arc<[Zeroizing<String>]>,
@@ -87,16 +90,16 @@ pub(crate) struct Engine {
 
 impl Engine {
     pub(crate) fn new(
-        base_url: &str,
-        outgoing: Outgoing,
-        http: reqwest::Client,
+        api: generated::Client,
+        iceberg: Iceberg,
         auth_scheme: &'static str,
         secrets: Arc<[Zeroizing<String>]>,
         body_limit: u64,
         policy: Policy,
     ) -> Arc<Self> {
         Arc::new(Self {
-            api: generated::Client::new_with_client(base_url, http, outgoing),
+            api,
+            iceberg,
             policy,
             auth_scheme,
             secrets,
@@ -109,7 +112,24 @@ impl Engine {
     pub(crate) fn with_policy(&self, policy: Policy) -> Arc<Self> {
         Arc::new(Self {
             api: self.api.clone(),
+            iceberg: self.iceberg.clone(),
             policy,
+            auth_scheme: self.auth_scheme,
+            secrets: Arc::clone(&self.secrets),
+            body_limit: self.body_limit,
+        })
+    }
+
+    /// This engine, preparing each request and sending none: the same settings and policy.
+    pub(crate) fn planning_only(&self) -> Arc<Self> {
+        let api = generated::Client {
+            inner: self.api.inner.planning_only(),
+            ..self.api.clone()
+        };
+        Arc::new(Self {
+            api,
+            iceberg: self.iceberg.clone(),
+            policy: self.policy.clone(),
             auth_scheme: self.auth_scheme,
             secrets: Arc::clone(&self.secrets),
             body_limit: self.body_limit,
@@ -187,7 +207,18 @@ impl Engine {
         let stored = envelope::change::<serde_json::Map<String, serde_json::Value>>(
             attempt, attempts, secrets,
         );
-        let stored = stored.map_err(|error| self.settled(error, &[]))?;
+        let stored = stored.map_err(|error| match error {
+            // The token goes by its field, however short: redaction by text skips short ones.
+            Error::DryRun(mut plan) => {
+                if let Some(serde_json::Value::Object(body)) = plan.body.as_mut()
+                    && let Some(token) = body.get_mut("token")
+                {
+                    *token = serde_json::Value::from(REDACTED);
+                }
+                Error::DryRun(plan)
+            }
+            error => self.settled(error, &[]),
+        })?;
         let result = stored.result.and_then(|object| {
             match envelope::without_secrets(serde_json::Value::Object(object), secrets) {
                 serde_json::Value::Object(object) => Some(object),
@@ -232,6 +263,35 @@ impl Engine {
             .status()
             .is_some_and(|status| retry::is_retryable(status, final_statuses));
         error.with_retry_verdict(retryable)
+    }
+
+    /// The Iceberg endpoint's URL.
+    pub(crate) fn iceberg_url(&self) -> &str {
+        self.iceberg.url().as_str()
+    }
+
+    /// Asks the Iceberg endpoint for the config of the catalog of `bucket` in `account_id`, as
+    /// `warehouse`: once (a check is not retried), within the operation timeout, and not at all
+    /// for a dry run.
+    pub(crate) async fn iceberg_config(
+        &self,
+        account_id: &AccountId,
+        bucket: &BucketName,
+        warehouse: &str,
+    ) -> Result<Response<IcebergConfig>, Error> {
+        let request = self.iceberg.config_request(account_id, bucket, warehouse)?;
+        let attempt = if self.api.inner.dry_run() {
+            iceberg::planned(&request)
+        } else {
+            let sent = self.iceberg.send(request, self.body_limit);
+            match self.policy.operation_timeout {
+                None => sent.await,
+                Some(limit) => tokio::time::timeout(limit, sent)
+                    .await
+                    .unwrap_or(Attempt::Abandoned { limit }),
+            }
+        };
+        iceberg::judge(attempt, self.secrets())
     }
 
     /// The secrets every call sends: the client's token or key, and the headers it was given.
@@ -326,6 +386,7 @@ fn log_attempt(number: u32, attempt: &Attempt) {
         Attempt::TooLarge { limit, .. } => {
             tracing::debug!(attempt = number, limit, "response body over the limit")
         }
+        Attempt::Planned(_) => tracing::debug!("dry run: not sent"),
         Attempt::Answered { .. } => {}
     }
 }

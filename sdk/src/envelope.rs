@@ -6,11 +6,12 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::value::RawValue;
 
 use crate::error::{
-    ApiError, Error, OperationTimeout, Redirected, ResponseTooLarge, TransportError, UnexpectedBody,
+    ApiError, DryRun, Error, OperationTimeout, Redirected, ResponseTooLarge, TransportError,
+    UnexpectedBody,
 };
 use crate::head::ResponseMeta;
 use crate::text::Secrets;
-use crate::transport::Attempt;
+use crate::transport::{Attempt, Planned};
 use crate::wire::{Message, Messages};
 
 /// A successful call: the envelope's `result`, with the informational `messages` that came with
@@ -168,20 +169,46 @@ fn succeeded(
     attempts: u32,
     secrets: Secrets<'_>,
 ) -> Result<(ResponseMeta, Bytes), Error> {
+    answered(attempt, attempts, secrets, refusal)
+}
+
+/// [`succeeded`] for a server whose error statuses `refused` reads (the Iceberg endpoint's are
+/// not Cloudflare's envelope).
+pub(crate) fn answered(
+    attempt: Attempt,
+    attempts: u32,
+    secrets: Secrets<'_>,
+    refused: impl FnOnce(ResponseMeta, &[u8], Secrets<'_>) -> Error,
+) -> Result<(ResponseMeta, Bytes), Error> {
     match attempt {
         Attempt::Answered { head, body } if head.status.is_success() => Ok((head, body)),
         // Not followed (the HTTP client has no redirect policy), and its body is not read.
         Attempt::Answered { head, .. } if head.status.is_redirection() => {
             Err(Redirected::new(&head, secrets).into())
         }
-        Attempt::Answered { head, body } => Err(refusal(head, &body, secrets)),
+        Attempt::Answered { head, body } => Err(refused(head, &body, secrets)),
         Attempt::TooLarge { head, limit } => {
             Err(ResponseTooLarge::new(&head, limit, secrets).into())
         }
         Attempt::Failed { source, .. } => Err(TransportError::new(source, attempts).into()),
         Attempt::Unsent(reason) => Err(Error::Request(reason)),
         Attempt::Abandoned { limit } => Err(OperationTimeout::new(limit, attempts).into()),
+        Attempt::Planned(planned) => Err(dry_run(planned, secrets).into()),
     }
+}
+
+/// What a dry-run client would have sent, without `secrets`: a body that is not JSON (the
+/// generated code sends none such) is kept as redacted text.
+fn dry_run(planned: Planned, secrets: Secrets<'_>) -> DryRun {
+    let Planned { method, url, body } = planned;
+    let body = body.map(|body| match serde_json::from_slice(&body) {
+        Ok(json) => without_secrets(json, secrets),
+        Err(_) => {
+            let text = String::from_utf8_lossy(&body);
+            serde_json::Value::String(secrets.redacted(&text).into_owned())
+        }
+    });
+    DryRun::new(method, secrets.redacted(url.as_str()).into_owned(), body)
 }
 
 /// The error an answer with an error status is: Cloudflare's failure envelope as an

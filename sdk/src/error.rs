@@ -66,6 +66,14 @@ pub enum Error {
     /// is validated before it reaches the generated client.
     #[error("could not build the request: {0}")]
     Request(String),
+    /// Cloudflare's Iceberg REST endpoint answered with an error status
+    /// ([`crate::CatalogHandle::iceberg_config`]).
+    #[error(transparent)]
+    Iceberg(#[from] IcebergError),
+    /// A dry-run client ([`crate::Client::with_dry_run`]) built the call's request and sent
+    /// nothing: here is what it would have sent.
+    #[error(transparent)]
+    DryRun(#[from] DryRun),
 }
 
 impl Error {
@@ -76,6 +84,7 @@ impl Error {
             Self::UnexpectedBody(error) => Some(error.status),
             Self::Redirected(error) => Some(error.status),
             Self::ResponseTooLarge(error) => Some(error.status),
+            Self::Iceberg(error) => Some(error.status),
             _ => None,
         }
     }
@@ -95,6 +104,7 @@ impl Error {
             Self::UnexpectedBody(error) => error.cf_ray.as_deref(),
             Self::Redirected(error) => error.cf_ray.as_deref(),
             Self::ResponseTooLarge(error) => error.cf_ray.as_deref(),
+            Self::Iceberg(error) => error.cf_ray.as_deref(),
             _ => None,
         }
     }
@@ -236,6 +246,16 @@ pub enum ConfigError {
     Credentials {
         /// What is wrong with them (never the secret itself).
         reason: &'static str,
+    },
+    /// The Iceberg endpoint's URL ([`crate::ClientBuilder::iceberg_url`]) is not an absolute
+    /// `http` or `https` URL.
+    #[error("invalid Iceberg URL {url:?}: {reason}")]
+    IcebergUrl {
+        /// The URL as given, with anything between its scheme and its last `@` replaced by
+        /// `***`.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
     },
     /// The base URL is not an absolute `http` or `https` URL.
     #[error("invalid base URL {url:?}: {reason}")]
@@ -399,6 +419,77 @@ impl fmt::Display for ApiError {
 /// truncated document, not enough to carry a large payload around.
 const SNIPPET_CHARS: usize = 1000;
 
+/// An error status from Cloudflare's Iceberg REST endpoint, with what its error model
+/// (`{"error": {"message", "type", "code"}}`) said, if the body was that.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub struct IcebergError {
+    /// The HTTP status (401 and 403: the token is refused or lacks a permission; 404: no such
+    /// catalog or warehouse; 400: a bad request, such as a missing warehouse).
+    pub status: StatusCode,
+    /// The error's type, such as `NotAuthorizedException` (at most 200 characters).
+    pub error_type: Option<String>,
+    /// The error's message, as the server sent it (at most 1,000 characters; `Display`
+    /// escapes control characters and shows the first 300).
+    pub message: Option<String>,
+    /// The `cf-ray` header.
+    pub cf_ray: Option<String>,
+}
+
+impl IcebergError {
+    /// The secrets are taken out before anything is kept.
+    pub(crate) fn new(meta: &ResponseMeta, body: &[u8], secrets: Secrets<'_>) -> Self {
+        #[derive(serde::Deserialize)]
+        struct Body {
+            error: Model,
+        }
+        #[derive(serde::Deserialize)]
+        struct Model {
+            message: Option<String>,
+            #[serde(rename = "type")]
+            error_type: Option<String>,
+        }
+        let model = serde_json::from_slice::<Body>(body)
+            .ok()
+            .map(|body| body.error);
+        let kept = |text: Option<String>, chars: usize| {
+            text.map(|text| {
+                secrets
+                    .redacted(&text)
+                    .chars()
+                    .take(chars)
+                    .collect::<String>()
+            })
+        };
+        let (message, error_type) = match model {
+            Some(model) => (model.message, model.error_type),
+            None => (None, None),
+        };
+        Self {
+            status: meta.status,
+            error_type: kept(error_type, 200),
+            message: kept(message, SNIPPET_CHARS),
+            cf_ray: meta.cf_ray(secrets),
+        }
+    }
+}
+
+impl fmt::Display for IcebergError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the Iceberg endpoint answered HTTP {}", self.status)?;
+        if let Some(error_type) = &self.error_type {
+            write!(f, " {}", shown(error_type))?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {}", shown(message))?;
+        }
+        if let Some(ray) = &self.cf_ray {
+            write!(f, " [cf-ray {ray}]")?;
+        }
+        Ok(())
+    }
+}
+
 /// The response body is not Cloudflare's envelope.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -470,6 +561,42 @@ impl fmt::Display for UnexpectedBody {
             write!(f, " [cf-ray {ray}]")?;
         }
         Ok(())
+    }
+}
+
+/// The request a dry-run client ([`crate::Client::with_dry_run`]) built for a call and did not
+/// send: exactly what would have gone out, the client's routing included, with every secret
+/// the client holds (and a catalog token being stored) replaced by [`crate::REDACTED`].
+/// Headers are left out: they are the client's own for every call, credentials among them.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub struct DryRun {
+    /// The HTTP method.
+    pub method: reqwest::Method,
+    /// The whole URL, query included.
+    pub url: String,
+    /// The JSON body, if the call has one.
+    pub body: Option<serde_json::Value>,
+}
+
+impl DryRun {
+    pub(crate) fn new(
+        method: reqwest::Method,
+        url: String,
+        body: Option<serde_json::Value>,
+    ) -> Self {
+        Self { method, url, body }
+    }
+}
+
+impl fmt::Display for DryRun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "dry run: {} {} was not sent",
+            self.method,
+            shown(&self.url)
+        )
     }
 }
 

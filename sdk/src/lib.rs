@@ -24,7 +24,7 @@
 //! |---|---|---|
 //! | [`Client`] | [`Client::builder`], [`Client::from_env`] | [`list_catalogs`](Client::list_catalogs), [`catalog`](Client::catalog) (default account), [`account`](Client::account) |
 //! | [`AccountHandle`] | [`Client::account`] | [`list_catalogs`](AccountHandle::list_catalogs), [`catalog`](AccountHandle::catalog) |
-//! | [`CatalogHandle`] | [`Client::catalog`], [`AccountHandle::catalog`] | [`get`](CatalogHandle::get), [`enable`](CatalogHandle::enable), [`disable`](CatalogHandle::disable), [`delete`](CatalogHandle::delete) ([`force`](DeleteCatalog::force)), [`credential`](CatalogHandle::credential), [`maintenance`](CatalogHandle::maintenance), [`namespaces`](CatalogHandle::namespaces), [`namespace`](CatalogHandle::namespace), [`table`](CatalogHandle::table) |
+//! | [`CatalogHandle`] | [`Client::catalog`], [`AccountHandle::catalog`] | [`get`](CatalogHandle::get), [`enable`](CatalogHandle::enable), [`disable`](CatalogHandle::disable), [`delete`](CatalogHandle::delete) ([`force`](DeleteCatalog::force)), [`credential`](CatalogHandle::credential), [`maintenance`](CatalogHandle::maintenance), [`namespaces`](CatalogHandle::namespaces), [`namespace`](CatalogHandle::namespace), [`table`](CatalogHandle::table), [`iceberg_config`](CatalogHandle::iceberg_config), [`connection`](CatalogHandle::connection) |
 //! | [`CredentialHandle`] | [`CatalogHandle::credential`] | [`store`](CredentialHandle::store), [`status`](CredentialHandle::status) |
 //! | [`CatalogMaintenanceHandle`] | [`CatalogHandle::maintenance`] | [`get`](CatalogMaintenanceHandle::get), [`update`](CatalogMaintenanceHandle::update) |
 //! | [`NamespaceListing`] | [`CatalogHandle::namespaces`], [`NamespaceHandle::namespaces`] | [`list`](NamespaceListing::list), [`pages`](NamespaceListing::pages), [`items`](NamespaceListing::items) |
@@ -33,7 +33,10 @@
 //! | [`TableHandle`] | [`CatalogHandle::table`], [`NamespaceHandle::table`] | [`get`](TableHandle::get), [`maintenance`](TableHandle::maintenance) |
 //! | [`TableMaintenanceHandle`] | [`TableHandle::maintenance`] | [`get`](TableMaintenanceHandle::get), [`update`](TableMaintenanceHandle::update), [`queue`](TableMaintenanceHandle::queue), [`runs`](TableMaintenanceHandle::runs), [`run_pages`](TableMaintenanceHandle::run_pages) |
 //!
-//! Handles are cheap to clone, `Send` and `Sync`; their streams are `'static`. The models
+//! Handles are cheap to clone, `Send` and `Sync`; their streams are `'static`. A client's
+//! [`with_retry`](Client::with_retry), [`with_operation_timeout`](Client::with_operation_timeout)
+//! and [`with_dry_run`](Client::with_dry_run) give it for some calls only, and the handles made
+//! from it carry it. The models
 //! the calls return ([`Catalog`], [`Table`], …) are plain data: comparable, and built in tests
 //! with their `new` (the required fields; the optional ones are then set) or from JSON.
 //!
@@ -86,13 +89,14 @@ mod head;
 mod generated;
 
 // 3. The engine: one place each that fails, authenticates, secures the connection, sends,
-//    retries, judges, and runs a call through all of them.
+//    retries, judges, reaches the Iceberg endpoint, and runs a call through all of them.
 mod error;
 mod auth;
 mod tls;
 mod transport;
 mod retry;
 mod envelope;
+mod iceberg;
 mod engine;
 
 // 4. The handles: each names what it acts on, checked once when made, and calls the generated
@@ -126,9 +130,10 @@ pub use connection::{CatalogConnection, ICEBERG_REST_ENDPOINT};
 pub use credentials::CredentialHandle;
 pub use envelope::Response;
 pub use error::{
-    ApiError, ConfigError, Error, OperationTimeout, Redirected, Report, ResponseTooLarge,
-    TransportError, TransportErrorKind, UnexpectedBody,
+    ApiError, ConfigError, DryRun, Error, IcebergError, OperationTimeout, Redirected, Report,
+    ResponseTooLarge, TransportError, TransportErrorKind, UnexpectedBody,
 };
+pub use iceberg::IcebergConfig;
 pub use maintenance::CatalogMaintenanceHandle;
 pub use namespaces::{NamespaceHandle, NamespaceListing};
 pub use paging::{DEFAULT_MAX_PAGES, ListOptions, ListedNamespace, ListedTable, Page};

@@ -189,7 +189,7 @@ pub(crate) fn may_have_applied(attempt: &Attempt) -> bool {
         Attempt::Answered { head, .. } | Attempt::TooLarge { head, .. } => {
             head.status.is_server_error()
         }
-        Attempt::Unsent(_) => false,
+        Attempt::Unsent(_) | Attempt::Planned(_) => false,
         Attempt::Abandoned { .. } => true,
     }
 }

@@ -1,5 +1,6 @@
 //! One attempt: the `ClientHooks::exec` every generated operation sends through, which prepares
-//! the request as the client sends it ([`Outgoing::prepare`]), and the reading of what came back, whole and within
+//! the request as the client sends it ([`Outgoing::prepare`]) and sends it (or, for a dry-run
+//! client, hands it back unsent), and the reading of what came back, whole and within
 //! the client's limit, into an [`Attempt`].
 
 use std::time::Instant;
@@ -39,6 +40,37 @@ pub(crate) enum Attempt {
     Unsent(String),
     /// Cut off in flight when the call's operation timeout, `limit`, passed.
     Abandoned { limit: std::time::Duration },
+    /// Built by a dry-run client and not sent.
+    Planned(Planned),
+}
+
+/// A request a dry-run client built and did not send, as the hook below hands it back.
+#[derive(Debug, Clone)]
+pub(crate) struct Planned {
+    pub(crate) method: reqwest::Method,
+    pub(crate) url: reqwest::Url,
+    pub(crate) body: Option<Bytes>,
+}
+
+impl Planned {
+    /// `request` as a stand-in response that carries it: progenitor's hook can only return a
+    /// response or a transport error, and a request not sent is neither. Its status is not a
+    /// success, so the generated code hands the response back whole, and [`attempt`] takes the
+    /// request out before it looks at anything else.
+    fn into_stand_in(request: reqwest::Request) -> reqwest::Response {
+        let planned = Self {
+            method: request.method().clone(),
+            url: request.url().clone(),
+            body: request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(Bytes::copy_from_slice),
+        };
+        let mut stand_in = http::Response::new(reqwest::Body::from(Bytes::new()));
+        *stand_in.status_mut() = http::StatusCode::NOT_IMPLEMENTED;
+        stand_in.extensions_mut().insert(planned);
+        reqwest::Response::from(stand_in)
+    }
 }
 
 impl Attempt {
@@ -47,7 +79,7 @@ impl Attempt {
         match self {
             Self::Answered { head, .. } | Self::TooLarge { head, .. } => Some(head),
             Self::Failed { head, .. } => head.as_ref(),
-            Self::Unsent(_) | Self::Abandoned { .. } => None,
+            Self::Unsent(_) | Self::Abandoned { .. } | Self::Planned(_) => None,
         }
     }
 }
@@ -61,15 +93,10 @@ pub(crate) async fn attempt(sent: impl Future<Output = Sent>, limit: u64) -> Att
             read(head, declared, answer.into_inner_stream(), limit).await
         }
         Err(generated::Error::UnexpectedResponse(mut response)) => {
-            let headers = std::mem::take(response.headers_mut());
-            let head = ResponseMeta::new(response.status(), headers);
-            // A redirect is reported by its head alone; its body is no answer of Cloudflare's.
-            if head.status.is_redirection() {
-                let body = Bytes::new();
-                return Attempt::Answered { head, body };
+            if let Some(planned) = response.extensions_mut().remove::<Planned>() {
+                return Attempt::Planned(planned);
             }
-            let declared = response.content_length();
-            read(head, declared, response.bytes_stream(), limit).await
+            answer(response, limit).await
         }
         Err(
             generated::Error::CommunicationError(source)
@@ -80,6 +107,28 @@ pub(crate) async fn attempt(sent: impl Future<Output = Sent>, limit: u64) -> Att
         // these come only from building the request.
         Err(error) => Attempt::Unsent(error.to_string()),
     }
+}
+
+/// Sends `request` with `http`, outside the generated client (the Iceberg endpoint's one
+/// request), and reads the answer as [`attempt`] does.
+pub(crate) async fn send(http: &reqwest::Client, request: reqwest::Request, limit: u64) -> Attempt {
+    match http.execute(request).await {
+        Ok(response) => answer(response, limit).await,
+        Err(source) => Attempt::Failed { source, head: None },
+    }
+}
+
+/// `response` with its body read, at most `limit` bytes of it.
+async fn answer(mut response: reqwest::Response, limit: u64) -> Attempt {
+    let headers = std::mem::take(response.headers_mut());
+    let head = ResponseMeta::new(response.status(), headers);
+    // A redirect is reported by its head alone; its body is no answer of Cloudflare's.
+    if head.status.is_redirection() {
+        let body = Bytes::new();
+        return Attempt::Answered { head, body };
+    }
+    let declared = response.content_length();
+    read(head, declared, response.bytes_stream(), limit).await
 }
 
 /// The body of the response with `head`, read chunk by chunk until it ends or goes over
@@ -126,6 +175,9 @@ impl ClientHooks<Outgoing> for generated::Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.inner().prepare(&mut request, info.operation_id);
+        if self.inner().dry_run() {
+            return Ok(Planned::into_stand_in(request));
+        }
         let span = tracing::debug_span!(
             "r2_catalog.request",
             operation = info.operation_id,

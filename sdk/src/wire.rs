@@ -276,11 +276,30 @@ impl Routes {
 pub(crate) struct Outgoing {
     routes: Routes,
     headers: reqwest::header::HeaderMap,
+    dry_run: bool,
 }
 
 impl Outgoing {
     pub(crate) fn new(routes: Routes, headers: reqwest::header::HeaderMap) -> Self {
-        Self { routes, headers }
+        Self {
+            routes,
+            headers,
+            dry_run: false,
+        }
+    }
+
+    /// These settings for a client that prepares each request and sends none
+    /// ([`crate::Client::with_dry_run`]).
+    pub(crate) fn planning_only(&self) -> Self {
+        Self {
+            dry_run: true,
+            ..self.clone()
+        }
+    }
+
+    /// Whether requests are prepared and not sent.
+    pub(crate) fn dry_run(&self) -> bool {
+        self.dry_run
     }
 
     /// The client's path family.

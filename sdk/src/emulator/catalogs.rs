@@ -313,6 +313,18 @@ impl Store {
         }
     }
 
+    /// The name (`{account}_{bucket}`, its Iceberg warehouse) of the catalog on `bucket` in
+    /// `account`, if it is there and active; `None` for a bucket that does not exist or has
+    /// no catalog (never enabled, deleted) or a disabled one. Changes nothing.
+    pub(super) fn active_warehouse(&self, account: &str, bucket: &BucketName) -> Option<String> {
+        let holding = self.buckets.get(bucket.as_ref())?.accounts.get(account)?;
+        holding
+            .catalog
+            .as_ref()
+            .filter(|catalog| catalog.active)
+            .map(|_| catalog_name(account, bucket.as_ref()))
+    }
+
     fn list_catalogs(&self, account: &str) -> Reply {
         let warehouses = self
             .buckets

@@ -58,12 +58,27 @@
 //!   [`EmulatorBuilder::daily_queue_limit`] caps accepted queue requests per table per UTC day
 //!   (then 429, code 42901).
 //!
+//! It also answers the one route of Cloudflare's Iceberg REST endpoint
+//! (`https://catalog.cloudflarestorage.com`) an engine asks first, on its own address with no
+//! `/client/v4` (its base is [`Emulator::iceberg_url`]):
+//! `GET /{account_id}/{bucket}/v1/config?warehouse={account_id}_{bucket}`. Credentials and
+//! accounts are judged as above; the answer is 200 with
+//! `{"defaults": {}, "overrides": {"prefix": "<warehouse>"}}` while the bucket's catalog is
+//! enabled and `warehouse` is its name, and otherwise an error in the Iceberg REST model
+//! (`{"error": {"message", "type", "code"}}`): 400 `BadRequestException` without a warehouse
+//! (`Warehouse name missing in query param`), 401 `NotAuthorizedException`, 403
+//! `ForbiddenException`, 404 `NoSuchWarehouseException` (no such bucket, no catalog or a
+//! disabled one, another warehouse, an invalid account id or bucket name), 405
+//! `MethodNotAllowedException` for any method but GET. Faults do not apply to it, and it is
+//! recorded with no [`RecordedRequest::operation`].
+//!
 //! Faults ([`Fault`]) make the next requests answer 429, a 5xx, any failure (such as queueing's
 //! 409, code 40903), or nothing (with or without carrying the request out first), for retry
 //! tests; [`Emulator::requests`] tells what was asked, with each path as sent.
 
 mod operation;
 mod catalogs;
+mod iceberg;
 mod server;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -201,6 +216,7 @@ impl EmulatorBuilder {
         let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(Emulator {
             base_url: format!("http://{address}{}", server::API_PREFIX),
+            iceberg_url: format!("http://{address}"),
             address,
             shared,
             server,
@@ -213,6 +229,7 @@ impl EmulatorBuilder {
 #[derive(Debug)]
 pub struct Emulator {
     base_url: String,
+    iceberg_url: String,
     address: SocketAddr,
     shared: Arc<Shared>,
     server: JoinHandle<()>,
@@ -251,6 +268,14 @@ impl Emulator {
     /// client in place of `https://api.cloudflare.com/client/v4`.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The base of its Iceberg REST endpoint, `http://127.0.0.1:PORT` (no path): what to use
+    /// in place of `https://catalog.cloudflarestorage.com`, so a catalog's URI is
+    /// `{iceberg_url}/{account_id}/{bucket}`. It serves only the config route,
+    /// `GET {iceberg_url}/{account_id}/{bucket}/v1/config?warehouse={account_id}_{bucket}`.
+    pub fn iceberg_url(&self) -> &str {
+        &self.iceberg_url
     }
 
     /// The address it listens on.
@@ -512,11 +537,12 @@ pub struct RecordedRequest {
     /// `GET`, `POST` …
     pub method: String,
     /// The path as sent (percent-encoded), `/client/v4/accounts/…`, in whichever path family
-    /// it used.
+    /// it used, or the Iceberg config route's `/{account_id}/{bucket}/v1/config`.
     pub path: String,
     /// The query string as sent, if any.
     pub query: Option<String>,
-    /// The operation it routed to, if any.
+    /// The operation it routed to, if any: `None` for an unknown route, and for the Iceberg
+    /// config route, which is no operation of the management API.
     pub operation: Option<Operation>,
     /// The status answered; `None` when a fault closed the connection instead.
     pub status: Option<u16>,

@@ -1,6 +1,7 @@
 //! The HTTP side: accepts connections on loopback, reads each request within limits, and
 //! answers it in order: route (either path family), injected fault, credentials, account, then
-//! the catalog rules.
+//! the catalog rules. A path outside `/client/v4` may be the Iceberg config route instead
+//! (see [`super::iceberg`]), which takes no faults.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,8 +15,8 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
 use super::catalogs::{Call, Reply, Store, codes};
-use super::operation::route;
-use super::{Access, FaultKind, RecordedRequest, Shared};
+use super::operation::{Operation, route};
+use super::{Access, FaultKind, RecordedRequest, Shared, iceberg};
 use crate::validate::AccountId;
 
 /// The prefix every route of Cloudflare's v4 API sits under.
@@ -73,6 +74,12 @@ async fn answer(
         }
     };
     let segments = decoded_segments(parts.uri.path());
+    // Outside `/client/v4`, the path may be the Iceberg endpoint's config route.
+    let iceberg_target = if segments.is_none() {
+        iceberg::target(parts.uri.path())
+    } else {
+        None
+    };
     let routed = segments.and_then(|segments| route(&parts.method, &segments));
     let query: Vec<(String, String)> = parts
         .uri
@@ -85,6 +92,25 @@ async fn answer(
         .unwrap_or_default();
 
     let mut world = shared.lock();
+    if let Some(target) = iceberg_target {
+        let reply = iceberg::answer(
+            &world.store,
+            &shared.access,
+            &parts.method,
+            &parts.headers,
+            &target,
+            &query,
+        );
+        // Recorded with no operation: it is none of the management API's.
+        world.record(recorded(&parts, None, Some(reply.status), &body));
+        drop(world);
+        let mut response = render(reply, None);
+        if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+            let allow = HeaderValue::from_static("GET");
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+        return Ok(response);
+    }
     let fault = routed
         .as_ref()
         .and_then(|(operation, _)| world.take_fault(*operation));
@@ -137,16 +163,31 @@ async fn answer(
             ((!answer_lost).then_some(reply), None)
         }
     };
-    world.record(RecordedRequest {
+    world.record(recorded(
+        &parts,
+        routed.as_ref().map(|(operation, _)| *operation),
+        reply.as_ref().map(|reply| reply.status),
+        &body,
+    ));
+    drop(world);
+    reply.map(|reply| render(reply, retry_after)).ok_or(Dropped)
+}
+
+/// What [`super::Emulator::requests`] keeps of a request.
+fn recorded(
+    parts: &http::request::Parts,
+    operation: Option<Operation>,
+    status: Option<StatusCode>,
+    body: &[u8],
+) -> RecordedRequest {
+    RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
-        operation: routed.as_ref().map(|(operation, _)| *operation),
-        status: reply.as_ref().map(|reply| reply.status.as_u16()),
+        operation,
+        status: status.map(|status| status.as_u16()),
         body: body.to_vec(),
-    });
-    drop(world);
-    reply.map(|reply| render(reply, retry_after)).ok_or(Dropped)
+    }
 }
 
 /// Answers `call` as Cloudflare would: its credentials and account first, then the catalog's
@@ -176,20 +217,7 @@ fn decoded_segments(path: &str) -> Option<Vec<String>> {
 /// missing or refused credential is 401, a malformed account id 400, an account the emulator
 /// does not serve 403.
 fn check_access(access: &Access, headers: &HeaderMap, account: &str) -> Result<(), Reply> {
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .filter(|value| !value.is_empty())
-    };
-    let bearer = text(header::AUTHORIZATION.as_str()).and_then(|value| {
-        let (scheme, token) = value.split_once(' ')?;
-        scheme
-            .eq_ignore_ascii_case("bearer")
-            .then_some(token.trim())
-    });
-    let key = text("x-auth-email").zip(text("x-auth-key"));
-    if !access.accepts(bearer, key) {
+    if !credentials_accepted(access, headers) {
         return Err(Reply::failure(
             StatusCode::UNAUTHORIZED,
             codes::AUTHENTICATION,
@@ -211,6 +239,25 @@ fn check_access(access: &Access, headers: &HeaderMap, account: &str) -> Result<(
         ));
     }
     Ok(())
+}
+
+/// Whether the request's credentials are accepted: a bearer token in `Authorization`, or
+/// `X-Auth-Email` with `X-Auth-Key`. The management API and the Iceberg route judge them alike.
+pub(super) fn credentials_accepted(access: &Access, headers: &HeaderMap) -> bool {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| !value.is_empty())
+    };
+    let bearer = text(header::AUTHORIZATION.as_str()).and_then(|value| {
+        let (scheme, token) = value.split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("bearer")
+            .then_some(token.trim())
+    });
+    let key = text("x-auth-email").zip(text("x-auth-key"));
+    access.accepts(bearer, key)
 }
 
 fn render(reply: Reply, retry_after_secs: Option<u64>) -> Response<Full<Bytes>> {
