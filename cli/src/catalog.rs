@@ -5,8 +5,11 @@ use cloudflare_r2_catalog::{AccountId, Catalog, CatalogConnection, CatalogList};
 use serde::Serialize;
 
 use crate::Context;
+use crate::check;
 use crate::confirm::confirm;
-use crate::output::{Failure, note, print_change, print_json};
+use crate::output::{Failure, note, print_change, print_done, show};
+use crate::render;
+use crate::views::{self, Fields, first_fields};
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
@@ -14,6 +17,13 @@ pub(crate) enum Command {
     List,
     /// Show a bucket's catalog.
     Get {
+        /// The R2 bucket.
+        bucket: String,
+    },
+    /// Say whether a bucket's catalog is ready for an Iceberg engine: the API token, the
+    /// catalog, its credential and maintenance, and the Iceberg endpoint (CLOUDFLARE_ICEBERG_URL
+    /// or --iceberg-url), a line each; exit 0 only when every step holds.
+    Check {
         /// The R2 bucket.
         bucket: String,
     },
@@ -51,23 +61,32 @@ impl Command {
         match self {
             Self::List => (None, false),
             Self::Enable { bucket } => (Some(bucket), true),
-            Self::Get { bucket } | Self::Disable { bucket, .. } | Self::Delete { bucket, .. } => {
-                (Some(bucket), false)
-            }
+            Self::Get { bucket }
+            | Self::Check { bucket }
+            | Self::Disable { bucket, .. }
+            | Self::Delete { bucket, .. } => (Some(bucket), false),
         }
     }
 
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
         let account = context.account.account_id();
+        let format = context.format;
         match self {
             Self::List => {
                 let listed = context.account.list_catalogs().await?.result;
-                print_json(&list_with_connections(&listed, account)?)
+                let listed = list_with_connections(&listed, context)?;
+                show(format, &listed, |listed| catalogs_table(listed, account))
             }
             Self::Get { bucket } => {
                 let catalog = context.catalog(bucket)?.get().await?.result;
-                print_json(&Connected::new(&catalog, catalog.connection(account).ok()))
+                let connected = Connected::new(&catalog, connection(&catalog, context));
+                show(format, &connected, catalog_record)
             }
+            Self::Check { .. } if context.dry_run => Err(Failure::Setup(
+                "`catalog check` only reads, several requests to two hosts: it has no --dry-run"
+                    .to_owned(),
+            )),
+            Self::Check { bucket } => check::check(&context.catalog(bucket)?, format).await,
             Self::Enable { bucket } => {
                 let catalog = context.catalog(bucket)?;
                 let bucket = catalog.bucket();
@@ -76,9 +95,16 @@ impl Command {
                     note_found_made(&format!("the catalog of bucket {bucket} enabled"));
                 }
                 let connected = enabled.result.as_ref().map(|activation| {
-                    Connected::new(activation, activation.connection(account, bucket))
+                    Connected::new(activation, catalog.connection(&activation.name))
                 });
-                print_change(&connected, enabled.unparsed_result.as_ref())
+                let done = format!("Enabled the catalog of bucket {bucket}.");
+                print_change(
+                    format,
+                    &done,
+                    &connected,
+                    enabled.unparsed_result.as_ref(),
+                    catalog_record,
+                )
             }
             Self::Disable { bucket, yes } => {
                 let catalog = context.catalog(bucket)?;
@@ -89,11 +115,11 @@ impl Command {
                         "This turns off the data catalog of bucket {bucket}: its namespaces and tables remain, but writes stop."
                     ),
                     &format!("Disable the catalog of bucket {bucket}?"),
-                    yes,
+                    yes || context.dry_run,
                 )?;
                 let disabled = catalog.disable().await?;
-                note(&format!("disabled the catalog of bucket {bucket}"));
-                print_json(&disabled.result)
+                let done = format!("Disabled the catalog of bucket {bucket}.");
+                print_done(format, &done, &disabled.result)
             }
             Self::Delete { bucket, force, yes } => {
                 let catalog = context.catalog(bucket)?;
@@ -109,14 +135,14 @@ impl Command {
                         "This deletes the catalog metadata of bucket {bucket}; the bucket's objects are kept.{forced}"
                     ),
                     &format!("Delete the catalog of bucket {bucket}?"),
-                    yes,
+                    yes || context.dry_run,
                 )?;
                 let deleted = catalog.delete().force(force).await?;
                 if deleted.already_applied {
                     note_found_made(&format!("no catalog left on bucket {bucket}"));
                 }
-                note(&format!("deleted the catalog of bucket {bucket}"));
-                print_json(&deleted.result)
+                let done = format!("Deleted the catalog of bucket {bucket}.");
+                print_done(format, &done, &deleted.result)
             }
         }
     }
@@ -149,20 +175,71 @@ impl<'a, T> Connected<'a, T> {
     }
 }
 
+/// How an engine connects to `catalog`, at the bucket the catalog names, whatever the command
+/// named; none for a bucket from the server that is not a bucket name.
+fn connection(catalog: &Catalog, context: &Context) -> Option<CatalogConnection> {
+    let handle = context.catalog(catalog.bucket.as_str()).ok()?;
+    Some(handle.connection(&catalog.name))
+}
+
 /// `listed` as JSON, each of its catalogs with its connection. Built on the JSON value rather
 /// than a mirror struct, so a field the spec adds to the list reaches the output too.
 fn list_with_connections(
     listed: &CatalogList,
-    account: &AccountId,
+    context: &Context,
 ) -> Result<serde_json::Value, serde_json::Error> {
     let connected: Vec<Connected<'_, Catalog>> = listed
         .warehouses
         .iter()
-        .map(|catalog| Connected::new(catalog, catalog.connection(account).ok()))
+        .map(|catalog| Connected::new(catalog, connection(catalog, context)))
         .collect();
     let mut json = serde_json::to_value(listed)?;
     if let Some(object) = json.as_object_mut() {
         object.insert("warehouses".to_owned(), serde_json::to_value(connected)?);
     }
+    // Its keys sorted, as this list has always printed them.
+    json.sort_all_objects();
     Ok(json)
+}
+
+/// A catalog (or an activation) with its connection, for a person: what wrangler prints
+/// first (bucket, status, the URI and warehouse an engine needs), then every other field the
+/// API sent.
+fn catalog_record(connected: &serde_json::Value) -> String {
+    let connection = &connected["connection"];
+    let mut fields = Fields::new();
+    fields.add("bucket", &connected["bucket"]);
+    fields.add("status", &connected["status"]);
+    fields.add("catalog_uri", &connection["uri"]);
+    fields.add("warehouse", &connection["warehouse"]);
+    fields.add("id", &connected["id"]);
+    fields.add("credential_status", &connected["credential_status"]);
+    // The name is the warehouse, shown above.
+    fields.rest(connected, &["connection", "name"]);
+    render::record(&fields.into_value())
+}
+
+/// The catalogs of `account` as a table: bucket, status, credential, and the URI to connect at.
+fn catalogs_table(listed: &serde_json::Value, account: &AccountId) -> String {
+    let rows: Vec<serde_json::Value> = listed["warehouses"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|catalog| {
+            first_fields([
+                ("bucket", &catalog["bucket"]),
+                ("status", &catalog["status"]),
+                ("credential_status", &catalog["credential_status"]),
+                ("catalog_uri", &catalog["connection"]["uri"]),
+            ])
+        })
+        .collect();
+    if rows.is_empty() {
+        return format!("No catalogs in account {account}.");
+    }
+    views::table(
+        &rows,
+        &["bucket", "status", "credential_status", "catalog_uri"],
+    )
 }

@@ -1,17 +1,20 @@
 //! `r2-catalog credential …`
 
-use std::io::BufRead;
+use std::io::IsTerminal;
 
 use clap::{Args, Subcommand};
-use cloudflare_r2_catalog::SecretString;
-use zeroize::Zeroizing;
+use cloudflare_r2_catalog::{BucketName, SecretString};
 
 use crate::Context;
-use crate::output::{self, Failure, print_json};
+use crate::hidden;
+use crate::output::{self, Failure, Format, print_json, print_parts, show};
+use crate::render;
+use crate::views::first_fields;
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
-    /// Store the catalog's maintenance token, read as one line from stdin.
+    /// Store the catalog's maintenance token: typed at the terminal (not shown), or piped as
+    /// one line on stdin.
     Store(Store),
     /// Check the stored token: valid, invalid (stored but refused), or absent.
     Status {
@@ -38,8 +41,25 @@ impl Command {
         match self {
             Self::Store(store) => {
                 let catalog = context.catalog(store.bucket)?;
-                let token = read_token()?;
+                let bucket = catalog.bucket().clone();
+                let at_terminal = std::io::stdin().is_terminal();
+                let token = if at_terminal && context.dry_run {
+                    // A dry run shows the token redacted whatever it is: no one need type one.
+                    SecretString::from("not asked for in a dry run")
+                } else {
+                    if at_terminal {
+                        // Before a person types a secret: the catalog is there to take it.
+                        catalog.get().await?;
+                    }
+                    read_token(&bucket).await?
+                };
                 let stored = catalog.credential().store(token).await?;
+                if context.format == Format::Text {
+                    return print_parts([format!(
+                        "Stored the catalog credential of bucket {bucket}: maintenance runs with it. Check it with: r2-catalog credential status {bucket}"
+                    )
+                    .as_str()]);
+                }
                 // `null` is Cloudflare's usual answer here: nothing to remark on.
                 match &stored.unparsed_result {
                     Some(unparsed) => print_json(unparsed),
@@ -48,22 +68,29 @@ impl Command {
             }
             Self::Status { bucket } => {
                 let status = context.catalog(bucket)?.credential().status().await?;
-                print_json(&status.result)
+                show(context.format, &status.result, |check| {
+                    render::record(&first_fields([("credential_status", &check["status"])]))
+                })
             }
         }
     }
 }
 
-/// The first line of stdin, without its line ending; the token never touches argv, and the
-/// line it was read into is wiped.
-fn read_token() -> Result<SecretString, Failure> {
-    let mut line = Zeroizing::new(String::new());
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|error| Failure::Setup(format!("cannot read the token from stdin: {error}")))?;
-    let token = line.strip_suffix('\n').unwrap_or(&line);
-    let token = token.strip_suffix('\r').unwrap_or(token);
-    output::hide(token);
-    Ok(SecretString::from(token))
+/// The longest token read: Cloudflare's API tokens are 40 characters; this leaves room for
+/// any longer kind without letting a stream without a newline grow the CLI's memory.
+const MAX_TOKEN_BYTES: u64 = 4096;
+
+/// The token, from the first line of stdin, never from argv: typed at the terminal with echo
+/// off after a question, or piped. Every copy of it is wiped, and from here on it is never
+/// printed.
+async fn read_token(bucket: &BucketName) -> Result<SecretString, Failure> {
+    let token = if std::io::stdin().is_terminal() {
+        let question = format!("Catalog token for bucket {bucket} (typing is not shown): ");
+        let cancelled = "`credential store` cancelled; nothing was sent";
+        hidden::read_hidden(&question, MAX_TOKEN_BYTES, cancelled).await?
+    } else {
+        hidden::read_line(MAX_TOKEN_BYTES)?
+    };
+    output::hide(&token);
+    Ok(SecretString::from(token.as_str()))
 }

@@ -64,8 +64,9 @@ impl Args {
         // The URL alone on stdout, for scripts that start the emulator on port 0.
         print_bytes(format!("{}\n", emulator.base_url()).as_bytes())?;
         note(&format!(
-            "Basin Catalog (formerly R2 Data Catalog) emulator at {}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/…: point CLOUDFLARE_BASE_URL (or an SDK's base URL) there; Ctrl-C stops it",
-            emulator.base_url()
+            "Basin Catalog (formerly R2 Data Catalog) emulator at {}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/…: point CLOUDFLARE_BASE_URL (or an SDK's base URL) there, and CLOUDFLARE_ICEBERG_URL at {} for `catalog check`; Ctrl-C stops it",
+            emulator.base_url(),
+            emulator.iceberg_url()
         ));
         tokio::signal::ctrl_c()
             .await

@@ -2,29 +2,34 @@
 //!
 //! Authentication comes only from the environment (`CLOUDFLARE_API_TOKEN`, or
 //! `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`), so no secret sits in argv or shell history.
-//! Exit codes: 0 success; 1 the API or the network failed; 2 bad input or configuration, nothing
-//! sent.
+//! Results print as text for a person at a terminal and as JSON otherwise (`--output`); the
+//! exit codes are listed in `--help`.
 
 mod catalog;
+mod check;
 mod confirm;
 mod credential;
 mod emulate;
+mod hidden;
 mod maintenance;
 mod namespace;
 mod output;
 mod paging;
+mod render;
 mod table;
+mod tour;
+mod views;
 
 use std::process::ExitCode;
 
 use clap::builder::TypedValueParser;
 use clap::{CommandFactory, Parser, Subcommand};
 use cloudflare_r2_catalog::{
-    AccountHandle, BucketName, CatalogHandle, ClientBuilder, Input, PathFamily, env,
+    AccountHandle, BucketName, CatalogHandle, ClientBuilder, Error, Input, PathFamily, env,
 };
 use zeroize::Zeroizing;
 
-use crate::output::{Failure, Target};
+use crate::output::{Failure, Format, Target};
 
 /// The most bytes one response body may have. Lower than the SDK's default (16 MiB), because
 /// parsed JSON can take many times its size (lists of tiny items: up to ~30 times), and the CLI
@@ -51,6 +56,11 @@ struct Cli {
     #[arg(long, global = true, env = "CLOUDFLARE_BASE_URL", value_name = "URL")]
     base_url: Option<String>,
 
+    /// Cloudflare's Iceberg REST endpoint, which `catalog check` asks as a query engine would
+    /// (`https://catalog.cloudflarestorage.com` unless set; an emulator's own address, say).
+    #[arg(long, global = true, env = env::ICEBERG_URL, value_name = "URL")]
+    iceberg_url: Option<String>,
+
     /// Accept a plain http:// base URL to a host that is not loopback, although the
     /// credentials then cross the network in clear text.
     #[arg(long, global = true)]
@@ -69,13 +79,46 @@ struct Cli {
     )]
     paths: Option<PathFamily>,
 
+    /// How to print results: text for a person, or JSON. By default text when stdout is a
+    /// terminal, JSON otherwise (so scripts get JSON).
+    #[arg(long, global = true, value_name = "FORMAT", value_enum)]
+    output: Option<Format>,
+
+    /// Print results as JSON (the same as --output json).
+    #[arg(long, global = true, conflicts_with = "output")]
+    json: bool,
+
+    /// Send nothing: print the method, URL and body each call would send (secrets redacted),
+    /// without asking for confirmation, and exit 0.
+    #[arg(long, global = true)]
+    dry_run: bool,
+
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Catalogs: list, get, enable, disable, delete.
+    #[command(flatten)]
+    Api(ApiCommand),
+    /// Serve a local, in-memory Basin Catalog API (both path families) for tests and demos,
+    /// until Ctrl-C (needs no credentials).
+    Emulate(emulate::Args),
+    /// Walk a catalog's whole life, from enabling it to deleting it, on a local emulator
+    /// (needs no credentials; with --against-cloudflare, on a bucket of your account).
+    Tour(tour::Args),
+    /// Print a completion script for a shell (needs no credentials). For example, for bash:
+    /// `r2-catalog completions bash > ~/.local/share/bash-completion/completions/r2-catalog`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The commands that call the API.
+#[derive(Subcommand)]
+pub(crate) enum ApiCommand {
+    /// Catalogs: list, get, check, enable, disable, delete.
     #[command(subcommand)]
     Catalog(catalog::Command),
     /// The API token the catalog uses for maintenance jobs.
@@ -90,20 +133,39 @@ enum Command {
     /// Tables of a namespace, and their maintenance.
     #[command(subcommand)]
     Table(table::Command),
-    /// Serve a local, in-memory Basin Catalog API (both path families) for tests and demos,
-    /// until Ctrl-C (needs no credentials).
-    Emulate(emulate::Args),
-    /// Print a completion script for a shell (needs no credentials). For example, for bash:
-    /// `r2-catalog completions bash > ~/.local/share/bash-completion/completions/r2-catalog`.
-    Completions {
-        /// The shell to complete in.
-        shell: clap_complete::Shell,
-    },
 }
 
-/// What every command needs: the account it acts on, through a configured client.
+impl ApiCommand {
+    /// The bucket the command acts on, if one; and whether it turns a catalog on.
+    fn target(&self) -> (Option<&str>, bool) {
+        match self {
+            Self::Catalog(command) => command.target(),
+            Self::Credential(command) => (Some(command.bucket()), false),
+            Self::Maintenance(command) => (Some(command.bucket()), false),
+            Self::Namespace(command) => (Some(command.bucket()), false),
+            Self::Table(command) => (Some(command.bucket()), false),
+        }
+    }
+
+    pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
+        match self {
+            Self::Catalog(command) => command.run(context).await,
+            Self::Credential(command) => command.run(context).await,
+            Self::Maintenance(command) => command.run(context).await,
+            Self::Namespace(command) => command.run(context).await,
+            Self::Table(command) => command.run(context).await,
+        }
+    }
+}
+
+/// What every command needs: the account it acts on, through a configured client, and how
+/// to print what it finds.
 pub(crate) struct Context {
     account: AccountHandle,
+    pub(crate) format: Format,
+    /// Whether the client only plans requests (`--dry-run`): nothing is sent, so nothing needs
+    /// confirming.
+    pub(crate) dry_run: bool,
 }
 
 impl Context {
@@ -137,8 +199,27 @@ fn main() -> ExitCode {
         bucket: target.0.map(str::to_owned),
         enabling: target.1,
     };
-    match runtime.block_on(run(cli)) {
+    let format = match (cli.json, cli.output) {
+        (true, _) => Format::Json,
+        (false, Some(format)) => format,
+        (false, None) => Format::for_stdout(),
+    };
+    let ran = runtime.block_on(async {
+        // Ctrl-C ends the command, whatever it is waiting for, with a word on what may have
+        // happened; the token question answers it first (`hidden::read_hidden`).
+        tokio::select! {
+            biased;
+            ran = run(cli, format) => ran,
+            _ = tokio::signal::ctrl_c() => Err(Failure::Interrupted),
+        }
+    });
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
+        // The plan a dry run asked for, and the command's whole result.
+        Err(Failure::Sdk(Error::DryRun(plan))) => match output::print_plan(format, &plan) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(failure) => output::report(&failure, &target),
+        },
         Err(failure) => output::report(&failure, &target),
     }
 }
@@ -147,32 +228,32 @@ impl Command {
     /// The bucket the command acts on, if one; and whether it turns a catalog on.
     fn target(&self) -> (Option<&str>, bool) {
         match self {
-            Self::Catalog(command) => command.target(),
-            Self::Credential(command) => (Some(command.bucket()), false),
-            Self::Maintenance(command) => (Some(command.bucket()), false),
-            Self::Namespace(command) => (Some(command.bucket()), false),
-            Self::Table(command) => (Some(command.bucket()), false),
-            Self::Emulate(_) | Self::Completions { .. } => (None, false),
+            Self::Api(command) => command.target(),
+            Self::Emulate(_) | Self::Tour(_) | Self::Completions { .. } => (None, false),
         }
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
+async fn run(cli: Cli, format: Format) -> Result<(), Failure> {
     // Built only for the commands that call the API: completions need no credentials.
     let context = || {
-        context(
-            cli.account_id,
-            cli.base_url,
-            cli.paths,
-            cli.allow_insecure_http,
-        )
+        let settings = Settings {
+            account_id: cli.account_id,
+            base_url: cli.base_url,
+            iceberg_url: cli.iceberg_url,
+            paths: cli.paths,
+            allow_insecure_http: cli.allow_insecure_http,
+            dry_run: cli.dry_run,
+        };
+        context(settings, format)
     };
     match cli.command {
-        Command::Catalog(command) => command.run(&context()?).await,
-        Command::Credential(command) => command.run(&context()?).await,
-        Command::Maintenance(command) => command.run(&context()?).await,
-        Command::Namespace(command) => command.run(&context()?).await,
-        Command::Table(command) => command.run(&context()?).await,
+        Command::Api(command) => command.run(&context()?).await,
+        Command::Tour(_) if cli.dry_run => Err(Failure::Setup(
+            "`tour` makes its changes to show them: it has no --dry-run".to_owned(),
+        )),
+        Command::Tour(args) if args.against_cloudflare() => args.run(&context()?).await,
+        Command::Tour(args) => args.run_locally().await,
         Command::Emulate(args) => args.run().await,
         Command::Completions { shell } => {
             // Into memory first: clap_complete panics when its writer fails (a closed pipe).
@@ -183,12 +264,36 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn context(
+/// Parses `args` (without the program's name) as the command line would, for the tour to run
+/// the very commands it shows.
+pub(crate) fn parse_api_command(args: &[&str]) -> Result<ApiCommand, Failure> {
+    let parsed = Cli::try_parse_from(std::iter::once("r2-catalog").chain(args.iter().copied()));
+    match parsed.map(|cli| cli.command) {
+        Ok(Command::Api(command)) => Ok(command),
+        Ok(_) => Err(Failure::Setup(format!("not an API command: {args:?}"))),
+        Err(error) => Err(Failure::Setup(format!("cannot parse {args:?}: {error}"))),
+    }
+}
+
+/// The global flags that shape the client.
+struct Settings {
     account_id: Option<String>,
     base_url: Option<String>,
+    iceberg_url: Option<String>,
     paths: Option<PathFamily>,
     allow_insecure_http: bool,
-) -> Result<Context, Failure> {
+    dry_run: bool,
+}
+
+fn context(settings: Settings, format: Format) -> Result<Context, Failure> {
+    let Settings {
+        account_id,
+        base_url,
+        iceberg_url,
+        paths,
+        allow_insecure_http,
+        dry_run,
+    } = settings;
     let account_id = account_id.ok_or_else(|| {
         Failure::Setup("no account id: pass --account-id or set CLOUDFLARE_ACCOUNT_ID".to_owned())
     })?;
@@ -201,10 +306,18 @@ fn context(
     if let Some(paths) = paths {
         builder = builder.paths(paths);
     }
+    if let Some(url) = iceberg_url {
+        builder = builder.iceberg_url(url);
+    }
     // The account named here replaces whatever CLOUDFLARE_ACCOUNT_ID held.
-    let account = builder
-        .account_id(account_id.as_str())
-        .build()?
-        .account(account_id)?;
-    Ok(Context { account })
+    let mut client = builder.account_id(account_id.as_str()).build()?;
+    if dry_run {
+        client = client.with_dry_run();
+    }
+    let account = client.account(account_id)?;
+    Ok(Context {
+        account,
+        format,
+        dry_run,
+    })
 }

@@ -9,7 +9,8 @@ use cloudflare_r2_catalog::{
 };
 
 use crate::Context;
-use crate::output::{Failure, print_change, print_json};
+use crate::output::{Failure, print_change, show};
+use crate::render;
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
@@ -39,13 +40,23 @@ impl Command {
         match self {
             Self::Get { bucket } => {
                 let current = context.catalog(bucket)?.maintenance().get().await?;
-                print_json(&current.result)
+                show(context.format, &current.result, render::record)
             }
             Self::Update { bucket, flags } => {
                 let catalog = context.catalog(bucket)?;
                 let update = flags.to_update()?;
                 let updated = catalog.maintenance().update(&update).await?;
-                print_change(&updated.result, updated.unparsed_result.as_ref())
+                let done = format!(
+                    "Updated the maintenance of the catalog of bucket {}.",
+                    catalog.bucket()
+                );
+                print_change(
+                    context.format,
+                    &done,
+                    &updated.result,
+                    updated.unparsed_result.as_ref(),
+                    render::record,
+                )
             }
         }
     }

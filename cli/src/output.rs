@@ -1,14 +1,41 @@
-//! What the CLI prints and how it exits: results as JSON on stdout, failures on stderr. Every
-//! byte it prints passes [`sanitize`] first: the secrets it holds are replaced wherever they
-//! show (a server may echo them back), and characters that would act on a terminal are escaped.
+//! What the CLI prints and how it exits: results on stdout (text for a person, JSON for
+//! scripts: [`Format`]), failures on stderr. Every byte it prints passes [`sanitize`] first: the
+//! secrets it holds are replaced wherever they show (a server may echo them back), and
+//! characters that would act on a terminal are escaped.
 
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use cloudflare_r2_catalog::{ConfigError, Error, Redactions, ValidationError, acts_on_display};
+use cloudflare_r2_catalog::{
+    ConfigError, DryRun, Error, Redactions, ValidationError, acts_on_display,
+};
 use serde::Serialize;
+use serde_json::Value;
+
+use crate::render;
+
+/// How results are printed.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Pretty JSON, exactly the API's models (what scripts read).
+    Json,
+    /// Labelled values, tables and sentences for a person.
+    Text,
+}
+
+impl Format {
+    /// Text for a person when stdout is a terminal; JSON when it is a pipe or a file, so that
+    /// scripts keep getting JSON.
+    pub(crate) fn for_stdout() -> Self {
+        if std::io::stdout().is_terminal() {
+            Self::Text
+        } else {
+            Self::Json
+        }
+    }
+}
 
 /// Why a command did not succeed.
 pub(crate) enum Failure {
@@ -23,6 +50,11 @@ pub(crate) enum Failure {
     Stopped(String),
     /// The person at the terminal declined a confirmation; nothing was sent (exit 2).
     Cancelled(String),
+    /// `catalog check` found a step that does not hold, and printed which (exit 1).
+    Unready,
+    /// Ctrl-C: a request in flight may have reached Cloudflare (exit 130, as shells report an
+    /// interrupted command).
+    Interrupted,
 }
 
 impl From<Error> for Failure {
@@ -127,12 +159,62 @@ pub(crate) fn print_json(result: &impl Serialize) -> Result<(), Failure> {
     print_parts([text.as_str()])
 }
 
-/// Prints what a change returned as pretty JSON on stdout. Cloudflare may answer a change it
-/// applied with no result: then stdout has `null`, and stderr says the change went through.
-pub(crate) fn print_change(
-    result: &Option<impl Serialize>,
-    unparsed: Option<&serde_json::Value>,
+/// Prints `result` on stdout in `format`: pretty JSON, or the text `human` makes of its JSON
+/// form for a person.
+pub(crate) fn show(
+    format: Format,
+    result: &impl Serialize,
+    human: impl FnOnce(&Value) -> String,
 ) -> Result<(), Failure> {
+    match format {
+        Format::Json => print_json(result),
+        Format::Text => {
+            // Before any key becomes a label or a header, which would change how a secret
+            // in it reads.
+            let value = without_secrets(serde_json::to_value(result)?);
+            let text = human(&value);
+            print_parts([text.trim_end_matches('\n')])
+        }
+    }
+}
+
+/// `value` with every secret the process holds replaced in its keys and strings.
+fn without_secrets(value: Value) -> Value {
+    match value {
+        Value::String(text) => Value::String(redact(&text).into_owned()),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_secrets).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(key, value)| (redact(&key).into_owned(), without_secrets(value)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Prints what a change returned, in `format`. As text: `done`, the sentence that says what
+/// changed, then what `human` makes of the result. Cloudflare may answer a change it applied
+/// with no result: then JSON is `null` and stderr says the change went through.
+pub(crate) fn print_change(
+    format: Format,
+    done: &str,
+    result: &Option<impl Serialize>,
+    unparsed: Option<&Value>,
+    human: impl FnOnce(&Value) -> String,
+) -> Result<(), Failure> {
+    if format == Format::Text {
+        return match (result, unparsed) {
+            (Some(_), _) => show(format, result, |value| format!("{done}\n{}", human(value))),
+            (None, Some(unparsed)) => show(format, unparsed, |value| {
+                format!(
+                    "{done} Cloudflare's answer has a shape this version does not know:\n{}",
+                    render::record(value)
+                )
+            }),
+            (None, None) => print_parts([done]),
+        };
+    }
     match (result, unparsed) {
         (None, Some(unparsed)) => {
             note(
@@ -145,6 +227,48 @@ pub(crate) fn print_change(
             print_json(result)
         }
         (Some(_), _) => print_json(result),
+    }
+}
+
+/// Prints what a change that returns nothing did, in `format`: as text, the sentence `done`;
+/// as JSON, `result` on stdout (`null`, as Cloudflare sent it) and `done` on stderr.
+pub(crate) fn print_done(
+    format: Format,
+    done: &str,
+    result: &impl Serialize,
+) -> Result<(), Failure> {
+    match format {
+        Format::Json => {
+            note(done);
+            print_json(result)
+        }
+        Format::Text => print_parts([done]),
+    }
+}
+
+/// Prints the request a dry run built and did not send: as JSON, `{"dry_run": {method, url,
+/// body}}`; as text, a line that says nothing was sent, the method and URL, and the body.
+pub(crate) fn print_plan(format: Format, plan: &DryRun) -> Result<(), Failure> {
+    let planned = serde_json::json!({
+        "method": plan.method.as_str(),
+        "url": plan.url,
+        "body": plan.body,
+    });
+    match format {
+        Format::Json => print_json(&serde_json::json!({ "dry_run": planned })),
+        Format::Text => {
+            let body = match &plan.body {
+                Some(body) => format!("\n{}", serde_json::to_string_pretty(body)?),
+                None => String::new(),
+            };
+            print_parts([
+                "Dry run: nothing was sent. The request would be:\n",
+                plan.method.as_str(),
+                " ",
+                &plan.url,
+                &body,
+            ])
+        }
     }
 }
 
@@ -188,15 +312,20 @@ pub(crate) mod exit {
     pub(crate) const AUTH: u8 = 6;
     /// Cloudflare asked to slow down (HTTP 429), or a daily limit is reached.
     pub(crate) const RATE_LIMITED: u8 = 7;
+    /// Interrupted (Ctrl-C): 128 + SIGINT, as shells report it.
+    pub(crate) const INTERRUPTED: u8 = 130;
 }
 
 /// Prints `failure` on stderr, with the next step where one is known, and returns the exit code
 /// it calls for.
 pub(crate) fn report(failure: &Failure, target: &Target) -> ExitCode {
-    note(&describe(failure));
+    if let Some(description) = describe(failure) {
+        note(&description);
+    }
     let code = match failure {
         Failure::Setup(_) | Failure::Cancelled(_) | Failure::Config(_) => exit::NOT_SENT,
-        Failure::Stopped(_) => exit::FAILURE,
+        Failure::Stopped(_) | Failure::Unready => exit::FAILURE,
+        Failure::Interrupted => exit::INTERRUPTED,
         Failure::Sdk(error) => {
             if let Some(hint) = next_step(error, target) {
                 note(&format!("hint: {hint}"));
@@ -228,7 +357,7 @@ fn exit_code(error: &Error, target: &Target) -> u8 {
 
 /// The command to run next, or what to check, for the failures people hit most (see
 /// `shared/notes/real-api.md`).
-fn next_step(error: &Error, target: &Target) -> Option<String> {
+pub(crate) fn next_step(error: &Error, target: &Target) -> Option<String> {
     let bucket = target.bucket.as_deref().unwrap_or("<BUCKET>");
     let step = if error.is_credential_missing() {
         format!(
@@ -256,11 +385,11 @@ fn next_step(error: &Error, target: &Target) -> Option<String> {
     Some(step)
 }
 
-/// The text of `failure`. The SDK's errors come as the SDK renders them for a terminal
+/// The text of `failure`, if it has one to add. The SDK's errors come as the SDK renders them for a terminal
 /// ([`Error::report`] in its alternate form: server text escaped and cut, an API error one item
 /// per line).
-fn describe(failure: &Failure) -> String {
-    match failure {
+fn describe(failure: &Failure) -> Option<String> {
+    let description = match failure {
         Failure::Setup(message) | Failure::Stopped(message) => format!("error: {message}"),
         Failure::Cancelled(message) => message.clone(),
         Failure::Config(error @ ConfigError::InsecureBaseUrl { .. }) => {
@@ -268,7 +397,13 @@ fn describe(failure: &Failure) -> String {
         }
         Failure::Config(error) => format!("error: {error}"),
         Failure::Sdk(error) => format!("error: {:#}", error.report()),
-    }
+        // The check printed each step, and what to do.
+        Failure::Unready => return None,
+        Failure::Interrupted => {
+            "interrupted: a change already sent may have been made; read the state back before doing it again".to_owned()
+        }
+    };
+    Some(description)
 }
 
 /// Sends the SDK's `tracing` output to stderr when `RUST_LOG` asks for it, secrets redacted.

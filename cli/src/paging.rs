@@ -11,7 +11,9 @@ use futures_util::{Stream, TryStreamExt};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::output::{Failure, print_parts};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::output::{Failure, Format, print_parts, show};
 
 #[derive(Args)]
 pub(crate) struct PagingFlags {
@@ -45,20 +47,36 @@ impl PagingFlags {
         self.all
     }
 
-    /// Prints every page of `pages` as one page: each list field holds the items of all pages
-    /// in order, and `next_page_token` is absent, as on a last page. Stops with an error (and
-    /// prints nothing) past `--max-pages` pages or [`COMBINED_BYTES`] of output.
+    /// Prints every page of `pages` as one page, in `format` (as text, what `human` makes of
+    /// it): each list field holds the items of all pages in order, and `next_page_token` is
+    /// absent, as on a last page. Stops with an error (and prints nothing) past `--max-pages`
+    /// pages or [`COMBINED_BYTES`] of output. A person at a terminal sees the pages and items
+    /// come in on stderr meanwhile.
     pub(crate) async fn print_all<P: Serialize + Page>(
         &self,
+        format: Format,
         pages: impl Stream<Item = Result<P, Error>>,
+        human: impl FnOnce(&serde_json::Value) -> String,
     ) -> Result<(), Failure> {
         let mut pages = std::pin::pin!(pages);
-        let mut combined = Combined::default();
+        // As text, the whole listing is parsed and laid out again: a smaller budget keeps
+        // that within the same memory (and a person reads no more than that at a terminal).
+        let mut combined = Combined {
+            fields: BTreeMap::new(),
+            bytes: 0,
+            limit: match format {
+                Format::Json => COMBINED_BYTES,
+                Format::Text => TEXT_BYTES,
+            },
+        };
         let mut cursor = None;
+        let progress = Progress::start();
         loop {
-            match pages.try_next().await {
+            let next = pages.try_next().await;
+            match next {
                 Ok(Some(page)) => {
-                    combined.add(&page)?;
+                    let items = combined.add(&page)?;
+                    progress.page(items);
                     cursor = page.next_page_token().map(str::to_owned);
                 }
                 Ok(None) => break,
@@ -73,7 +91,63 @@ impl PagingFlags {
                 Err(error) => return Err(error.into()),
             }
         }
-        print_parts(combined.parts().iter().map(|part| part.as_ref()))
+        // Gone before anything else prints, whatever comes next.
+        drop(progress);
+        let parts = combined.parts();
+        match format {
+            Format::Json => print_parts(parts.iter().map(|part| part.as_ref())),
+            Format::Text => {
+                let combined: serde_json::Value = serde_json::from_str(&parts.concat())?;
+                show(format, &combined, human)
+            }
+        }
+    }
+}
+
+/// The line a person at a terminal sees while `--all` follows the pages: how many pages and
+/// items so far, on stderr, and wiped when done. Nothing at all when stderr is not a terminal
+/// (indicatif draws only on one).
+struct Progress {
+    bar: ProgressBar,
+    items: std::cell::Cell<u64>,
+}
+
+impl Progress {
+    fn start() -> Self {
+        // Log lines (RUST_LOG) go to stderr too, and would tear a line redrawn in place.
+        let target = if std::env::var_os("RUST_LOG").is_some() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message("listing: pages 0, items 0");
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Self {
+            bar,
+            items: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Another page came, with `items` items.
+    fn page(&self, items: u64) {
+        self.items.set(self.items.get().saturating_add(items));
+        self.bar.inc(1);
+        self.bar.set_message(format!(
+            "listing: pages {}, items {}",
+            self.bar.position(),
+            self.items.get()
+        ));
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
     }
 }
 
@@ -81,10 +155,12 @@ impl PagingFlags {
 /// keeps the CLI's memory bounded whatever a server sends (see `cli/src/main.rs`).
 pub(crate) const COMBINED_BYTES: usize = 32 * 1024 * 1024;
 
+/// How much JSON `--all` gathers to print as text.
+const TEXT_BYTES: usize = 4 * 1024 * 1024;
+
 /// `; go on with --page-token …`, when the cursor can be shown and pasted as it is.
 fn resume_hint(cursor: &str) -> String {
-    let pasteable = cursor.len() <= 1024 && cursor.bytes().all(|b| b.is_ascii_graphic());
-    if pasteable {
+    if crate::views::pasteable(cursor) {
         format!(": continue with --page-token '{cursor}'")
     } else {
         String::new()
@@ -94,10 +170,11 @@ fn resume_hint(cursor: &str) -> String {
 /// The pages gathered so far, as pretty-printed JSON text per field: the items of list fields
 /// joined in order, and the last value of any other field. Text, not `serde_json::Value`: it
 /// takes the bytes it prints and no more.
-#[derive(Default)]
 struct Combined {
     fields: BTreeMap<String, Field>,
     bytes: usize,
+    /// The most bytes it may gather.
+    limit: usize,
 }
 
 enum Field {
@@ -107,7 +184,9 @@ enum Field {
 }
 
 impl Combined {
-    fn add(&mut self, page: &impl Serialize) -> Result<(), Failure> {
+    /// Adds `page`; returns how many items its list fields held.
+    fn add(&mut self, page: &impl Serialize) -> Result<u64, Failure> {
+        let mut added = 0;
         let text = serde_json::to_string(page)?;
         let fields: BTreeMap<String, &RawValue> = serde_json::from_str(&text)?;
         for (key, value) in fields {
@@ -125,6 +204,9 @@ impl Combined {
                         continue;
                     }
                 };
+            // A page's lists run side by side (namespaces and their UUIDs): its items are
+            // the longest of them.
+            added = added.max(items.len() as u64);
             for item in items {
                 let before = joined.len();
                 if before > 0 {
@@ -135,15 +217,21 @@ impl Combined {
                 self.bytes += joined.len() - before;
             }
             self.fields.insert(key, Field::Items(joined));
-            if self.bytes > COMBINED_BYTES {
+            if self.bytes > self.limit {
                 return Err(Failure::Stopped(format!(
-                    "the combined listing passed {} MiB; list it page by page with --page-size and --page-token instead of --all",
-                    COMBINED_BYTES / (1024 * 1024)
+                    "the combined listing passed {} MiB; list it page by page with --page-size and --page-token instead of --all{}",
+                    self.limit / (1024 * 1024),
+                    if self.limit < COMBINED_BYTES {
+                        ", or as JSON (--output json)"
+                    } else {
+                        ""
+                    }
                 )));
             }
         }
-        Ok(())
+        Ok(added)
     }
+
     /// The combined object as pretty JSON, in pieces to write one after the other.
     fn parts(&self) -> Vec<Cow<'_, str>> {
         let mut parts = vec![Cow::Borrowed("{")];
@@ -174,7 +262,9 @@ impl Combined {
 /// of the depth it is printed at). JSON strings hold no raw newlines, so every newline in the
 /// pretty text is a line break.
 fn pretty(value: &RawValue, newline: &str) -> Result<String, Failure> {
-    let parsed: serde_json::Value = serde_json::from_str(value.get())?;
+    let mut parsed: serde_json::Value = serde_json::from_str(value.get())?;
+    // Keys sorted, as `--all` has always printed them.
+    parsed.sort_all_objects();
     let text = serde_json::to_string_pretty(&parsed)?;
     Ok(text.replace('\n', newline))
 }

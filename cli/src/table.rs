@@ -5,8 +5,10 @@ use cloudflare_r2_catalog::{MaintenanceKind, Namespace, RequestId, TableHandle};
 
 use crate::Context;
 use crate::maintenance::UpdateFlags;
-use crate::output::{Failure, note, print_change, print_json};
+use crate::output::{Failure, note, print_change, print_done, show};
 use crate::paging::PagingFlags;
+use crate::render;
+use crate::views::{self, Fields, dotted, first_fields, next_page};
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
@@ -119,6 +121,7 @@ impl Command {
     }
 
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
+        let format = context.format;
         match self {
             Self::List {
                 bucket,
@@ -127,11 +130,19 @@ impl Command {
             } => {
                 let catalog = context.catalog(bucket)?;
                 let namespace = catalog.namespace(Namespace::parse_dotted(&namespace)?)?;
+                let command = format!(
+                    "r2-catalog table list {} '{}'",
+                    catalog.bucket(),
+                    namespace.namespace()
+                );
+                let human = |page: &serde_json::Value| tables_table(page, &command);
                 let options = paging.options()?;
                 if paging.all() {
-                    paging.print_all(namespace.tables().pages(options)).await
+                    let pages = namespace.tables().pages(options);
+                    paging.print_all(format, pages, human).await
                 } else {
-                    print_json(&namespace.tables().list(&options).await?.result)
+                    let page = namespace.tables().list(&options).await?.result;
+                    show(format, &page, human)
                 }
             }
             Self::Get {
@@ -140,7 +151,7 @@ impl Command {
                 table,
             } => {
                 let found = table_of(context, bucket, &namespace, table)?.get().await?;
-                print_json(&found.result)
+                show(format, &found.result, table_record)
             }
             Self::Maintenance(MaintenanceCommand::Get {
                 bucket,
@@ -148,7 +159,8 @@ impl Command {
                 table,
             }) => {
                 let table = table_of(context, bucket, &namespace, table)?;
-                print_json(&table.maintenance().get().await?.result)
+                let current = table.maintenance().get().await?.result;
+                show(format, &current, render::record)
             }
             Self::Maintenance(MaintenanceCommand::Update {
                 bucket,
@@ -159,7 +171,14 @@ impl Command {
                 let table = table_of(context, bucket, &namespace, table)?;
                 let update = flags.to_update()?;
                 let updated = table.maintenance().update(&update).await?;
-                print_change(&updated.result, updated.unparsed_result.as_ref())
+                let done = format!("Updated the maintenance of table {}.", named(&table));
+                print_change(
+                    format,
+                    &done,
+                    &updated.result,
+                    updated.unparsed_result.as_ref(),
+                    render::record,
+                )
             }
             Self::Maintenance(MaintenanceCommand::Queue {
                 bucket,
@@ -180,9 +199,25 @@ impl Command {
                     note(
                         "an attempt's answer was lost (connection broken or 5xx) and the retry found the day's queue limit reached: that attempt may have taken the last slot; look for the request id among `table maintenance runs`",
                     );
-                    return print_json(&queued.result);
+                    let done = format!(
+                        "Maybe queued {} for table {} (request id {request_id}).",
+                        MaintenanceKind::from(kind),
+                        named(&table)
+                    );
+                    return print_done(format, &done, &queued.result);
                 }
-                print_change(&queued.result, queued.unparsed_result.as_ref())
+                let done = format!(
+                    "Queued {} for table {} (request id {request_id}): the scheduler takes it at its next poll; `table maintenance runs` shows the run.",
+                    MaintenanceKind::from(kind),
+                    named(&table)
+                );
+                print_change(
+                    format,
+                    &done,
+                    &queued.result,
+                    queued.unparsed_result.as_ref(),
+                    render::record,
+                )
             }
             Self::Maintenance(MaintenanceCommand::Runs {
                 bucket,
@@ -191,13 +226,20 @@ impl Command {
                 paging,
             }) => {
                 let table = table_of(context, bucket, &namespace, table)?;
+                let command = format!(
+                    "r2-catalog table maintenance runs {} '{}' '{}'",
+                    table.bucket(),
+                    table.namespace(),
+                    table.name()
+                );
+                let human = |page: &serde_json::Value| runs_table(page, &command);
                 let options = paging.options()?;
                 if paging.all() {
-                    paging
-                        .print_all(table.maintenance().run_pages(options))
-                        .await
+                    let pages = table.maintenance().run_pages(options);
+                    paging.print_all(format, pages, human).await
                 } else {
-                    print_json(&table.maintenance().runs(&options).await?.result)
+                    let page = table.maintenance().runs(&options).await?.result;
+                    show(format, &page, human)
                 }
             }
         }
@@ -214,4 +256,92 @@ fn table_of(
 ) -> Result<TableHandle, Failure> {
     let namespace = Namespace::parse_dotted(dotted)?;
     Ok(context.catalog(bucket)?.table(namespace, table)?)
+}
+
+/// `namespace.table` of `table`'s catalog, for sentences.
+fn named(table: &TableHandle) -> String {
+    let (bucket, namespace, name) = (table.bucket(), table.namespace(), table.name());
+    format!("{namespace}.{name} of bucket {bucket}")
+}
+
+/// A page of tables as a table: namespace and name, with UUIDs and details when the page has
+/// them, then how to get the next page.
+fn tables_table(page: &serde_json::Value, command: &str) -> String {
+    let identifiers = page["identifiers"].as_array().map(Vec::as_slice);
+    let rows: Vec<serde_json::Value> = identifiers
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(index, identifier)| {
+            let details = &page["details"][index];
+            first_fields([
+                ("namespace", &dotted(&identifier["namespace"])),
+                ("table", &identifier["name"]),
+                ("uuid", &page["table_uuids"][index]),
+                ("created_at", &details["created_at"]),
+                ("updated_at", &details["updated_at"]),
+                ("location", &details["location"]),
+            ])
+        })
+        .collect();
+    let columns = [
+        "namespace",
+        "table",
+        "uuid",
+        "created_at",
+        "updated_at",
+        "location",
+    ];
+    let listed = if rows.is_empty() {
+        "No tables in this namespace.".to_owned()
+    } else {
+        views::table(&rows, &columns)
+    };
+    format!("{}{}", listed.trim_end(), next_page(page, command))
+}
+
+/// A table for a person: its identity, snapshot counts and the Iceberg metadata's headline
+/// fields; the whole metadata is in `--output json`.
+fn table_record(table: &serde_json::Value) -> String {
+    let metadata = &table["metadata"];
+    let mut fields = Fields::new();
+    fields.add("namespace", &dotted(&table["identifier"]["namespace"]));
+    fields.add("table", &table["identifier"]["name"]);
+    fields.add("table_uuid", &table["table_uuid"]);
+    fields.add("metadata_location", &table["metadata_location"]);
+    fields.add("total_snapshots", &table["total_snapshots"]);
+    fields.add("returned_snapshots", &table["returned_snapshots"]);
+    fields.add("format_version", &metadata["format-version"]);
+    fields.add("location", &metadata["location"]);
+    fields.add("current_snapshot_id", &metadata["current-snapshot-id"]);
+    fields.add("last_updated_ms", &metadata["last-updated-ms"]);
+    fields.rest(table, &["identifier", "metadata"]);
+    format!(
+        "{}(the whole Iceberg metadata: --output json)",
+        render::record(&fields.into_value())
+    )
+}
+
+/// A page of maintenance runs as a table, newest first as the API sends them.
+fn runs_table(page: &serde_json::Value, command: &str) -> String {
+    let runs = page["runs"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let columns = [
+        "run_id",
+        "configuration_type",
+        "status",
+        "outcome",
+        "started_at",
+        "completed_at",
+        "duration_ms",
+        "request_id",
+    ];
+    let listed = if runs.is_empty() {
+        "No maintenance runs for this table yet.".to_owned()
+    } else {
+        views::table(runs, &columns)
+    };
+    format!("{}{}", listed.trim_end(), next_page(page, command))
 }

@@ -85,7 +85,7 @@ async fn catalog_disable_says_what_it_did_on_stderr() {
     assert_eq!(json_out(&output), json!(null));
     assert_eq!(
         stderr(&output),
-        format!("disabled the catalog of bucket {BUCKET}\n")
+        format!("Disabled the catalog of bucket {BUCKET}.\n")
     );
     mock.assert_calls_async(1).await;
 }

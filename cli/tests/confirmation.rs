@@ -58,14 +58,14 @@ async fn without_a_terminal_and_without_yes_nothing_is_sent_and_the_message_name
 #[tokio::test]
 async fn yes_skips_the_question() {
     let cases: [(Flags, &str, Query, &str); 4] = [
-        (&["--yes"], "disable", &[], "disabled"),
-        (&["-y"], "disable", &[], "disabled"),
-        (&["--yes"], "delete", &[], "deleted"),
+        (&["--yes"], "disable", &[], "Disabled"),
+        (&["-y"], "disable", &[], "Disabled"),
+        (&["--yes"], "delete", &[], "Deleted"),
         (
             &["--force", "--yes"],
             "delete",
             &[("force", "true")],
-            "deleted",
+            "Deleted",
         ),
     ];
     for (flags, action, query, done) in cases {
@@ -79,7 +79,7 @@ async fn yes_skips_the_question() {
         assert_eq!(json_out(&output), json!(null), "{args:?}");
         assert_eq!(
             stderr(&output),
-            format!("{done} the catalog of bucket {BUCKET}\n")
+            format!("{done} the catalog of bucket {BUCKET}.\n")
         );
         mock.assert_calls_async(1).await;
     }
@@ -105,59 +105,22 @@ async fn an_invalid_bucket_is_refused_before_any_question() {
 mod at_a_terminal {
     use super::*;
 
-    use std::fs::File;
-    use std::io::{Read, Write};
-    use std::process::{Command, Stdio};
+    use support::terminal::{AtTerminal, On, run_at_terminal};
 
-    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
-
-    /// What a run at a terminal left: its exit code, its stdout (a pipe), and everything the
-    /// terminal showed (stderr, and the echo of what was typed).
-    struct AtTerminal {
-        code: Option<i32>,
-        stdout: String,
-        shown: String,
-    }
-
-    /// Runs `r2-catalog args…` against `server` with stdin and stderr on a new pseudo-terminal,
-    /// types `typed` at it, and waits for it to finish.
-    fn run_at_terminal(server: &MockServer, args: &[&str], typed: &str) -> AtTerminal {
-        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pty");
-        grantpt(&master).expect("grantpt");
-        unlockpt(&master).expect("unlockpt");
-        let name = ptsname(&master, Vec::new()).expect("ptsname");
-        let terminal = File::options()
-            .read(true)
-            .write(true)
-            .open(name.to_str().expect("a path"))
-            .expect("the terminal side");
-        let child = Command::new(env!("CARGO_BIN_EXE_r2-catalog"))
-            .args(args)
-            .env_clear()
-            .envs(borrowed(&token_env(server)))
-            .stdin(terminal.try_clone().expect("a second handle"))
-            .stderr(terminal)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        // The Command, and with it this process's handles on the terminal side, is gone: the
-        // terminal closes when the child exits, which ends the reading below.
-        let mut master = File::from(master);
-        master.write_all(typed.as_bytes()).expect("typing");
-        let reader = std::thread::spawn(move || {
-            let (mut shown, mut buffer) = (Vec::new(), [0u8; 4096]);
-            // Linux answers EIO once the other side is closed.
-            while let Ok(read @ 1..) = master.read(&mut buffer) {
-                shown.extend_from_slice(&buffer[..read]);
-            }
-            shown
-        });
-        let output = child.wait_with_output().expect("the binary finishes");
-        AtTerminal {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            shown: String::from_utf8_lossy(&reader.join().expect("reader")).into_owned(),
-        }
+    /// Runs `r2-catalog args…` against `server` with stdin and stderr on a pseudo-terminal
+    /// (stdout a pipe), and types `typed` once the question shows.
+    fn run_at_terminal_against(server: &MockServer, args: &[&str], typed: &str) -> AtTerminal {
+        let on = On {
+            stdin: true,
+            stdout: false,
+            stderr: true,
+        };
+        let script: &[(&str, &str)] = if typed.is_empty() {
+            &[]
+        } else {
+            &[("[y/N] ", typed)]
+        };
+        run_at_terminal(args, &borrowed(&token_env(server)), on, script)
     }
 
     #[tokio::test]
@@ -191,7 +154,7 @@ mod at_a_terminal {
             let mut args = vec!["catalog", action, BUCKET];
             args.extend_from_slice(flags);
 
-            let ran = run_at_terminal(&server, &args, typed);
+            let ran = run_at_terminal_against(&server, &args, typed);
 
             assert_eq!(ran.code, Some(0), "{args:?}: {}", ran.shown);
             assert_eq!(ran.stdout, "null\n");
@@ -210,7 +173,7 @@ mod at_a_terminal {
                 let server = MockServer::start_async().await;
                 let anything = catch_all(&server).await;
 
-                let ran = run_at_terminal(&server, &["catalog", action, BUCKET], typed);
+                let ran = run_at_terminal_against(&server, &["catalog", action, BUCKET], typed);
 
                 assert_eq!(ran.code, Some(2), "{action} {typed:?}: {}", ran.shown);
                 assert!(ran.stdout.is_empty());
@@ -231,7 +194,7 @@ mod at_a_terminal {
         let server = MockServer::start_async().await;
         let mock = answers_204(&server, "delete", &[]).await;
 
-        let ran = run_at_terminal(&server, &["catalog", "delete", BUCKET, "--yes"], "");
+        let ran = run_at_terminal_against(&server, &["catalog", "delete", BUCKET, "--yes"], "");
 
         assert_eq!(ran.code, Some(0), "{}", ran.shown);
         assert!(!ran.shown.contains("[y/N]"), "{}", ran.shown);

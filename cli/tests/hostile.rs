@@ -221,8 +221,9 @@ fn all_prints_the_pages_as_one_pretty_list() {
     );
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // The fields in the order a single page prints them (the model's, alphabetical).
     let expected =
-        json!({"namespaces": [["a"], ["b", "c"], ["d"]], "namespace_uuids": ["u1", "u2", "u3"]});
+        json!({"namespace_uuids": ["u1", "u2", "u3"], "namespaces": [["a"], ["b", "c"], ["d"]]});
     assert_eq!(
         stdout(&output),
         format!("{}\n", serde_json::to_string_pretty(&expected).unwrap())

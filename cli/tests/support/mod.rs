@@ -99,3 +99,174 @@ pub fn without_nulls(value: serde_json::Value) -> serde_json::Value {
         other => other,
     }
 }
+
+/// Running the binary with some of its streams on a pseudo-terminal, as a person at a terminal
+/// runs it.
+#[cfg(unix)]
+pub mod terminal {
+    use std::fs::File;
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    use rustix::termios::{LocalModes, Winsize, tcgetattr, tcsetwinsize};
+
+    /// Which of the child's streams are the terminal; the others are pipes.
+    #[derive(Clone, Copy)]
+    pub struct On {
+        pub stdin: bool,
+        pub stdout: bool,
+        pub stderr: bool,
+    }
+
+    /// What a run left: its exit code, what it wrote to the streams that were pipes, everything
+    /// the terminal showed (with `\r\n` read as `\n`), and whether the terminal echoed typing
+    /// again once it exited.
+    pub struct AtTerminal {
+        pub code: Option<i32>,
+        pub stdout: String,
+        pub stderr: String,
+        pub shown: String,
+        pub echo_after: bool,
+    }
+
+    /// In a script, Ctrl-C: the interrupt signal rather than a character.
+    pub const CTRL_C: &str = "\u{3}";
+
+    /// Runs `r2-catalog args…` with only `env`, the streams `on` names on a new 100-column
+    /// pseudo-terminal, and `script`: each time the terminal has shown the first text of a
+    /// pair (since the previous pair), the second is typed ([`CTRL_C`] interrupts). Panics if a prompt does not come
+    /// within 20 seconds.
+    pub fn run_at_terminal(
+        args: &[&str],
+        env: &[(&str, &str)],
+        on: On,
+        script: &[(&str, &str)],
+    ) -> AtTerminal {
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pty");
+        grantpt(&master).expect("grantpt");
+        unlockpt(&master).expect("unlockpt");
+        let size = Winsize {
+            ws_row: 40,
+            ws_col: 100,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        tcsetwinsize(&master, size).expect("a window size");
+        let name = ptsname(&master, Vec::new()).expect("ptsname");
+        let terminal = File::options()
+            .read(true)
+            .write(true)
+            .open(name.to_str().expect("a path"))
+            .expect("the terminal side");
+        let stream = |at_terminal: bool| -> Stdio {
+            if at_terminal {
+                terminal.try_clone().expect("a handle").into()
+            } else {
+                Stdio::piped()
+            }
+        };
+        let child = Command::new(env!("CARGO_BIN_EXE_r2-catalog"))
+            .args(args)
+            .env_clear()
+            .envs(env.iter().copied())
+            .stdin(if on.stdin {
+                stream(true)
+            } else {
+                Stdio::null()
+            })
+            .stdout(stream(on.stdout))
+            .stderr(stream(on.stderr))
+            .spawn()
+            .expect("the binary starts");
+        let mut master = File::from(master);
+        let shown = Arc::new(Mutex::new(Vec::new()));
+        let reader = {
+            let (shown, mut master) = (Arc::clone(&shown), master.try_clone().expect("a handle"));
+            std::thread::spawn(move || {
+                let mut buffer = [0u8; 4096];
+                // Linux answers EIO once the other side is closed.
+                while let Ok(read @ 1..) = master.read(&mut buffer) {
+                    shown
+                        .lock()
+                        .expect("lock")
+                        .extend_from_slice(&buffer[..read]);
+                }
+            })
+        };
+        let mut seen = 0;
+        for (prompt, typed) in script {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                let text = String::from_utf8_lossy(&shown.lock().expect("lock")).into_owned();
+                if let Some(at) = text[seen..].find(prompt) {
+                    seen += at + prompt.len();
+                    break;
+                }
+                assert!(Instant::now() < deadline, "no {prompt:?} in {text:?}");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if *typed == CTRL_C {
+                // What the terminal driver does on Ctrl-C for the process it controls: the
+                // child here has the terminal as its streams but not as its controlling one.
+                let pid = rustix::process::Pid::from_child(&child);
+                rustix::process::kill_process(pid, rustix::process::Signal::INT)
+                    .expect("the child takes the signal");
+            } else {
+                master.write_all(typed.as_bytes()).expect("typing");
+            }
+        }
+        // Bounded: a run that hangs fails its test instead of the whole suite.
+        let mut child = child;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("the child's status") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!(
+                    "{args:?} still running after 60 s; the terminal showed {:?}",
+                    String::from_utf8_lossy(&shown.lock().expect("lock"))
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let drained = |pipe: Option<Box<dyn Read>>| {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                pipe.read_to_string(&mut text).expect("the pipe");
+            }
+            text
+        };
+        let stdout = drained(
+            child
+                .stdout
+                .take()
+                .map(|pipe| Box::new(pipe) as Box<dyn Read>),
+        );
+        let stderr = drained(
+            child
+                .stderr
+                .take()
+                .map(|pipe| Box::new(pipe) as Box<dyn Read>),
+        );
+        let echo_after = tcgetattr(&terminal)
+            .expect("the terminal's settings")
+            .local_modes
+            .contains(LocalModes::ECHO);
+        // The last handle on the terminal side: the reader now sees it close.
+        drop(terminal);
+        reader.join().expect("reader");
+        let shown = String::from_utf8_lossy(&shown.lock().expect("lock")).replace("\r\n", "\n");
+        AtTerminal {
+            code: status.code(),
+            stdout,
+            stderr,
+            shown,
+            echo_after,
+        }
+    }
+}

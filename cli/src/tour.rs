@@ -1,0 +1,188 @@
+//! `r2-catalog tour`: a catalog's whole life, one real command after another, for a newcomer to
+//! watch work: on an emulator started in this process (no account, nothing leaves the machine),
+//! or, when asked with `--against-cloudflare`, on a bucket of the account in the environment.
+
+use std::io::IsTerminal;
+
+use cloudflare_r2_catalog::emulator::Emulator;
+use cloudflare_r2_catalog::{ClientBuilder, Report};
+
+use crate::output::{Failure, Format, print_parts};
+use crate::{Context, parse_api_command};
+
+/// The account the local tour acts in: any id does, the emulator serves them all.
+const LOCAL_ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
+/// The bucket the local tour turns into a catalog.
+const LOCAL_BUCKET: &str = "my-data-bucket";
+/// The API token of the local tour, and the catalog token it stores: the emulator takes any.
+const LOCAL_TOKEN: &str = "tour-token-not-a-secret";
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Run the tour on BUCKET of the account in the environment (CLOUDFLARE_API_TOKEN,
+    /// CLOUDFLARE_ACCOUNT_ID) instead of a local emulator. It enables the bucket's catalog and
+    /// disables and deletes it at the end, so it refuses a bucket whose catalog is already
+    /// enabled; the catalog token to store is read as `credential store` reads it.
+    #[arg(long, value_name = "BUCKET")]
+    against_cloudflare: Option<String>,
+}
+
+impl Args {
+    /// Whether the tour runs on Cloudflare, and so needs the environment's credentials.
+    pub(crate) fn against_cloudflare(&self) -> bool {
+        self.against_cloudflare.is_some()
+    }
+
+    /// The tour on a local emulator, holding one table to list.
+    pub(crate) async fn run_locally(self) -> Result<(), Failure> {
+        let unusable = |error: cloudflare_r2_catalog::emulator::EmulatorError| {
+            Failure::Setup(format!(
+                "cannot start the emulator: {}",
+                Report::new(&error)
+            ))
+        };
+        let emulator = Emulator::builder()
+            .bucket(LOCAL_BUCKET)
+            .start()
+            .await
+            .map_err(unusable)?;
+        emulator
+            .add_table(LOCAL_BUCKET, "bronze", "events")
+            .map_err(unusable)?;
+        let client = ClientBuilder::new()
+            .api_token(LOCAL_TOKEN)
+            .base_url(emulator.base_url())
+            .iceberg_url(emulator.iceberg_url())
+            .build()?;
+        let context = Context {
+            account: client.account(LOCAL_ACCOUNT)?,
+            format: Format::Text,
+            dry_run: false,
+        };
+        say(&format!(
+            "A Basin Catalog emulator runs in this process at {}: nothing leaves this machine, no account needed. Its bucket {LOCAL_BUCKET} holds one Iceberg table, bronze.events.",
+            emulator.base_url()
+        ))?;
+        tour(&context, LOCAL_BUCKET, Token::Given(LOCAL_TOKEN)).await?;
+        say(
+            "\nThat was the whole life of a catalog. The same commands work on your account: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, or run this tour there with `r2-catalog tour --against-cloudflare <BUCKET>`.",
+        )
+    }
+
+    /// The tour on Cloudflare, on the bucket named, with `context`'s account and credentials.
+    pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
+        let bucket = self.against_cloudflare.unwrap_or_default();
+        let context = Context {
+            account: context.account.clone(),
+            format: Format::Text,
+            dry_run: context.dry_run,
+        };
+        say(&format!(
+            "The tour runs on Cloudflare, on bucket {bucket} of account {}: it enables the catalog, and disables and deletes it at the end.",
+            context.account.account_id()
+        ))?;
+        // Only a bucket without a catalog: a disabled one would be enabled again, and the
+        // tour's end would delete what it holds.
+        match context.catalog(bucket.as_str())?.get().await {
+            Err(error) if error.is_catalog_not_found() => {}
+            Err(error) => return Err(error.into()),
+            Ok(_) => {
+                return Err(Failure::Setup(format!(
+                    "bucket {bucket} already has a catalog (enabled or not): the tour runs only on a bucket without one, since it deletes the catalog at its end"
+                )));
+            }
+        }
+        let toured = tour(&context, &bucket, Token::Read).await;
+        if toured.is_err() {
+            say(&format!(
+                "The tour stopped; if it enabled the catalog, it is still there: r2-catalog catalog disable {bucket} --yes && r2-catalog catalog delete {bucket} --yes"
+            ))?;
+        }
+        toured
+    }
+}
+
+/// Where the catalog token to store comes from.
+enum Token {
+    /// Known to the tour (the local one).
+    Given(&'static str),
+    /// Typed or piped, as `credential store` reads it.
+    Read,
+}
+
+/// Each step of the tour: what it shows, then the command a person would type, run for real.
+async fn tour(context: &Context, bucket: &str, token: Token) -> Result<(), Failure> {
+    step(
+        "Turn the bucket into an Iceberg catalog; engines connect with the URI and warehouse it prints.",
+    )?;
+    command(context, &["catalog", "enable", bucket]).await?;
+
+    step("Store the token maintenance (compaction, snapshot expiration) will run with.")?;
+    let catalog = context.catalog(bucket)?;
+    match token {
+        Token::Given(token) => {
+            say(&format!(
+                "$ echo \"$CATALOG_TOKEN\" | r2-catalog credential store {bucket}"
+            ))?;
+            catalog.credential().store(token).await?;
+            say(&format!(
+                "Stored the catalog credential of bucket {bucket}."
+            ))?;
+        }
+        Token::Read => {
+            if !std::io::stdin().is_terminal() {
+                say("(the catalog token is read from stdin)")?;
+            }
+            command(context, &["credential", "store", bucket]).await?;
+        }
+    }
+
+    step("Read it back: Cloudflare tries the token, and says whether it works.")?;
+    command(context, &["credential", "status", bucket]).await?;
+
+    step("Tune maintenance: compaction on, aiming at 256 MB files.")?;
+    let update = [
+        "maintenance",
+        "update",
+        bucket,
+        "--compaction",
+        "enabled",
+        "--target-size-mb",
+        "256",
+    ];
+    command(context, &update).await?;
+
+    step("List what the catalog holds.")?;
+    command(context, &["catalog", "list"]).await?;
+    command(context, &["namespace", "list", bucket]).await?;
+
+    step("Check it end to end, as a query engine would reach it.")?;
+    command(context, &["catalog", "check", bucket]).await?;
+
+    step("Turn the catalog off, then delete its metadata; the bucket's objects stay.")?;
+    command(context, &["catalog", "disable", bucket, "--yes"]).await?;
+    match token {
+        // The local catalog holds a table, which only --force removes.
+        Token::Given(_) => {
+            command(context, &["catalog", "delete", bucket, "--force", "--yes"]).await
+        }
+        // On Cloudflare, what engines put in the catalog meanwhile is not the tour's to
+        // remove: without --force, such a catalog is refused, not emptied.
+        Token::Read => command(context, &["catalog", "delete", bucket, "--yes"]).await,
+    }
+}
+
+/// Shows `args` as typed, then runs them with `context`.
+async fn command(context: &Context, args: &[&str]) -> Result<(), Failure> {
+    say(&format!("$ r2-catalog {}", args.join(" ")))?;
+    parse_api_command(args)?.run(context).await
+}
+
+/// A heading for the next step.
+fn step(text: &str) -> Result<(), Failure> {
+    say(&format!("\n# {text}"))
+}
+
+fn say(text: &str) -> Result<(), Failure> {
+    print_parts([text])
+}
