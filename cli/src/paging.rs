@@ -70,7 +70,7 @@ impl PagingFlags {
             },
         };
         let mut cursor = None;
-        let progress = Progress::start();
+        let mut progress = Progress::start();
         loop {
             let next = pages.try_next().await;
             match next {
@@ -109,8 +109,11 @@ impl PagingFlags {
 /// (indicatif draws only on one).
 struct Progress {
     bar: ProgressBar,
-    items: std::cell::Cell<u64>,
+    items: u64,
 }
+
+/// The progress line's layout: a spinner, the counts, the time so far.
+const PROGRESS_TEMPLATE: &str = "{spinner} {msg} ({elapsed})";
 
 impl Progress {
     fn start() -> Self {
@@ -121,26 +124,23 @@ impl Progress {
             ProgressDrawTarget::stderr()
         };
         let bar = ProgressBar::with_draw_target(None, target);
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
+        // The template is this file's constant, checked by a test below.
+        if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
+            bar.set_style(style);
+        }
         bar.set_message("listing: pages 0, items 0");
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Self {
-            bar,
-            items: std::cell::Cell::new(0),
-        }
+        Self { bar, items: 0 }
     }
 
     /// Another page came, with `items` items.
-    fn page(&self, items: u64) {
-        self.items.set(self.items.get().saturating_add(items));
+    fn page(&mut self, items: u64) {
+        self.items = self.items.saturating_add(items);
         self.bar.inc(1);
         self.bar.set_message(format!(
             "listing: pages {}, items {}",
             self.bar.position(),
-            self.items.get()
+            self.items
         ));
     }
 }
@@ -267,4 +267,14 @@ fn pretty(value: &RawValue, newline: &str) -> Result<String, Failure> {
     parsed.sort_all_objects();
     let text = serde_json::to_string_pretty(&parsed)?;
     Ok(text.replace('\n', newline))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PROGRESS_TEMPLATE;
+
+    #[test]
+    fn the_progress_template_is_valid() {
+        assert!(indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE).is_ok());
+    }
 }

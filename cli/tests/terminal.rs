@@ -275,6 +275,29 @@ async fn the_token_is_not_asked_for_a_catalog_that_is_not_there() {
 }
 
 #[tokio::test]
+async fn a_piped_token_of_the_longest_length_is_stored_whatever_its_line_ending() {
+    let server = MockServer::start_async().await;
+    let longest = "t".repeat(4096);
+    let stored = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST)
+                .path(catalog_path(&format!("/{BUCKET}/credential")))
+                .json_body(json!({"token": longest}));
+            then.status(200).json_body(success(json!(null)));
+        })
+        .await;
+    for ending in ["\n", "\r\n", ""] {
+        let ran = r2_catalog(
+            &["credential", "store", BUCKET],
+            &borrowed(&token_env(&server)),
+            &format!("{longest}{ending}"),
+        );
+        assert_eq!(ran.status.code(), Some(0), "{ending:?}: {}", stderr(&ran));
+    }
+    stored.assert_calls_async(3).await;
+}
+
+#[tokio::test]
 async fn a_piped_token_longer_than_the_bound_is_refused_unsent() {
     let server = MockServer::start_async().await;
     let anything = catch_all(&server).await;
