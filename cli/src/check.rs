@@ -149,9 +149,9 @@ async fn steps(catalog: &CatalogHandle, bucket: &str) -> Result<Vec<Step>, Failu
         .next("check with CLOUDFLARE_API_TOKEN set to the token engines will use"),
         Err(error) if error.is_auth() => Step::new(ICEBERG, Verdict::Failed, refused(&error))
             .next("the token needs R2 Data Catalog and R2 Storage permission (Admin Read only, or Admin Read & Write to write) for engines to use it"),
-        Err(error) if error.is_not_found() => Step::new(ICEBERG, Verdict::Failed, short(&error))
+        Err(error) if error.is_not_found() => Step::new(ICEBERG, Verdict::Failed, error.to_string())
             .next(format!("no catalog there for warehouse {}: r2-catalog catalog enable {bucket}, or check --iceberg-url", found.name)),
-        Err(error) => Step::new(ICEBERG, Verdict::Failed, short(&error)),
+        Err(error) => Step::new(ICEBERG, Verdict::Failed, error.to_string()),
     });
     Ok(steps)
 }
@@ -281,16 +281,11 @@ fn failed(step: &'static str, error: &Error, bucket: &str) -> Step {
         bucket: Some(bucket.to_owned()),
         enabling: false,
     };
-    let failed = Step::new(step, Verdict::Failed, short(error));
+    let failed = Step::new(step, Verdict::Failed, error.to_string());
     match output::next_step(error, &target) {
         Some(next) => failed.next(next),
         None => failed,
     }
-}
-
-/// The one-line reason of `error`, as the SDK gives it.
-fn short(error: &Error) -> String {
-    error.to_string()
 }
 
 /// What a refusal of the token says.

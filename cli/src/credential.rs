@@ -55,8 +55,9 @@ impl Command {
                 };
                 let stored = catalog.credential().store(token).await?;
                 if context.format == Format::Text {
+                    let done = stored_sentence(bucket.as_ref());
                     return print_parts([format!(
-                        "Stored the catalog credential of bucket {bucket}: maintenance runs with it. Check it with: r2-catalog credential status {bucket}"
+                        "{done}: maintenance runs with it. Check it with: r2-catalog credential status {bucket}"
                     )
                     .as_str()]);
                 }
@@ -74,6 +75,12 @@ impl Command {
             }
         }
     }
+}
+
+/// The words that say the catalog of `bucket` has its credential stored, up to where the
+/// sentence goes on (`credential store` says what it is for, the tour just ends it).
+pub(crate) fn stored_sentence(bucket: &str) -> String {
+    format!("Stored the catalog credential of bucket {bucket}")
 }
 
 /// The longest token read: Cloudflare's API tokens are 40 characters; this leaves room for

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use cloudflare_r2_catalog::{
     ConfigError, DryRun, Error, Redactions, ValidationError, acts_on_display,
@@ -86,11 +86,16 @@ impl From<serde_json::Error> for Failure {
 /// kept out of everything it prints by the SDK's own redaction, and wiped from memory at exit.
 static SECRETS: Mutex<Option<Redactions>> = Mutex::new(None);
 
+/// The secrets this process holds, so far.
+fn secrets() -> MutexGuard<'static, Option<Redactions>> {
+    SECRETS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Never print `secret`, from now on, whatever prints it.
 pub(crate) fn hide(secret: &str) {
-    let mut secrets = SECRETS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut secrets = secrets();
     let secrets = secrets.get_or_insert_with(Redactions::new);
     secrets.add(secret);
     // As it would read inside a JSON string on stdout, if escaping changes it.
@@ -104,10 +109,7 @@ pub(crate) fn hide(secret: &str) {
 
 /// `text` with every secret the process holds replaced.
 fn redact(text: &str) -> Cow<'_, str> {
-    let secrets = SECRETS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    match secrets.as_ref() {
+    match secrets().as_ref() {
         Some(secrets) => secrets.redact(text),
         None => Cow::Borrowed(text),
     }
@@ -169,27 +171,15 @@ pub(crate) fn show(
     match format {
         Format::Json => print_json(result),
         Format::Text => {
+            let mut value = serde_json::to_value(result)?;
             // Before any key becomes a label or a header, which would change how a secret
             // in it reads.
-            let value = without_secrets(serde_json::to_value(result)?);
+            if let Some(secrets) = secrets().as_ref() {
+                secrets.redact_json(&mut value);
+            }
             let text = human(&value);
             print_parts([text.trim_end_matches('\n')])
         }
-    }
-}
-
-/// `value` with every secret the process holds replaced in its keys and strings.
-fn without_secrets(value: Value) -> Value {
-    match value {
-        Value::String(text) => Value::String(redact(&text).into_owned()),
-        Value::Array(items) => Value::Array(items.into_iter().map(without_secrets).collect()),
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(key, value)| (redact(&key).into_owned(), without_secrets(value)))
-                .collect(),
-        ),
-        other => other,
     }
 }
 

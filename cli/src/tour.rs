@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use cloudflare_r2_catalog::emulator::Emulator;
 use cloudflare_r2_catalog::{ClientBuilder, Report};
 
+use crate::credential;
 use crate::output::{Failure, Format, print_parts};
 use crate::{Context, parse_api_command};
 
@@ -125,9 +126,7 @@ async fn tour(context: &Context, bucket: &str, token: Token) -> Result<(), Failu
                 "$ echo \"$CATALOG_TOKEN\" | r2-catalog credential store {bucket}"
             ))?;
             catalog.credential().store(token).await?;
-            say(&format!(
-                "Stored the catalog credential of bucket {bucket}."
-            ))?;
+            say(&format!("{}.", credential::stored_sentence(bucket)))?;
         }
         Token::Read => {
             if !std::io::stdin().is_terminal() {

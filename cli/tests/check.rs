@@ -34,6 +34,21 @@ fn checked(lines: &str, ready: bool) -> String {
 
 const WAREHOUSE: &str = "0123456789abcdef0123456789abcdef_my-data-bucket";
 
+/// The lines of a check whose token, catalog and Iceberg endpoint steps pass, around `middle`:
+/// the lines of its credential and maintenance steps.
+fn passing_lines(middle: &str) -> String {
+    format!(
+        "✓ API token         accepted
+✓ Catalog           active, warehouse {WAREHOUSE}
+{middle}✓ Iceberg endpoint  answers for warehouse {WAREHOUSE}
+"
+    )
+}
+
+/// The maintenance step of a catalog the emulator just enabled: passing, everything off.
+const NEW_MAINTENANCE: &str = "✓ Maintenance       compaction disabled (target 128 MB), snapshot expiration disabled (older than 7d, keep 100), every 1h
+";
+
 /// An emulator that accepts only [`API_TOKEN`] and [`CATALOG_TOKEN`], with [`BUCKET`].
 async fn strict_emulator() -> Emulator {
     Emulator::builder()
@@ -58,14 +73,10 @@ async fn a_catalog_ready_for_an_engine_passes_every_step() {
     assert_eq!(
         stdout(&output),
         checked(
-            &format!(
-                "✓ API token         accepted
-✓ Catalog           active, warehouse {WAREHOUSE}
-✓ Credential        stored and valid
-✓ Maintenance       compaction disabled (target 128 MB), snapshot expiration disabled (older than 7d, keep 100), every 1h
-✓ Iceberg endpoint  answers for warehouse {WAREHOUSE}
-"
-            ),
+            &passing_lines(&format!(
+                "✓ Credential        stored and valid
+{NEW_MAINTENANCE}"
+            )),
             true
         )
     );
@@ -82,15 +93,11 @@ async fn without_a_credential_an_engine_is_served_and_maintenance_is_told_what_i
     assert_eq!(
         stdout(&output),
         checked(
-            &format!(
-                "✓ API token         accepted
-✓ Catalog           active, warehouse {WAREHOUSE}
-! Credential        none stored: engines do not need one, maintenance does
+            &passing_lines(&format!(
+                "! Credential        none stored: engines do not need one, maintenance does
                     → before turning maintenance on: r2-catalog credential store {BUCKET}
-✓ Maintenance       compaction disabled (target 128 MB), snapshot expiration disabled (older than 7d, keep 100), every 1h
-✓ Iceberg endpoint  answers for warehouse {WAREHOUSE}
-"
-            ),
+{NEW_MAINTENANCE}"
+            )),
             true
         )
     );
@@ -204,16 +211,13 @@ async fn a_refused_credential_with_maintenance_on_fails_both_steps() {
     assert_eq!(
         stdout(&output),
         checked(
-            &format!(
-                "✓ API token         accepted
-✓ Catalog           active, warehouse {WAREHOUSE}
-✗ Credential        stored, but refused: maintenance cannot run with it
+            &passing_lines(&format!(
+                "✗ Credential        stored, but refused: maintenance cannot run with it
                     → r2-catalog credential store {BUCKET} (a token with R2 Storage read and write)
 ✗ Maintenance       compaction enabled (target 128 MB), snapshot expiration disabled (older than 7d, keep 100), every 1h: on, but it cannot run without a valid credential
                     → r2-catalog credential store {BUCKET}
-✓ Iceberg endpoint  answers for warehouse {WAREHOUSE}
 "
-            ),
+            )),
             false
         )
     );

@@ -23,26 +23,28 @@ fn connection(bucket: &str, warehouse: &str) -> serde_json::Value {
 async fn catalog_list_get_and_enable_print_the_result_with_its_connection() {
     let server = MockServer::start_async().await;
     let cases = [
-        (
+        case(&["catalog", "list"], GET, "", "list-catalogs"),
+        case(
+            &["catalog", "get", BUCKET],
             GET,
-            catalog_path(""),
-            "list-catalogs",
-            vec!["catalog", "list"],
-        ),
-        (
-            GET,
-            catalog_path(&format!("/{BUCKET}")),
+            format!("/{BUCKET}"),
             "get-catalog-details",
-            vec!["catalog", "get", BUCKET],
         ),
-        (
+        case(
+            &["catalog", "enable", BUCKET],
             POST,
-            catalog_path(&format!("/{BUCKET}/enable")),
+            format!("/{BUCKET}/enable"),
             "enable-catalog",
-            vec!["catalog", "enable", BUCKET],
         ),
     ];
-    for (method, path, operation, args) in cases {
+    for Case {
+        args,
+        method,
+        path,
+        expected: operation,
+    } in cases
+    {
+        let path = catalog_path(&path);
         let mock = answer(&server, method, path, upstream_example(operation)).await;
 
         let output = run(&server, &args);

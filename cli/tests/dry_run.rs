@@ -6,6 +6,7 @@ mod common;
 mod support;
 
 use common::*;
+use httpmock::Method::POST;
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use support::*;
@@ -20,33 +21,33 @@ async fn every_change_prints_its_request_and_sends_nothing() {
     let server = MockServer::start_async().await;
     let anything = catch_all(&server).await;
     let table = format!("/{BUCKET}/namespaces/bronze/tables/events/maintenance-configs");
-    let cases: Vec<(Vec<&str>, &str, String, Value)> = vec![
-        (
-            vec!["catalog", "enable", BUCKET],
-            "POST",
-            url(&server, &format!("/{BUCKET}/enable")),
+    let cases = [
+        case(
+            &["catalog", "enable", BUCKET],
+            POST,
+            format!("/{BUCKET}/enable"),
             Value::Null,
         ),
-        (
-            vec!["catalog", "disable", BUCKET],
-            "POST",
-            url(&server, &format!("/{BUCKET}/disable")),
+        case(
+            &["catalog", "disable", BUCKET],
+            POST,
+            format!("/{BUCKET}/disable"),
             Value::Null,
         ),
-        (
-            vec!["catalog", "delete", BUCKET, "--force"],
-            "POST",
-            url(&server, &format!("/{BUCKET}/delete?force=true")),
+        case(
+            &["catalog", "delete", BUCKET, "--force"],
+            POST,
+            format!("/{BUCKET}/delete?force=true"),
             Value::Null,
         ),
-        (
-            vec!["maintenance", "update", BUCKET, "--compaction", "enabled"],
-            "POST",
-            url(&server, &format!("/{BUCKET}/maintenance-configs")),
+        case(
+            &["maintenance", "update", BUCKET, "--compaction", "enabled"],
+            POST,
+            format!("/{BUCKET}/maintenance-configs"),
             json!({"compaction": {"state": "enabled"}}),
         ),
-        (
-            vec![
+        case(
+            &[
                 "table",
                 "maintenance",
                 "update",
@@ -56,12 +57,12 @@ async fn every_change_prints_its_request_and_sends_nothing() {
                 "--max-snapshot-age",
                 "2d",
             ],
-            "POST",
-            url(&server, &table),
+            POST,
+            table.as_str(),
             json!({"snapshot_expiration": {"max_snapshot_age": "2d"}}),
         ),
-        (
-            vec![
+        case(
+            &[
                 "table",
                 "maintenance",
                 "queue",
@@ -72,12 +73,18 @@ async fn every_change_prints_its_request_and_sends_nothing() {
                 "--request-id",
                 "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
             ],
-            "POST",
-            url(&server, &format!("{table}/compaction/queue")),
+            POST,
+            format!("{table}/compaction/queue"),
             json!({"request_id": "6ba7b810-9dad-11d1-80b4-00c04fd430c8"}),
         ),
     ];
-    for (mut args, method, url, body) in cases {
+    for Case {
+        mut args,
+        method,
+        path,
+        expected: body,
+    } in cases
+    {
         // Disable and delete would ask first: a dry run has nothing to ask about.
         args.push("--dry-run");
 
@@ -85,7 +92,11 @@ async fn every_change_prints_its_request_and_sends_nothing() {
 
         assert_eq!(
             json_out(&output),
-            json!({"dry_run": {"method": method, "url": url, "body": body}}),
+            json!({"dry_run": {
+                "method": method.to_string(),
+                "url": url(&server, &path),
+                "body": body,
+            }}),
             "{args:?}"
         );
     }

@@ -18,7 +18,7 @@ use crate::error::{Error, Report};
 use crate::generated;
 use crate::iceberg::{self, Iceberg, IcebergConfig};
 use crate::retry::{self, RetryConfig};
-use crate::text::{REDACTED, Secrets};
+use crate::text::Secrets;
 use crate::transport::{self, Attempt, Sent};
 use crate::validate::{AccountId, BucketName};
 use crate::wire::{PathFamily, StoredCredential};
@@ -110,14 +110,7 @@ impl Engine {
     /// This engine with another policy: the same generated client, and so the same connection
     /// pool, credentials and settings.
     pub(crate) fn with_policy(&self, policy: Policy) -> Arc<Self> {
-        Arc::new(Self {
-            api: self.api.clone(),
-            iceberg: self.iceberg.clone(),
-            policy,
-            auth_scheme: self.auth_scheme,
-            secrets: Arc::clone(&self.secrets),
-            body_limit: self.body_limit,
-        })
+        self.with_parts(self.api.clone(), policy)
     }
 
     /// This engine, preparing each request and sending none: the same settings and policy.
@@ -126,14 +119,20 @@ impl Engine {
             inner: self.api.inner.planning_only(),
             ..self.api.clone()
         };
-        Arc::new(Self {
+        self.with_parts(api, self.policy.clone())
+    }
+
+    /// This engine with `api` and `policy` in place of its own: the same Iceberg endpoint,
+    /// credentials and settings.
+    fn with_parts(&self, api: generated::Client, policy: Policy) -> Arc<Self> {
+        Self::new(
             api,
-            iceberg: self.iceberg.clone(),
-            policy: self.policy.clone(),
-            auth_scheme: self.auth_scheme,
-            secrets: Arc::clone(&self.secrets),
-            body_limit: self.body_limit,
-        })
+            self.iceberg.clone(),
+            self.auth_scheme,
+            Arc::clone(&self.secrets),
+            self.body_limit,
+            policy,
+        )
     }
 
     /// The generated client, for the handles to call.
@@ -207,20 +206,11 @@ impl Engine {
         let stored = envelope::change::<serde_json::Map<String, serde_json::Value>>(
             attempt, attempts, secrets,
         );
-        let stored = stored.map_err(|error| match error {
-            // The token goes by its field, however short: redaction by text skips short ones.
-            Error::DryRun(mut plan) => {
-                if let Some(serde_json::Value::Object(body)) = plan.body.as_mut()
-                    && let Some(token) = body.get_mut("token")
-                {
-                    *token = serde_json::Value::from(REDACTED);
-                }
-                Error::DryRun(plan)
-            }
-            error => self.settled(error, &[]),
-        })?;
+        let stored = stored.map_err(|error| self.settled(error, &[]))?;
         let result = stored.result.and_then(|object| {
-            match envelope::without_secrets(serde_json::Value::Object(object), secrets) {
+            let mut result = serde_json::Value::Object(object);
+            secrets.redact_json(&mut result);
+            match result {
                 serde_json::Value::Object(object) => Some(object),
                 _ => None,
             }

@@ -10,7 +10,7 @@ use crate::error::{
     UnexpectedBody,
 };
 use crate::head::ResponseMeta;
-use crate::text::Secrets;
+use crate::text::{REDACTED, Secrets};
 use crate::transport::{Attempt, Planned};
 use crate::wire::{Message, Messages};
 
@@ -138,8 +138,11 @@ pub(crate) fn change<R: DeserializeOwned>(
         None => (None, None),
         Some(Ok(result)) => (Some(result), None),
         Some(Err(_)) => {
-            let unparsed = raw.and_then(|raw| serde_json::from_str(raw).ok());
-            (None, unparsed.map(|value| without_secrets(value, secrets)))
+            let mut unparsed = raw.and_then(|raw| serde_json::from_str(raw).ok());
+            if let Some(value) = unparsed.as_mut() {
+                secrets.redact_json(value);
+            }
+            (None, unparsed)
         }
     };
     Ok(Response {
@@ -197,12 +200,26 @@ pub(crate) fn answered(
     }
 }
 
-/// What a dry-run client would have sent, without `secrets`: a body that is not JSON (the
-/// generated code sends none such) is kept as redacted text.
+/// What a dry-run client would have sent, without `secrets`. The secret the call carries (the
+/// catalog token a store sends) goes by its field, however short: redaction in text skips short
+/// secrets. A body that is not JSON (the generated code sends none such) is kept as redacted
+/// text.
 fn dry_run(planned: Planned, secrets: Secrets<'_>) -> DryRun {
     let Planned { method, url, body } = planned;
     let body = body.map(|body| match serde_json::from_slice(&body) {
-        Ok(json) => without_secrets(json, secrets),
+        Ok(mut json) => {
+            secrets.redact_json(&mut json);
+            if let (Some(secret), serde_json::Value::Object(fields)) =
+                (secrets.carried(), &mut json)
+            {
+                // What the redaction above left of the secret: all of it when it is short.
+                let left = secrets.redacted(secret);
+                for field in fields.values_mut().filter(|field| **field == *left) {
+                    *field = serde_json::Value::from(REDACTED);
+                }
+            }
+            json
+        }
         Err(_) => {
             let text = String::from_utf8_lossy(&body);
             serde_json::Value::String(secrets.redacted(&text).into_owned())
@@ -240,30 +257,5 @@ fn success_envelope<'a>(
             Err(ApiError::new(head, envelope.errors, envelope.messages, secrets).into())
         }
         Err(reason) => Err(UnexpectedBody::unparsable(head, body, &reason, secrets).into()),
-    }
-}
-
-/// `value` with the secrets taken out of every string in it, keys included: a server may echo
-/// the token it was sent.
-pub(crate) fn without_secrets(value: serde_json::Value, secrets: Secrets<'_>) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::String(text) => Value::String(secrets.redacted(&text).into_owned()),
-        Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|item| without_secrets(item, secrets))
-                .collect(),
-        ),
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(key, value)| {
-                    let key = secrets.redacted(&key).into_owned();
-                    (key, without_secrets(value, secrets))
-                })
-                .collect(),
-        ),
-        other => other,
     }
 }

@@ -130,6 +130,52 @@ impl Redactions {
     pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         redact_all(text, self.secrets.iter().map(|secret| secret.as_str()))
     }
+
+    /// `value` with every secret replaced by [`REDACTED`] in each of its strings and object
+    /// keys, at any depth: for JSON a server sent, which may echo a token, before it is shown.
+    ///
+    /// ```
+    /// use cloudflare_r2_catalog::{REDACTED, Redactions};
+    /// use serde_json::json;
+    ///
+    /// let mut secrets = Redactions::new();
+    /// secrets.add("token-1234567890");
+    /// let mut answer = json!({"echo": ["token-1234567890"], "token-1234567890": 1});
+    /// secrets.redact_json(&mut answer);
+    /// assert_eq!(answer, json!({"echo": [REDACTED], REDACTED: 1}));
+    /// ```
+    pub fn redact_json(&self, value: &mut serde_json::Value) {
+        redact_json_with(value, &|text| self.redact(text));
+    }
+}
+
+/// `value` with `redact` applied to each of its strings and object keys, at any depth: the one
+/// walk of [`Redactions::redact_json`] and [`Secrets::redact_json`].
+fn redact_json_with(value: &mut serde_json::Value, redact: &impl Fn(&str) -> Cow<'_, str>) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            if let Cow::Owned(redacted) = redact(text) {
+                *text = redacted;
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                redact_json_with(item, redact);
+            }
+        }
+        Value::Object(fields) => {
+            *fields = std::mem::take(fields)
+                .into_iter()
+                .map(|(key, mut value)| {
+                    let key = redact(&key).into_owned();
+                    redact_json_with(&mut value, redact);
+                    (key, value)
+                })
+                .collect();
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 /// Never shows the secrets.
@@ -172,6 +218,17 @@ impl<'a> Secrets<'a> {
     pub(crate) fn redacted<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let held = self.held.iter().map(|secret| secret.as_str());
         redact_all(text, held.chain(self.carried))
+    }
+
+    /// `value` with these secrets taken out of its strings and keys, as
+    /// [`Redactions::redact_json`] does: a server may echo the token it was sent.
+    pub(crate) fn redact_json(&self, value: &mut serde_json::Value) {
+        redact_json_with(value, &|text| self.redacted(text));
+    }
+
+    /// The secret this call carries besides the client's, if one.
+    pub(crate) fn carried(&self) -> Option<&'a str> {
+        self.carried
     }
 }
 

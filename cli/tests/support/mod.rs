@@ -100,6 +100,30 @@ pub fn without_nulls(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// One row of a case table: a command line, the request it makes (its method, and its path
+/// under the catalog API: see `catalog_path`), and what else the row expects (`T`).
+pub struct Case<T> {
+    pub args: Vec<&'static str>,
+    pub method: httpmock::Method,
+    pub path: String,
+    pub expected: T,
+}
+
+/// The [`Case`] of `args`, which make a `method` request to `path` and expect `expected`.
+pub fn case<T>(
+    args: &[&'static str],
+    method: httpmock::Method,
+    path: impl Into<String>,
+    expected: T,
+) -> Case<T> {
+    Case {
+        args: args.to_vec(),
+        method,
+        path: path.into(),
+        expected,
+    }
+}
+
 /// Running the binary with some of its streams on a pseudo-terminal, as a person at a terminal
 /// runs it.
 #[cfg(unix)]
