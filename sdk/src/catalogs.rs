@@ -16,6 +16,7 @@ use crate::iceberg::IcebergConfig;
 use crate::maintenance::CatalogMaintenanceHandle;
 use crate::namespaces::{NamespaceHandle, NamespaceListing};
 use crate::scope::CatalogScope;
+use crate::sweep::Sweep;
 use crate::tables::TableHandle;
 use crate::validate::{AccountId, BucketName, Input, Namespace, TableName, ValidationError};
 
@@ -200,6 +201,12 @@ impl CatalogHandle {
             self.scope.clone(),
             namespace.into_valid()?,
         ))
+    }
+
+    /// A sweep: one table operation over every table of this catalog, or of one namespace
+    /// subtree ([`Sweep::within`]), many at a time, at one pace.
+    pub fn sweep(&self) -> Sweep {
+        Sweep::new(self.scope.clone())
     }
 
     /// The table `name` in `namespace` of this catalog, both checked now.

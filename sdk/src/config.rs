@@ -97,6 +97,7 @@ pub struct ClientBuilder {
     max_response_bytes: u64,
     retry: RetryConfig,
     proxy: Option<ProxySetting>,
+    root_certificates: Vec<Vec<u8>>,
     paths: PathFamily,
     user_agent_suffix: Option<String>,
     account_id: Option<String>,
@@ -124,6 +125,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
             .field("proxy", &self.proxy)
+            .field("root_certificates", &self.root_certificates.len())
             .field("paths", &self.paths)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("account_id", &self.account_id)
@@ -168,6 +170,7 @@ impl Default for ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryConfig::default(),
             proxy: None,
+            root_certificates: Vec::new(),
             paths: PathFamily::default(),
             user_agent_suffix: None,
             account_id: None,
@@ -340,8 +343,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends requests with `client`, your own `reqwest::Client` (a custom root certificate, a
-    /// shared connection pool, settings this builder does not offer), instead of one the SDK
+    /// Also trusts the CA certificates in `pem` (PEM text, one or more), besides the system's
+    /// roots: an [emulator](crate::emulator::EmulatorBuilder::tls)'s, or a private CA in front of
+    /// the API. The certificates are read by [`ClientBuilder::build`] ([`ConfigError::RootCertificate`]
+    /// when they cannot be). The Iceberg endpoint's requests trust them too.
+    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Sends requests with `client`, your own `reqwest::Client` (a shared connection pool, settings this builder does not offer), instead of one the SDK
     /// builds. The SDK still sets each request's headers, validates inputs, caps response
     /// bodies ([`ClientBuilder::max_response_bytes`]), judges answers, retries and redacts.
     ///
@@ -363,8 +374,9 @@ impl ClientBuilder {
     ///
     /// For those reasons, [`ClientBuilder::build`] refuses to combine it with
     /// [`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`],
-    /// [`ClientBuilder::proxy`] or [`ClientBuilder::no_proxy`] ([`ConfigError::HttpClientSetting`]):
-    /// set those on `client`.
+    /// [`ClientBuilder::proxy`], [`ClientBuilder::no_proxy`] or
+    /// [`ClientBuilder::add_root_certificate`] ([`ConfigError::HttpClientSetting`]): set those
+    /// on `client`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -468,10 +480,12 @@ impl ClientBuilder {
                 self.timeout,
                 self.connect_timeout,
                 self.proxy.as_ref(),
+                !self.root_certificates.is_empty(),
             )?,
             None => http_client(
                 self.proxy,
                 local_http,
+                &self.root_certificates,
                 self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             )?,
@@ -493,6 +507,7 @@ impl ClientBuilder {
             http_client(
                 Some(ProxySetting::Direct),
                 true,
+                &self.root_certificates,
                 self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             )?
@@ -520,21 +535,23 @@ impl ClientBuilder {
             Policy {
                 retry: self.retry,
                 operation_timeout: self.operation_timeout,
+                pace: None,
             },
         );
         Ok(Client::new(engine, account_id))
     }
 }
 
-/// The SDK's own HTTP client: its TLS, the proxy as asked (never one for plain `http://` on
-/// loopback), the timeouts, no redirects.
+/// The SDK's own HTTP client: its TLS (trusting `roots` too), the proxy as asked (never one
+/// for plain `http://` on loopback), the timeouts, no redirects.
 fn http_client(
     proxy: Option<ProxySetting>,
     local_http: bool,
+    roots: &[Vec<u8>],
     timeout: Duration,
     connect_timeout: Duration,
 ) -> Result<reqwest::Client, ConfigError> {
-    let http = tls::configure(reqwest::Client::builder())?;
+    let http = tls::configure(reqwest::Client::builder(), roots)?;
     let http = match proxy {
         _ if local_http => http.no_proxy(),
         Some(ProxySetting::Direct) => http.no_proxy(),
@@ -547,9 +564,9 @@ fn http_client(
     };
     http.timeout(timeout)
         .connect_timeout(connect_timeout)
-        // The SDK's retry policy is the one that retries. reqwest's own (HTTP/2 protocol
-        // NACKs, which an HTTP/1.1 client never sees) would still copy every request's
-        // headers and extensions in case it wanted to.
+        // The SDK's retry policy is the one that retries, an HTTP/2 stream the server refused
+        // included; reqwest's own would copy every request's headers and extensions in case
+        // it wanted to.
         .retry(reqwest::retry::never().max_retries_per_request(0))
         // Cloudflare's API never redirects. Following one would re-send the request, the
         // body with a catalog token and the X-Auth-Key header included, to wherever the
@@ -567,11 +584,13 @@ fn with_caller_client(
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     proxy: Option<&ProxySetting>,
+    root_certificates: bool,
 ) -> Result<reqwest::Client, ConfigError> {
     let conflicting = [
         ("timeout", timeout.is_some()),
         ("connect_timeout", connect_timeout.is_some()),
         ("proxy or no_proxy", proxy.is_some()),
+        ("add_root_certificate", root_certificates),
     ];
     match conflicting.into_iter().find(|(_, set)| *set) {
         Some((setting, _)) => Err(ConfigError::HttpClientSetting { setting }),
@@ -930,7 +949,7 @@ mod tests {
     #[test]
     fn an_unclassified_client_error_is_neither_an_interruption_nor_retryable() {
         use crate::error::{TransportError, TransportErrorKind};
-        let http = tls::configure(reqwest::Client::builder())
+        let http = tls::configure(reqwest::Client::builder(), &[])
             .and_then(|builder| {
                 builder
                     .build()

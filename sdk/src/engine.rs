@@ -17,7 +17,7 @@ use crate::envelope::{self, Response};
 use crate::error::{Error, Report};
 use crate::generated;
 use crate::iceberg::{self, Iceberg, IcebergConfig};
-use crate::retry::{self, RetryConfig};
+use crate::retry::{self, Pace, RetryConfig};
 use crate::text::Secrets;
 use crate::transport::{self, Attempt, Sent};
 use crate::validate::{AccountId, BucketName};
@@ -68,13 +68,15 @@ impl MadeWhen {
     }
 }
 
-/// What a call may cost: the retry policy, and the operation timeout over all its attempts.
-/// The settings a client can change for some calls ([`crate::Client::with_retry`],
+/// What a call may cost: the retry policy, the operation timeout over all its attempts, and
+/// the pace it shares with the other calls of a sweep, if it is one of them. The settings a
+/// client can change for some calls ([`crate::Client::with_retry`],
 /// [`crate::Client::with_operation_timeout`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Policy {
     pub(crate) retry: RetryConfig,
     pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) pace: Option<Arc<Pace>>,
 }
 
 /// What a client holds: the generated client and the settings every call runs with. The
@@ -301,6 +303,7 @@ impl Engine {
         let Policy {
             retry,
             operation_timeout,
+            pace,
         } = &self.policy;
         // tokio's clock, the one the timeout below runs on; a limit too far off for it is none.
         let started = Instant::now();
@@ -311,8 +314,13 @@ impl Engine {
         loop {
             // Boxed: the generated call's state machine is large (3 KB), and would otherwise be
             // copied as it moves through the layers above it (measured by `cargo xtask bench`).
-            let attempt = Box::pin(transport::attempt(call(), self.body_limit))
-                .instrument(tracing::debug_span!("r2_catalog.attempt", attempt = number));
+            let attempt = Box::pin(async {
+                if let Some(pace) = pace {
+                    pace.ready(retry).await;
+                }
+                transport::attempt(call(), self.body_limit).await
+            })
+            .instrument(tracing::debug_span!("r2_catalog.attempt", attempt = number));
             let attempt = match deadline {
                 None => attempt.await,
                 Some((deadline, limit)) => tokio::time::timeout_at(deadline, attempt)
@@ -325,10 +333,12 @@ impl Engine {
                     *delay < deadline.saturating_duration_since(Instant::now())
                 })
             };
-            // No wait that would end past the deadline: then the last answer is the call's.
+            // No wait that would end past the deadline, nor past a sweep's budget of retries:
+            // then the last answer is the call's.
             let Some(delay) = retry
                 .delay_after(&attempt, number, final_statuses)
                 .filter(time_left)
+                .filter(|_| pace.as_ref().is_none_or(|pace| pace.take_retry()))
             else {
                 tracing::debug!(
                     attempts = number,
@@ -342,7 +352,12 @@ impl Engine {
                 delay_ms = delay.as_millis() as u64,
                 "retrying"
             );
-            retry.sleep(delay).await;
+            // A wait the server asked for holds every call of a sweep, this one included, at
+            // the start of its next attempt; any other is this call's own.
+            match pace {
+                Some(pace) if retry::told_to_wait(&attempt) => pace.hold(delay),
+                _ => retry.sleep(delay).await,
+            }
             // A wait that ended past the deadline (a `Sleep` that oversleeps) starts nothing.
             if deadline.is_some_and(|(deadline, _)| Instant::now() >= deadline) {
                 tracing::debug!(attempts = number, "finished at the operation timeout");

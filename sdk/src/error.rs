@@ -276,6 +276,12 @@ pub enum ConfigError {
         /// The URL as given.
         url: String,
     },
+    /// A certificate given to [`crate::ClientBuilder::add_root_certificate`] cannot be read.
+    #[error("invalid root certificate: {reason}")]
+    RootCertificate {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The proxy given to [`crate::ClientBuilder::proxy`] cannot be used.
     #[error("invalid proxy URL: {reason}")]
     Proxy {

@@ -24,13 +24,14 @@
 //! |---|---|---|
 //! | [`Client`] | [`Client::builder`], [`Client::from_env`] | [`list_catalogs`](Client::list_catalogs), [`catalog`](Client::catalog) (default account), [`account`](Client::account) |
 //! | [`AccountHandle`] | [`Client::account`] | [`list_catalogs`](AccountHandle::list_catalogs), [`catalog`](AccountHandle::catalog) |
-//! | [`CatalogHandle`] | [`Client::catalog`], [`AccountHandle::catalog`] | [`get`](CatalogHandle::get), [`enable`](CatalogHandle::enable), [`disable`](CatalogHandle::disable), [`delete`](CatalogHandle::delete) ([`force`](DeleteCatalog::force)), [`credential`](CatalogHandle::credential), [`maintenance`](CatalogHandle::maintenance), [`namespaces`](CatalogHandle::namespaces), [`namespace`](CatalogHandle::namespace), [`table`](CatalogHandle::table), [`iceberg_config`](CatalogHandle::iceberg_config), [`connection`](CatalogHandle::connection) |
+//! | [`CatalogHandle`] | [`Client::catalog`], [`AccountHandle::catalog`] | [`get`](CatalogHandle::get), [`enable`](CatalogHandle::enable), [`disable`](CatalogHandle::disable), [`delete`](CatalogHandle::delete) ([`force`](DeleteCatalog::force)), [`credential`](CatalogHandle::credential), [`maintenance`](CatalogHandle::maintenance), [`namespaces`](CatalogHandle::namespaces), [`namespace`](CatalogHandle::namespace), [`table`](CatalogHandle::table), [`sweep`](CatalogHandle::sweep), [`iceberg_config`](CatalogHandle::iceberg_config), [`connection`](CatalogHandle::connection) |
 //! | [`CredentialHandle`] | [`CatalogHandle::credential`] | [`store`](CredentialHandle::store), [`status`](CredentialHandle::status) |
 //! | [`CatalogMaintenanceHandle`] | [`CatalogHandle::maintenance`] | [`get`](CatalogMaintenanceHandle::get), [`update`](CatalogMaintenanceHandle::update) |
 //! | [`NamespaceListing`] | [`CatalogHandle::namespaces`], [`NamespaceHandle::namespaces`] | [`list`](NamespaceListing::list), [`pages`](NamespaceListing::pages), [`items`](NamespaceListing::items) |
 //! | [`NamespaceHandle`] | [`CatalogHandle::namespace`] | [`namespaces`](NamespaceHandle::namespaces), [`tables`](NamespaceHandle::tables), [`table`](NamespaceHandle::table) |
 //! | [`TableListing`] | [`NamespaceHandle::tables`] | [`list`](TableListing::list), [`pages`](TableListing::pages), [`items`](TableListing::items) |
 //! | [`TableHandle`] | [`CatalogHandle::table`], [`NamespaceHandle::table`] | [`get`](TableHandle::get), [`maintenance`](TableHandle::maintenance) |
+//! | [`Sweep`] | [`CatalogHandle::sweep`] | [`within`](Sweep::within), [`concurrency`](Sweep::concurrency), [`retry_budget`](Sweep::retry_budget), [`skip`](Sweep::skip), [`stop_when`](Sweep::stop_when); then [`get_maintenance`](Sweep::get_maintenance), [`update_maintenance`](Sweep::update_maintenance), [`queue_maintenance`](Sweep::queue_maintenance), [`runs`](Sweep::runs) or [`run`](Sweep::run), each a stream of [`Swept`] |
 //! | [`TableMaintenanceHandle`] | [`TableHandle::maintenance`] | [`get`](TableMaintenanceHandle::get), [`update`](TableMaintenanceHandle::update), [`queue`](TableMaintenanceHandle::queue), [`runs`](TableMaintenanceHandle::runs), [`run_pages`](TableMaintenanceHandle::run_pages) |
 //!
 //! Handles are cheap to clone, `Send` and `Sync`; their streams are `'static`. A client's
@@ -109,6 +110,7 @@ mod maintenance;
 mod credentials;
 mod tables;
 mod namespaces;
+mod sweep;
 mod catalogs;
 mod account;
 
@@ -146,6 +148,7 @@ pub use status::{
     CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceKind, MaintenanceState,
     MaintenanceStep, RunStatus, StepStatus, TargetFileSize,
 };
+pub use sweep::{DEFAULT_SWEEP_CONCURRENCY, DEFAULT_SWEEP_RETRY_BUDGET, Sweep, Swept, SweptQueue};
 pub use tables::{TableHandle, TableListing, TableMaintenanceHandle};
 pub use text::{REDACTED, Redactions, acts_on_display};
 pub use transport::DEFAULT_MAX_RESPONSE_BYTES;

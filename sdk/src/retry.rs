@@ -3,7 +3,8 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
@@ -176,6 +177,68 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
         at.duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO),
     )
+}
+
+/// Whether the server told `attempt` to wait: a 429, or a `Retry-After` (or `Retry-After-Ms`)
+/// on any status. A sweep's calls all wait when one is told to ([`Pace::hold`]).
+pub(crate) fn told_to_wait(attempt: &Attempt) -> bool {
+    attempt.head().is_some_and(|head| {
+        head.status == StatusCode::TOO_MANY_REQUESTS
+            || head.retry_after().is_some()
+            || head.retry_after_ms().is_some()
+    })
+}
+
+/// One pace for the many calls of a sweep: when the server tells any of them to wait, none
+/// starts another attempt until that wait is over, and together they make at most `budget`
+/// retries, so that a rate limit slows the whole sweep instead of multiplying its requests.
+#[derive(Debug)]
+pub(crate) struct Pace {
+    hold_until: Mutex<Option<tokio::time::Instant>>,
+    retries_left: AtomicU32,
+}
+
+impl Pace {
+    pub(crate) fn new(budget: u32) -> Self {
+        Self {
+            hold_until: Mutex::new(None),
+            retries_left: AtomicU32::new(budget),
+        }
+    }
+
+    /// Waits, with `retry`'s [`Sleep`], until no hold is on. One wait, not a loop: a hold
+    /// made meanwhile is for the attempts that start after this one.
+    pub(crate) async fn ready(&self, retry: &RetryConfig) {
+        let until = *self
+            .hold_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let left = until.map(|until| until.saturating_duration_since(tokio::time::Instant::now()));
+        if let Some(left) = left.filter(|left| !left.is_zero()) {
+            retry.sleep(left).await;
+        }
+    }
+
+    /// Holds every call's next attempt for `delay` from now (a longer hold already on stays).
+    pub(crate) fn hold(&self, delay: Duration) {
+        let Some(until) = tokio::time::Instant::now().checked_add(delay) else {
+            return;
+        };
+        let mut hold = self
+            .hold_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *hold = Some(hold.map_or(until, |held| held.max(until)));
+    }
+
+    /// Takes one retry from the budget; false once it is spent.
+    pub(crate) fn take_retry(&self) -> bool {
+        self.retries_left
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
+    }
 }
 
 /// Whether `attempt` may have reached the server and made its change, the answer lost on the

@@ -310,7 +310,7 @@ async fn tables_page(
 
 /// `options` if they fit the runs listing: its pages are smaller than those of tables and
 /// namespaces, and it has no UUIDs or details to add.
-fn runs_options(options: &ListOptions) -> Result<(), ValidationError> {
+pub(crate) fn runs_options(options: &ListOptions) -> Result<(), ValidationError> {
     if options
         .page_size
         .is_some_and(|size| size.get() > MAX_RUNS_PAGE)

@@ -23,28 +23,57 @@ pub(crate) const BACKEND: &str = if cfg!(feature = "native-tls") {
     "rustls-ring"
 };
 
+/// A refused root certificate, as [`ConfigError::RootCertificate`] reports it.
+fn refused(reason: impl std::fmt::Display) -> ConfigError {
+    ConfigError::RootCertificate {
+        reason: reason.to_string(),
+    }
+}
+
 /// `builder` with this build's TLS backend: the platform's, held to TLS 1.2 or later, as the
-/// rustls backends are.
+/// rustls backends are, trusting the system's roots and `roots` (PEM), and offering HTTP/2 and
+/// HTTP/1.1 by ALPN (reqwest's `native-tls` feature asks for both).
 #[cfg(feature = "native-tls")]
 pub(crate) fn configure(
     builder: reqwest::ClientBuilder,
+    roots: &[Vec<u8>],
 ) -> Result<reqwest::ClientBuilder, ConfigError> {
-    Ok(builder
+    let mut builder = builder
         .tls_backend_native()
-        .tls_version_min(reqwest::tls::Version::TLS_1_2))
+        .tls_version_min(reqwest::tls::Version::TLS_1_2);
+    for pem in roots {
+        builder =
+            builder.add_root_certificate(reqwest::Certificate::from_pem(pem).map_err(refused)?);
+    }
+    Ok(builder)
 }
 
 /// `builder` with rustls, its crypto provider, the platform's certificate verifier (the system's
-/// roots, as reqwest's own rustls backend uses), and HTTP/1.1 as the only ALPN protocol (the
-/// client speaks nothing else).
+/// roots, as reqwest's own rustls backend uses) also trusting `roots` (PEM), and HTTP/2 then
+/// HTTP/1.1 offered by ALPN: a server that picks `h2` carries every call on one connection.
 #[cfg(all(
     not(feature = "native-tls"),
     any(feature = "rustls-ring", feature = "rustls-aws-lc")
 ))]
 pub(crate) fn configure(
     builder: reqwest::ClientBuilder,
+    roots: &[Vec<u8>],
 ) -> Result<reqwest::ClientBuilder, ConfigError> {
     use std::sync::Arc;
+
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+
+    let mut extra = Vec::new();
+    for pem in roots {
+        let found = CertificateDer::pem_slice_iter(pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(refused)?;
+        if found.is_empty() {
+            return Err(refused("no certificate in the PEM text"));
+        }
+        extra.extend(found);
+    }
 
     #[cfg(feature = "rustls-aws-lc")]
     let provider = rustls::crypto::aws_lc_rs::default_provider();
@@ -53,7 +82,12 @@ pub(crate) fn configure(
     let provider = Arc::new(provider);
 
     let failed = |error: rustls::Error| ConfigError::HttpClient(format!("TLS: {error}"));
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(failed)?;
+    let verifier = if extra.is_empty() {
+        rustls_platform_verifier::Verifier::new(provider.clone())
+    } else {
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
+    }
+    .map_err(failed)?;
     let mut tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(failed)?
@@ -62,6 +96,6 @@ pub(crate) fn configure(
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
-    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(builder.tls_backend_preconfigured(tls))
 }

@@ -204,6 +204,10 @@ async fn a_callers_http_client_sends_the_sdks_requests_with_its_own_defaults_too
             "connect_timeout",
         ),
         (Client::builder().no_proxy(), "proxy or no_proxy"),
+        (
+            Client::builder().add_root_certificate("-----BEGIN CERTIFICATE-----"),
+            "add_root_certificate",
+        ),
     ] {
         let refused = builder
             .api_token(API_TOKEN)

@@ -79,10 +79,12 @@
 mod operation;
 mod catalogs;
 mod iceberg;
+mod certificate;
 mod server;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -120,6 +122,9 @@ pub enum EmulatorError {
     /// An injected failure's status is not a 4xx or 5xx.
     #[error("a failure fault needs a 4xx or 5xx status, not {0}")]
     NotAFailure(u16),
+    /// The TLS certificate or configuration cannot be made.
+    #[error("{0}")]
+    Tls(String),
     /// The address cannot be bound.
     #[error("cannot listen on {address}")]
     Listen {
@@ -138,7 +143,15 @@ pub struct EmulatorBuilder {
     buckets: Vec<BucketName>,
     access: Access,
     daily_queue_limit: Option<u32>,
+    tls: Option<Protocols>,
     invalid: Option<ValidationError>,
+}
+
+/// What a TLS emulator offers by ALPN.
+#[derive(Debug, Clone, Copy)]
+enum Protocols {
+    Http2AndHttp1,
+    Http1Only,
 }
 
 impl EmulatorBuilder {
@@ -186,6 +199,42 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves HTTPS, with HTTP/2 and HTTP/1.1 offered by ALPN (`h2` first): a certificate
+    /// authority is made at start, and a certificate for `localhost`, `127.0.0.1` and the
+    /// address listened on, signed by it. A client trusts it by
+    /// [`Emulator::root_certificate_pem`] ([`crate::ClientBuilder::add_root_certificate`]).
+    /// Without it, the emulator speaks plain HTTP/1.1.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use cloudflare_r2_catalog::Client;
+    /// use cloudflare_r2_catalog::emulator::Emulator;
+    ///
+    /// let emulator = Emulator::builder().tls().bucket("my-data-bucket").start().await?;
+    /// assert!(emulator.base_url().starts_with("https://127.0.0.1:"));
+    /// let client = Client::builder()
+    ///     .api_token("any-token")
+    ///     .account_id("0123456789abcdef0123456789abcdef")
+    ///     .base_url(emulator.base_url())
+    ///     .add_root_certificate(emulator.root_certificate_pem().unwrap_or_default())
+    ///     .build()?;
+    /// client.catalog("my-data-bucket")?.enable().await?;
+    /// assert_eq!(emulator.connections(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn tls(mut self) -> Self {
+        self.tls = Some(Protocols::Http2AndHttp1);
+        self
+    }
+
+    /// Serves HTTPS as [`EmulatorBuilder::tls`] does, offering only HTTP/1.1 by ALPN: a
+    /// server without HTTP/2.
+    pub fn tls_http1_only(mut self) -> Self {
+        self.tls = Some(Protocols::Http1Only);
+        self
+    }
+
     /// Binds the address and serves on the current tokio runtime until the [`Emulator`] is
     /// dropped.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
@@ -199,6 +248,17 @@ impl EmulatorBuilder {
             address: self.listen,
             source,
         };
+        let certificates = self
+            .tls
+            .map(|protocols| {
+                let offered: &[&[u8]] = match protocols {
+                    Protocols::Http2AndHttp1 => &[b"h2", b"http/1.1"],
+                    Protocols::Http1Only => &[b"http/1.1"],
+                };
+                certificate::make(self.listen.ip(), offered)
+            })
+            .transpose()
+            .map_err(EmulatorError::Tls)?;
         let listener = TcpListener::bind(self.listen).await.map_err(listen_error)?;
         let address = listener.local_addr().map_err(listen_error)?;
         let mut store = Store::new(self.daily_queue_limit);
@@ -212,11 +272,21 @@ impl EmulatorBuilder {
                 faults: Vec::new(),
                 requests: VecDeque::new(),
             }),
+            connections: AtomicU64::new(0),
         });
-        let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
+        let (scheme, root_pem, acceptor) = match certificates {
+            Some(made) => (
+                "https",
+                Some(made.root_pem),
+                Some(tokio_rustls::TlsAcceptor::from(made.server)),
+            ),
+            None => ("http", None, None),
+        };
+        let server = tokio::spawn(server::serve(listener, acceptor, Arc::clone(&shared)));
         Ok(Emulator {
-            base_url: format!("http://{address}{}", server::API_PREFIX),
-            iceberg_url: format!("http://{address}"),
+            base_url: format!("{scheme}://{address}{}", server::API_PREFIX),
+            iceberg_url: format!("{scheme}://{address}"),
+            root_pem,
             address,
             shared,
             server,
@@ -230,6 +300,7 @@ impl EmulatorBuilder {
 pub struct Emulator {
     base_url: String,
     iceberg_url: String,
+    root_pem: Option<String>,
     address: SocketAddr,
     shared: Arc<Shared>,
     server: JoinHandle<()>,
@@ -260,12 +331,14 @@ impl Emulator {
             buckets: Vec::new(),
             access: Access::default(),
             daily_queue_limit: None,
+            tls: None,
             invalid: None,
         }
     }
 
-    /// The API's base URL on this emulator, `http://127.0.0.1:PORT/client/v4`: what to give a
-    /// client in place of `https://api.cloudflare.com/client/v4`.
+    /// The API's base URL on this emulator, `http://127.0.0.1:PORT/client/v4` (`https://` with
+    /// [`EmulatorBuilder::tls`]): what to give a client in place of
+    /// `https://api.cloudflare.com/client/v4`.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -281,6 +354,19 @@ impl Emulator {
     /// The address it listens on.
     pub fn local_addr(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The PEM certificate of the authority that signed this emulator's certificate, for a
+    /// client to trust ([`crate::ClientBuilder::add_root_certificate`]); `None` unless it
+    /// serves TLS ([`EmulatorBuilder::tls`]). Made afresh at each start.
+    pub fn root_certificate_pem(&self) -> Option<&str> {
+        self.root_pem.as_deref()
+    }
+
+    /// The connections accepted so far; with TLS, those whose handshake completed. A client
+    /// that speaks HTTP/2 carries its calls on one.
+    pub fn connections(&self) -> u64 {
+        self.shared.connections.load(Ordering::Relaxed)
     }
 
     /// Adds a bucket (in every account the emulator serves).
@@ -609,6 +695,7 @@ impl Access {
 struct Shared {
     access: Access,
     world: Mutex<World>,
+    connections: AtomicU64,
 }
 
 impl Shared {

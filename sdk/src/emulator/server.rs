@@ -1,16 +1,19 @@
-//! The HTTP side: accepts connections on loopback, reads each request within limits, and
+//! The HTTP side: accepts connections on loopback (over TLS when asked, speaking HTTP/2 when
+//! the client picks it by ALPN), reads each request within limits, and
 //! answers it in order: route (either path family), injected fault, credentials, account, then
 //! the catalog rules. A path outside `/client/v4` may be the Iceberg config route instead
 //! (see [`super::iceberg`]), which takes no faults.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
@@ -25,11 +28,16 @@ pub(super) const API_PREFIX: &str = "/client/v4";
 /// The largest request body the emulator reads; the API's bodies are a few hundred bytes.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
 
-/// How long a client may take to send a request's head.
+/// How long a client may take to send a request's head, or to finish a TLS handshake.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Serves `listener` until the task running this is aborted (which drops every connection).
-pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+/// Serves `listener`, over TLS with `acceptor`, until the task running this is aborted (which
+/// drops every connection).
+pub(super) async fn serve(
+    listener: TcpListener,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    shared: Arc<Shared>,
+) {
     let mut connections = JoinSet::new();
     loop {
         while connections.try_join_next().is_some() {}
@@ -39,19 +47,46 @@ pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
             continue;
         };
         let shared = Arc::clone(&shared);
+        let acceptor = acceptor.clone();
         connections.spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
-                let shared = Arc::clone(&shared);
-                async move { answer(&shared, request).await }
-            });
-            // A client that goes away mid-request is its own business.
-            let _ = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEAD_TIMEOUT)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let Some(acceptor) = acceptor else {
+                shared.connections.fetch_add(1, Ordering::Relaxed);
+                return serve_connection(stream, false, shared).await;
+            };
+            // A client that never finishes its handshake, or fails it, is its own business.
+            let handshake = tokio::time::timeout(HEAD_TIMEOUT, acceptor.accept(stream)).await;
+            let Ok(Ok(stream)) = handshake else { return };
+            shared.connections.fetch_add(1, Ordering::Relaxed);
+            let http2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
+            serve_connection(stream, http2, shared).await;
         });
     }
+}
+
+/// Answers the requests of one connection, in HTTP/2 or HTTP/1.1.
+async fn serve_connection(
+    stream: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    http2: bool,
+    shared: Arc<Shared>,
+) {
+    let service = hyper::service::service_fn(move |request| {
+        let shared = Arc::clone(&shared);
+        async move { answer(&shared, request).await }
+    });
+    let io = TokioIo::new(stream);
+    // A client that goes away mid-request is its own business.
+    let _ = if http2 {
+        hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+            .timer(TokioTimer::new())
+            .serve_connection(io, service)
+            .await
+    } else {
+        hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEAD_TIMEOUT)
+            .serve_connection(io, service)
+            .await
+    };
 }
 
 /// What a request gets: an answer, or its connection closed without one (an injected fault).

@@ -135,10 +135,14 @@ pub async fn queue_compaction(
         .await
 }
 
+/// A client on `emulator` (see [`builder_at`]), trusting its certificate when it serves TLS.
 pub fn client_of(emulator: &Emulator, sleeps: &RecordedSleeps) -> Client {
-    builder_at(emulator.base_url(), sleeps)
-        .build()
-        .expect("valid config")
+    let builder = builder_at(emulator.base_url(), sleeps);
+    let builder = match emulator.root_certificate_pem() {
+        Some(root) => builder.add_root_certificate(root),
+        None => builder,
+    };
+    builder.build().expect("valid config")
 }
 
 /// The headers a store-credentials request carries besides its authentication, as

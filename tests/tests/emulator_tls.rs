@@ -1,0 +1,121 @@
+//! The emulator over TLS, and the SDK's HTTP/2: a client that trusts the emulator's root
+//! carries concurrent calls on one connection when the server offers `h2`, opens several when
+//! it offers only HTTP/1.1, and sends nothing to a server it does not trust.
+
+mod common;
+
+use cloudflare_r2_catalog::emulator::Emulator;
+use cloudflare_r2_catalog::{Client, ConfigError, Error};
+use common::{BUCKET, RecordedSleeps, builder_at, client_of};
+use futures_util::future::join_all;
+
+const CALLS: usize = 16;
+
+/// An emulator built by `tls`, with [`BUCKET`]'s catalog enabled, and a client trusting it.
+async fn tls_emulator(
+    tls: impl FnOnce(
+        cloudflare_r2_catalog::emulator::EmulatorBuilder,
+    ) -> cloudflare_r2_catalog::emulator::EmulatorBuilder,
+) -> (Emulator, Client) {
+    let emulator = tls(Emulator::builder().bucket(BUCKET))
+        .start()
+        .await
+        .expect("starts");
+    let client = client_of(&emulator, &RecordedSleeps::default());
+    client
+        .catalog(BUCKET)
+        .expect("valid")
+        .enable()
+        .await
+        .expect("enabled");
+    (emulator, client)
+}
+
+/// `CALLS` catalog reads at once, each of which must succeed.
+async fn concurrent_reads(client: &Client) {
+    let catalog = client.catalog(BUCKET).expect("valid");
+    let reads = join_all((0..CALLS).map(|_| catalog.get())).await;
+    for read in reads {
+        read.expect("read over TLS");
+    }
+}
+
+#[tokio::test]
+async fn http2_carries_concurrent_calls_on_one_connection() {
+    let (emulator, client) = tls_emulator(|builder| builder.tls()).await;
+    assert!(emulator.base_url().starts_with("https://127.0.0.1:"));
+    concurrent_reads(&client).await;
+    assert_eq!(emulator.connections(), 1);
+    assert_eq!(emulator.requests().len(), CALLS + 1);
+}
+
+#[tokio::test]
+async fn a_server_without_http2_gets_http1_connections() {
+    let (emulator, client) = tls_emulator(|builder| builder.tls_http1_only()).await;
+    concurrent_reads(&client).await;
+    let connections = emulator.connections();
+    assert!(
+        connections > 1 && connections <= CALLS as u64 + 1,
+        "{connections} connections"
+    );
+    assert_eq!(emulator.requests().len(), CALLS + 1);
+}
+
+#[tokio::test]
+async fn a_server_whose_certificate_is_not_trusted_gets_nothing() {
+    let emulator = Emulator::builder()
+        .tls()
+        .bucket(BUCKET)
+        .start()
+        .await
+        .expect("starts");
+    let untrusting = builder_at(emulator.base_url(), &RecordedSleeps::default())
+        .max_retries(0)
+        .build()
+        .expect("valid config");
+    let error = untrusting
+        .catalog(BUCKET)
+        .expect("valid")
+        .enable()
+        .await
+        .expect_err("an unknown issuer");
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(emulator.connections(), 0);
+    assert!(emulator.requests().is_empty());
+}
+
+#[tokio::test]
+async fn another_emulators_root_is_not_trusted_for_this_one() {
+    let emulator = Emulator::builder()
+        .tls()
+        .bucket(BUCKET)
+        .start()
+        .await
+        .expect("starts");
+    let other = Emulator::builder().tls().start().await.expect("starts");
+    let client = builder_at(emulator.base_url(), &RecordedSleeps::default())
+        .max_retries(0)
+        .add_root_certificate(other.root_certificate_pem().expect("a TLS emulator"))
+        .build()
+        .expect("valid config");
+    let error = client.catalog(BUCKET).expect("valid").get().await;
+    assert!(matches!(error, Err(Error::Transport(_))), "{error:?}");
+    assert!(emulator.requests().is_empty());
+}
+
+#[test]
+fn a_root_certificate_must_be_pem_with_a_certificate_in_it() {
+    for pem in [
+        "",
+        "not a certificate",
+        "-----BEGIN CERTIFICATE-----\nAAAA\n",
+    ] {
+        let built = builder_at("https://127.0.0.1:1/client/v4", &RecordedSleeps::default())
+            .add_root_certificate(pem)
+            .build();
+        assert!(
+            matches!(built, Err(ConfigError::RootCertificate { .. })),
+            "{pem:?}: {built:?}"
+        );
+    }
+}
