@@ -4,8 +4,10 @@
 //! reqwest with the SDK's default timeouts, shows how much of the cost is those timeouts (a
 //! timer per call). Run it with `cargo xtask bench` (release build); `-- --calls N --rounds R`
 //! changes the sizes, and `-- --profile sdk|raw --calls N` runs one client alone for a profiler.
+//! `-- --sweep [--rounds R]` runs the sweep bench instead (see `sweep.rs`).
 
 mod server;
+mod sweep;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -253,6 +255,15 @@ fn number(name: &str, default: usize) -> usize {
 }
 
 fn main() {
+    let started = Instant::now();
+    // `--first-call sdk|raw BASE_URL ROOT_FILE`: the sweep bench's fresh process.
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, which, base_url, root] = args.as_slice()
+        && flag == "--first-call"
+    {
+        sweep::first_call_child(started, which, base_url, std::path::Path::new(root));
+        return;
+    }
     let calls = number("--calls", 4000);
     let rounds = number("--rounds", 7);
     // `--profile sdk|raw`: only that client, sequentially, for a profiler (valgrind, perf).
@@ -263,6 +274,15 @@ fn main() {
         None => tokio::runtime::Builder::new_multi_thread(),
     };
     let runtime = runtime.enable_all().build().expect("a runtime");
+    if std::env::args().any(|arg| arg == "--sweep") {
+        // One thread for the clients, as the CLI runs and as Python's loops run.
+        let clients = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        clients.block_on(sweep::run(number("--rounds", 5)));
+        return;
+    }
     runtime.block_on(async {
         let base_url = server::start().await;
         let contenders = Contenders::new(&base_url);

@@ -15,7 +15,9 @@ mod maintenance;
 mod namespace;
 mod output;
 mod paging;
+mod progress;
 mod render;
+mod sweep;
 mod table;
 mod tour;
 mod views;
@@ -162,6 +164,8 @@ impl ApiCommand {
 /// to print what it finds.
 pub(crate) struct Context {
     account: AccountHandle,
+    /// The same account through a client that sends: what a dry-run sweep lists with.
+    reading: AccountHandle,
     pub(crate) format: Format,
     /// Whether the client only plans requests (`--dry-run`): nothing is sent, so nothing needs
     /// confirming.
@@ -172,6 +176,11 @@ impl Context {
     /// The catalog of `bucket`, its name checked before anything else happens.
     fn catalog(&self, bucket: impl Input<BucketName>) -> Result<CatalogHandle, Failure> {
         Ok(self.account.catalog(bucket)?)
+    }
+
+    /// The catalog of `bucket` for reading, sent even under `--dry-run`.
+    fn reading_catalog(&self, bucket: impl Input<BucketName>) -> Result<CatalogHandle, Failure> {
+        Ok(self.reading.catalog(bucket)?)
     }
 }
 
@@ -204,13 +213,15 @@ fn main() -> ExitCode {
         (false, Some(format)) => format,
         (false, None) => Format::for_stdout(),
     };
+    // A sweep answers Ctrl-C itself: it starts no more tables and reports those in flight.
+    let sweeping = cli.command.sweeps();
     let ran = runtime.block_on(async {
         // Ctrl-C ends the command, whatever it is waiting for, with a word on what may have
         // happened; the token question answers it first (`hidden::read_hidden`).
         tokio::select! {
             biased;
             ran = run(cli, format) => ran,
-            _ = tokio::signal::ctrl_c() => Err(Failure::Interrupted),
+            _ = tokio::signal::ctrl_c(), if !sweeping => Err(Failure::Interrupted),
         }
     });
     match ran {
@@ -231,6 +242,11 @@ impl Command {
             Self::Api(command) => command.target(),
             Self::Emulate(_) | Self::Tour(_) | Self::Completions { .. } => (None, false),
         }
+    }
+
+    /// Whether the command runs over every table (`--all-tables`).
+    fn sweeps(&self) -> bool {
+        matches!(self, Self::Api(ApiCommand::Table(command)) if command.sweeps())
     }
 }
 
@@ -310,13 +326,15 @@ fn context(settings: Settings, format: Format) -> Result<Context, Failure> {
         builder = builder.iceberg_url(url);
     }
     // The account named here replaces whatever CLOUDFLARE_ACCOUNT_ID held.
-    let mut client = builder.account_id(account_id.as_str()).build()?;
-    if dry_run {
-        client = client.with_dry_run();
-    }
-    let account = client.account(account_id)?;
+    let client = builder.account_id(account_id.as_str()).build()?;
+    let reading = client.account(account_id.as_str())?;
+    let account = match dry_run {
+        true => client.with_dry_run().account(account_id)?,
+        false => reading.clone(),
+    };
     Ok(Context {
         account,
+        reading,
         format,
         dry_run,
     })

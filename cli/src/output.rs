@@ -55,6 +55,9 @@ pub(crate) enum Failure {
     /// Ctrl-C: a request in flight may have reached Cloudflare (exit 130, as shells report an
     /// interrupted command).
     Interrupted,
+    /// Ctrl-C during `--all-tables`: the tables in flight finished and were reported, the
+    /// others were not started (exit 130); whether a `--journal` records them.
+    SweepStopped { journal: bool },
 }
 
 impl From<Error> for Failure {
@@ -115,6 +118,19 @@ fn redact(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `value` with every secret the process holds replaced, in its keys and its strings.
+pub(crate) fn secrets_redacted(mut value: Value) -> Value {
+    if let Some(secrets) = secrets().as_ref() {
+        secrets.redact_json(&mut value);
+    }
+    value
+}
+
+/// `text` ready for a terminal or a file: see [`sanitize`].
+pub(crate) fn safe_text(text: &str) -> Cow<'_, str> {
+    sanitize(text)
+}
+
 /// `text` ready for a terminal: the secrets replaced, then every control character (C0 but the
 /// newlines the CLI writes itself, DEL, C1) and bidirectional override escaped as a JSON `\u`
 /// escape, which is also what it must be inside the JSON strings on stdout.
@@ -171,12 +187,9 @@ pub(crate) fn show(
     match format {
         Format::Json => print_json(result),
         Format::Text => {
-            let mut value = serde_json::to_value(result)?;
             // Before any key becomes a label or a header, which would change how a secret
             // in it reads.
-            if let Some(secrets) = secrets().as_ref() {
-                secrets.redact_json(&mut value);
-            }
+            let value = secrets_redacted(serde_json::to_value(result)?);
             let text = human(&value);
             print_parts([text.trim_end_matches('\n')])
         }
@@ -315,7 +328,7 @@ pub(crate) fn report(failure: &Failure, target: &Target) -> ExitCode {
     let code = match failure {
         Failure::Setup(_) | Failure::Cancelled(_) | Failure::Config(_) => exit::NOT_SENT,
         Failure::Stopped(_) | Failure::Unready => exit::FAILURE,
-        Failure::Interrupted => exit::INTERRUPTED,
+        Failure::Interrupted | Failure::SweepStopped { .. } => exit::INTERRUPTED,
         Failure::Sdk(error) => {
             if let Some(hint) = next_step(error, target) {
                 note(&format!("hint: {hint}"));
@@ -389,6 +402,12 @@ fn describe(failure: &Failure) -> Option<String> {
         Failure::Sdk(error) => format!("error: {:#}", error.report()),
         // The check printed each step, and what to do.
         Failure::Unready => return None,
+        Failure::SweepStopped { journal: true } => {
+            "stopped: the tables in flight finished, the others were not started; run the same command with the same --journal to go on".to_owned()
+        }
+        Failure::SweepStopped { journal: false } => {
+            "stopped: the tables in flight finished, the others were not started; a sweep run with --journal FILE resumes from FILE (the JSON lines it prints are FILE's lines)".to_owned()
+        }
         Failure::Interrupted => {
             "interrupted: a change already sent may have been made; read the state back before doing it again".to_owned()
         }

@@ -11,9 +11,8 @@ use futures_util::{Stream, TryStreamExt};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
 use crate::output::{Failure, Format, print_parts, show};
+use crate::progress::Progress;
 
 #[derive(Args)]
 pub(crate) struct PagingFlags {
@@ -70,13 +69,16 @@ impl PagingFlags {
             },
         };
         let mut cursor = None;
-        let mut progress = Progress::start();
+        let progress = Progress::start("listing: pages 0, items 0");
+        let (mut page_count, mut item_count) = (0u64, 0u64);
         loop {
             let next = pages.try_next().await;
             match next {
                 Ok(Some(page)) => {
                     let items = combined.add(&page)?;
-                    progress.page(items);
+                    page_count = page_count.saturating_add(1);
+                    item_count = item_count.saturating_add(items);
+                    progress.show(format!("listing: pages {page_count}, items {item_count}"));
                     cursor = page.next_page_token().map(str::to_owned);
                 }
                 Ok(None) => break,
@@ -101,53 +103,6 @@ impl PagingFlags {
                 show(format, &combined, human)
             }
         }
-    }
-}
-
-/// The line a person at a terminal sees while `--all` follows the pages: how many pages and
-/// items so far, on stderr, and wiped when done. Nothing at all when stderr is not a terminal
-/// (indicatif draws only on one).
-struct Progress {
-    bar: ProgressBar,
-    items: u64,
-}
-
-/// The progress line's layout: a spinner, the counts, the time so far.
-const PROGRESS_TEMPLATE: &str = "{spinner} {msg} ({elapsed})";
-
-impl Progress {
-    fn start() -> Self {
-        // Log lines (RUST_LOG) go to stderr too, and would tear a line redrawn in place.
-        let target = if std::env::var_os("RUST_LOG").is_some() {
-            ProgressDrawTarget::hidden()
-        } else {
-            ProgressDrawTarget::stderr()
-        };
-        let bar = ProgressBar::with_draw_target(None, target);
-        // The template is this file's constant, checked by a test below.
-        if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
-            bar.set_style(style);
-        }
-        bar.set_message("listing: pages 0, items 0");
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Self { bar, items: 0 }
-    }
-
-    /// Another page came, with `items` items.
-    fn page(&mut self, items: u64) {
-        self.items = self.items.saturating_add(items);
-        self.bar.inc(1);
-        self.bar.set_message(format!(
-            "listing: pages {}, items {}",
-            self.bar.position(),
-            self.items
-        ));
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        self.bar.finish_and_clear();
     }
 }
 
@@ -267,14 +222,4 @@ fn pretty(value: &RawValue, newline: &str) -> Result<String, Failure> {
     parsed.sort_all_objects();
     let text = serde_json::to_string_pretty(&parsed)?;
     Ok(text.replace('\n', newline))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::PROGRESS_TEMPLATE;
-
-    #[test]
-    fn the_progress_template_is_valid() {
-        assert!(indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE).is_ok());
-    }
 }

@@ -8,6 +8,7 @@ use crate::maintenance::UpdateFlags;
 use crate::output::{Failure, note, print_change, print_done, show};
 use crate::paging::PagingFlags;
 use crate::render;
+use crate::sweep::{self, Operation, SweepFlags};
 use crate::views::{self, Fields, dotted, first_fields, next_page};
 
 #[derive(Subcommand)]
@@ -37,40 +38,51 @@ pub(crate) enum Command {
 
 #[derive(Subcommand)]
 pub(crate) enum MaintenanceCommand {
-    /// Show a table's maintenance configuration.
+    /// Show a table's maintenance configuration (every table's, with --all-tables).
     Get {
         /// The R2 bucket.
         bucket: String,
         /// The namespace: nested levels joined with `.`; a `.` or `\` inside a level written `\.`, `\\`.
-        namespace: String,
+        #[arg(required_unless_present = "all_tables", conflicts_with = "all_tables")]
+        namespace: Option<String>,
         /// The table.
-        table: String,
+        #[arg(required_unless_present = "all_tables", conflicts_with = "all_tables")]
+        table: Option<String>,
+        #[command(flatten)]
+        sweep: SweepFlags,
     },
-    /// Change a table's maintenance settings; settings not given stay as they are.
+    /// Change a table's maintenance settings (every table's, with --all-tables); settings not
+    /// given stay as they are.
     Update {
         /// The R2 bucket.
         bucket: String,
         /// The namespace: nested levels joined with `.`; a `.` or `\` inside a level written `\.`, `\\`.
-        namespace: String,
+        #[arg(required_unless_present = "all_tables", conflicts_with = "all_tables")]
+        namespace: Option<String>,
         /// The table.
-        table: String,
+        #[arg(required_unless_present = "all_tables", conflicts_with = "all_tables")]
+        table: Option<String>,
         #[command(flatten)]
         flags: UpdateFlags,
+        #[command(flatten)]
+        sweep: SweepFlags,
     },
-    /// Queue maintenance for the scheduler's next poll (it does not start a run now).
+    /// Queue maintenance for the scheduler's next poll (it does not start a run now), for one
+    /// table (NAMESPACE TABLE KIND) or, with --all-tables, for every table (KIND alone).
     Queue {
         /// The R2 bucket.
         bucket: String,
-        /// The namespace: nested levels joined with `.`; a `.` or `\` inside a level written `\.`, `\\`.
-        namespace: String,
-        /// The table.
-        table: String,
-        /// What to queue.
-        kind: Kind,
+        /// NAMESPACE TABLE KIND, or KIND alone with --all-tables. NAMESPACE: nested levels
+        /// joined with `.` (a `.` or `\` inside a level written `\.`, `\\`); KIND: what to
+        /// queue, compaction or snapshot-expiration.
+        #[arg(value_names = ["NAMESPACE", "TABLE", "KIND"], num_args = 1..=3, required = true)]
+        target: Vec<String>,
         /// Mark the run with this UUID, to find it in `runs`; by default a random one. Either
         /// way it is printed on stderr.
-        #[arg(long, value_name = "UUID")]
+        #[arg(long, value_name = "UUID", conflicts_with = "all_tables")]
         request_id: Option<String>,
+        #[command(flatten)]
+        sweep: SweepFlags,
     },
     /// List a table's recent maintenance runs, newest first.
     Runs {
@@ -120,6 +132,18 @@ impl Command {
         }
     }
 
+    /// Whether the command runs over every table (`--all-tables`).
+    pub(crate) fn sweeps(&self) -> bool {
+        match self {
+            Self::Maintenance(
+                MaintenanceCommand::Get { sweep, .. }
+                | MaintenanceCommand::Update { sweep, .. }
+                | MaintenanceCommand::Queue { sweep, .. },
+            ) => sweep.all_tables(),
+            _ => false,
+        }
+    }
+
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
         let format = context.format;
         match self {
@@ -153,12 +177,41 @@ impl Command {
                 let found = table_of(context, bucket, &namespace, table)?.get().await?;
                 show(format, &found.result, table_record)
             }
+            Self::Maintenance(MaintenanceCommand::Get { bucket, sweep, .. })
+                if sweep.all_tables() =>
+            {
+                sweep::run(context, bucket, sweep, Operation::Get).await
+            }
+            Self::Maintenance(MaintenanceCommand::Update {
+                bucket,
+                flags,
+                sweep,
+                ..
+            }) if sweep.all_tables() => {
+                let update = flags.to_update()?;
+                sweep::run(context, bucket, sweep, Operation::Update(update)).await
+            }
+            Self::Maintenance(MaintenanceCommand::Queue {
+                bucket,
+                target,
+                sweep,
+                ..
+            }) if sweep.all_tables() => {
+                let [kind] = target.as_slice() else {
+                    return Err(Failure::Setup(
+                        "with --all-tables, give the KIND alone (no NAMESPACE or TABLE)".to_owned(),
+                    ));
+                };
+                let kind = MaintenanceKind::from(parse_kind(kind)?);
+                sweep::run(context, bucket, sweep, Operation::Queue(kind)).await
+            }
             Self::Maintenance(MaintenanceCommand::Get {
                 bucket,
                 namespace,
                 table,
+                ..
             }) => {
-                let table = table_of(context, bucket, &namespace, table)?;
+                let table = one_table(context, bucket, namespace, table)?;
                 let current = table.maintenance().get().await?.result;
                 show(format, &current, render::record)
             }
@@ -167,8 +220,9 @@ impl Command {
                 namespace,
                 table,
                 flags,
+                ..
             }) => {
-                let table = table_of(context, bucket, &namespace, table)?;
+                let table = one_table(context, bucket, namespace, table)?;
                 let update = flags.to_update()?;
                 let updated = table.maintenance().update(&update).await?;
                 let done = format!("Updated the maintenance of table {}.", named(&table));
@@ -182,11 +236,16 @@ impl Command {
             }
             Self::Maintenance(MaintenanceCommand::Queue {
                 bucket,
-                namespace,
-                table,
-                kind,
+                target,
                 request_id,
+                ..
             }) => {
+                let [namespace, table, kind] = <[String; 3]>::try_from(target).map_err(|_| {
+                    Failure::Setup(
+                        "give NAMESPACE TABLE KIND, or KIND alone with --all-tables".to_owned(),
+                    )
+                })?;
+                let kind = parse_kind(&kind)?;
                 let table = table_of(context, bucket, &namespace, table)?;
                 let request_id = match request_id {
                     Some(id) => RequestId::new(id)?,
@@ -256,6 +315,30 @@ fn table_of(
 ) -> Result<TableHandle, Failure> {
     let namespace = Namespace::parse_dotted(dotted)?;
     Ok(context.catalog(bucket)?.table(namespace, table)?)
+}
+
+/// The one table a command names, when it is not a sweep (clap requires both then).
+fn one_table(
+    context: &Context,
+    bucket: String,
+    namespace: Option<String>,
+    table: Option<String>,
+) -> Result<TableHandle, Failure> {
+    match (namespace, table) {
+        (Some(namespace), Some(table)) => table_of(context, bucket, &namespace, table),
+        _ => Err(Failure::Setup(
+            "give NAMESPACE and TABLE, or --all-tables".to_owned(),
+        )),
+    }
+}
+
+/// A KIND as the command line spells it.
+fn parse_kind(text: &str) -> Result<Kind, Failure> {
+    Kind::from_str(text, false).map_err(|_| {
+        Failure::Setup(format!(
+            "invalid KIND {text:?}: give compaction or snapshot-expiration"
+        ))
+    })
 }
 
 /// `namespace.table` of `table`'s catalog, for sentences.

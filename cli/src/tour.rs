@@ -55,8 +55,10 @@ impl Args {
             .base_url(emulator.base_url())
             .iceberg_url(emulator.iceberg_url())
             .build()?;
+        let account = client.account(LOCAL_ACCOUNT)?;
         let context = Context {
-            account: client.account(LOCAL_ACCOUNT)?,
+            account: account.clone(),
+            reading: account,
             format: Format::Text,
             dry_run: false,
         };
@@ -75,6 +77,7 @@ impl Args {
         let bucket = self.against_cloudflare.unwrap_or_default();
         let context = Context {
             account: context.account.clone(),
+            reading: context.reading.clone(),
             format: Format::Text,
             dry_run: context.dry_run,
         };

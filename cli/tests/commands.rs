@@ -657,7 +657,8 @@ async fn table_maintenance_queue_refuses_a_bad_kind_or_id_before_sending() {
 
     assert_eq!(bad_kind.status.code(), Some(2));
     assert!(
-        stderr(&bad_kind).contains("invalid value 'vacuum'"),
+        stderr(&bad_kind)
+            .contains("invalid KIND \"vacuum\": give compaction or snapshot-expiration"),
         "{}",
         stderr(&bad_kind)
     );

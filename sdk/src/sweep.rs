@@ -27,10 +27,11 @@ use crate::status::MaintenanceKind;
 use crate::tables::{TableHandle, TableListing, runs_options};
 use crate::validate::{Namespace, PageSize, RequestId, TableName, ValidationError};
 
-/// How many tables a sweep works on at once unless told otherwise: over HTTP/2 they share one
-/// connection, and past this the emulator's sweep of 1,000 tables gains little (`cargo xtask
-/// bench -- --sweep`), while Cloudflare's rate limit is reached sooner.
-pub const DEFAULT_SWEEP_CONCURRENCY: NonZeroUsize = NonZeroUsize::new(16).expect("not zero");
+/// How many tables a sweep works on at once unless told otherwise. Over HTTP/2 they share one
+/// connection; on the emulator over TLS (`cargo xtask bench -- --sweep`), a sweep of 1,000
+/// tables takes 0.24 s one at a time, 0.063 s 16 at a time, 0.049 s 32 at a time and 0.043 s
+/// 64 at a time: past 32 the gain is small, and Cloudflare's rate limit is met sooner.
+pub const DEFAULT_SWEEP_CONCURRENCY: NonZeroUsize = NonZeroUsize::new(32).expect("not zero");
 
 /// How many retries all the calls of a sweep may make together unless told otherwise.
 pub const DEFAULT_SWEEP_RETRY_BUDGET: u32 = 100;
@@ -308,9 +309,10 @@ enum Step {
 }
 
 /// Every table under `within` (the whole catalog when `None`), each listing read whole before
-/// its items go out, breadth first. A listed namespace that is not directly under the one
-/// listed is not followed (a server going round in a cycle), and reported; the depth of
-/// namespaces is bounded by their validation, their number by each listing's page limit.
+/// its items go out, breadth first, each namespace and table once however often a server lists
+/// it. A listed namespace that is not directly under the one listed is not followed (a server
+/// going round in a cycle), and reported; the depth of namespaces is bounded by their
+/// validation, their number by each listing's page limit.
 fn tables_under(
     catalog: CatalogScope,
     within: Option<Namespace>,
@@ -320,60 +322,72 @@ fn tables_under(
         steps.push_back(Step::Tables(namespace.clone()));
     }
     steps.push_back(Step::Namespaces(within));
-    stream::unfold((catalog, steps), |(catalog, mut steps)| async move {
-        let step = steps.pop_front()?;
-        let found = match step {
-            Step::Namespaces(parent) => {
-                let listing = NamespaceListing::new(&catalog, parent.as_ref());
-                match listing
-                    .items(listing_options())
-                    .try_collect::<Vec<_>>()
-                    .await
-                {
-                    Ok(children) => children
-                        .iter()
-                        .filter_map(
-                            |listed| match child_of(parent.as_ref(), &listed.namespace) {
-                                Ok(child) => {
-                                    steps.push_back(Step::Tables(child.clone()));
-                                    steps.push_back(Step::Namespaces(Some(child)));
-                                    None
+    let walked = HashSet::new();
+    stream::unfold(
+        (catalog, steps, walked),
+        |(catalog, mut steps, mut walked)| async move {
+            let step = steps.pop_front()?;
+            let found = match step {
+                Step::Namespaces(parent) => {
+                    let listing = NamespaceListing::new(&catalog, parent.as_ref());
+                    match listing
+                        .items(listing_options())
+                        .try_collect::<Vec<_>>()
+                        .await
+                    {
+                        Ok(children) => children
+                            .iter()
+                            .filter_map(|listed| {
+                                match child_of(parent.as_ref(), &listed.namespace) {
+                                    Ok(child) => {
+                                        if walked.insert(child.clone()) {
+                                            steps.push_back(Step::Tables(child.clone()));
+                                            steps.push_back(Step::Namespaces(Some(child)));
+                                        }
+                                        None
+                                    }
+                                    Err(error) => {
+                                        Some(Listed::Unlisted(parent.clone(), Error::from(error)))
+                                    }
                                 }
-                                Err(error) => {
-                                    Some(Listed::Unlisted(parent.clone(), Error::from(error)))
-                                }
-                            },
-                        )
-                        .collect(),
-                    Err(error) => vec![Listed::Unlisted(parent, error)],
+                            })
+                            .collect(),
+                        Err(error) => vec![Listed::Unlisted(parent, error)],
+                    }
                 }
-            }
-            Step::Tables(namespace) => {
-                let listing = TableListing::new(&catalog, &namespace);
-                match listing
-                    .items(listing_options())
-                    .try_collect::<Vec<_>>()
-                    .await
-                {
-                    Ok(tables) => tables
-                        .into_iter()
-                        .map(|listed| match TableName::new(listed.identifier.name) {
-                            Ok(name) => Listed::Table(TableHandle::new(
-                                catalog.clone(),
-                                namespace.clone(),
-                                name,
-                            )),
-                            Err(error) => {
-                                Listed::Unlisted(Some(namespace.clone()), Error::from(error))
-                            }
-                        })
-                        .collect(),
-                    Err(error) => vec![Listed::Unlisted(Some(namespace), error)],
+                Step::Tables(namespace) => {
+                    let listing = TableListing::new(&catalog, &namespace);
+                    match listing
+                        .items(listing_options())
+                        .try_collect::<Vec<_>>()
+                        .await
+                    {
+                        Ok(tables) => {
+                            let mut listed_before = HashSet::new();
+                            tables
+                                .into_iter()
+                                .filter_map(|listed| match TableName::new(listed.identifier.name) {
+                                    Ok(name) => listed_before.insert(name.clone()).then(|| {
+                                        Listed::Table(TableHandle::new(
+                                            catalog.clone(),
+                                            namespace.clone(),
+                                            name,
+                                        ))
+                                    }),
+                                    Err(error) => Some(Listed::Unlisted(
+                                        Some(namespace.clone()),
+                                        Error::from(error),
+                                    )),
+                                })
+                                .collect()
+                        }
+                        Err(error) => vec![Listed::Unlisted(Some(namespace), error)],
+                    }
                 }
-            }
-        };
-        Some((stream::iter(found), (catalog, steps)))
-    })
+            };
+            Some((stream::iter(found), (catalog, steps, walked)))
+        },
+    )
     .flatten()
 }
 

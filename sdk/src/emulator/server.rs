@@ -46,6 +46,9 @@ pub(super) async fn serve(
             tokio::time::sleep(Duration::from_millis(50)).await;
             continue;
         };
+        // Each answer goes out at once, as a server built for latency sends it; without this,
+        // the frames of an HTTP/2 answer wait on the client's delayed acknowledgements.
+        let _ = stream.set_nodelay(true);
         let shared = Arc::clone(&shared);
         let acceptor = acceptor.clone();
         connections.spawn(async move {

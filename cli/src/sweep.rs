@@ -1,0 +1,453 @@
+//! `table maintenance get|update|queue BUCKET --all-tables`: one maintenance operation over
+//! every table of a catalog (or of a namespace and those under it), through the SDK's sweep,
+//! with a progress line at a terminal, JSON lines otherwise, a summary, and a journal to resume
+//! from.
+
+use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Args;
+use cloudflare_r2_catalog::{
+    CatalogHandle, Error, MaintenanceKind, MaintenanceUpdate, Namespace, RequestId, Swept,
+    TableHandle, TableName,
+};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::Context;
+use crate::output::{Failure, Format, print_parts, safe_text, secrets_redacted};
+use crate::progress::Progress;
+use crate::render;
+
+/// The flags that turn a table maintenance command into a sweep.
+#[derive(Args)]
+pub(crate) struct SweepFlags {
+    /// Act on every table of the catalog (or of --namespace and the namespaces under it),
+    /// several at a time and at one pace when Cloudflare asks to slow down, instead of on one
+    /// table. Prints one JSON line per table (a progress line and a summary at a terminal), and
+    /// exits 1 if any table failed. With --dry-run, the tables are listed (reading changes
+    /// nothing) and each table's request is printed, not sent.
+    #[arg(long)]
+    all_tables: bool,
+    /// With --all-tables: only the tables of this namespace and of those under it.
+    #[arg(
+        long = "namespace",
+        id = "within",
+        value_name = "NS",
+        requires = "all_tables"
+    )]
+    within: Option<String>,
+    /// With --all-tables: how many tables at once (default 32).
+    #[arg(long, value_name = "N", requires = "all_tables")]
+    concurrency: Option<NonZeroUsize>,
+    /// With --all-tables: append each table's outcome to FILE as a JSON line, and skip the
+    /// tables FILE already records done by the same command: run it again with the same FILE
+    /// to resume after a failure or Ctrl-C.
+    #[arg(long, value_name = "FILE", requires = "all_tables")]
+    journal: Option<PathBuf>,
+}
+
+impl SweepFlags {
+    /// Whether the command is a sweep.
+    pub(crate) fn all_tables(&self) -> bool {
+        self.all_tables
+    }
+}
+
+/// What a sweep does to each table.
+pub(crate) enum Operation {
+    Get,
+    Update(MaintenanceUpdate),
+    Queue(MaintenanceKind),
+}
+
+impl Operation {
+    /// What names this sweep in a journal: a line is skipped on resume only when its bucket
+    /// and operation (the update's settings included) are this run's.
+    fn key(&self) -> Result<String, Failure> {
+        Ok(match self {
+            Self::Get => "get".to_owned(),
+            Self::Update(update) => format!("update {}", serde_json::to_string(update)?),
+            Self::Queue(kind) => format!("queue {kind}"),
+        })
+    }
+
+    /// The summary's verb phrase, for `tables` tables.
+    fn done(&self, tables: u64) -> String {
+        match self {
+            Self::Get => format!("Read the maintenance of {tables} table(s)"),
+            Self::Update(_) => format!("Updated the maintenance of {tables} table(s)"),
+            Self::Queue(kind) => format!("Queued {kind} for {tables} table(s)"),
+        }
+    }
+
+    /// Runs the operation on `table`; its result as JSON.
+    async fn on(&self, table: TableHandle) -> Result<Value, Error> {
+        let maintenance = table.maintenance();
+        let result = match self {
+            Self::Get => serde_json::to_value(maintenance.get().await?.result),
+            Self::Update(update) => {
+                let updated = maintenance.update(update).await?;
+                match (updated.result, updated.unparsed_result) {
+                    (None, Some(unparsed)) => Ok(unparsed),
+                    (result, _) => serde_json::to_value(result),
+                }
+            }
+            Self::Queue(kind) => {
+                let request_id = RequestId::random();
+                let queued = maintenance.queue(kind.clone(), &request_id).await?;
+                Ok(json!({
+                    "request_id": request_id,
+                    "queued": queued.result,
+                    "already_applied": queued.already_applied,
+                }))
+            }
+        };
+        // The models always serialize; a failure here would be a bug, reported as one.
+        result.map_err(|error| Error::Request(format!("cannot show the result: {error}")))
+    }
+}
+
+/// How much of a journal is read back: at a few hundred bytes a line, some 200,000 tables, far
+/// more than a catalog holds; what it keeps is a set of table names, smaller still.
+const MAX_JOURNAL_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Runs `operation` over the tables of `bucket` as `flags` say, and prints what came of each.
+pub(crate) async fn run(
+    context: &Context,
+    bucket: String,
+    flags: SweepFlags,
+    operation: Operation,
+) -> Result<(), Failure> {
+    let catalog = context.reading_catalog(bucket.as_str())?;
+    // A dry run lists for real (reading changes nothing) and plans each table's request.
+    let planning = context
+        .dry_run
+        .then(|| context.catalog(bucket.as_str()))
+        .transpose()?;
+    let key = operation.key()?;
+    let mut sweep = catalog.sweep();
+    if let Some(namespace) = &flags.within {
+        sweep = sweep.within(Namespace::parse_dotted(namespace)?);
+    }
+    if let Some(concurrency) = flags.concurrency {
+        sweep = sweep.concurrency(concurrency);
+    }
+    let mut skipped = 0;
+    let mut journal = None;
+    if let Some(path) = &flags.journal {
+        let done = journal_done(path, catalog.bucket().as_ref(), &key)?;
+        skipped = done.len();
+        sweep = sweep.skip(done);
+        journal = Some(open_journal(path)?);
+    }
+    // Ctrl-C counted as it comes: the first stops the sweep from starting tables, the second
+    // stops the command at once.
+    let (presses, pressed) = watch::channel(0u8);
+    let _listening = Listening(tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            presses.send_modify(|count| *count = count.saturating_add(1));
+        }
+    }));
+    let stop = times_pressed(pressed.clone(), 1);
+    let mut aborted = std::pin::pin!(times_pressed(pressed.clone(), 2));
+    let operation = Arc::new(operation);
+    let acting = Arc::clone(&operation);
+    let swept = sweep.stop_when(stop).run(move |table| {
+        let acting = Arc::clone(&acting);
+        let planned = planning.as_ref().map(|dry| planned_table(dry, &table));
+        async move {
+            match planned {
+                Some(table) => acting.on(table?).await,
+                None => acting.on(table).await,
+            }
+        }
+    });
+    let mut swept = std::pin::pin!(swept);
+
+    let format = context.format;
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    let mut rows = Vec::new();
+    let progress = (format == Format::Text).then(|| Progress::start("tables: 0 done, 0 failed"));
+    loop {
+        let item = tokio::select! {
+            item = swept.next() => item,
+            // A second Ctrl-C, while the tables in flight finish: stop now.
+            () = &mut aborted => {
+                return Err(Failure::Interrupted);
+            }
+        };
+        let Some(item) = item else { break };
+        let line = tally.add(item, catalog.bucket().as_ref(), &key);
+        if let Some(journal) = journal.as_mut() {
+            write_line(journal, &line)?;
+        }
+        match (&progress, format) {
+            (_, Format::Json) => print_parts([line.to_string().as_str()])?,
+            (Some(progress), Format::Text) => {
+                if let Some(failure) = failure_line(&line) {
+                    progress.note(&failure);
+                }
+                if let Some(plan) = line.get("dry_run") {
+                    progress.note(&plan_line(plan));
+                }
+                if matches!(*operation, Operation::Get) && line["ok"] == true {
+                    rows.push(get_row(&line));
+                }
+                let rate = tally.finished() as f64 / started.elapsed().as_secs_f64().max(0.001);
+                progress.show(format!(
+                    "tables: {} done, {} failed, {rate:.0}/s",
+                    tally.done, tally.failed
+                ));
+            }
+            (None, Format::Text) => {}
+        }
+    }
+    drop(progress);
+    if !rows.is_empty() {
+        rows.sort_by(|a: &Value, b: &Value| {
+            (a["namespace"].as_str(), a["table"].as_str())
+                .cmp(&(b["namespace"].as_str(), b["table"].as_str()))
+        });
+        let columns = [
+            "namespace",
+            "table",
+            "compaction",
+            "target_size_mb",
+            "snapshot_expiration",
+        ];
+        print_parts([render::table(&rows, &columns).trim_end_matches('\n')])?;
+    }
+    let summary = tally.summary(&operation, skipped, started.elapsed().as_secs_f64());
+    match format {
+        Format::Text => print_parts([summary.as_str()])?,
+        Format::Json => crate::output::note(&summary),
+    }
+    if *pressed.borrow() > 0 {
+        return Err(Failure::SweepStopped {
+            journal: flags.journal.is_some(),
+        });
+    }
+    if tally.failed > 0 || tally.unlisted > 0 {
+        return Err(Failure::Unready);
+    }
+    Ok(())
+}
+
+/// Completes once Ctrl-C has been pressed `times` times; never, if the count is gone.
+async fn times_pressed(mut pressed: watch::Receiver<u8>, times: u8) {
+    if pressed.wait_for(|count| *count >= times).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// The Ctrl-C listener of one sweep, stopped with it.
+struct Listening(JoinHandle<()>);
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// `table` as the dry-run client addresses it.
+fn planned_table(dry: &CatalogHandle, table: &TableHandle) -> Result<TableHandle, Error> {
+    Ok(dry.table(table.namespace().clone(), table.name().clone())?)
+}
+
+/// The counts a sweep's summary gives.
+#[derive(Default)]
+struct Tally {
+    done: u64,
+    failed: u64,
+    planned: u64,
+    unlisted: u64,
+}
+
+impl Tally {
+    /// Counts `item`, and returns its JSON line.
+    fn add(&mut self, item: Swept<Value>, bucket: &str, key: &str) -> Value {
+        let mut line = json!({ "bucket": bucket, "operation": key });
+        match item {
+            Swept::Table { table, outcome } => {
+                line["namespace"] = json!(table.namespace().to_string());
+                line["table"] = json!(table.name().as_ref());
+                match outcome {
+                    Ok(result) => {
+                        self.done += 1;
+                        line["ok"] = json!(true);
+                        line["result"] = result;
+                    }
+                    Err(Error::DryRun(plan)) => {
+                        self.planned += 1;
+                        line["dry_run"] = json!({
+                            "method": plan.method.as_str(),
+                            "url": plan.url,
+                            "body": plan.body,
+                        });
+                    }
+                    Err(error) => {
+                        self.failed += 1;
+                        line["ok"] = json!(false);
+                        line["error"] = error_json(&error);
+                    }
+                }
+            }
+            Swept::Unlisted { namespace, error } => {
+                self.unlisted += 1;
+                line["namespace"] = json!(namespace.map(|namespace| namespace.to_string()));
+                line["ok"] = json!(false);
+                line["unlisted"] = json!(true);
+                line["error"] = error_json(&error);
+            }
+            // A kind of item this version does not know: counted as a failure, never dropped.
+            _ => {
+                self.failed += 1;
+                line["ok"] = json!(false);
+            }
+        }
+        secrets_redacted(line)
+    }
+
+    fn finished(&self) -> u64 {
+        self.done + self.failed + self.planned
+    }
+
+    fn summary(&self, operation: &Operation, skipped: usize, seconds: f64) -> String {
+        let mut summary = if self.planned > 0 {
+            format!(
+                "Dry run: {} table request(s) printed, none sent",
+                self.planned
+            )
+        } else {
+            operation.done(self.done)
+        };
+        if self.failed > 0 {
+            summary.push_str(&format!("; {} failed", self.failed));
+        }
+        if self.unlisted > 0 {
+            summary.push_str(&format!(
+                "; {} listing(s) failed, their tables not reached",
+                self.unlisted
+            ));
+        }
+        if skipped > 0 {
+            summary.push_str(&format!("; {skipped} skipped, done in an earlier run"));
+        }
+        let rate = self.finished() as f64 / seconds.max(0.001);
+        summary.push_str(&format!(" ({seconds:.1} s, {rate:.0} tables/s)."));
+        summary
+    }
+}
+
+/// What a failed table's line says of its error: the text, the status and Cloudflare's codes.
+fn error_json(error: &Error) -> Value {
+    json!({
+        "message": error.report().to_string(),
+        "status": error.status().map(|status| status.as_u16()),
+        "codes": error.codes(),
+    })
+}
+
+/// The line a person sees for a failed table or listing, if `line` is one.
+fn failure_line(line: &Value) -> Option<String> {
+    let error = line.get("error")?;
+    let message = error["message"].as_str().unwrap_or_default();
+    let what = match (line["namespace"].as_str(), line["table"].as_str()) {
+        (Some(namespace), Some(table)) => format!("{namespace}.{table}"),
+        (Some(namespace), None) => format!("namespace {namespace} (not listed)"),
+        (None, _) => "the catalog's namespaces (not listed)".to_owned(),
+    };
+    Some(format!("✗ {what}: {message}"))
+}
+
+/// A planned request as one line: the method, the URL and the body.
+fn plan_line(plan: &Value) -> String {
+    let body = match &plan["body"] {
+        Value::Null => String::new(),
+        body => format!(" {body}"),
+    };
+    format!(
+        "{} {}{body}",
+        plan["method"].as_str().unwrap_or_default(),
+        plan["url"].as_str().unwrap_or_default()
+    )
+}
+
+/// A row of the `get --all-tables` table: the table and its settings.
+fn get_row(line: &Value) -> Value {
+    let config = &line["result"]["maintenance_config"];
+    json!({
+        "namespace": line["namespace"],
+        "table": line["table"],
+        "compaction": config["compaction"]["state"],
+        "target_size_mb": config["compaction"]["target_size_mb"],
+        "snapshot_expiration": config["snapshot_expiration"]["state"],
+    })
+}
+
+/// The tables `path` records done by this sweep (`bucket`, `key`); none when it does not exist
+/// yet. Lines that are not a done table of this sweep are passed over.
+fn journal_done(
+    path: &Path,
+    bucket: &str,
+    key: &str,
+) -> Result<HashSet<(Namespace, TableName)>, Failure> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
+        Err(error) => return Err(journal_error(path, &error)),
+    };
+    let mut done = HashSet::new();
+    for line in BufReader::new(file.take(MAX_JOURNAL_BYTES)).lines() {
+        let line = line.map_err(|error| journal_error(path, &error))?;
+        let Ok(line) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        let ours = line["bucket"] == bucket && line["operation"] == key && line["ok"] == true;
+        let table = line["namespace"]
+            .as_str()
+            .and_then(|namespace| Namespace::parse_dotted(namespace).ok())
+            .zip(
+                line["table"]
+                    .as_str()
+                    .and_then(|table| TableName::new(table).ok()),
+            );
+        if let Some(table) = table.filter(|_| ours) {
+            done.insert(table);
+        }
+    }
+    Ok(done)
+}
+
+fn open_journal(path: &Path) -> Result<File, Failure> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|error| journal_error(path, &error))
+}
+
+/// Appends `line` to the journal in one write, so that a line is whole or absent.
+fn write_line(journal: &mut File, line: &Value) -> Result<(), Failure> {
+    let mut text = safe_text(&line.to_string()).into_owned();
+    text.push('\n');
+    journal
+        .write_all(text.as_bytes())
+        .map_err(|error| Failure::Setup(format!("cannot write the journal: {error}")))
+}
+
+fn journal_error(path: &Path, error: &std::io::Error) -> Failure {
+    Failure::Setup(format!(
+        "cannot use the journal {}: {error}",
+        path.display()
+    ))
+}
