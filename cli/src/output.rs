@@ -126,15 +126,10 @@ pub(crate) fn secrets_redacted(mut value: Value) -> Value {
     value
 }
 
-/// `text` ready for a terminal or a file: see [`sanitize`].
-pub(crate) fn safe_text(text: &str) -> Cow<'_, str> {
-    sanitize(text)
-}
-
 /// `text` ready for a terminal: the secrets replaced, then every control character (C0 but the
 /// newlines the CLI writes itself, DEL, C1) and bidirectional override escaped as a JSON `\u`
-/// escape, which is also what it must be inside the JSON strings on stdout.
-fn sanitize(text: &str) -> Cow<'_, str> {
+/// escape, which is also what it must be inside the JSON strings on stdout (and in a journal).
+pub(crate) fn sanitize(text: &str) -> Cow<'_, str> {
     let text = redact(text);
     let acts = |c: char| c != '\n' && acts_on_display(c);
     if !text.contains(acts) {
@@ -252,11 +247,7 @@ pub(crate) fn print_done(
 /// Prints the request a dry run built and did not send: as JSON, `{"dry_run": {method, url,
 /// body}}`; as text, a line that says nothing was sent, the method and URL, and the body.
 pub(crate) fn print_plan(format: Format, plan: &DryRun) -> Result<(), Failure> {
-    let planned = serde_json::json!({
-        "method": plan.method.as_str(),
-        "url": plan.url,
-        "body": plan.body,
-    });
+    let planned = plan_json(plan);
     match format {
         Format::Json => print_json(&serde_json::json!({ "dry_run": planned })),
         Format::Text => {
@@ -273,6 +264,15 @@ pub(crate) fn print_plan(format: Format, plan: &DryRun) -> Result<(), Failure> {
             ])
         }
     }
+}
+
+/// A planned request as JSON: `{method, url, body}`.
+pub(crate) fn plan_json(plan: &DryRun) -> Value {
+    serde_json::json!({
+        "method": plan.method.as_str(),
+        "url": plan.url,
+        "body": plan.body,
+    })
 }
 
 /// Prints a line on stderr, sanitized.

@@ -22,7 +22,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::Context;
-use crate::output::{Failure, Format, print_parts, safe_text, secrets_redacted};
+use crate::output::{Failure, Format, plan_json, print_parts, sanitize, secrets_redacted};
 use crate::progress::Progress;
 use crate::render;
 
@@ -288,11 +288,7 @@ impl Tally {
                     }
                     Err(Error::DryRun(plan)) => {
                         self.planned += 1;
-                        line["dry_run"] = json!({
-                            "method": plan.method.as_str(),
-                            "url": plan.url,
-                            "body": plan.body,
-                        });
+                        line["dry_run"] = plan_json(&plan);
                     }
                     Err(error) => {
                         self.failed += 1;
@@ -438,7 +434,7 @@ fn open_journal(path: &Path) -> Result<File, Failure> {
 
 /// Appends `line` to the journal in one write, so that a line is whole or absent.
 fn write_line(journal: &mut File, line: &Value) -> Result<(), Failure> {
-    let mut text = safe_text(&line.to_string()).into_owned();
+    let mut text = sanitize(&line.to_string()).into_owned();
     text.push('\n');
     journal
         .write_all(text.as_bytes())

@@ -61,18 +61,27 @@ async fn a_server_without_http2_gets_http1_connections() {
     assert_eq!(emulator.requests().len(), CALLS + 1);
 }
 
+/// A TLS emulator with [`BUCKET`], its catalog not enabled.
+async fn tls_with_bucket() -> Emulator {
+    let builder = Emulator::builder().tls().bucket(BUCKET);
+    builder.start().await.expect("starts")
+}
+
+/// A client on `emulator` that makes one attempt per call, trusting `root` besides the
+/// system's roots (and not the emulator's own).
+fn one_try_client(emulator: &Emulator, root: Option<&str>) -> Client {
+    let builder = builder_at(emulator.base_url(), &RecordedSleeps::default()).max_retries(0);
+    let builder = match root {
+        Some(root) => builder.add_root_certificate(root),
+        None => builder,
+    };
+    builder.build().expect("valid config")
+}
+
 #[tokio::test]
 async fn a_server_whose_certificate_is_not_trusted_gets_nothing() {
-    let emulator = Emulator::builder()
-        .tls()
-        .bucket(BUCKET)
-        .start()
-        .await
-        .expect("starts");
-    let untrusting = builder_at(emulator.base_url(), &RecordedSleeps::default())
-        .max_retries(0)
-        .build()
-        .expect("valid config");
+    let emulator = tls_with_bucket().await;
+    let untrusting = one_try_client(&emulator, None);
     let error = untrusting
         .catalog(BUCKET)
         .expect("valid")
@@ -86,18 +95,9 @@ async fn a_server_whose_certificate_is_not_trusted_gets_nothing() {
 
 #[tokio::test]
 async fn another_emulators_root_is_not_trusted_for_this_one() {
-    let emulator = Emulator::builder()
-        .tls()
-        .bucket(BUCKET)
-        .start()
-        .await
-        .expect("starts");
+    let emulator = tls_with_bucket().await;
     let other = Emulator::builder().tls().start().await.expect("starts");
-    let client = builder_at(emulator.base_url(), &RecordedSleeps::default())
-        .max_retries(0)
-        .add_root_certificate(other.root_certificate_pem().expect("a TLS emulator"))
-        .build()
-        .expect("valid config");
+    let client = one_try_client(&emulator, other.root_certificate_pem());
     let error = client.catalog(BUCKET).expect("valid").get().await;
     assert!(matches!(error, Err(Error::Transport(_))), "{error:?}");
     assert!(emulator.requests().is_empty());
