@@ -86,7 +86,9 @@ impl Command {
                 "`catalog check` only reads, several requests to two hosts: it has no --dry-run"
                     .to_owned(),
             )),
-            Self::Check { bucket } => check::check(&context.catalog(bucket)?, format).await,
+            Self::Check { bucket } => {
+                check::check(&context.catalog(bucket)?, context.auth_scheme, format).await
+            }
             Self::Enable { bucket } => {
                 let catalog = context.catalog(bucket)?;
                 let bucket = catalog.bucket();

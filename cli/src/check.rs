@@ -2,8 +2,8 @@
 //! time, each with what to do when it does not hold.
 
 use cloudflare_r2_catalog::{
-    Catalog, CatalogHandle, CatalogStatus, CredentialValidity, Error, MaintenanceConfig,
-    MaintenanceState,
+    AuthScheme, Catalog, CatalogHandle, CatalogStatus, CredentialValidity, Error,
+    MaintenanceConfig, MaintenanceState,
 };
 use serde::Serialize;
 
@@ -20,12 +20,44 @@ enum Verdict {
     Failed,
     /// Not checked: an earlier step failed in a way that makes it moot.
     Skipped,
+    /// Not checked although it matters for an engine: this client cannot check it (a global
+    /// API key cannot ask the Iceberg endpoint). The catalog is not known to be ready.
+    Unchecked,
+}
+
+/// What the whole check found.
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Outcome {
+    /// Every step holds (some with something to know): exit 0.
+    Ready,
+    /// A step does not hold: exit 1.
+    NotReady,
+    /// No step failed, but one that matters was not checked: exit 8, so that a script can tell
+    /// it from ready.
+    NotChecked,
+}
+
+impl Outcome {
+    fn of(steps: &[Step]) -> Self {
+        let any = |verdict| steps.iter().any(|step| step.verdict == verdict);
+        if any(Verdict::Failed) {
+            Self::NotReady
+        } else if any(Verdict::Unchecked) || any(Verdict::Skipped) {
+            Self::NotChecked
+        } else {
+            Self::Ready
+        }
+    }
 }
 
 /// One line of the check.
 #[derive(Serialize)]
 struct Step {
     step: &'static str,
+    /// The name a person reads.
+    #[serde(skip)]
+    label: &'static str,
     verdict: Verdict,
     detail: String,
     /// The command to run, or what to do, when the step does not hold.
@@ -37,6 +69,7 @@ impl Step {
     fn new(step: &'static str, verdict: Verdict, detail: impl Into<String>) -> Self {
         Self {
             step,
+            label: label(step),
             verdict,
             detail: detail.into(),
             next: None,
@@ -53,32 +86,56 @@ impl Step {
 #[derive(Serialize)]
 struct Checked {
     bucket: String,
+    /// Whether every step holds: `outcome` is `ready`.
     ready: bool,
+    outcome: Outcome,
     steps: Vec<Step>,
 }
 
-/// Runs every step against `catalog` and prints them; fails (exit 1) unless each holds.
-pub(crate) async fn check(catalog: &CatalogHandle, format: Format) -> Result<(), Failure> {
+/// Runs every step against `catalog`, reached with a credential of kind `scheme`, and prints
+/// them; fails unless each holds: exit 1 when one does not, exit 8 when one that matters could
+/// not be checked.
+pub(crate) async fn check(
+    catalog: &CatalogHandle,
+    scheme: AuthScheme,
+    format: Format,
+) -> Result<(), Failure> {
     let bucket = catalog.bucket().to_string();
-    let steps = steps(catalog, &bucket).await?;
-    let ready = steps
-        .iter()
-        .all(|step| matches!(step.verdict, Verdict::Passed | Verdict::Warning));
+    let steps = steps(catalog, scheme, &bucket).await?;
+    let outcome = Outcome::of(&steps);
     let checked = Checked {
         bucket,
-        ready,
+        ready: outcome == Outcome::Ready,
+        outcome,
         steps,
     };
     match format {
         Format::Json => print_json(&checked)?,
         Format::Text => print_parts([human(&checked).as_str()])?,
     }
-    if ready { Ok(()) } else { Err(Failure::Unready) }
+    match outcome {
+        Outcome::Ready => Ok(()),
+        Outcome::NotReady => Err(Failure::Unready),
+        Outcome::NotChecked => Err(Failure::Unchecked),
+    }
 }
 
-async fn steps(catalog: &CatalogHandle, bucket: &str) -> Result<Vec<Step>, Failure> {
+async fn steps(
+    catalog: &CatalogHandle,
+    scheme: AuthScheme,
+    bucket: &str,
+) -> Result<Vec<Step>, Failure> {
     let mut steps = Vec::new();
     let skipped = |step| Step::new(step, Verdict::Skipped, "not checked");
+    // The first step is named for the credential that was used.
+    let credentials = |verdict, detail: &str| {
+        let mut step = Step::new(CREDENTIALS, verdict, detail);
+        step.label = match scheme {
+            AuthScheme::ApiKey => "Global API key",
+            _ => "API token",
+        };
+        step
+    };
     // 1 and 2: the token is accepted, and the catalog is there and active.
     let found = match catalog.get().await {
         Ok(found) => found.result,
@@ -86,7 +143,7 @@ async fn steps(catalog: &CatalogHandle, bucket: &str) -> Result<Vec<Step>, Failu
         Err(error @ Error::DryRun(_)) => return Err(error.into()),
         Err(error) if error.is_auth() => {
             steps.push(
-                Step::new(TOKEN, Verdict::Failed, refused(&error))
+                credentials(Verdict::Failed, &refused(&error))
                     .next("use an API token with R2 Data Catalog and R2 Storage permission on this account (CLOUDFLARE_API_TOKEN)"),
             );
             steps.extend([CATALOG, CREDENTIAL, MAINTENANCE, ICEBERG].map(skipped));
@@ -94,7 +151,7 @@ async fn steps(catalog: &CatalogHandle, bucket: &str) -> Result<Vec<Step>, Failu
         }
         // Cloudflare's answer that no such catalog or bucket exists: the token got in.
         Err(error) if error.is_catalog_not_found() || error.is_bucket_not_found() => {
-            steps.push(Step::new(TOKEN, Verdict::Passed, "accepted"));
+            steps.push(credentials(Verdict::Passed, "accepted"));
             steps.push(failed(CATALOG, &error, bucket));
             steps.extend([CREDENTIAL, MAINTENANCE, ICEBERG].map(skipped));
             return Ok(steps);
@@ -103,11 +160,12 @@ async fn steps(catalog: &CatalogHandle, bucket: &str) -> Result<Vec<Step>, Failu
         // the base URL), the network, a 5xx.
         Err(error) => {
             steps.push(failed(CATALOG, &error, bucket));
-            steps.extend([TOKEN, CREDENTIAL, MAINTENANCE, ICEBERG].map(skipped));
+            steps.push(credentials(Verdict::Skipped, "not checked"));
+            steps.extend([CREDENTIAL, MAINTENANCE, ICEBERG].map(skipped));
             return Ok(steps);
         }
     };
-    steps.push(Step::new(TOKEN, Verdict::Passed, "accepted"));
+    steps.push(credentials(Verdict::Passed, "accepted"));
     steps.push(catalog_step(&found, bucket));
     if found.status != CatalogStatus::Active {
         // An inactive catalog serves no engine: the steps below would only repeat it.
@@ -133,20 +191,25 @@ async fn steps(catalog: &CatalogHandle, bucket: &str) -> Result<Vec<Step>, Failu
         .ok()
         .map(|validity| *validity == CredentialValidity::Valid);
     steps.push(maintenance_step(&config, valid, bucket));
-    // 5: what an engine asks first, with the same token.
+    // 5: what an engine asks first, with the same token. The endpoint takes API tokens only:
+    // a global key is never sent there, so an engine's access is left unknown.
+    if scheme != AuthScheme::ApiToken {
+        steps.push(
+            Step::new(
+                ICEBERG,
+                Verdict::Unchecked,
+                format!("not checked: engines need an API token, and this check uses a {scheme}"),
+            )
+            .next("check again with CLOUDFLARE_API_TOKEN set to the token engines will use"),
+        );
+        return Ok(steps);
+    }
     steps.push(match catalog.iceberg_config(&found.name).await {
         Ok(_) => Step::new(
             ICEBERG,
             Verdict::Passed,
             format!("answers for warehouse {}", found.name),
         ),
-        // The endpoint takes API tokens only; the management API took the key.
-        Err(Error::InvalidInput(_)) => Step::new(
-            ICEBERG,
-            Verdict::Warning,
-            "not checked: engines need an API token, and this client uses a global API key",
-        )
-        .next("check with CLOUDFLARE_API_TOKEN set to the token engines will use"),
         Err(error) if error.is_auth() => Step::new(ICEBERG, Verdict::Failed, refused(&error))
             .next("the token needs R2 Data Catalog and R2 Storage permission (Admin Read only, or Admin Read & Write to write) for engines to use it"),
         Err(error) if error.is_not_found() => Step::new(ICEBERG, Verdict::Failed, error.to_string())
@@ -157,16 +220,16 @@ async fn steps(catalog: &CatalogHandle, bucket: &str) -> Result<Vec<Step>, Failu
 }
 
 // The steps, by the names `--output json` gives them.
-const TOKEN: &str = "token";
+const CREDENTIALS: &str = "credentials";
 const CATALOG: &str = "catalog";
 const CREDENTIAL: &str = "credential";
 const MAINTENANCE: &str = "maintenance";
 const ICEBERG: &str = "iceberg";
 
-/// A step as a person reads its name.
-fn label(step: &str) -> &str {
+/// A step as a person reads its name (the credentials' own is set by their kind).
+fn label(step: &'static str) -> &'static str {
     match step {
-        TOKEN => "API token",
+        CREDENTIALS => "Credentials",
         CATALOG => "Catalog",
         CREDENTIAL => "Credential",
         MAINTENANCE => "Maintenance",
@@ -299,7 +362,7 @@ fn human(checked: &Checked) -> String {
     let width = checked
         .steps
         .iter()
-        .map(|step| label(step.step).chars().count())
+        .map(|step| step.label.chars().count())
         .max()
         .unwrap_or(0);
     let mut text = format!("Checking the catalog of bucket {}\n", checked.bucket);
@@ -309,10 +372,11 @@ fn human(checked: &Checked) -> String {
             Verdict::Warning => "!",
             Verdict::Failed => "✗",
             Verdict::Skipped => "–",
+            Verdict::Unchecked => "?",
         };
         text.push_str(&format!(
             "{mark} {:<width$}  {}\n",
-            label(step.step),
+            step.label,
             render::one_line(&step.detail)
         ));
         if let Some(next) = &step.next {
@@ -320,10 +384,10 @@ fn human(checked: &Checked) -> String {
             text.push_str(&format!("  {:<width$}  → {next}\n", ""));
         }
     }
-    text.push_str(if checked.ready {
-        "Ready: an Iceberg engine can use this catalog with this token."
-    } else {
-        "Not ready: see the steps marked ✗."
+    text.push_str(match checked.outcome {
+        Outcome::Ready => "Ready: an Iceberg engine can use this catalog with this token.",
+        Outcome::NotReady => "Not ready: see the steps marked ✗.",
+        Outcome::NotChecked => "Not known to be ready: see the step marked ?.",
     });
     text
 }

@@ -27,7 +27,8 @@ use std::process::ExitCode;
 use clap::builder::TypedValueParser;
 use clap::{CommandFactory, Parser, Subcommand};
 use cloudflare_r2_catalog::{
-    AccountHandle, BucketName, CatalogHandle, ClientBuilder, Error, Input, PathFamily, env,
+    AccountHandle, AuthScheme, BucketName, CatalogHandle, ClientBuilder, Error, Input, PathFamily,
+    env,
 };
 use zeroize::Zeroizing;
 
@@ -47,7 +48,9 @@ const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
     about = "Manage Cloudflare Basin Catalog (formerly R2 Data Catalog)",
     after_help = "Exit codes: 0 success; 1 other failure; 2 nothing sent (bad input, \
         configuration, confirmation declined); 3 not found; 4 already enabled; 5 conflict; \
-        6 token refused or lacking a permission; 7 rate or daily limit reached."
+        6 token refused or lacking a permission; 7 rate or daily limit reached; 8 `catalog \
+        check` could not check every step; 9 the result or journal could not be written, what \
+        was sent may have been carried out; 130 interrupted; 141 stdout closed (| head)."
 )]
 struct Cli {
     /// The Cloudflare account id (32 hexadecimal characters).
@@ -166,6 +169,8 @@ pub(crate) struct Context {
     account: AccountHandle,
     /// The same account through a client that sends: what a dry-run sweep lists with.
     reading: AccountHandle,
+    /// The kind of credential the client authenticates with.
+    pub(crate) auth_scheme: AuthScheme,
     pub(crate) format: Format,
     /// Whether the client only plans requests (`--dry-run`): nothing is sent, so nothing needs
     /// confirming.
@@ -335,6 +340,7 @@ fn context(settings: Settings, format: Format) -> Result<Context, Failure> {
     Ok(Context {
         account,
         reading,
+        auth_scheme: client.auth_scheme(),
         format,
         dry_run,
     })

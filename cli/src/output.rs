@@ -52,12 +52,42 @@ pub(crate) enum Failure {
     Cancelled(String),
     /// `catalog check` found a step that does not hold, and printed which (exit 1).
     Unready,
+    /// `catalog check` found no step that fails, but could not check one that matters for an
+    /// engine, and printed which (exit 8).
+    Unchecked,
+    /// The result could not be written (stdout closed or full, or the journal): the requests
+    /// already sent may have been carried out. Exit 141 for a closed pipe, as shells report a
+    /// command that wrote into one; 9 otherwise.
+    Output(OutputLost),
     /// Ctrl-C: a request in flight may have reached Cloudflare (exit 130, as shells report an
     /// interrupted command).
     Interrupted,
     /// Ctrl-C during `--all-tables`: the tables in flight finished and were reported, the
     /// others were not started (exit 130); whether a `--journal` records them.
     SweepStopped { journal: bool },
+}
+
+/// What could not be written, and why.
+pub(crate) struct OutputLost {
+    /// What was being written: "the result", "the journal FILE".
+    pub(crate) what: String,
+    pub(crate) error: std::io::Error,
+}
+
+impl OutputLost {
+    /// Stdout's failure `error`.
+    pub(crate) fn stdout(error: std::io::Error) -> Self {
+        Self {
+            what: "the result".to_owned(),
+            error,
+        }
+    }
+
+    /// Whether the reader of stdout went away (`| head -1`): the shell's business, not an error
+    /// to tell of.
+    pub(crate) fn is_closed_pipe(&self) -> bool {
+        self.error.kind() == std::io::ErrorKind::BrokenPipe
+    }
 }
 
 impl From<Error> for Failure {
@@ -78,10 +108,11 @@ impl From<ValidationError> for Failure {
     }
 }
 
-/// A result that cannot be turned into JSON (a number JSON cannot hold, say): nothing is printed.
+/// A result that cannot be turned into JSON (a number JSON cannot hold, say): nothing is
+/// printed, and what was sent may have been carried out.
 impl From<serde_json::Error> for Failure {
     fn from(error: serde_json::Error) -> Self {
-        Self::Setup(format!("cannot print the result: {error}"))
+        Self::Output(OutputLost::stdout(error.into()))
     }
 }
 
@@ -156,14 +187,14 @@ pub(crate) fn print_parts<'a>(parts: impl IntoIterator<Item = &'a str>) -> Resul
         stdout.write_all(b"\n")?;
         stdout.flush()
     })();
-    written.map_err(|error| Failure::Setup(format!("cannot write the result: {error}")))
+    written.map_err(|error| Failure::Output(OutputLost::stdout(error)))
 }
 
 /// Writes `bytes` to stdout as they are: text the CLI made itself, with no server text in it.
 pub(crate) fn print_bytes(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     let written = stdout.write_all(bytes).and_then(|()| stdout.flush());
-    written.map_err(|error| Failure::Setup(format!("cannot write the result: {error}")))
+    written.map_err(|error| Failure::Output(OutputLost::stdout(error)))
 }
 
 /// Prints `result` as pretty JSON on stdout.
@@ -315,8 +346,17 @@ pub(crate) mod exit {
     pub(crate) const AUTH: u8 = 6;
     /// Cloudflare asked to slow down (HTTP 429), or a daily limit is reached.
     pub(crate) const RATE_LIMITED: u8 = 7;
+    /// `catalog check` could not check a step that matters for an engine (the Iceberg endpoint,
+    /// with a global API key): the catalog is not known to be ready.
+    pub(crate) const NOT_CHECKED: u8 = 8;
+    /// The result or the journal could not be written (a full disk, say): what was sent may
+    /// have been carried out.
+    pub(crate) const OUTPUT_LOST: u8 = 9;
     /// Interrupted (Ctrl-C): 128 + SIGINT, as shells report it.
     pub(crate) const INTERRUPTED: u8 = 130;
+    /// Stdout's reader went away (`| head -1`): 128 + SIGPIPE, as shells report a command that
+    /// wrote into a closed pipe. What was sent may have been carried out.
+    pub(crate) const PIPE_CLOSED: u8 = 141;
 }
 
 /// Prints `failure` on stderr, with the next step where one is known, and returns the exit code
@@ -328,6 +368,9 @@ pub(crate) fn report(failure: &Failure, target: &Target) -> ExitCode {
     let code = match failure {
         Failure::Setup(_) | Failure::Cancelled(_) | Failure::Config(_) => exit::NOT_SENT,
         Failure::Stopped(_) | Failure::Unready => exit::FAILURE,
+        Failure::Unchecked => exit::NOT_CHECKED,
+        Failure::Output(lost) if lost.is_closed_pipe() => exit::PIPE_CLOSED,
+        Failure::Output(_) => exit::OUTPUT_LOST,
         Failure::Interrupted | Failure::SweepStopped { .. } => exit::INTERRUPTED,
         Failure::Sdk(error) => {
             if let Some(hint) = next_step(error, target) {
@@ -401,7 +444,12 @@ fn describe(failure: &Failure) -> Option<String> {
         Failure::Config(error) => format!("error: {error}"),
         Failure::Sdk(error) => format!("error: {:#}", error.report()),
         // The check printed each step, and what to do.
-        Failure::Unready => return None,
+        Failure::Unready | Failure::Unchecked => return None,
+        // Whoever closed the pipe wanted no more; a shell tells of it no further either.
+        Failure::Output(lost) if lost.is_closed_pipe() => return None,
+        Failure::Output(OutputLost { what, error }) => format!(
+            "error: cannot write {what}: {error}; what was sent may have been carried out: read the state back before doing it again"
+        ),
         Failure::SweepStopped { journal: true } => {
             "stopped: the tables in flight finished, the others were not started; run the same command with the same --journal to go on".to_owned()
         }

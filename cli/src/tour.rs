@@ -59,6 +59,7 @@ impl Args {
         let context = Context {
             account: account.clone(),
             reading: account,
+            auth_scheme: client.auth_scheme(),
             format: Format::Text,
             dry_run: false,
         };
@@ -78,6 +79,7 @@ impl Args {
         let context = Context {
             account: context.account.clone(),
             reading: context.reading.clone(),
+            auth_scheme: context.auth_scheme,
             format: Format::Text,
             dry_run: context.dry_run,
         };

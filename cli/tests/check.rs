@@ -250,6 +250,7 @@ async fn an_iceberg_endpoint_that_refuses_the_token_fails_the_last_step_with_ste
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(json["ready"], json!(false));
+    assert_eq!(json["outcome"], json!("not_ready"));
     assert_eq!(json["bucket"], json!(BUCKET));
     let verdicts: Vec<(&str, &str)> = json["steps"]
         .as_array()
@@ -265,7 +266,7 @@ async fn an_iceberg_endpoint_that_refuses_the_token_fails_the_last_step_with_ste
     assert_eq!(
         verdicts,
         [
-            ("token", "passed"),
+            ("credentials", "passed"),
             ("catalog", "passed"),
             ("credential", "passed"),
             ("maintenance", "passed"),
@@ -282,6 +283,63 @@ async fn an_iceberg_endpoint_that_refuses_the_token_fails_the_last_step_with_ste
         })
     );
     refused.assert_calls_async(1).await;
+}
+
+/// A global API key is never sent to the Iceberg endpoint, so a check with one cannot say an
+/// engine is served: it names the key, marks the engine's step not checked, and exits 8, which
+/// a script tells apart from ready (0) and not ready (1).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_check_with_a_global_key_is_not_a_pass_and_never_asks_the_iceberg_endpoint() {
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .accept_key(EMAIL, API_KEY)
+        .start()
+        .await
+        .expect("starts");
+    let env = [
+        ("CLOUDFLARE_EMAIL", EMAIL),
+        ("CLOUDFLARE_API_KEY", API_KEY),
+        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID),
+        ("CLOUDFLARE_BASE_URL", emulator.base_url()),
+        ("CLOUDFLARE_ICEBERG_URL", emulator.iceberg_url()),
+    ];
+    let enabled = r2_catalog(&["catalog", "enable", BUCKET], &env, "");
+    assert_eq!(enabled.status.code(), Some(0), "{}", stderr(&enabled));
+
+    let text = r2_catalog(&["catalog", "check", BUCKET, "--output", "text"], &env, "");
+    let json = r2_catalog(&["catalog", "check", BUCKET, "--output", "json"], &env, "");
+
+    assert_eq!(text.status.code(), Some(8), "{}", stderr(&text));
+    assert_eq!(
+        stdout(&text),
+        format!(
+            "Checking the catalog of bucket {BUCKET}
+✓ Global API key    accepted
+✓ Catalog           active, warehouse {WAREHOUSE}
+! Credential        none stored: engines do not need one, maintenance does
+                    → before turning maintenance on: r2-catalog credential store {BUCKET}
+{NEW_MAINTENANCE}? Iceberg endpoint  not checked: engines need an API token, and this check uses a global API key
+                    → check again with CLOUDFLARE_API_TOKEN set to the token engines will use
+Not known to be ready: see the step marked ?.
+"
+        )
+    );
+    assert_eq!(json.status.code(), Some(8), "{}", stderr(&json));
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(
+        (
+            &json["ready"],
+            &json["outcome"],
+            &json["steps"][4]["verdict"]
+        ),
+        (&json!(false), &json!("not_checked"), &json!("unchecked"))
+    );
+    let iceberg_requests = emulator
+        .requests()
+        .into_iter()
+        .filter(|request| request.path.ends_with("/v1/config"))
+        .count();
+    assert_eq!(iceberg_requests, 0);
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Credentials for Cloudflare's API, and the headers that carry them.
 
+use std::fmt;
+
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use zeroize::Zeroizing;
 
@@ -23,6 +25,27 @@ pub enum Credentials {
     },
 }
 
+/// Which kind of credential a client authenticates with: what a caller may tell a person, or
+/// act on (the Iceberg endpoint engines reach takes API tokens only), without the secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthScheme {
+    /// An API token ([`Credentials::ApiToken`]).
+    ApiToken,
+    /// An e-mail address and the legacy global API key ([`Credentials::ApiKey`]).
+    ApiKey,
+}
+
+impl fmt::Display for AuthScheme {
+    /// `API token` or `global API key`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ApiToken => "API token",
+            Self::ApiKey => "global API key",
+        })
+    }
+}
+
 impl Credentials {
     /// API-token credentials.
     pub fn api_token(token: impl Into<SecretString>) -> Self {
@@ -37,11 +60,11 @@ impl Credentials {
         }
     }
 
-    /// Which scheme these are: `"api token"` or `"api key"`.
-    pub(crate) fn scheme(&self) -> &'static str {
+    /// Which scheme these are.
+    pub(crate) fn scheme(&self) -> AuthScheme {
         match self {
-            Self::ApiToken(_) => "api token",
-            Self::ApiKey { .. } => "api key",
+            Self::ApiToken(_) => AuthScheme::ApiToken,
+            Self::ApiKey { .. } => AuthScheme::ApiKey,
         }
     }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::account::AccountHandle;
+use crate::auth::AuthScheme;
 use crate::catalogs::CatalogHandle;
 use crate::engine::{Engine, Policy};
 use crate::envelope::Response;
@@ -161,8 +162,8 @@ impl Client {
         self.engine.paths()
     }
 
-    /// Which credential scheme the client uses: `"api token"` or `"api key"`.
-    pub fn auth_scheme(&self) -> &'static str {
+    /// Which kind of credential the client authenticates with.
+    pub fn auth_scheme(&self) -> AuthScheme {
         self.engine.auth_scheme()
     }
 }

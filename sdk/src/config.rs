@@ -718,6 +718,7 @@ fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::AuthScheme;
 
     fn from_vars(vars: &[(&str, &str)]) -> Result<ClientBuilder, ConfigError> {
         ClientBuilder::from_lookup(|name| {
@@ -731,7 +732,7 @@ mod tests {
     fn env_token_builds_a_bearer_client() {
         let client = from_vars(&[(env::API_TOKEN, "t0k3n")]).and_then(ClientBuilder::build);
         let client = client.expect("a token is enough");
-        assert_eq!(client.auth_scheme(), "api token");
+        assert_eq!(client.auth_scheme(), AuthScheme::ApiToken);
         assert_eq!(client.base_url(), DEFAULT_BASE_URL);
     }
 
@@ -748,12 +749,12 @@ mod tests {
         let client = from_vars(&[(env::API_KEY, "k3y"), (env::EMAIL, "a@example.com")])
             .and_then(ClientBuilder::build)
             .expect("key and e-mail are enough");
-        assert_eq!(client.auth_scheme(), "api key");
+        assert_eq!(client.auth_scheme(), AuthScheme::ApiKey);
         // Beside a token, a key without its e-mail is no second scheme: the token is used.
         let client = from_vars(&[(env::API_KEY, "k3y"), (env::API_TOKEN, "t0k3n")])
             .and_then(ClientBuilder::build)
             .expect("the token is enough");
-        assert_eq!(client.auth_scheme(), "api token");
+        assert_eq!(client.auth_scheme(), AuthScheme::ApiToken);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::auth::AuthScheme;
 use crate::envelope::{self, Response};
 use crate::error::{Error, Report};
 use crate::generated;
@@ -85,7 +86,7 @@ pub(crate) struct Engine {
     api: generated::Client,
     iceberg: Iceberg,
     policy: Policy,
-    auth_scheme: &'static str,
+    auth_scheme: AuthScheme,
     secrets: Arc<[Zeroizing<String>]>,
     body_limit: u64,
 }
@@ -94,7 +95,7 @@ impl Engine {
     pub(crate) fn new(
         api: generated::Client,
         iceberg: Iceberg,
-        auth_scheme: &'static str,
+        auth_scheme: AuthScheme,
         secrets: Arc<[Zeroizing<String>]>,
         body_limit: u64,
         policy: Policy,
@@ -150,7 +151,7 @@ impl Engine {
         self.api.inner.family()
     }
 
-    pub(crate) fn auth_scheme(&self) -> &'static str {
+    pub(crate) fn auth_scheme(&self) -> AuthScheme {
         self.auth_scheme
     }
 

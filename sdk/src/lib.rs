@@ -124,7 +124,7 @@ mod config;
 pub mod emulator;
 
 pub use account::AccountHandle;
-pub use auth::Credentials;
+pub use auth::{AuthScheme, Credentials};
 pub use catalogs::{CatalogHandle, DeleteCatalog};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env};
