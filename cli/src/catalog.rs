@@ -87,7 +87,12 @@ impl Command {
                     .to_owned(),
             )),
             Self::Check { bucket } => {
-                check::check(&context.catalog(bucket)?, context.auth_scheme, format).await
+                check::check(
+                    &context.catalog(bucket)?,
+                    context.client.auth_scheme(),
+                    format,
+                )
+                .await
             }
             Self::Enable { bucket } => {
                 let catalog = context.catalog(bucket)?;

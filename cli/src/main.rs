@@ -11,6 +11,7 @@ mod confirm;
 mod credential;
 mod emulate;
 mod hidden;
+mod journal;
 mod maintenance;
 mod namespace;
 mod output;
@@ -27,8 +28,7 @@ use std::process::ExitCode;
 use clap::builder::TypedValueParser;
 use clap::{CommandFactory, Parser, Subcommand};
 use cloudflare_r2_catalog::{
-    AccountHandle, AuthScheme, BucketName, CatalogHandle, ClientBuilder, Error, Input, PathFamily,
-    env,
+    AccountHandle, BucketName, CatalogHandle, Client, ClientBuilder, Error, Input, PathFamily, env,
 };
 use zeroize::Zeroizing;
 
@@ -169,8 +169,9 @@ pub(crate) struct Context {
     account: AccountHandle,
     /// The same account through a client that sends: what a dry-run sweep lists with.
     reading: AccountHandle,
-    /// The kind of credential the client authenticates with.
-    pub(crate) auth_scheme: AuthScheme,
+    /// The client that sends (even under `--dry-run`): its settings name what a command acts
+    /// on, beside the account.
+    pub(crate) client: Client,
     pub(crate) format: Format,
     /// Whether the client only plans requests (`--dry-run`): nothing is sent, so nothing needs
     /// confirming.
@@ -340,7 +341,7 @@ fn context(settings: Settings, format: Format) -> Result<Context, Failure> {
     Ok(Context {
         account,
         reading,
-        auth_scheme: client.auth_scheme(),
+        client,
         format,
         dry_run,
     })

@@ -72,6 +72,9 @@ pub(crate) struct OutputLost {
     /// What was being written: "the result", "the journal FILE".
     pub(crate) what: String,
     pub(crate) error: std::io::Error,
+    /// What the command did about it, if more than stop (a sweep's tables in flight, and
+    /// where their outcomes are).
+    pub(crate) aftermath: Option<String>,
 }
 
 impl OutputLost {
@@ -80,6 +83,7 @@ impl OutputLost {
         Self {
             what: "the result".to_owned(),
             error,
+            aftermath: None,
         }
     }
 
@@ -445,10 +449,20 @@ fn describe(failure: &Failure) -> Option<String> {
         Failure::Sdk(error) => format!("error: {:#}", error.report()),
         // The check printed each step, and what to do.
         Failure::Unready | Failure::Unchecked => return None,
-        // Whoever closed the pipe wanted no more; a shell tells of it no further either.
-        Failure::Output(lost) if lost.is_closed_pipe() => return None,
-        Failure::Output(OutputLost { what, error }) => format!(
-            "error: cannot write {what}: {error}; what was sent may have been carried out: read the state back before doing it again"
+        // Whoever closed the pipe wanted no more; a shell tells of it no further either, unless
+        // there is more to know.
+        Failure::Output(lost) if lost.is_closed_pipe() => {
+            format!("stopped: stdout was closed; {}", lost.aftermath.as_ref()?)
+        }
+        Failure::Output(OutputLost {
+            what,
+            error,
+            aftermath,
+        }) => format!(
+            "error: cannot write {what}: {error}; {}",
+            aftermath.as_deref().unwrap_or(
+                "what was sent may have been carried out: read the state back before doing it again"
+            )
         ),
         Failure::SweepStopped { journal: true } => {
             "stopped: the tables in flight finished, the others were not started; run the same command with the same --journal to go on".to_owned()

@@ -3,26 +3,24 @@
 //! with a progress line at a terminal, JSON lines otherwise, a summary, and a journal to resume
 //! from.
 
-use std::collections::HashSet;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::num::NonZeroUsize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
 use cloudflare_r2_catalog::{
     CatalogHandle, Error, MaintenanceKind, MaintenanceUpdate, Namespace, RequestId, Swept,
-    TableHandle, TableName,
+    TableHandle,
 };
 use futures_util::StreamExt;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::Context;
-use crate::output::{Failure, Format, plan_json, print_parts, sanitize, secrets_redacted};
+use crate::journal::{self, Journal, SWEEP_FIELDS};
+use crate::output::{Failure, Format, OutputLost, note, plan_json, print_parts, secrets_redacted};
 use crate::progress::Progress;
 use crate::render;
 
@@ -48,8 +46,9 @@ pub(crate) struct SweepFlags {
     #[arg(long, value_name = "N", requires = "all_tables")]
     concurrency: Option<NonZeroUsize>,
     /// With --all-tables: append each table's outcome to FILE as a JSON line, and skip the
-    /// tables FILE already records done by the same command: run it again with the same FILE
-    /// to resume after a failure or Ctrl-C.
+    /// tables FILE already records done by the same command (same account, endpoint, paths,
+    /// bucket and settings): run it again with the same FILE to resume after a failure or
+    /// Ctrl-C. With --dry-run, FILE is read (the plan skips what it records) but not written.
     #[arg(long, value_name = "FILE", requires = "all_tables")]
     journal: Option<PathBuf>,
 }
@@ -115,10 +114,6 @@ impl Operation {
     }
 }
 
-/// How much of a journal is read back: at a few hundred bytes a line, some 200,000 tables, far
-/// more than a catalog holds; what it keeps is a set of table names, smaller still.
-const MAX_JOURNAL_BYTES: u64 = 64 * 1024 * 1024;
-
 /// Runs `operation` over the tables of `bucket` as `flags` say, and prints what came of each.
 pub(crate) async fn run(
     context: &Context,
@@ -132,7 +127,7 @@ pub(crate) async fn run(
         .dry_run
         .then(|| context.catalog(bucket.as_str()))
         .transpose()?;
-    let key = operation.key()?;
+    let sweep_fields = sweep_fields(context, catalog.bucket().as_ref(), &operation.key()?);
     let mut sweep = catalog.sweep();
     if let Some(namespace) = &flags.within {
         sweep = sweep.within(Namespace::parse_dotted(namespace)?);
@@ -143,21 +138,27 @@ pub(crate) async fn run(
     let mut skipped = 0;
     let mut journal = None;
     if let Some(path) = &flags.journal {
-        let done = journal_done(path, catalog.bucket().as_ref(), &key)?;
+        let done = journal::done(path, &sweep_fields)?;
         skipped = done.len();
         sweep = sweep.skip(done);
-        journal = Some(open_journal(path)?);
+        // A dry run changes nothing, and so records nothing.
+        if !context.dry_run {
+            journal = Some(Journal::open(path)?);
+        }
     }
     // Ctrl-C counted as it comes: the first stops the sweep from starting tables, the second
-    // stops the command at once.
-    let (presses, pressed) = watch::channel(0u8);
+    // stops the command at once. Output that cannot be written stops it as the first does.
+    let (stopping, stopped) = watch::channel(Stopping::default());
+    let pressing = stopping.clone();
     let _listening = Listening(tokio::spawn(async move {
         while tokio::signal::ctrl_c().await.is_ok() {
-            presses.send_modify(|count| *count = count.saturating_add(1));
+            pressing.send_modify(|stop| stop.presses = stop.presses.saturating_add(1));
         }
     }));
-    let stop = times_pressed(pressed.clone(), 1);
-    let mut aborted = std::pin::pin!(times_pressed(pressed.clone(), 2));
+    let stop = stopped_when(stopped.clone(), |stop| {
+        stop.presses >= 1 || stop.output_lost
+    });
+    let mut aborted = std::pin::pin!(stopped_when(stopped.clone(), |stop| stop.presses >= 2));
     let operation = Arc::new(operation);
     let acting = Arc::clone(&operation);
     let swept = sweep.stop_when(stop).run(move |table| {
@@ -176,6 +177,11 @@ pub(crate) async fn run(
     let started = Instant::now();
     let mut tally = Tally::default();
     let mut rows = Vec::new();
+    // What could not be written: the first failure of stdout, and of the journal. Each stops
+    // the sweep from starting tables; the tables in flight finish and are still recorded where
+    // they can be (the journal when stdout is gone, stdout when the journal is).
+    let mut stdout_lost = None;
+    let mut journal_lost = None;
     let progress = (format == Format::Text).then(|| Progress::start("tables: 0 done, 0 failed"));
     loop {
         let item = tokio::select! {
@@ -186,12 +192,22 @@ pub(crate) async fn run(
             }
         };
         let Some(item) = item else { break };
-        let line = tally.add(item, catalog.bucket().as_ref(), &key);
-        if let Some(journal) = journal.as_mut() {
-            write_line(journal, &line)?;
+        let line = tally.add(item, &sweep_fields);
+        if let Some(appending) = journal.as_mut()
+            && let Err(lost) = appending.append(&line)
+        {
+            journal = None;
+            journal_lost = Some(lost);
+            stopping.send_modify(|stop| stop.output_lost = true);
         }
         match (&progress, format) {
-            (_, Format::Json) => print_parts([line.to_string().as_str()])?,
+            (_, Format::Json) if stdout_lost.is_none() => {
+                if let Err(Failure::Output(lost)) = print_parts([line.to_string().as_str()]) {
+                    stdout_lost = Some(lost);
+                    stopping.send_modify(|stop| stop.output_lost = true);
+                }
+            }
+            (_, Format::Json) => {}
             (Some(progress), Format::Text) => {
                 if let Some(failure) = failure_line(&line) {
                     progress.note(&failure);
@@ -212,7 +228,7 @@ pub(crate) async fn run(
         }
     }
     drop(progress);
-    if !rows.is_empty() {
+    if stdout_lost.is_none() && !rows.is_empty() {
         rows.sort_by(|a: &Value, b: &Value| {
             (a["namespace"].as_str(), a["table"].as_str())
                 .cmp(&(b["namespace"].as_str(), b["table"].as_str()))
@@ -224,14 +240,30 @@ pub(crate) async fn run(
             "target_size_mb",
             "snapshot_expiration",
         ];
-        print_parts([render::table(&rows, &columns).trim_end_matches('\n')])?;
+        if let Err(Failure::Output(lost)) =
+            print_parts([render::table(&rows, &columns).trim_end_matches('\n')])
+        {
+            stdout_lost = Some(lost);
+        }
     }
     let summary = tally.summary(&operation, skipped, started.elapsed().as_secs_f64());
     match format {
-        Format::Text => print_parts([summary.as_str()])?,
-        Format::Json => crate::output::note(&summary),
+        Format::Text if stdout_lost.is_none() => {
+            if let Err(Failure::Output(lost)) = print_parts([summary.as_str()]) {
+                stdout_lost = Some(lost);
+                note(&summary);
+            }
+        }
+        _ => note(&summary),
     }
-    if *pressed.borrow() > 0 {
+    let (journaled, printed) = (journal.is_some(), stdout_lost.is_none());
+    if let Some(lost) = journal_lost.or(stdout_lost) {
+        return Err(Failure::Output(OutputLost {
+            aftermath: Some(aftermath(journaled, printed)),
+            ..lost
+        }));
+    }
+    if stopped.borrow().presses > 0 {
         return Err(Failure::SweepStopped {
             journal: flags.journal.is_some(),
         });
@@ -242,10 +274,59 @@ pub(crate) async fn run(
     Ok(())
 }
 
-/// Completes once Ctrl-C has been pressed `times` times; never, if the count is gone.
-async fn times_pressed(mut pressed: watch::Receiver<u8>, times: u8) {
-    if pressed.wait_for(|count| *count >= times).await.is_err() {
+/// What stops a sweep: Ctrl-C, pressed so many times, and output that could not be written.
+#[derive(Default)]
+struct Stopping {
+    presses: u8,
+    output_lost: bool,
+}
+
+/// Completes once `stopping` holds for what is signalled; never, if the signals are gone.
+async fn stopped_when(
+    mut signalled: watch::Receiver<Stopping>,
+    stopping: impl Fn(&Stopping) -> bool,
+) {
+    if signalled.wait_for(stopping).await.is_err() {
         std::future::pending::<()>().await;
+    }
+}
+
+/// What a sweep whose output failed did about it: where the outcomes of the tables that ended
+/// are recorded, if anywhere.
+fn aftermath(journal: bool, stdout: bool) -> String {
+    let recorded = match (journal, stdout) {
+        (true, _) => {
+            "the journal records every table that ended: run the same command with the same --journal to go on"
+        }
+        (false, true) => {
+            "stdout has the line of every table that ended, the journal does not: keep those lines"
+        }
+        (false, false) => {
+            "what was sent may have been carried out: read the state back before doing it again"
+        }
+    };
+    format!("no table was started after that, and the tables in flight finished; {recorded}")
+}
+
+/// The fields that name this sweep in each of its lines (see [`journal::SWEEP_FIELDS`]): the
+/// account, the API endpoint and path family it calls, the bucket and the operation (`key`).
+/// Written as the journal reads them back: redacted (a base URL's path may hold a secret).
+fn sweep_fields(context: &Context, bucket: &str, key: &str) -> Map<String, Value> {
+    let values = [
+        json!(context.account.account_id().as_ref()),
+        json!(context.client.base_url()),
+        json!(context.client.paths().to_string()),
+        json!(bucket),
+        json!(key),
+    ];
+    let fields = SWEEP_FIELDS
+        .iter()
+        .map(|field| (*field).to_owned())
+        .zip(values)
+        .collect();
+    match secrets_redacted(Value::Object(fields)) {
+        Value::Object(fields) => fields,
+        _ => Map::new(),
     }
 }
 
@@ -273,9 +354,10 @@ struct Tally {
 }
 
 impl Tally {
-    /// Counts `item`, and returns its JSON line.
-    fn add(&mut self, item: Swept<Value>, bucket: &str, key: &str) -> Value {
-        let mut line = json!({ "bucket": bucket, "operation": key });
+    /// Counts `item`, and returns its JSON line: the fields that name the sweep, then the
+    /// table's.
+    fn add(&mut self, item: Swept<Value>, sweep: &Map<String, Value>) -> Value {
+        let mut line = Value::Object(sweep.clone());
         match item {
             Swept::Table { table, outcome } => {
                 line["namespace"] = json!(table.namespace().to_string());
@@ -388,62 +470,4 @@ fn get_row(line: &Value) -> Value {
         "target_size_mb": config["compaction"]["target_size_mb"],
         "snapshot_expiration": config["snapshot_expiration"]["state"],
     })
-}
-
-/// The tables `path` records done by this sweep (`bucket`, `key`); none when it does not exist
-/// yet. Lines that are not a done table of this sweep are passed over.
-fn journal_done(
-    path: &Path,
-    bucket: &str,
-    key: &str,
-) -> Result<HashSet<(Namespace, TableName)>, Failure> {
-    let file = match File::open(path) {
-        Ok(file) => file,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
-        Err(error) => return Err(journal_error(path, &error)),
-    };
-    let mut done = HashSet::new();
-    for line in BufReader::new(file.take(MAX_JOURNAL_BYTES)).lines() {
-        let line = line.map_err(|error| journal_error(path, &error))?;
-        let Ok(line) = serde_json::from_str::<Value>(&line) else {
-            continue;
-        };
-        let ours = line["bucket"] == bucket && line["operation"] == key && line["ok"] == true;
-        let table = line["namespace"]
-            .as_str()
-            .and_then(|namespace| Namespace::parse_dotted(namespace).ok())
-            .zip(
-                line["table"]
-                    .as_str()
-                    .and_then(|table| TableName::new(table).ok()),
-            );
-        if let Some(table) = table.filter(|_| ours) {
-            done.insert(table);
-        }
-    }
-    Ok(done)
-}
-
-fn open_journal(path: &Path) -> Result<File, Failure> {
-    OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|error| journal_error(path, &error))
-}
-
-/// Appends `line` to the journal in one write, so that a line is whole or absent.
-fn write_line(journal: &mut File, line: &Value) -> Result<(), Failure> {
-    let mut text = sanitize(&line.to_string()).into_owned();
-    text.push('\n');
-    journal
-        .write_all(text.as_bytes())
-        .map_err(|error| Failure::Setup(format!("cannot write the journal: {error}")))
-}
-
-fn journal_error(path: &Path, error: &std::io::Error) -> Failure {
-    Failure::Setup(format!(
-        "cannot use the journal {}: {error}",
-        path.display()
-    ))
 }

@@ -59,7 +59,7 @@ impl Args {
         let context = Context {
             account: account.clone(),
             reading: account,
-            auth_scheme: client.auth_scheme(),
+            client,
             format: Format::Text,
             dry_run: false,
         };
@@ -79,7 +79,7 @@ impl Args {
         let context = Context {
             account: context.account.clone(),
             reading: context.reading.clone(),
-            auth_scheme: context.auth_scheme,
+            client: context.client.clone(),
             format: Format::Text,
             dry_run: context.dry_run,
         };

@@ -18,80 +18,17 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::emulator::{Emulator, Fault, Operation, RecordedRequest};
+use cloudflare_r2_catalog::emulator::{Fault, Operation, RecordedRequest};
 use common::*;
 use httpmock::{Method, Mock, MockServer};
 use serde_json::{Value, json};
+use support::sweeps::*;
 use support::terminal::{AtTerminal, CTRL_C, On, run_at_terminal};
 use support::*;
-
-/// The seeded catalog's tables, as `(namespace, table)`, sorted.
-const TABLES: [(&str, &str); 5] = [
-    ("a", "clicks"),
-    ("a", "events"),
-    ("a.x", "raw"),
-    ("b", "orders"),
-    ("b", "users"),
-];
-
-/// The listing requests a sweep of the whole seeded catalog makes: the top-level namespaces,
-/// then for each of a, a.x and b its tables and the namespaces under it.
-const CATALOG_LISTINGS: usize = 7;
-
-/// `table maintenance update BUCKET --all-tables --compaction enabled`.
-const UPDATE: [&str; 7] = [
-    "table",
-    "maintenance",
-    "update",
-    BUCKET,
-    "--all-tables",
-    "--compaction",
-    "enabled",
-];
-
-/// The journal key (`operation`) of [`UPDATE`].
-const UPDATE_KEY: &str = r#"update {"compaction":{"state":"enabled"}}"#;
-
-/// The settings of a table the emulator seeded, once [`UPDATE`] turned compaction on.
-fn compaction_enabled() -> Value {
-    json!({
-        "compaction": {"state": "enabled", "target_size_mb": "128"},
-        "interval": "1h",
-        "snapshot_expiration": {
-            "max_snapshot_age": "7d",
-            "min_snapshots_to_keep": 100,
-            "state": "disabled",
-        },
-    })
-}
-
-/// An emulator holding [`TABLES`] in [`BUCKET`], whose catalog is enabled.
-async fn seeded() -> Emulator {
-    let (emulator, client, _) = emulator_and_client().await;
-    for (namespace, table) in TABLES {
-        emulator
-            .add_table(BUCKET, namespace, table)
-            .expect("a valid table");
-    }
-    catalog(&client).enable().await.expect("enabled");
-    emulator
-}
-
-/// Runs the binary with `args` against `base_url`, off the runtime serving the emulator.
-async fn cli(base_url: &str, args: &[&str]) -> Output {
-    let base_url = base_url.to_owned();
-    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run_at(&base_url, &args)
-    })
-    .await
-    .expect("the run finishes")
-}
 
 /// Runs the binary at a terminal (see [`run_at_terminal`]) against `base_url`, off the runtime.
 async fn cli_at_terminal(base_url: &str, args: &[&str], on: On) -> AtTerminal {
@@ -111,125 +48,6 @@ fn at_terminal_env(base_url: &str) -> Vec<(&'static str, String)> {
     let mut env = token_env_at(base_url);
     env.push(("TERM", "xterm-256color".to_owned()));
     env
-}
-
-/// The requests `emulator` received after the first `before`.
-fn since(emulator: &Emulator, before: usize) -> Vec<RecordedRequest> {
-    emulator.requests().split_off(before)
-}
-
-/// Those of `requests` that are `operation`.
-fn of(requests: &[RecordedRequest], operation: Operation) -> Vec<&RecordedRequest> {
-    requests
-        .iter()
-        .filter(|request| request.operation == Some(operation))
-        .collect()
-}
-
-/// How many of `requests` are listings (of namespaces or of tables).
-fn listings(requests: &[RecordedRequest]) -> usize {
-    of(requests, Operation::ListNamespaces).len() + of(requests, Operation::ListTables).len()
-}
-
-/// The path of a table's maintenance configuration on the emulator (`tail` after it), the
-/// namespace's levels joined by U+001F as the SDK sends it.
-fn table_path(namespace: &str, table: &str, tail: &str) -> String {
-    format!(
-        "/client/v4/accounts/{ACCOUNT_ID}/basin-catalog/{BUCKET}/namespaces/{}/tables/{table}/maintenance-configs{tail}",
-        namespace.replace('.', "%1F")
-    )
-}
-
-/// The table whose maintenance path `path` is, as `(namespace, table)`.
-fn table_of_path(path: &str) -> (String, String) {
-    let rest = path.split_once("/namespaces/").expect("a table path").1;
-    let mut segments = rest.split('/');
-    let namespace = segments.next().expect("a namespace").replace("%1F", ".");
-    assert_eq!(segments.next(), Some("tables"), "{path}");
-    let table = segments.next().expect("a table").to_owned();
-    (namespace, table)
-}
-
-/// The tables `requests` acted on, each as often as it was asked.
-fn acted_on(requests: &[&RecordedRequest]) -> Vec<(String, String)> {
-    let mut tables: Vec<_> = requests
-        .iter()
-        .map(|request| table_of_path(&request.path))
-        .collect();
-    tables.sort();
-    tables
-}
-
-/// `tables` as owned pairs, sorted.
-fn owned(tables: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut owned: Vec<_> = tables
-        .iter()
-        .map(|(namespace, table)| ((*namespace).to_owned(), (*table).to_owned()))
-        .collect();
-    owned.sort();
-    owned
-}
-
-/// Every line of `text`, each a whole JSON object.
-fn json_lines(text: &str) -> Vec<Value> {
-    assert!(
-        text.is_empty() || text.ends_with('\n'),
-        "a line left unfinished: {text:?}"
-    );
-    text.lines()
-        .map(|line| {
-            let value: Value = serde_json::from_str(line)
-                .unwrap_or_else(|error| panic!("not a JSON line ({error}): {line:?}"));
-            assert!(value.is_object(), "{line}");
-            value
-        })
-        .collect()
-}
-
-/// `lines` by their table, `(namespace, table)`; panics if a table is reported twice.
-fn by_table(lines: &[Value]) -> BTreeMap<(String, String), Value> {
-    let mut tables = BTreeMap::new();
-    for line in lines {
-        let key = (
-            line["namespace"].as_str().expect("a namespace").to_owned(),
-            line["table"].as_str().expect("a table").to_owned(),
-        );
-        let again = tables.insert(key.clone(), line.clone());
-        assert!(again.is_none(), "{key:?} reported twice: {lines:#?}");
-    }
-    tables
-}
-
-/// The line of a table that `operation` (its journal key) left with `result`.
-fn ok_line(namespace: &str, table: &str, operation: &str, result: Value) -> Value {
-    json!({
-        "bucket": BUCKET,
-        "operation": operation,
-        "namespace": namespace,
-        "table": table,
-        "ok": true,
-        "result": result,
-    })
-}
-
-/// `summary` (one line, its newline included) without its timing, ` (0.1 s, 42 tables/s).`,
-/// whose form is checked.
-fn untimed(summary: &str) -> &str {
-    let line = summary
-        .strip_suffix(" tables/s).\n")
-        .unwrap_or_else(|| panic!("no rate at the end of {summary:?}"));
-    let (text, timing) = line
-        .rsplit_once(" (")
-        .unwrap_or_else(|| panic!("no timing in {summary:?}"));
-    let (seconds, rate) = timing
-        .split_once(" s, ")
-        .unwrap_or_else(|| panic!("no seconds in {summary:?}"));
-    assert!(
-        seconds.parse::<f64>().is_ok() && rate.parse::<u64>().is_ok(),
-        "{summary:?}"
-    );
-    assert!(!text.contains('\n'), "one line: {summary:?}");
-    text
 }
 
 /// `text` with the emulator's random ray ids (`[cf-ray 0123456789abcdef-EMU]`) as `RAY`.

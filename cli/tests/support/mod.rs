@@ -8,15 +8,28 @@ use httpmock::MockServer;
 
 use crate::common::{ACCOUNT_ID, API_TOKEN};
 
+pub mod sweeps;
+
 /// Runs `r2-catalog` with `args`, only the environment given in `env` (nothing inherited from
 /// the developer's shell), and `stdin` on its standard input.
 pub fn r2_catalog(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    r2_catalog_into(args, env, stdin, Stdio::piped())
+}
+
+/// [`r2_catalog`] with its stdout going to `stdout` (a closed pipe, `/dev/full` …); the output
+/// returned then holds no stdout.
+pub fn r2_catalog_into(
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &str,
+    stdout: impl Into<Stdio>,
+) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_r2-catalog"))
         .args(args)
         .env_clear()
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
+        .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary starts");
@@ -75,6 +88,22 @@ pub fn run(server: &MockServer, args: &[&str]) -> Output {
 /// [`run`] against a raw server at `base_url`.
 pub fn run_at(base_url: &str, args: &[&str]) -> Output {
     r2_catalog(args, &borrowed(&token_env_at(base_url)), "")
+}
+
+/// Where a command's stdout goes when its reader is gone: a pipe whose reading end is closed,
+/// as `| head -1` leaves it once it has its line.
+pub fn closed_pipe() -> std::io::PipeWriter {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    writer
+}
+
+/// Where a command's stdout goes when the disk is full: writes fail with ENOSPC.
+pub fn full_disk() -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full")
 }
 
 /// What the command printed on stdout, parsed as JSON; panics with stderr if it failed.
