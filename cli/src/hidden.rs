@@ -1,5 +1,5 @@
 //! Reading a secret typed at a terminal without showing it: echo off while it is typed, and
-//! back on whatever happens, Ctrl-C included.
+//! back on whatever happens: Enter, end of input, Ctrl-C, Ctrl-\, SIGTERM, SIGHUP.
 
 use std::io::{BufRead, Read};
 
@@ -7,8 +7,14 @@ use zeroize::Zeroizing;
 
 use crate::output::Failure;
 
+/// The longest line a terminal in canonical mode passes on whole: Linux keeps 4095 bytes of a
+/// line and drops what is typed or pasted past them, so a line this long may have been cut.
+#[cfg(unix)]
+const TERMINAL_LINE_LIMIT: usize = 4095;
+
 /// Asks `question` on stderr and reads one line from the terminal on stdin, echo off, at most
-/// `max_bytes` long; `cancelled` is what Ctrl-C reports.
+/// `max_bytes` long (and shorter than a terminal cuts lines at); `cancelled` is what a signal
+/// that stops the command reports.
 #[cfg(unix)]
 pub(crate) async fn read_hidden(
     question: &str,
@@ -16,15 +22,15 @@ pub(crate) async fn read_hidden(
     cancelled: &str,
 ) -> Result<Zeroizing<String>, Failure> {
     use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
-    use tokio::signal::unix::{SignalKind, signal};
 
     use crate::output;
+    use crate::signals::Listening;
 
     let unusable = |error: std::io::Error| {
         Failure::Setup(format!("cannot read the token at the terminal: {error}"))
     };
-    // Registered before echo goes off: from here, Ctrl-C is an answer, not the end.
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(unusable)?;
+    // Registered before echo goes off: from here, a signal is an answer, not the end.
+    let mut stops = Listening::start().map_err(unusable)?;
     let stdin = std::io::stdin();
     let shown = tcgetattr(&stdin).map_err(|error| unusable(error.into()))?;
     let mut hidden = shown.clone();
@@ -42,13 +48,19 @@ pub(crate) async fn read_hidden(
     std::thread::spawn(move || {
         let _ = sender.send(read_line(max_bytes));
     });
-    tokio::select! {
-        line = receiver => line.map_err(|_| Failure::Setup("the token reader stopped".to_owned()))?,
-        _ = interrupt.recv() => {
+    let line = tokio::select! {
+        line = receiver => line.map_err(|_| Failure::Setup("the token reader stopped".to_owned()))??,
+        _ = stops.next() => {
             output::note("");
-            Err(Failure::Cancelled(cancelled.to_owned()))
+            return Err(Failure::Cancelled(cancelled.to_owned()));
         }
+    };
+    if line.len() >= TERMINAL_LINE_LIMIT {
+        return Err(Failure::Setup(format!(
+            "the token typed is {TERMINAL_LINE_LIMIT} bytes or longer, where a terminal cuts a line, so it may not be whole: pipe it on stdin instead"
+        )));
     }
+    Ok(line)
 }
 
 /// Puts the terminal's settings back as they were.

@@ -18,6 +18,7 @@ mod output;
 mod paging;
 mod progress;
 mod render;
+mod signals;
 mod sweep;
 mod table;
 mod tour;
@@ -219,15 +220,27 @@ fn main() -> ExitCode {
         (false, Some(format)) => format,
         (false, None) => Format::for_stdout(),
     };
-    // A sweep answers Ctrl-C itself: it starts no more tables and reports those in flight.
-    let sweeping = cli.command.sweeps();
+    let answering = cli.command.answers_signals();
     let ran = runtime.block_on(async {
-        // Ctrl-C ends the command, whatever it is waiting for, with a word on what may have
-        // happened; the token question answers it first (`hidden::read_hidden`).
+        // Ctrl-C (and SIGTERM, SIGQUIT, SIGHUP) ends the command, whatever it is waiting for,
+        // with a word on what may have happened, and what it holds dropped (the terminal's
+        // echo given back); the token question answers them first (`hidden::read_hidden`).
+        let mut stops = match answering.then(signals::Listening::start).transpose() {
+            Ok(stops) => stops,
+            Err(error) => {
+                return Err(Failure::Setup(format!("cannot listen for Ctrl-C: {error}")));
+            }
+        };
+        let stopped = async {
+            match stops.as_mut() {
+                Some(stops) => stops.next().await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             biased;
             ran = run(cli, format) => ran,
-            _ = tokio::signal::ctrl_c(), if !sweeping => Err(Failure::Interrupted),
+            stop = stopped => Err(Failure::Interrupted(stop)),
         }
     });
     match ran {
@@ -250,9 +263,15 @@ impl Command {
         }
     }
 
-    /// Whether the command runs over every table (`--all-tables`).
-    fn sweeps(&self) -> bool {
-        matches!(self, Self::Api(ApiCommand::Table(command)) if command.sweeps())
+    /// Whether `main` answers the signals that stop a command. A sweep answers Ctrl-C itself
+    /// (it starts no more tables and reports those in flight), and the emulator stops on it;
+    /// both keep the default of the others.
+    fn answers_signals(&self) -> bool {
+        match self {
+            Self::Api(ApiCommand::Table(command)) => !command.sweeps(),
+            Self::Emulate(_) => false,
+            Self::Api(_) | Self::Tour(_) | Self::Completions { .. } => true,
+        }
     }
 }
 

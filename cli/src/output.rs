@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::render;
+use crate::signals::Stop;
 
 /// How results are printed.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -59,9 +60,9 @@ pub(crate) enum Failure {
     /// already sent may have been carried out. Exit 141 for a closed pipe, as shells report a
     /// command that wrote into one; 9 otherwise.
     Output(OutputLost),
-    /// Ctrl-C: a request in flight may have reached Cloudflare (exit 130, as shells report an
-    /// interrupted command).
-    Interrupted,
+    /// Ctrl-C, or another signal that stops a command: a request in flight may have reached
+    /// Cloudflare (exit 128 + the signal's number, as shells report it: 130 for Ctrl-C).
+    Interrupted(Stop),
     /// Ctrl-C during `--all-tables`: the tables in flight finished and were reported, the
     /// others were not started (exit 130); whether a `--journal` records them.
     SweepStopped { journal: bool },
@@ -356,7 +357,7 @@ pub(crate) mod exit {
     /// The result or the journal could not be written (a full disk, say): what was sent may
     /// have been carried out.
     pub(crate) const OUTPUT_LOST: u8 = 9;
-    /// Interrupted (Ctrl-C): 128 + SIGINT, as shells report it.
+    /// Interrupted (Ctrl-C): 128 + SIGINT, as shells report it (other signals: 128 + theirs).
     pub(crate) const INTERRUPTED: u8 = 130;
     /// Stdout's reader went away (`| head -1`): 128 + SIGPIPE, as shells report a command that
     /// wrote into a closed pipe. What was sent may have been carried out.
@@ -375,7 +376,8 @@ pub(crate) fn report(failure: &Failure, target: &Target) -> ExitCode {
         Failure::Unchecked => exit::NOT_CHECKED,
         Failure::Output(lost) if lost.is_closed_pipe() => exit::PIPE_CLOSED,
         Failure::Output(_) => exit::OUTPUT_LOST,
-        Failure::Interrupted | Failure::SweepStopped { .. } => exit::INTERRUPTED,
+        Failure::Interrupted(stop) => stop.exit_code(),
+        Failure::SweepStopped { .. } => exit::INTERRUPTED,
         Failure::Sdk(error) => {
             if let Some(hint) = next_step(error, target) {
                 note(&format!("hint: {hint}"));
@@ -470,9 +472,13 @@ fn describe(failure: &Failure) -> Option<String> {
         Failure::SweepStopped { journal: false } => {
             "stopped: the tables in flight finished, the others were not started; a sweep run with --journal FILE resumes from FILE (the JSON lines it prints are FILE's lines)".to_owned()
         }
-        Failure::Interrupted => {
+        Failure::Interrupted(Stop::Interrupt) => {
             "interrupted: a change already sent may have been made; read the state back before doing it again".to_owned()
         }
+        Failure::Interrupted(stop) => format!(
+            "stopped by {}: a change already sent may have been made; read the state back before doing it again",
+            stop.name()
+        ),
     };
     Some(description)
 }

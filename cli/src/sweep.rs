@@ -23,6 +23,7 @@ use crate::journal::{self, Journal, SWEEP_FIELDS};
 use crate::output::{Failure, Format, OutputLost, note, plan_json, print_parts, secrets_redacted};
 use crate::progress::Progress;
 use crate::render;
+use crate::signals::Stop;
 
 /// The flags that turn a table maintenance command into a sweep.
 #[derive(Args)]
@@ -188,7 +189,7 @@ pub(crate) async fn run(
             item = swept.next() => item,
             // A second Ctrl-C, while the tables in flight finish: stop now.
             () = &mut aborted => {
-                return Err(Failure::Interrupted);
+                return Err(Failure::Interrupted(Stop::Interrupt));
             }
         };
         let Some(item) = item else { break };

@@ -12,7 +12,7 @@ use cloudflare_r2_catalog::emulator::Emulator;
 use common::*;
 use httpmock::MockServer;
 use serde_json::json;
-use support::terminal::{AtTerminal, CTRL_C, On, run_at_terminal};
+use support::terminal::{AtTerminal, CTRL_BACKSLASH, CTRL_C, On, SIGTERM, run_at_terminal};
 use support::*;
 
 /// stdout on the terminal; stdin and stderr pipes.
@@ -248,6 +248,74 @@ async fn ctrl_c_at_the_token_question_sends_nothing_and_gives_the_echo_back() {
         .map(|request| request.method.as_str())
         .collect();
     assert_eq!(methods, ["GET"]);
+}
+
+/// Every signal that stops the command at the token question gives the echo back: dash, unlike
+/// bash, does not repair a terminal a killed command left without echo.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_or_ctrl_backslash_at_the_token_question_send_nothing_and_give_the_echo_back() {
+    let (emulator, client, _) = emulator_and_client().await;
+    catalog(&client).enable().await.expect("enabled");
+    let question = "(typing is not shown): ";
+
+    for signal in [SIGTERM, CTRL_BACKSLASH] {
+        let before = emulator.requests().len();
+
+        let ran = run_at_terminal(
+            &["credential", "store", BUCKET],
+            &borrowed(&emulator_env(&emulator)),
+            ASKED,
+            &[(question, "half-a-tok"), ("", signal)],
+        );
+
+        assert_eq!(ran.code, Some(2), "{signal:?}: {}", ran.shown);
+        assert!(ran.echo_after, "{signal:?}: echo stays off");
+        assert!(
+            ran.shown
+                .ends_with("\n`credential store` cancelled; nothing was sent\n"),
+            "{signal:?}: {}",
+            ran.shown
+        );
+        let requests = emulator.requests();
+        let methods: Vec<&str> = requests[before..]
+            .iter()
+            .map(|request| request.method.as_str())
+            .collect();
+        assert_eq!(methods, ["GET"], "{signal:?}");
+    }
+}
+
+/// A terminal keeps 4,095 bytes of a line and drops the rest: a token that long may be cut,
+/// so it is refused, never stored short.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_as_long_as_a_terminal_line_is_refused_not_stored_cut_short() {
+    let (emulator, client, _) = emulator_and_client().await;
+    catalog(&client).enable().await.expect("enabled");
+    let before = emulator.requests().len();
+    let pasted = format!("{}\n", "t".repeat(5000));
+
+    let ran = run_at_terminal(
+        &["credential", "store", BUCKET],
+        &borrowed(&emulator_env(&emulator)),
+        ASKED,
+        &[("(typing is not shown): ", &pasted)],
+    );
+
+    assert_eq!(ran.code, Some(2), "{}", ran.shown);
+    assert!(ran.echo_after, "echo stays off");
+    assert!(
+        ran.shown.ends_with(
+            "error: the token typed is 4095 bytes or longer, where a terminal cuts a line, so it may not be whole: pipe it on stdin instead\n"
+        ),
+        "{}",
+        ran.shown
+    );
+    let requests = emulator.requests();
+    let methods: Vec<&str> = requests[before..]
+        .iter()
+        .map(|request| request.method.as_str())
+        .collect();
+    assert_eq!(methods, ["GET"], "the catalog looked up, nothing stored");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -187,10 +187,26 @@ pub mod terminal {
 
     /// In a script, Ctrl-C: the interrupt signal rather than a character.
     pub const CTRL_C: &str = "\u{3}";
+    /// In a script, Ctrl-\\: the quit signal rather than a character.
+    pub const CTRL_BACKSLASH: &str = "\u{1c}";
+    /// In a script, `kill`: the terminate signal.
+    pub const SIGTERM: &str = "<SIGTERM>";
+
+    /// The signal a script's entry sends instead of typing, if one.
+    fn signal_of(typed: &str) -> Option<rustix::process::Signal> {
+        use rustix::process::Signal;
+        match typed {
+            CTRL_C => Some(Signal::INT),
+            CTRL_BACKSLASH => Some(Signal::QUIT),
+            SIGTERM => Some(Signal::TERM),
+            _ => None,
+        }
+    }
 
     /// Runs `r2-catalog args…` with only `env`, the streams `on` names on a new 100-column
     /// pseudo-terminal, and `script`: each time the terminal has shown the first text of a
-    /// pair (since the previous pair), the second is typed ([`CTRL_C`] interrupts). Panics if a prompt does not come
+    /// pair (since the previous pair), the second is typed ([`CTRL_C`], [`CTRL_BACKSLASH`] and
+    /// [`SIGTERM`] send their signal). Panics if a prompt does not come
     /// within 20 seconds.
     pub fn run_at_terminal(
         args: &[&str],
@@ -261,12 +277,15 @@ pub mod terminal {
                 assert!(Instant::now() < deadline, "no {prompt:?} in {text:?}");
                 std::thread::sleep(Duration::from_millis(20));
             }
-            if *typed == CTRL_C {
-                // What the terminal driver does on Ctrl-C for the process it controls: the
-                // child here has the terminal as its streams but not as its controlling one.
+            if let Some(signal) = signal_of(typed) {
+                // The terminal driver takes what was typed on its own time: a signal sent at
+                // once could overtake it, and the child's echo, given back, then show it.
+                std::thread::sleep(Duration::from_millis(200));
+                // What the terminal driver does on Ctrl-C or Ctrl-\\ for the process it
+                // controls: the child here has the terminal as its streams but not as its
+                // controlling one.
                 let pid = rustix::process::Pid::from_child(&child);
-                rustix::process::kill_process(pid, rustix::process::Signal::INT)
-                    .expect("the child takes the signal");
+                rustix::process::kill_process(pid, signal).expect("the child takes the signal");
             } else {
                 master.write_all(typed.as_bytes()).expect("typing");
             }
