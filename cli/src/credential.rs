@@ -61,11 +61,18 @@ impl Command {
                     )
                     .as_str()]);
                 }
-                // `null` is Cloudflare's usual answer here: nothing to remark on.
-                match &stored.unparsed_result {
-                    Some(unparsed) => print_json(unparsed),
-                    None => print_json(&stored.result),
-                }
+                // Cloudflare's usual `result` here is `null`: what happened is said around it.
+                let result = match stored.unparsed_result {
+                    Some(unparsed) => unparsed,
+                    None => serde_json::to_value(&stored.result)?,
+                };
+                print_json(&serde_json::json!({
+                    "bucket": bucket.as_ref(),
+                    "stored": true,
+                    "cf_ray": stored.cf_ray,
+                    "messages": stored.messages,
+                    "result": result,
+                }))
             }
             Self::Status { bucket } => {
                 let status = context.catalog(bucket)?.credential().status().await?;

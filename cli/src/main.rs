@@ -264,13 +264,15 @@ impl Command {
     }
 
     /// Whether `main` answers the signals that stop a command. A sweep answers Ctrl-C itself
-    /// (it starts no more tables and reports those in flight), and the emulator stops on it;
-    /// both keep the default of the others.
+    /// (it starts no more tables and reports those in flight), the emulator stops on it (both
+    /// keep the default of the others), and the tour on Cloudflare answers them all itself.
     fn answers_signals(&self) -> bool {
         match self {
             Self::Api(ApiCommand::Table(command)) => !command.sweeps(),
             Self::Emulate(_) => false,
-            Self::Api(_) | Self::Tour(_) | Self::Completions { .. } => true,
+            // The tour on Cloudflare answers them itself, to tell what to clean up.
+            Self::Tour(args) => !args.against_cloudflare(),
+            Self::Api(_) | Self::Completions { .. } => true,
         }
     }
 }

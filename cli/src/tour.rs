@@ -9,6 +9,7 @@ use cloudflare_r2_catalog::{ClientBuilder, Report};
 
 use crate::credential;
 use crate::output::{Failure, Format, print_parts};
+use crate::signals::Listening;
 use crate::{Context, parse_api_command};
 
 /// The account the local tour acts in: any id does, the emulator serves them all.
@@ -67,7 +68,9 @@ impl Args {
             "A Basin Catalog emulator runs in this process at {}: nothing leaves this machine, no account needed. Its bucket {LOCAL_BUCKET} holds one Iceberg table, bronze.events.",
             emulator.base_url()
         ))?;
-        tour(&context, LOCAL_BUCKET, Token::Given(LOCAL_TOKEN)).await?;
+        // The emulator goes with the process: nothing to clean up.
+        let mut left = Left::Nothing;
+        tour(&context, LOCAL_BUCKET, Token::Given(LOCAL_TOKEN), &mut left).await?;
         say(
             "\nThat was the whole life of a catalog. The same commands work on your account: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, or run this tour there with `r2-catalog tour --against-cloudflare <BUCKET>`.",
         )
@@ -98,11 +101,32 @@ impl Args {
                 )));
             }
         }
-        let toured = tour(&context, &bucket, Token::Read).await;
-        if toured.is_err() {
-            say(&format!(
-                "The tour stopped; if it enabled the catalog, it is still there: r2-catalog catalog disable {bucket} --yes && r2-catalog catalog delete {bucket} --yes"
-            ))?;
+        // Signals are answered here rather than in `main`, so that the clean-up is told after
+        // them too.
+        let mut stops = Listening::start()
+            .map_err(|error| Failure::Setup(format!("cannot listen for Ctrl-C: {error}")))?;
+        let mut left = Left::Nothing;
+        let toured = tokio::select! {
+            biased;
+            toured = tour(&context, &bucket, Token::Read, &mut left) => toured,
+            stop = stops.next() => Err(Failure::Interrupted(stop)),
+        };
+        let remove = format!(
+            "r2-catalog catalog disable {bucket} --yes && r2-catalog catalog delete {bucket} --yes"
+        );
+        // Only what the tour made is the tour's to remove.
+        match (&toured, left) {
+            (Ok(()), _) => {}
+            (Err(_), Left::Catalog) => say(&format!(
+                "The tour stopped; the catalog it enabled is still there. To remove it: {remove}"
+            ))?,
+            (Err(_), Left::Perhaps) => say(&format!(
+                "The tour stopped; its request to enable the catalog may have been carried out (r2-catalog catalog get {bucket} tells). If so, to remove it: {remove}"
+            ))?,
+            (Err(Failure::Sdk(error)), Left::Nothing) if error.is_conflict() => say(&format!(
+                "The tour stopped: bucket {bucket} got a catalog meanwhile, which is not the tour's; it is left as it is."
+            ))?,
+            (Err(_), Left::Nothing) => {}
         }
         toured
     }
@@ -116,12 +140,37 @@ enum Token {
     Read,
 }
 
+/// What a tour that stopped leaves behind.
+#[derive(Clone, Copy)]
+enum Left {
+    Nothing,
+    /// An enable was asked, and its outcome is unknown.
+    Perhaps,
+    /// The catalog the tour enabled.
+    Catalog,
+}
+
 /// Each step of the tour: what it shows, then the command a person would type, run for real.
-async fn tour(context: &Context, bucket: &str, token: Token) -> Result<(), Failure> {
+/// `left` says, whenever the tour stops, what it leaves behind.
+async fn tour(
+    context: &Context,
+    bucket: &str,
+    token: Token,
+    left: &mut Left,
+) -> Result<(), Failure> {
     step(
         "Turn the bucket into an Iceberg catalog; engines connect with the URI and warehouse it prints.",
     )?;
-    command(context, &["catalog", "enable", bucket]).await?;
+    *left = Left::Perhaps;
+    if let Err(failure) = command(context, &["catalog", "enable", bucket]).await {
+        // A conflict is someone else's catalog, enabled since the tour looked (an answer of
+        // the tour's own enable that got lost is reconciled by the SDK, not reported as one).
+        if matches!(&failure, Failure::Sdk(error) if error.is_conflict()) {
+            *left = Left::Nothing;
+        }
+        return Err(failure);
+    }
+    *left = Left::Catalog;
 
     step("Store the token maintenance (compaction, snapshot expiration) will run with.")?;
     let catalog = context.catalog(bucket)?;
@@ -168,12 +217,14 @@ async fn tour(context: &Context, bucket: &str, token: Token) -> Result<(), Failu
     match token {
         // The local catalog holds a table, which only --force removes.
         Token::Given(_) => {
-            command(context, &["catalog", "delete", bucket, "--force", "--yes"]).await
+            command(context, &["catalog", "delete", bucket, "--force", "--yes"]).await?;
         }
         // On Cloudflare, what engines put in the catalog meanwhile is not the tour's to
         // remove: without --force, such a catalog is refused, not emptied.
-        Token::Read => command(context, &["catalog", "delete", bucket, "--yes"]).await,
+        Token::Read => command(context, &["catalog", "delete", bucket, "--yes"]).await?,
     }
+    *left = Left::Nothing;
+    Ok(())
 }
 
 /// Shows `args` as typed, then runs them with `context`.

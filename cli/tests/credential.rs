@@ -18,7 +18,9 @@ async fn store_reads_the_token_from_stdin_and_prints_the_result() {
                 .path(CREDENTIAL_PATH)
                 .header("authorization", format!("Bearer {API_TOKEN}"))
                 .json_body(json!({"token": CATALOG_TOKEN}));
-            then.status(200).json_body(success(json!(null)));
+            then.status(200)
+                .header("cf-ray", CF_RAY)
+                .json_body(success(json!(null)));
         })
         .await;
 
@@ -30,7 +32,10 @@ async fn store_reads_the_token_from_stdin_and_prints_the_result() {
         );
 
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-        assert_eq!(stdout(&output), "null\n");
+        assert_eq!(
+            json_out(&output),
+            json!({"bucket": BUCKET, "stored": true, "cf_ray": CF_RAY, "messages": [], "result": null})
+        );
         assert_eq!(stderr(&output), "");
     }
     mock.assert_calls_async(3).await;
@@ -75,8 +80,8 @@ async fn flags_override_the_environment() {
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
-        stdout(&output),
-        "{\n  \"credential_status\": \"present\"\n}\n"
+        json_out(&output)["result"],
+        json!({"credential_status": "present"})
     );
     mock.assert_calls_async(1).await;
 }
