@@ -474,6 +474,7 @@ impl ClientBuilder {
             secrets.push(Zeroizing::new(value.expose().to_owned()));
         }
         let caller_client = self.http_client.is_some();
+        let iceberg_proxy = self.proxy.clone();
         let http = match self.http_client {
             Some(client) => with_caller_client(
                 client,
@@ -502,11 +503,13 @@ impl ClientBuilder {
             url: without_userinfo(&iceberg_url),
             reason: error.to_string(),
         })?;
-        // Plain http on loopback must never go through a proxy, whatever the API's URL is.
-        let iceberg_http = if iceberg_local_http && !local_http && !caller_client {
+        // The Iceberg endpoint gets a client of its own when it is reached otherwise than the
+        // API: plain http on loopback never through a proxy, a remote host through the proxy
+        // asked for (or the environment's), whatever the API's URL is.
+        let iceberg_http = if iceberg_local_http != local_http && !caller_client {
             http_client(
-                Some(ProxySetting::Direct),
-                true,
+                iceberg_proxy,
+                iceberg_local_http,
                 &self.root_certificates,
                 self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),

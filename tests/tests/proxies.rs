@@ -104,16 +104,34 @@ fn loopback_http_bypasses_every_proxy_and_remote_hosts_honour_them() {
         other => panic!("{other}"),
     }
 
+    // A remote Iceberg endpoint beside a loopback base URL (the API on an emulator, engines on
+    // Cloudflare): through the proxy, as any remote host, the environment's or the one named.
+    for named_proxy in [None, Some(&named.url)] {
+        let mut builder = no_retries(&server.url).iceberg_url("https://iceberg.example.invalid");
+        if let Some(url) = named_proxy {
+            builder = builder.proxy(url);
+        }
+        let checking = builder.build().expect("valid");
+        let refused = runtime
+            .block_on(catalog(&checking).iceberg_config("warehouse"))
+            .expect_err("the proxy says 502");
+        assert!(matches!(&refused, Error::Transport(_)), "{refused}");
+    }
+
     assert_eq!(
         from_environment.request_lines(),
         [
             request_line("CONNECT", "api.example.invalid:443"),
             request_line("POST", &format!("{unroutable}{CREDENTIAL_PATH}")),
+            request_line("CONNECT", "iceberg.example.invalid:443"),
         ]
     );
     assert_eq!(
         named.request_lines(),
-        [request_line("CONNECT", "api.example.invalid:443")]
+        [
+            request_line("CONNECT", "api.example.invalid:443"),
+            request_line("CONNECT", "iceberg.example.invalid:443"),
+        ]
     );
     let tunnelled = &from_environment.requests()[0];
     assert!(!tunnelled.contains(API_TOKEN) && !tunnelled.contains(CATALOG_TOKEN));
