@@ -48,8 +48,8 @@ impl Args {
         for account in &self.accounts {
             builder = builder.account(account);
         }
-        for token in self.tokens {
-            builder = builder.accept_token(token);
+        for token in &self.tokens {
+            builder = builder.accept_token(token.as_str());
         }
         if let Some(limit) = self.daily_queue_limit {
             builder = builder.daily_queue_limit(limit);
@@ -63,16 +63,66 @@ impl Args {
         }
         // The URL alone on stdout, for scripts that start the emulator on port 0.
         print_bytes(format!("{}\n", emulator.base_url()).as_bytes())?;
-        note(&format!(
-            "Basin Catalog (formerly R2 Data Catalog) emulator at {}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/…: point CLOUDFLARE_BASE_URL (or an SDK's base URL) there, and CLOUDFLARE_ICEBERG_URL at {} for `catalog check`; Ctrl-C stops it",
-            emulator.base_url(),
-            emulator.iceberg_url()
-        ));
+        note(&self.banner(&emulator));
         tokio::signal::ctrl_c()
             .await
             .map_err(|error| Failure::Setup(format!("cannot wait for Ctrl-C: {error}")))?;
         note("emulator stopped");
         Ok(())
+    }
+
+    /// What a person needs to use the emulator from another shell: which credentials and
+    /// accounts it takes, and the variables to set, ready to paste. The accepted tokens are
+    /// never shown: they are secrets.
+    fn banner(&self, emulator: &Emulator) -> String {
+        let accounts = match self.accounts.as_slice() {
+            [] => "any account (any id of 32 hexadecimal characters)".to_owned(),
+            [account] => format!("only account {account}"),
+            accounts => format!("only accounts {}", accounts.join(", ")),
+        };
+        let (tokens, token) = match self.tokens.is_empty() {
+            true => ("any non-empty API token", "emulator-token"),
+            false => (
+                "only the API tokens given with --accept-token",
+                "<one of the --accept-token tokens>",
+            ),
+        };
+        let account = self.accounts.first().map_or(ANY_ACCOUNT, String::as_str);
+        format!(
+            "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both \
+             /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….\n\
+             It accepts {tokens} and serves {accounts}. In another shell:\n\
+             export CLOUDFLARE_BASE_URL={base_url}\n\
+             export CLOUDFLARE_ICEBERG_URL={iceberg_url}\n\
+             export CLOUDFLARE_ACCOUNT_ID={account}\n\
+             export CLOUDFLARE_API_TOKEN={token}\n\
+             Ctrl-C stops it.",
+            base_url = emulator.base_url(),
+            iceberg_url = emulator.iceberg_url(),
+        )
+    }
+}
+
+/// The account id the banner suggests when every account is served.
+const ANY_ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
+
+/// Refuses the global client flags given on `emulate`'s command line: a server has no use for
+/// them, and a `--dry-run` silently ignored would start a real one. Those set from the
+/// environment (`CLOUDFLARE_ACCOUNT_ID` exported for other commands, say) are left alone.
+pub(crate) fn refuse_client_flags(
+    command: &clap::Command,
+    matches: &clap::ArgMatches,
+) -> Result<(), Failure> {
+    let given = command.get_arguments().find(|argument| {
+        argument.is_global_set()
+            && matches.value_source(argument.get_id().as_str())
+                == Some(clap::parser::ValueSource::CommandLine)
+    });
+    match given.and_then(clap::Arg::get_long) {
+        Some(flag) => Err(Failure::Setup(format!(
+            "`emulate` serves the API rather than calling it: it has no --{flag}"
+        ))),
+        None => Ok(()),
     }
 }
 

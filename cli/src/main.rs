@@ -192,7 +192,14 @@ impl Context {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+        .unwrap_or_else(|error| error.exit());
+    if let Command::Emulate(_) = &cli.command
+        && let Err(failure) = emulate::refuse_client_flags(&Cli::command(), &matches)
+    {
+        return output::report(&failure, &Target::default());
+    }
     // Before anything can print: the SDK reads these itself, and the CLI must never show them.
     for variable in [env::API_TOKEN, env::API_KEY] {
         if let Ok(secret) = std::env::var(variable).map(Zeroizing::new) {

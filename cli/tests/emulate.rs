@@ -5,7 +5,8 @@ mod common;
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::json;
@@ -15,25 +16,45 @@ use support::*;
 struct Emulating {
     child: Child,
     base_url: String,
+    /// What it printed on stderr once serving.
+    banner: String,
 }
 
 impl Emulating {
     fn start(args: &[&str]) -> Self {
+        Self::start_with(args, &[])
+    }
+
+    /// `emulate args…` with only `env` in its environment.
+    fn start_with(args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_r2-catalog"))
             .args(["emulate", "--listen", "127.0.0.1:0"])
             .args(args)
             .env_clear()
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("the binary starts");
         let mut line = String::new();
         BufReader::new(child.stdout.take().expect("piped"))
             .read_line(&mut line)
             .expect("it prints its URL");
+        // Up to the line that says how to stop it; nothing follows until it stops.
+        let mut stderr = BufReader::new(child.stderr.take().expect("piped"));
+        let mut banner = String::new();
+        while !banner
+            .lines()
+            .last()
+            .is_some_and(|last| last.contains("Ctrl-C"))
+        {
+            let read = stderr.read_line(&mut banner).expect("its banner");
+            assert_ne!(read, 0, "the banner ends: {banner}");
+        }
         Self {
             child,
             base_url: line.trim_end().to_owned(),
+            banner,
         }
     }
 
@@ -139,6 +160,147 @@ fn a_seed_file_and_bad_options_are_checked_before_serving() {
     let typo = r2_catalog(&["emulate", "--seed", seed.to_str().unwrap()], &[], "");
     assert_eq!(typo.status.code(), Some(2));
     assert!(stderr(&typo).contains("unknown field"), "{}", stderr(&typo));
+}
+
+/// Runs `r2-catalog args…` with an empty environment, which must exit within 20 seconds: a
+/// refusal that let the emulator start would serve until killed.
+fn exited(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_r2-catalog"))
+        .args(args)
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().expect("its status").is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Still serving: killed, so that the assertions on its exit code fail.
+    let _ = child.kill();
+    child.wait_with_output().expect("its output")
+}
+
+#[test]
+fn a_seed_with_a_nested_namespace_but_not_its_parent_is_refused() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let seed = dir.path().join("seed.json");
+    let seeds = [
+        json!({"buckets": {BUCKET: {"namespaces": [["bronze"], ["silver", "raw"]]}}}),
+        json!({"buckets": {BUCKET: {"tables": [{"namespace": ["silver", "raw"], "name": "events"}]}}}),
+    ];
+    for contents in seeds {
+        std::fs::write(&seed, contents.to_string()).expect("written");
+        let path = seed.to_str().expect("a UTF-8 path");
+        let refused = exited(&["emulate", "--listen", "127.0.0.1:0", "--seed", path]);
+        assert_eq!(
+            (refused.status.code(), stdout(&refused), stderr(&refused)),
+            (
+                Some(2),
+                String::new(),
+                format!(
+                    "error: cannot emulate: namespace silver.raw of bucket {BUCKET} has no parent: seed namespace silver too (a namespace is listed only under its parent)\n"
+                )
+            ),
+            "{contents}"
+        );
+    }
+}
+
+#[test]
+fn emulate_refuses_the_client_flags_given_on_its_command_line() {
+    let listen = ["--listen", "127.0.0.1:0"];
+    let cases: [(&[&str], &str); 4] = [
+        (&["emulate", listen[0], listen[1], "--dry-run"], "--dry-run"),
+        (
+            &["--output", "json", "emulate", listen[0], listen[1]],
+            "--output",
+        ),
+        (&["emulate", listen[0], listen[1], "--json"], "--json"),
+        (
+            &["emulate", listen[0], listen[1], "--account-id", ACCOUNT_ID],
+            "--account-id",
+        ),
+    ];
+    for (args, flag) in cases {
+        let refused = exited(args);
+        assert_eq!(
+            (refused.status.code(), stdout(&refused), stderr(&refused)),
+            (
+                Some(2),
+                String::new(),
+                format!(
+                    "error: `emulate` serves the API rather than calling it: it has no {flag}\n"
+                )
+            ),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn the_banner_says_which_credentials_work_and_what_to_export() {
+    let emulating = Emulating::start(&[]);
+    let base_url = &emulating.base_url;
+    let iceberg_url = base_url.strip_suffix("/client/v4").expect("the API's base");
+    assert_eq!(
+        emulating.banner,
+        format!(
+            "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….
+It accepts any non-empty API token and serves any account (any id of 32 hexadecimal characters). In another shell:
+export CLOUDFLARE_BASE_URL={base_url}
+export CLOUDFLARE_ICEBERG_URL={iceberg_url}
+export CLOUDFLARE_ACCOUNT_ID=0123456789abcdef0123456789abcdef
+export CLOUDFLARE_API_TOKEN=emulator-token
+Ctrl-C stops it.
+"
+        )
+    );
+    // What it says works does: the variables exported, a command runs.
+    let env = [
+        ("CLOUDFLARE_BASE_URL", base_url.as_str()),
+        ("CLOUDFLARE_ACCOUNT_ID", "0123456789abcdef0123456789abcdef"),
+        ("CLOUDFLARE_API_TOKEN", "emulator-token"),
+    ];
+    let listed = r2_catalog(&["catalog", "list"], &env, "");
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+}
+
+#[test]
+fn a_restricted_banner_names_its_accounts_but_never_the_tokens() {
+    let other = "fedcba9876543210fedcba9876543210";
+    // Client settings in the environment, for the other commands, are no reason to refuse.
+    let emulating = Emulating::start_with(
+        &[
+            "--accept-token",
+            API_TOKEN,
+            "--account",
+            ACCOUNT_ID,
+            "--account",
+            other,
+        ],
+        &[
+            ("CLOUDFLARE_ACCOUNT_ID", other),
+            ("CLOUDFLARE_BASE_URL", "https://api.example.com/client/v4"),
+            ("CLOUDFLARE_CATALOG_PATHS", "r2-catalog"),
+        ],
+    );
+    let base_url = &emulating.base_url;
+    let iceberg_url = base_url.strip_suffix("/client/v4").expect("the API's base");
+    assert_eq!(
+        emulating.banner,
+        format!(
+            "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….
+It accepts only the API tokens given with --accept-token and serves only accounts {ACCOUNT_ID}, {other}. In another shell:
+export CLOUDFLARE_BASE_URL={base_url}
+export CLOUDFLARE_ICEBERG_URL={iceberg_url}
+export CLOUDFLARE_ACCOUNT_ID={ACCOUNT_ID}
+export CLOUDFLARE_API_TOKEN=<one of the --accept-token tokens>
+Ctrl-C stops it.
+"
+        )
+    );
+    assert!(!emulating.banner.contains(API_TOKEN));
 }
 
 /// The exit code and the last line of stderr (the hint) of `output`.

@@ -8,7 +8,9 @@ mod schema;
 
 use std::time::Duration;
 
-use cloudflare_r2_catalog::emulator::{Emulator, EmulatorError, Fault, Operation, Seed};
+use cloudflare_r2_catalog::emulator::{
+    Emulator, EmulatorError, Fault, Operation, RECORDED_BYTES, Seed,
+};
 use cloudflare_r2_catalog::{
     CatalogStatus, Client, CompactionUpdate, CredentialStatus, CredentialValidity, Error,
     ListOptions, MaintenanceKind, MaintenanceState, MaintenanceStep, MaintenanceUpdate, Namespace,
@@ -336,6 +338,157 @@ async fn a_seed_file_names_buckets_namespaces_and_tables() {
     );
     let typo: Result<Seed, _> = serde_json::from_value(json!({"bucket": {}}));
     assert!(typo.is_err(), "unknown fields are refused");
+}
+
+#[tokio::test]
+async fn a_nested_namespace_without_its_parent_refuses_the_whole_seed() {
+    let emulator = Emulator::builder().bucket(BUCKET).start().await.unwrap();
+    let refused = |seed: Value| {
+        let seed: Seed = serde_json::from_value(seed).expect("a seed");
+        emulator.seed(&seed).expect_err("refused").to_string()
+    };
+    // A listed namespace, and a table's, need their parents; the other bucket named first
+    // (buckets go in name order) is not seeded either.
+    assert_eq!(
+        refused(
+            json!({"buckets": {"another-bucket": {"namespaces": [["gold"]]}, BUCKET: {
+                "namespaces": [["bronze"], ["silver", "raw"]],
+            }}})
+        ),
+        format!(
+            "namespace silver.raw of bucket {BUCKET} has no parent: seed namespace silver too (a namespace is listed only under its parent)"
+        )
+    );
+    assert_eq!(
+        refused(json!({"buckets": {BUCKET: {
+            "tables": [{"namespace": ["silver", "raw"], "name": "events"}],
+        }}})),
+        format!(
+            "namespace silver.raw of bucket {BUCKET} has no parent: seed namespace silver too (a namespace is listed only under its parent)"
+        )
+    );
+    assert!(
+        emulator
+            .add_namespace("another-bucket", "gold")
+            .is_err_and(|error| matches!(error, EmulatorError::UnknownBucket(_))),
+        "nothing of a refused seed is applied"
+    );
+    let error = emulator
+        .add_table(BUCKET, Namespace::new(["a", "b"]).unwrap(), "t")
+        .unwrap_err();
+    let EmulatorError::MissingParent {
+        bucket,
+        namespace,
+        parent,
+    } = error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (bucket.as_ref(), namespace.levels(), parent.levels()),
+        (
+            BUCKET,
+            &["a".to_owned(), "b".to_owned()][..],
+            &["a".to_owned()][..]
+        )
+    );
+
+    // In any order, a parent named anywhere in the seed (or a table's namespace) will do.
+    let seed: Seed = serde_json::from_value(json!({"buckets": {BUCKET: {
+        "namespaces": [["bronze", "raw"], ["bronze"]],
+        "tables": [{"namespace": ["bronze", "raw", "deep"], "name": "events"}],
+    }}}))
+    .unwrap();
+    emulator.seed(&seed).expect("seeded");
+    let client = client_of(&emulator, &RecordedSleeps::default());
+    catalog(&client).enable().await.unwrap();
+    let handle = catalog(&client);
+    let mut children = Vec::new();
+    for parent in [&["bronze"][..], &["bronze", "raw"]] {
+        let parent = handle
+            .namespace(Namespace::new(parent.iter().copied()).unwrap())
+            .unwrap();
+        let listed = parent.namespaces().list(&ListOptions::new()).await.unwrap();
+        let names: Vec<Vec<String>> = listed.result.namespaces.into_iter().map(|n| n.0).collect();
+        children.push(names);
+    }
+    assert_eq!(
+        children,
+        [
+            vec![vec!["bronze", "raw"]],
+            vec![vec!["bronze", "raw", "deep"]]
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_stops_coming_is_answered_408_and_its_connection_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .body_timeout(Duration::from_millis(200))
+        .start()
+        .await
+        .unwrap();
+    let path = format!("/client/v4/accounts/{ACCOUNT_ID}/basin-catalog/{BUCKET}/credential");
+    let mut stream = tokio::net::TcpStream::connect(emulator.local_addr())
+        .await
+        .expect("connects");
+    // A head announcing 64 KiB, a few bytes of it, then nothing.
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {API_TOKEN}\r\nContent-Length: 65536\r\n\r\n{{\"tok",
+        emulator.local_addr()
+    );
+    stream.write_all(head.as_bytes()).await.expect("sent");
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered and closed well before 20 s")
+        .expect("read");
+    let answer = String::from_utf8(answer).expect("UTF-8");
+    assert!(
+        answer.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{answer}"
+    );
+    let body = &answer[answer.find("\r\n\r\n").expect("a head") + 4..];
+    assert_eq!(
+        serde_json::from_str::<Value>(body).expect("JSON"),
+        failure(40801, "request body not received whole within 200ms")
+    );
+    let recorded = emulator.requests().pop().expect("recorded");
+    assert_eq!(
+        (recorded.operation, recorded.status, recorded.body.len()),
+        (Some(Operation::StoreCredentials), Some(408), 0)
+    );
+}
+
+#[tokio::test]
+async fn the_record_keeps_at_most_recorded_bytes_of_the_latest_requests() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let body = vec![b'x'; 64 * 1024];
+    let query = format!("q={}", "y".repeat(60_000));
+    let path = |index: usize| format!("/client/v4/unknown/{index:04}");
+    let each = "POST".len() + path(0).len() + query.len() + body.len();
+    let sent = RECORDED_BYTES / each + 10;
+    for index in 0..sent {
+        let url = format!("{}{}?{query}", emulator.iceberg_url(), path(index));
+        let answer = http.post(url).body(body.clone()).send().await.unwrap();
+        assert_eq!(answer.status(), 404);
+    }
+    let recorded = emulator.requests();
+    let kept = RECORDED_BYTES / each;
+    let paths: Vec<String> = recorded.iter().map(|r| r.path.clone()).collect();
+    let latest: Vec<String> = (sent - kept..sent).map(path).collect();
+    assert_eq!(paths, latest, "the latest {kept} of {sent}, oldest first");
+    assert!(
+        recorded
+            .iter()
+            .all(|r| r.body == body && r.query.as_deref() == Some(query.as_str())),
+        "kept whole"
+    );
 }
 
 /// A raw request to the emulator: what the SDK would never send.

@@ -111,6 +111,8 @@ pub(super) mod codes {
     /// known.
     pub(crate) const BAD_REQUEST: i64 = 40001;
     pub(crate) const FORBIDDEN: i64 = 40301;
+    /// Guessed: a request body not whole within the emulator's body timeout.
+    pub(crate) const REQUEST_TIMEOUT: i64 = 40801;
     /// Guessed; 40403 is the table's.
     pub(crate) const NAMESPACE_NOT_FOUND: i64 = 40404;
     /// Guessed: a queue request naming a maintenance kind that is not one.
@@ -291,6 +293,12 @@ impl Store {
         table: &TableName,
     ) -> bool {
         self.seed(bucket, |contents| contents.add_table(namespace, table))
+    }
+
+    /// Whether `bucket` has the namespace of `levels` seeded; `None` if there is no such bucket.
+    pub(super) fn seeded_namespace(&self, bucket: &BucketName, levels: &[String]) -> Option<bool> {
+        let bucket = self.buckets.get(bucket.as_ref())?;
+        Some(bucket.seeded.namespaces.contains_key(levels))
     }
 
     fn seed(&mut self, bucket: &BucketName, mut add: impl FnMut(&mut Contents)) -> bool {

@@ -80,9 +80,10 @@ mod operation;
 mod catalogs;
 mod iceberg;
 mod certificate;
+mod seed;
 mod server;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -93,14 +94,22 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use operation::{Operation, UnknownOperation};
+pub use seed::{BucketSeed, Seed, TableSeed};
 
 use self::catalogs::Store;
 use crate::secret::SecretString;
 use crate::validate::{AccountId, BucketName, Input, Namespace, TableName, ValidationError};
 
-/// How many requests [`Emulator::requests`] keeps: the most recent ones, so a long-running
-/// emulator stays bounded in memory.
+/// How many requests [`Emulator::requests`] keeps at most: the most recent ones, so a
+/// long-running emulator stays bounded in memory. [`RECORDED_BYTES`] bounds them too.
 pub const RECORDED_REQUESTS: usize = 10_000;
+
+/// How many bytes of requests [`Emulator::requests`] keeps at most, counting each one's method,
+/// path, query and body: the oldest are dropped first to stay under it. A request can be
+/// ~128 KiB (a 64 KiB body, a path and query up to ~64 KB), so without it the record could
+/// grow past a gigabyte; the API's own requests are a few hundred bytes, so it rarely keeps
+/// fewer than [`RECORDED_REQUESTS`] of them.
+pub const RECORDED_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why the emulator cannot start, or cannot take a seed.
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +125,19 @@ pub enum EmulatorError {
     /// Seeding named a bucket the emulator was not given.
     #[error("unknown bucket {0}: name it with bucket() or in the seed first")]
     UnknownBucket(String),
+    /// Seeding named a nested namespace whose parent namespace is not seeded: the API lists a
+    /// namespace only under its parent, so it would never be listed.
+    #[error(
+        "namespace {namespace} of bucket {bucket} has no parent: seed namespace {parent} too (a namespace is listed only under its parent)"
+    )]
+    MissingParent {
+        /// The bucket it was to be seeded into.
+        bucket: BucketName,
+        /// The nested namespace.
+        namespace: Namespace,
+        /// Its parent, which is missing.
+        parent: Namespace,
+    },
     /// An injected fault's status is not a 5xx.
     #[error("a server-error fault needs a 5xx status, not {0}")]
     NotAServerError(u16),
@@ -144,6 +166,7 @@ pub struct EmulatorBuilder {
     access: Access,
     daily_queue_limit: Option<u32>,
     tls: Option<Protocols>,
+    body_timeout: Duration,
     invalid: Option<ValidationError>,
 }
 
@@ -196,6 +219,16 @@ impl EmulatorBuilder {
     /// refused with 429 and code 42901, as Cloudflare's daily limit is. By default, no limit.
     pub fn daily_queue_limit(mut self, limit: u32) -> Self {
         self.daily_queue_limit = Some(limit);
+        self
+    }
+
+    /// How long a client may take to send a request's body once its head has arrived; 30
+    /// seconds by default (heads have 30 seconds of their own). A body not whole by then is
+    /// answered 408 with code 40801 (the emulator's own) and recorded without its body; over
+    /// HTTP/1.1 the connection is then closed, so a client that trickles a body cannot hold
+    /// one open.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
         self
     }
 
@@ -267,10 +300,12 @@ impl EmulatorBuilder {
             .for_each(|bucket| store.add_bucket(bucket));
         let shared = Arc::new(Shared {
             access: self.access,
+            body_timeout: self.body_timeout,
             world: Mutex::new(World {
                 store,
                 faults: Vec::new(),
                 requests: VecDeque::new(),
+                recorded_bytes: 0,
             }),
             connections: AtomicU64::new(0),
         });
@@ -332,6 +367,7 @@ impl Emulator {
             access: Access::default(),
             daily_queue_limit: None,
             tls: None,
+            body_timeout: server::BODY_TIMEOUT,
             invalid: None,
         }
     }
@@ -377,21 +413,25 @@ impl Emulator {
     }
 
     /// Seeds a namespace into `bucket`'s catalog metadata, in every account: it is listed once
-    /// the catalog is enabled, and keeps a catalog from being deleted without `force`.
+    /// the catalog is enabled, and keeps a catalog from being deleted without `force`. A nested
+    /// namespace needs its parent seeded first ([`EmulatorError::MissingParent`]).
     pub fn add_namespace(
         &self,
         bucket: impl Input<BucketName>,
         namespace: impl Input<Namespace>,
     ) -> Result<(), EmulatorError> {
         let (bucket, namespace) = (bucket.into_valid()?, namespace.into_valid()?);
-        if self.shared.lock().store.add_namespace(&bucket, &namespace) {
+        let store = &mut self.shared.lock().store;
+        require_seeded_parent(store, &bucket, &namespace)?;
+        if store.add_namespace(&bucket, &namespace) {
             Ok(())
         } else {
             Err(EmulatorError::UnknownBucket(bucket.to_string()))
         }
     }
 
-    /// Seeds a table (and its namespace, if not there yet) into `bucket`, in every account.
+    /// Seeds a table (and its namespace, if not there yet) into `bucket`, in every account. A
+    /// nested namespace needs its parent seeded first ([`EmulatorError::MissingParent`]).
     pub fn add_table(
         &self,
         bucket: impl Input<BucketName>,
@@ -403,31 +443,21 @@ impl Emulator {
             namespace.into_valid()?,
             table.into_valid()?,
         );
-        if self
-            .shared
-            .lock()
-            .store
-            .add_table(&bucket, &namespace, &table)
-        {
+        let store = &mut self.shared.lock().store;
+        require_seeded_parent(store, &bucket, &namespace)?;
+        if store.add_table(&bucket, &namespace, &table) {
             Ok(())
         } else {
             Err(EmulatorError::UnknownBucket(bucket.to_string()))
         }
     }
 
-    /// Seeds everything `seed` names: its buckets, their namespaces and tables.
+    /// Seeds everything `seed` names: its buckets, their namespaces and tables. The whole seed
+    /// is checked first, and nothing of it is seeded if any of it is refused: a name that
+    /// breaks the API's rules, or a nested namespace (listed, or a table's) whose parent is
+    /// neither in the seed nor already in the bucket ([`EmulatorError::MissingParent`]).
     pub fn seed(&self, seed: &Seed) -> Result<(), EmulatorError> {
-        for (bucket, contents) in &seed.buckets {
-            self.add_bucket(bucket)?;
-            for namespace in &contents.namespaces {
-                self.add_namespace(bucket, Namespace::new(namespace.iter().cloned())?)?;
-            }
-            for table in &contents.tables {
-                let namespace = Namespace::new(table.namespace.iter().cloned())?;
-                self.add_table(bucket, namespace, &table.name)?;
-            }
-        }
-        Ok(())
+        seed.apply(&mut self.shared.lock().store)
     }
 
     /// Makes the next requests fail as `fault` says; faults apply in the order injected.
@@ -437,51 +467,12 @@ impl Emulator {
         }
     }
 
-    /// The requests received so far (the last [`RECORDED_REQUESTS`]), oldest first.
+    /// The requests received so far, oldest first: the most recent ones, at most
+    /// [`RECORDED_REQUESTS`] of them and [`RECORDED_BYTES`] of their methods, paths, queries
+    /// and bodies.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.lock().requests.iter().cloned().collect()
     }
-}
-
-/// What the emulator's buckets hold at start: the `--seed` file of `r2-catalog emulate`.
-///
-/// ```json
-/// {"buckets": {"my-data-bucket": {
-///     "namespaces": [["bronze"], ["bronze", "raw"]],
-///     "tables": [{"namespace": ["bronze"], "name": "events"}]
-/// }}}
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct Seed {
-    /// Buckets by name; each exists, with what it holds.
-    #[serde(default)]
-    pub buckets: BTreeMap<String, BucketSeed>,
-}
-
-/// One bucket of a [`Seed`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct BucketSeed {
-    /// Namespaces, each as its levels (`["bronze", "raw"]` is `bronze.raw`).
-    #[serde(default)]
-    pub namespaces: Vec<Vec<String>>,
-    /// Tables; their namespaces need not be listed too.
-    #[serde(default)]
-    pub tables: Vec<TableSeed>,
-}
-
-/// One table of a [`BucketSeed`].
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct TableSeed {
-    /// Its namespace's levels.
-    pub namespace: Vec<String>,
-    /// Its name.
-    pub name: String,
 }
 
 /// A failure to inject: what the next matching requests get instead of an answer.
@@ -632,8 +623,18 @@ pub struct RecordedRequest {
     pub operation: Option<Operation>,
     /// The status answered; `None` when a fault closed the connection instead.
     pub status: Option<u16>,
-    /// The body as sent. It may hold a catalog token, so `Debug` shows only its length.
+    /// The body as sent; empty when it was not read whole (over 64 KiB, cut off, or too slow:
+    /// see [`EmulatorBuilder::body_timeout`]). It may hold a catalog token, so `Debug` shows
+    /// only its length.
     pub body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    /// What it counts for against [`RECORDED_BYTES`].
+    fn bytes(&self) -> usize {
+        let query = self.query.as_ref().map_or(0, String::len);
+        self.method.len() + self.path.len() + query + self.body.len()
+    }
 }
 
 impl std::fmt::Debug for RecordedRequest {
@@ -647,6 +648,18 @@ impl std::fmt::Debug for RecordedRequest {
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .finish()
     }
+}
+
+/// Refuses `namespace` when it is nested and its parent is not seeded in `bucket`; an unknown
+/// bucket passes, for the caller to refuse as such.
+fn require_seeded_parent(
+    store: &Store,
+    bucket: &BucketName,
+    namespace: &Namespace,
+) -> Result<(), EmulatorError> {
+    seed::check_parent(bucket, namespace, |parent| {
+        store.seeded_namespace(bucket, parent).unwrap_or(true)
+    })
 }
 
 /// Which credentials and accounts the emulator accepts.
@@ -694,6 +707,7 @@ impl Access {
 #[derive(Debug)]
 struct Shared {
     access: Access,
+    body_timeout: Duration,
     world: Mutex<World>,
     connections: AtomicU64,
 }
@@ -712,6 +726,8 @@ struct World {
     store: Store,
     faults: Vec<Fault>,
     requests: VecDeque<RecordedRequest>,
+    /// The [`RecordedRequest::bytes`] of `requests`.
+    recorded_bytes: usize,
 }
 
 impl World {
@@ -730,9 +746,16 @@ impl World {
     }
 
     fn record(&mut self, request: RecordedRequest) {
-        if self.requests.len() == RECORDED_REQUESTS {
-            self.requests.pop_front();
+        let bytes = request.bytes();
+        while self.requests.len() >= RECORDED_REQUESTS
+            || self.recorded_bytes + bytes > RECORDED_BYTES
+        {
+            let Some(oldest) = self.requests.pop_front() else {
+                break;
+            };
+            self.recorded_bytes -= oldest.bytes();
         }
+        self.recorded_bytes += bytes;
         self.requests.push_back(request);
     }
 }

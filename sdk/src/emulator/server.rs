@@ -31,6 +31,11 @@ const MAX_REQUEST_BODY: usize = 64 * 1024;
 /// How long a client may take to send a request's head, or to finish a TLS handshake.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a client may take, by default, to send a request's body once its head has
+/// arrived ([`super::EmulatorBuilder::body_timeout`]): without a bound, a client sending a
+/// byte now and then would hold its connection, and a task, for ever.
+pub(super) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Serves `listener`, over TLS with `acceptor`, until the task running this is aborted (which
 /// drops every connection).
 pub(super) async fn serve(
@@ -102,15 +107,6 @@ async fn answer(
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let reply = Reply::bad_request(format!(
-                "request body over {MAX_REQUEST_BODY} bytes, or cut off"
-            ));
-            return Ok(render(reply, None));
-        }
-    };
     let segments = decoded_segments(parts.uri.path());
     // Outside `/client/v4`, the path may be the Iceberg endpoint's config route.
     let iceberg_target = if segments.is_none() {
@@ -119,6 +115,28 @@ async fn answer(
         None
     };
     let routed = segments.and_then(|segments| route(&parts.method, &segments));
+    let operation = routed.as_ref().map(|(operation, _)| *operation);
+    let read = Limited::new(body, MAX_REQUEST_BODY).collect();
+    let body = match tokio::time::timeout(shared.body_timeout, read).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(_)) => {
+            let reply = Reply::bad_request(format!(
+                "request body over {MAX_REQUEST_BODY} bytes, or cut off"
+            ));
+            return Ok(unread(shared, &parts, operation, reply));
+        }
+        Err(_) => {
+            let reply = Reply::failure(
+                StatusCode::REQUEST_TIMEOUT,
+                codes::REQUEST_TIMEOUT,
+                format!(
+                    "request body not received whole within {:?}",
+                    shared.body_timeout
+                ),
+            );
+            return Ok(unread(shared, &parts, operation, reply));
+        }
+    };
     let query: Vec<(String, String)> = parts
         .uri
         .query()
@@ -203,12 +221,26 @@ async fn answer(
     };
     world.record(recorded(
         &parts,
-        routed.as_ref().map(|(operation, _)| *operation),
+        operation,
         reply.as_ref().map(|reply| reply.status),
         &body,
     ));
     drop(world);
     reply.map(|reply| render(reply, retry_after)).ok_or(Dropped)
+}
+
+/// The answer to a request whose body was not read whole: `reply`, recorded without the body.
+/// Answered before its body ended, the request's connection is closed once the answer is sent.
+fn unread(
+    shared: &Shared,
+    parts: &http::request::Parts,
+    operation: Option<Operation>,
+    reply: Reply,
+) -> Response<Full<Bytes>> {
+    shared
+        .lock()
+        .record(recorded(parts, operation, Some(reply.status), &[]));
+    render(reply, None)
 }
 
 /// What [`super::Emulator::requests`] keeps of a request.
