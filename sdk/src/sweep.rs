@@ -108,7 +108,8 @@ pub enum Swept<T> {
     /// One table's outcome: what the operation returned, or why it failed once its retries
     /// (within the sweep's budget) were spent.
     Table {
-        /// The table.
+        /// The table, on the client the sweep came from: its calls keep to the client's own
+        /// retries, not to the sweep's pace and budget, which end with the sweep.
         table: TableHandle,
         /// What the operation came to.
         outcome: Result<T, Error>,
@@ -243,7 +244,7 @@ impl Sweep {
     }
 
     /// Runs `operation` on each table: any call of its [`TableHandle`], which carries the
-    /// sweep's pace and budget.
+    /// sweep's pace and budget (the handle reported in [`Swept::Table`] does not).
     pub fn run<T, F, Fut>(self, operation: F) -> impl Stream<Item = Swept<T>> + Send + 'static
     where
         T: Send + 'static,
@@ -262,21 +263,28 @@ impl Sweep {
             pace: Some(Arc::new(Pace::new(retry_budget))),
             ..catalog.engine.policy().clone()
         };
-        let catalog = CatalogScope {
+        let paced = CatalogScope {
             engine: catalog.engine.with_policy(policy),
-            ..catalog
+            ..catalog.clone()
         };
         let stop = stop.unwrap_or_else(|| Box::pin(std::future::pending()));
-        tables_under(catalog, within)
+        tables_under(paced.clone(), within)
             .filter(move |listed| {
-                let done = matches!(listed, Listed::Table(table)
-                    if skip.contains(&(table.namespace().clone(), table.name().clone())));
+                let done = matches!(listed, Listed::Table(namespace, name)
+                    if skip.contains(&(namespace.clone(), name.clone())));
                 std::future::ready(!done)
             })
             .take_until(stop)
             .map(move |listed| {
                 let acted = match listed {
-                    Listed::Table(table) => Ok((operation(table.clone()), table)),
+                    Listed::Table(namespace, name) => {
+                        let acting =
+                            TableHandle::new(paced.clone(), namespace.clone(), name.clone());
+                        // The handle reported is the client's own: the sweep's pace and what is
+                        // left of its budget end with the sweep, not with the handle.
+                        let table = TableHandle::new(catalog.clone(), namespace, name);
+                        Ok((operation(acting), table))
+                    }
                     Listed::Unlisted(namespace, error) => Err(Swept::Unlisted { namespace, error }),
                 };
                 async move {
@@ -296,7 +304,7 @@ impl Sweep {
 /// What the walk over a catalog's namespaces gives: a table, or a namespace whose listing
 /// failed and why.
 enum Listed {
-    Table(TableHandle),
+    Table(Namespace, TableName),
     Unlisted(Option<Namespace>, Error),
 }
 
@@ -367,13 +375,9 @@ fn tables_under(
                             tables
                                 .into_iter()
                                 .filter_map(|listed| match TableName::new(listed.identifier.name) {
-                                    Ok(name) => listed_before.insert(name.clone()).then(|| {
-                                        Listed::Table(TableHandle::new(
-                                            catalog.clone(),
-                                            namespace.clone(),
-                                            name,
-                                        ))
-                                    }),
+                                    Ok(name) => listed_before
+                                        .insert(name.clone())
+                                        .then(|| Listed::Table(namespace.clone(), name)),
                                     Err(error) => Some(Listed::Unlisted(
                                         Some(namespace.clone()),
                                         Error::from(error),

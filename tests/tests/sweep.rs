@@ -7,7 +7,8 @@
 //!   HTTP/2 connection;
 //! - the pace: a `Retry-After` told to one call holds every call of the sweep (the recorded
 //!   waits), and the retry budget bounds the retries of all calls together, exactly; once it is
-//!   spent, a table's 429 is its reported outcome;
+//!   spent, a table's 429 is its reported outcome; the handle a sweep reports retries afterwards
+//!   as the client's own do, whatever the sweep spent;
 //! - resuming: `stop_when` ends a sweep with every started table reported, and `skip` with the
 //!   tables reported done makes a second run act on exactly the others; after a dropped
 //!   stream, the resumed run still reaches every table not reported done;
@@ -152,10 +153,14 @@ impl<T> Report<T> {
 
 /// Runs `swept` to its end (failing the test if it hangs) and sorts what it reported.
 async fn sweep_to_end<T>(swept: impl Stream<Item = Swept<T>>) -> Report<T> {
-    let items = tokio::time::timeout(HUNG, swept.collect::<Vec<_>>())
+    Report::from_items(sweep_to_end_items(swept).await)
+}
+
+/// What `swept` reported, in order, once it ended (failing the test if it hangs).
+async fn sweep_to_end_items<T>(swept: impl Stream<Item = Swept<T>>) -> Vec<Swept<T>> {
+    tokio::time::timeout(HUNG, swept.collect::<Vec<_>>())
         .await
-        .expect("the sweep ends");
-    Report::from_items(items)
+        .expect("the sweep ends")
 }
 
 /// The namespace and table a request's path names (`…/namespaces/{ns}/tables/{table}/…`), if
@@ -608,6 +613,41 @@ async fn a_failed_top_level_listing_is_the_sweeps_only_item() {
     assert_eq!(unlisted, &None);
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(requests_since(&emulator, before).len(), 1);
+}
+
+#[tokio::test]
+async fn a_handle_a_sweep_reported_retries_afterwards_as_a_fresh_one_does() {
+    let (emulator, client, sleeps, all) = seeded(Emulator::builder(), &["a"], 1).await;
+    // A sweep whose budget is spent from its start.
+    let items =
+        sweep_to_end_items(catalog(&client).sweep().retry_budget(0).get_maintenance()).await;
+    let [
+        Swept::Table {
+            table,
+            outcome: Ok(_),
+        },
+    ] = items.as_slice()
+    else {
+        panic!("one table read: {items:?}");
+    };
+    assert_eq!(all, HashSet::from([key(table)]));
+
+    emulator.inject(Fault::server_error(503).expect("a 5xx").times(1));
+    let before = emulator.requests().len();
+    let updated = table.maintenance().update(&expiration_on()).await;
+
+    assert!(updated.is_ok(), "{updated:?}");
+    let answered: Vec<_> = requests_since(&emulator, before)
+        .iter()
+        .map(|request| (request.operation, table_of(request), request.status))
+        .collect();
+    let update = Some(Operation::UpdateTableMaintenanceConfig);
+    let this = Some(key(table));
+    assert_eq!(
+        answered,
+        [(update, this.clone(), Some(503)), (update, this, Some(200))]
+    );
+    assert_eq!(sleeps.waits().len(), 1, "{:?}", sleeps.waits());
 }
 
 /// A namespace page of `namespaces`, each given by its levels.
