@@ -54,6 +54,11 @@ pub const DEFAULT_SWEEP_RETRY_BUDGET: u32 = 100;
 /// and are reported. Dropping the stream instead cancels the calls in flight, which may or may
 /// not have reached the server.
 ///
+/// **Dry runs.** On a [dry-run client](crate::Client::with_dry_run), a sweep sends its
+/// listings (reading changes nothing) and plans the rest: each table's outcome is
+/// `Err(Error::DryRun(plan))`, the request its operation would have sent, as that call on the
+/// dry-run client gives it.
+///
 /// ```no_run
 /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
 /// use cloudflare_r2_catalog::{MaintenanceState, MaintenanceUpdate, SnapshotExpirationUpdate, Swept};
@@ -267,8 +272,14 @@ impl Sweep {
             engine: catalog.engine.with_policy(policy),
             ..catalog.clone()
         };
+        // Listing changes nothing: on a dry-run client the sweep still lists, and plans only
+        // what it would do to each table.
+        let listing = CatalogScope {
+            engine: paced.engine.planning(false),
+            ..paced.clone()
+        };
         let stop = stop.unwrap_or_else(|| Box::pin(std::future::pending()));
-        tables_under(paced.clone(), within)
+        tables_under(listing, within)
             .filter(move |listed| {
                 let done = matches!(listed, Listed::Table(namespace, name)
                     if skip.contains(&(namespace.clone(), name.clone())));

@@ -15,7 +15,8 @@
 //! - listings: a failed one is one `Swept::Unlisted` naming its namespace, the rest is still
 //!   swept; a namespace listed outside the namespace asked about is reported, never followed;
 //!   a table or namespace a listing repeats is still acted on once;
-//! - what is refused before anything is sent, and queueing's fresh request id per table.
+//! - what is refused before anything is sent, and queueing's fresh request id per table;
+//! - on a dry-run client, the listings alone are sent and each table's request is planned.
 
 mod common;
 
@@ -648,6 +649,61 @@ async fn a_handle_a_sweep_reported_retries_afterwards_as_a_fresh_one_does() {
         [(update, this.clone(), Some(503)), (update, this, Some(200))]
     );
     assert_eq!(sleeps.waits().len(), 1, "{:?}", sleeps.waits());
+}
+
+#[tokio::test]
+async fn a_dry_run_sweep_lists_for_real_and_plans_each_tables_request() {
+    let (emulator, client, sleeps, all) = seeded(Emulator::builder(), &["a", "a.x", "b"], 2).await;
+    let before = emulator.requests().len();
+    let dry = client.with_dry_run();
+
+    let swept = catalog(&dry)
+        .sweep()
+        .update_maintenance(expiration_on())
+        .expect("a valid update");
+    let report = sweep_to_end(swept).await;
+
+    assert!(report.unlisted.is_empty(), "{:?}", report.unlisted);
+    assert_eq!(report.reported(), all);
+    let tables_url = format!(
+        "{}{}",
+        emulator.base_url(),
+        catalog_path(&format!("/{BUCKET}/namespaces"))
+    );
+    for ((namespace, name), outcome) in &report.tables {
+        let Err(Error::DryRun(plan)) = outcome else {
+            panic!("{namespace}.{name}: not planned: {outcome:?}");
+        };
+        // Levels joined by U+001F, percent-encoded.
+        let wire = namespace.levels().join("%1F");
+        let url = format!("{tables_url}/{wire}/tables/{name}/maintenance-configs");
+        let body = json!({"snapshot_expiration": {"state": "enabled"}});
+        assert_eq!(
+            (plan.method.as_str(), plan.url.as_str(), plan.body.as_ref()),
+            ("POST", url.as_str(), Some(&body))
+        );
+        // The plan the table's own call on the dry-run client makes.
+        let table = catalog(&dry)
+            .table(namespace.clone(), name.clone())
+            .expect("a valid table");
+        let direct = table.maintenance().update(&expiration_on()).await;
+        assert!(
+            matches!(&direct, Err(Error::DryRun(direct)) if direct == plan),
+            "{direct:?}"
+        );
+    }
+    // Only the listings went out: the top level, then each namespace's tables and the
+    // namespaces under it.
+    let requests = requests_since(&emulator, before);
+    assert_eq!(requests.len(), 1 + 2 * 3, "{requests:?}");
+    assert_eq!(listings(&requests), requests.len(), "{requests:?}");
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.method == "GET" && request.status == Some(200)),
+        "{requests:?}"
+    );
+    assert!(sleeps.waits().is_empty(), "{:?}", sleeps.waits());
 }
 
 /// A namespace page of `namespaces`, each given by its levels.
