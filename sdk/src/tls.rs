@@ -87,6 +87,12 @@ pub(crate) fn configure(
     #[cfg(feature = "rustls-aws-lc")]
     let provider = rustls::crypto::aws_lc_rs::default_provider();
     #[cfg(not(feature = "rustls-aws-lc"))]
+    #[allow(
+        deprecated,
+        reason = "rustls 0.23.48 deprecates ring's provider, which has no post-quantum key \
+                  exchange, and offers no other way to build it in 0.23: ring stays the \
+                  quick-to-build default, `rustls-aws-lc` the post-quantum choice"
+    )]
     let provider = rustls::crypto::ring::default_provider();
     let provider = Arc::new(provider);
 
