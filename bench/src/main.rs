@@ -60,13 +60,11 @@ impl Raw {
         // reqwest is built without a crypto provider of its own (the SDK names one explicitly),
         // so this client gets one too. The bench speaks plain HTTP on loopback: the TLS
         // configuration only has to exist, and trusts no certificate at all.
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("ring supports TLS 1.2 and 1.3")
-        .with_root_certificates(rustls::RootCertStore::empty())
-        .with_no_client_auth();
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(ring_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("ring supports TLS 1.2 and 1.3")
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth();
         let mut builder = reqwest::Client::builder().tls_backend_preconfigured(tls);
         if let Some((total, connect)) = timeouts {
             builder = builder.timeout(total).connect_timeout(connect);
@@ -193,6 +191,17 @@ impl Contenders {
         }
         sets
     }
+}
+
+/// rustls' *ring* provider, the SDK's default, for the bench's own reqwest clients (reqwest is
+/// compiled without a provider of its own: the SDK names one).
+#[allow(
+    deprecated,
+    reason = "rustls 0.23.48 deprecates ring's provider (no post-quantum key exchange) and has \
+              no other way to build it; ring is what the SDK's default build uses"
+)]
+fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
 }
 
 /// The `q` quantile (0.0 to 1.0) of `samples`, nearest rank.

@@ -401,7 +401,7 @@ async fn raw_first_call(base_url: &str, pem: &[u8]) {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
 
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(crate::ring_provider());
     let roots: Vec<_> = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<_, _>>()
         .expect("PEM");

@@ -136,7 +136,9 @@ impl Client {
     /// it (routing, query and body included), sends nothing, and fails with [`Error::DryRun`],
     /// which holds the method, URL and body with every secret redacted. Inputs are still
     /// checked first. It shares everything else with this client, and the handles made from it
-    /// are dry runs too.
+    /// are dry runs too. A [sweep](crate::CatalogHandle::sweep) is the one thing that sends: it
+    /// lists the namespaces and tables for real (reading changes nothing), and reports each
+    /// table's operation planned, as [`Error::DryRun`].
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
@@ -149,7 +151,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn with_dry_run(&self) -> Client {
-        Client::new(self.engine.planning_only(), self.account_id.clone())
+        Client::new(self.engine.planning(true), self.account_id.clone())
     }
 
     /// The base URL requests are sent to.

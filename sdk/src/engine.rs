@@ -116,10 +116,11 @@ impl Engine {
         self.with_parts(self.api.clone(), policy)
     }
 
-    /// This engine, preparing each request and sending none: the same settings and policy.
-    pub(crate) fn planning_only(&self) -> Arc<Self> {
+    /// This engine preparing each request and sending none when `planning`, sending them
+    /// otherwise: the same settings and policy.
+    pub(crate) fn planning(&self, planning: bool) -> Arc<Self> {
         let api = generated::Client {
-            inner: self.api.inner.planning_only(),
+            inner: self.api.inner.planning(planning),
             ..self.api.clone()
         };
         self.with_parts(api, self.policy.clone())

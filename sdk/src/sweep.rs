@@ -54,6 +54,11 @@ pub const DEFAULT_SWEEP_RETRY_BUDGET: u32 = 100;
 /// and are reported. Dropping the stream instead cancels the calls in flight, which may or may
 /// not have reached the server.
 ///
+/// **Dry runs.** On a [dry-run client](crate::Client::with_dry_run), a sweep sends its
+/// listings (reading changes nothing) and plans the rest: each table's outcome is
+/// `Err(Error::DryRun(plan))`, the request its operation would have sent, as that call on the
+/// dry-run client gives it.
+///
 /// ```no_run
 /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
 /// use cloudflare_r2_catalog::{MaintenanceState, MaintenanceUpdate, SnapshotExpirationUpdate, Swept};
@@ -108,7 +113,8 @@ pub enum Swept<T> {
     /// One table's outcome: what the operation returned, or why it failed once its retries
     /// (within the sweep's budget) were spent.
     Table {
-        /// The table.
+        /// The table, on the client the sweep came from: its calls keep to the client's own
+        /// retries, not to the sweep's pace and budget, which end with the sweep.
         table: TableHandle,
         /// What the operation came to.
         outcome: Result<T, Error>,
@@ -243,7 +249,7 @@ impl Sweep {
     }
 
     /// Runs `operation` on each table: any call of its [`TableHandle`], which carries the
-    /// sweep's pace and budget.
+    /// sweep's pace and budget (the handle reported in [`Swept::Table`] does not).
     pub fn run<T, F, Fut>(self, operation: F) -> impl Stream<Item = Swept<T>> + Send + 'static
     where
         T: Send + 'static,
@@ -262,21 +268,34 @@ impl Sweep {
             pace: Some(Arc::new(Pace::new(retry_budget))),
             ..catalog.engine.policy().clone()
         };
-        let catalog = CatalogScope {
+        let paced = CatalogScope {
             engine: catalog.engine.with_policy(policy),
-            ..catalog
+            ..catalog.clone()
+        };
+        // Listing changes nothing: on a dry-run client the sweep still lists, and plans only
+        // what it would do to each table.
+        let listing = CatalogScope {
+            engine: paced.engine.planning(false),
+            ..paced.clone()
         };
         let stop = stop.unwrap_or_else(|| Box::pin(std::future::pending()));
-        tables_under(catalog, within)
+        tables_under(listing, within)
             .filter(move |listed| {
-                let done = matches!(listed, Listed::Table(table)
-                    if skip.contains(&(table.namespace().clone(), table.name().clone())));
+                let done = matches!(listed, Listed::Table(namespace, name)
+                    if skip.contains(&(namespace.clone(), name.clone())));
                 std::future::ready(!done)
             })
             .take_until(stop)
             .map(move |listed| {
                 let acted = match listed {
-                    Listed::Table(table) => Ok((operation(table.clone()), table)),
+                    Listed::Table(namespace, name) => {
+                        let acting =
+                            TableHandle::new(paced.clone(), namespace.clone(), name.clone());
+                        // The handle reported is the client's own: the sweep's pace and what is
+                        // left of its budget end with the sweep, not with the handle.
+                        let table = TableHandle::new(catalog.clone(), namespace, name);
+                        Ok((operation(acting), table))
+                    }
                     Listed::Unlisted(namespace, error) => Err(Swept::Unlisted { namespace, error }),
                 };
                 async move {
@@ -296,7 +315,7 @@ impl Sweep {
 /// What the walk over a catalog's namespaces gives: a table, or a namespace whose listing
 /// failed and why.
 enum Listed {
-    Table(TableHandle),
+    Table(Namespace, TableName),
     Unlisted(Option<Namespace>, Error),
 }
 
@@ -367,13 +386,9 @@ fn tables_under(
                             tables
                                 .into_iter()
                                 .filter_map(|listed| match TableName::new(listed.identifier.name) {
-                                    Ok(name) => listed_before.insert(name.clone()).then(|| {
-                                        Listed::Table(TableHandle::new(
-                                            catalog.clone(),
-                                            namespace.clone(),
-                                            name,
-                                        ))
-                                    }),
+                                    Ok(name) => listed_before
+                                        .insert(name.clone())
+                                        .then(|| Listed::Table(namespace.clone(), name)),
                                     Err(error) => Some(Listed::Unlisted(
                                         Some(namespace.clone()),
                                         Error::from(error),

@@ -30,9 +30,12 @@ fn refused(reason: impl std::fmt::Display) -> ConfigError {
     }
 }
 
+/// Why PEM text with no certificate in it is refused, by either backend.
+const NO_CERTIFICATE: &str = "no certificate in the PEM text";
+
 /// `builder` with this build's TLS backend: the platform's, held to TLS 1.2 or later, as the
-/// rustls backends are, trusting the system's roots and `roots` (PEM), and offering HTTP/2 and
-/// HTTP/1.1 by ALPN (reqwest's `native-tls` feature asks for both).
+/// rustls backends are, trusting the system's roots and every certificate in `roots` (PEM),
+/// and offering HTTP/2 and HTTP/1.1 by ALPN (reqwest's `native-tls` feature asks for both).
 #[cfg(feature = "native-tls")]
 pub(crate) fn configure(
     builder: reqwest::ClientBuilder,
@@ -42,8 +45,14 @@ pub(crate) fn configure(
         .tls_backend_native()
         .tls_version_min(reqwest::tls::Version::TLS_1_2);
     for pem in roots {
-        builder =
-            builder.add_root_certificate(reqwest::Certificate::from_pem(pem).map_err(refused)?);
+        // Every certificate of the text: `Certificate::from_pem` would read only the first.
+        let found = reqwest::Certificate::from_pem_bundle(pem).map_err(refused)?;
+        if found.is_empty() {
+            return Err(refused(NO_CERTIFICATE));
+        }
+        for certificate in found {
+            builder = builder.add_root_certificate(certificate);
+        }
     }
     Ok(builder)
 }
@@ -70,7 +79,7 @@ pub(crate) fn configure(
             .collect::<Result<Vec<_>, _>>()
             .map_err(refused)?;
         if found.is_empty() {
-            return Err(refused("no certificate in the PEM text"));
+            return Err(refused(NO_CERTIFICATE));
         }
         extra.extend(found);
     }
@@ -78,6 +87,12 @@ pub(crate) fn configure(
     #[cfg(feature = "rustls-aws-lc")]
     let provider = rustls::crypto::aws_lc_rs::default_provider();
     #[cfg(not(feature = "rustls-aws-lc"))]
+    #[allow(
+        deprecated,
+        reason = "rustls 0.23.48 deprecates ring's provider, which has no post-quantum key \
+                  exchange, and offers no other way to build it in 0.23: ring stays the \
+                  quick-to-build default, `rustls-aws-lc` the post-quantum choice"
+    )]
     let provider = rustls::crypto::ring::default_provider();
     let provider = Arc::new(provider);
 

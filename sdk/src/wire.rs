@@ -288,11 +288,11 @@ impl Outgoing {
         }
     }
 
-    /// These settings for a client that prepares each request and sends none
-    /// ([`crate::Client::with_dry_run`]).
-    pub(crate) fn planning_only(&self) -> Self {
+    /// These settings for a client that prepares each request and sends none when `planning`
+    /// ([`crate::Client::with_dry_run`]), and for one that sends them otherwise.
+    pub(crate) fn planning(&self, planning: bool) -> Self {
         Self {
-            dry_run: true,
+            dry_run: planning,
             ..self.clone()
         }
     }

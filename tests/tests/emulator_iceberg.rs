@@ -45,6 +45,11 @@ async fn config(emulator: &Emulator, ask: Ask) -> (u16, HeaderMap, Value) {
     );
     // reqwest is built here without a rustls provider (the SDK hands it one); the route is
     // plain HTTP, but reqwest wants one to build a client.
+    #[allow(
+        deprecated,
+        reason = "rustls 0.23.48 deprecates ring's provider (no post-quantum key exchange) and \
+                  has no other way to build it; this client speaks plain HTTP"
+    )]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let mut request = http.request(ask.method, url);

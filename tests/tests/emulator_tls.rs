@@ -1,6 +1,8 @@
 //! The emulator over TLS, and the SDK's HTTP/2: a client that trusts the emulator's root
 //! carries concurrent calls on one connection when the server offers `h2`, opens several when
-//! it offers only HTTP/1.1, and sends nothing to a server it does not trust.
+//! it offers only HTTP/1.1, and sends nothing to a server it does not trust; a root given as a
+//! PEM bundle is trusted whichever of its certificates it is. `.ci/run` runs this suite with
+//! the default backend and again with native-tls (`--features native-tls`).
 
 mod common;
 
@@ -8,6 +10,7 @@ use cloudflare_r2_catalog::emulator::Emulator;
 use cloudflare_r2_catalog::{Client, ConfigError, Error};
 use common::{BUCKET, RecordedSleeps, builder_at, client_of};
 use futures_util::future::join_all;
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 
 const CALLS: usize = 16;
 
@@ -101,6 +104,49 @@ async fn another_emulators_root_is_not_trusted_for_this_one() {
     let error = client.catalog(BUCKET).expect("valid").get().await;
     assert!(matches!(error, Err(Error::Transport(_))), "{error:?}");
     assert!(emulator.requests().is_empty());
+}
+
+/// A CA's certificate (PEM) that signed nothing the emulator serves, named apart from the
+/// emulator's root: OpenSSL looks a certificate's issuer up by name, and would try two
+/// same-named roots in turn no more than the first.
+fn unrelated_root() -> String {
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("valid params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "an unrelated test CA");
+    let key = KeyPair::generate().expect("a key");
+    params.self_signed(&key).expect("self-signed").pem()
+}
+
+#[tokio::test]
+async fn every_certificate_of_a_pem_bundle_is_trusted_not_only_the_first() {
+    let emulator = tls_with_bucket().await;
+    let root = emulator
+        .root_certificate_pem()
+        .expect("a TLS emulator's root");
+    // The CA that signed the server's certificate second: trusting the first alone fails.
+    let bundle = format!("{}\n{root}", unrelated_root());
+    let client = one_try_client(&emulator, Some(&bundle));
+    let enabled = client.catalog(BUCKET).expect("valid").enable().await;
+    assert!(enabled.is_ok(), "{enabled:?}");
+    assert_eq!(emulator.requests().len(), 1);
+}
+
+/// What `.ci/run`'s native-tls lane relies on: the tests crate's `native-tls` feature makes the
+/// client speak it.
+#[test]
+fn the_client_speaks_the_backend_the_features_choose() {
+    let backend = if cfg!(feature = "native-tls") {
+        "native-tls"
+    } else {
+        "rustls-ring"
+    };
+    let client = builder_at("https://127.0.0.1:1/client/v4", &RecordedSleeps::default())
+        .build()
+        .expect("valid config");
+    let shown = format!("{client:?}");
+    assert!(shown.contains(&format!("tls: {backend:?}")), "{shown}");
 }
 
 #[test]

@@ -220,6 +220,11 @@ async fn a_callers_http_client_sends_the_sdks_requests_with_its_own_defaults_too
 
 /// A TLS configuration that trusts nothing: reqwest needs one to build, and these tests speak
 /// plain HTTP on loopback.
+#[allow(
+    deprecated,
+    reason = "rustls 0.23.48 deprecates ring's provider (no post-quantum key exchange) and has \
+              no other way to build it; this configuration is never used for a handshake"
+)]
 fn no_tls() -> rustls::ClientConfig {
     rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
         rustls::crypto::ring::default_provider(),

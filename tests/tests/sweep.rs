@@ -7,14 +7,16 @@
 //!   HTTP/2 connection;
 //! - the pace: a `Retry-After` told to one call holds every call of the sweep (the recorded
 //!   waits), and the retry budget bounds the retries of all calls together, exactly; once it is
-//!   spent, a table's 429 is its reported outcome;
+//!   spent, a table's 429 is its reported outcome; the handle a sweep reports retries afterwards
+//!   as the client's own do, whatever the sweep spent;
 //! - resuming: `stop_when` ends a sweep with every started table reported, and `skip` with the
 //!   tables reported done makes a second run act on exactly the others; after a dropped
 //!   stream, the resumed run still reaches every table not reported done;
 //! - listings: a failed one is one `Swept::Unlisted` naming its namespace, the rest is still
 //!   swept; a namespace listed outside the namespace asked about is reported, never followed;
 //!   a table or namespace a listing repeats is still acted on once;
-//! - what is refused before anything is sent, and queueing's fresh request id per table.
+//! - what is refused before anything is sent, and queueing's fresh request id per table;
+//! - on a dry-run client, the listings alone are sent and each table's request is planned.
 
 mod common;
 
@@ -152,10 +154,14 @@ impl<T> Report<T> {
 
 /// Runs `swept` to its end (failing the test if it hangs) and sorts what it reported.
 async fn sweep_to_end<T>(swept: impl Stream<Item = Swept<T>>) -> Report<T> {
-    let items = tokio::time::timeout(HUNG, swept.collect::<Vec<_>>())
+    Report::from_items(sweep_to_end_items(swept).await)
+}
+
+/// What `swept` reported, in order, once it ended (failing the test if it hangs).
+async fn sweep_to_end_items<T>(swept: impl Stream<Item = Swept<T>>) -> Vec<Swept<T>> {
+    tokio::time::timeout(HUNG, swept.collect::<Vec<_>>())
         .await
-        .expect("the sweep ends");
-    Report::from_items(items)
+        .expect("the sweep ends")
 }
 
 /// The namespace and table a request's path names (`…/namespaces/{ns}/tables/{table}/…`), if
@@ -608,6 +614,96 @@ async fn a_failed_top_level_listing_is_the_sweeps_only_item() {
     assert_eq!(unlisted, &None);
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(requests_since(&emulator, before).len(), 1);
+}
+
+#[tokio::test]
+async fn a_handle_a_sweep_reported_retries_afterwards_as_a_fresh_one_does() {
+    let (emulator, client, sleeps, all) = seeded(Emulator::builder(), &["a"], 1).await;
+    // A sweep whose budget is spent from its start.
+    let items =
+        sweep_to_end_items(catalog(&client).sweep().retry_budget(0).get_maintenance()).await;
+    let [
+        Swept::Table {
+            table,
+            outcome: Ok(_),
+        },
+    ] = items.as_slice()
+    else {
+        panic!("one table read: {items:?}");
+    };
+    assert_eq!(all, HashSet::from([key(table)]));
+
+    emulator.inject(Fault::server_error(503).expect("a 5xx").times(1));
+    let before = emulator.requests().len();
+    let updated = table.maintenance().update(&expiration_on()).await;
+
+    assert!(updated.is_ok(), "{updated:?}");
+    let answered: Vec<_> = requests_since(&emulator, before)
+        .iter()
+        .map(|request| (request.operation, table_of(request), request.status))
+        .collect();
+    let update = Some(Operation::UpdateTableMaintenanceConfig);
+    let this = Some(key(table));
+    assert_eq!(
+        answered,
+        [(update, this.clone(), Some(503)), (update, this, Some(200))]
+    );
+    assert_eq!(sleeps.waits().len(), 1, "{:?}", sleeps.waits());
+}
+
+#[tokio::test]
+async fn a_dry_run_sweep_lists_for_real_and_plans_each_tables_request() {
+    let (emulator, client, sleeps, all) = seeded(Emulator::builder(), &["a", "a.x", "b"], 2).await;
+    let before = emulator.requests().len();
+    let dry = client.with_dry_run();
+
+    let swept = catalog(&dry)
+        .sweep()
+        .update_maintenance(expiration_on())
+        .expect("a valid update");
+    let report = sweep_to_end(swept).await;
+
+    assert!(report.unlisted.is_empty(), "{:?}", report.unlisted);
+    assert_eq!(report.reported(), all);
+    let tables_url = format!(
+        "{}{}",
+        emulator.base_url(),
+        catalog_path(&format!("/{BUCKET}/namespaces"))
+    );
+    for ((namespace, name), outcome) in &report.tables {
+        let Err(Error::DryRun(plan)) = outcome else {
+            panic!("{namespace}.{name}: not planned: {outcome:?}");
+        };
+        // Levels joined by U+001F, percent-encoded.
+        let wire = namespace.levels().join("%1F");
+        let url = format!("{tables_url}/{wire}/tables/{name}/maintenance-configs");
+        let body = json!({"snapshot_expiration": {"state": "enabled"}});
+        assert_eq!(
+            (plan.method.as_str(), plan.url.as_str(), plan.body.as_ref()),
+            ("POST", url.as_str(), Some(&body))
+        );
+        // The plan the table's own call on the dry-run client makes.
+        let table = catalog(&dry)
+            .table(namespace.clone(), name.clone())
+            .expect("a valid table");
+        let direct = table.maintenance().update(&expiration_on()).await;
+        assert!(
+            matches!(&direct, Err(Error::DryRun(direct)) if direct == plan),
+            "{direct:?}"
+        );
+    }
+    // Only the listings went out: the top level, then each namespace's tables and the
+    // namespaces under it.
+    let requests = requests_since(&emulator, before);
+    assert_eq!(requests.len(), 1 + 2 * 3, "{requests:?}");
+    assert_eq!(listings(&requests), requests.len(), "{requests:?}");
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.method == "GET" && request.status == Some(200)),
+        "{requests:?}"
+    );
+    assert!(sleeps.waits().is_empty(), "{:?}", sleeps.waits());
 }
 
 /// A namespace page of `namespaces`, each given by its levels.

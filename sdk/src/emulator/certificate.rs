@@ -43,6 +43,12 @@ pub(super) fn make(ip: IpAddr, protocols: &[&[u8]]) -> Result<Certificates, Stri
     let leaf = leaf.signed_by(&leaf_key, &root).map_err(failed)?;
 
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    #[allow(
+        deprecated,
+        reason = "rustls 0.23.48 deprecates ring's provider, which has no post-quantum key \
+                  exchange, and offers no other way to build it in 0.23: a loopback test \
+                  server needs none, and ring is what rcgen signs with here"
+    )]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut server = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
