@@ -168,10 +168,7 @@ impl ApiCommand {
 /// to print what it finds.
 pub(crate) struct Context {
     account: AccountHandle,
-    /// The same account through a client that sends: what a dry-run sweep lists with.
-    reading: AccountHandle,
-    /// The client that sends (even under `--dry-run`): its settings name what a command acts
-    /// on, beside the account.
+    /// The client, for its settings: they name what a command acts on, beside the account.
     pub(crate) client: Client,
     pub(crate) format: Format,
     /// Whether the client only plans requests (`--dry-run`): nothing is sent, so nothing needs
@@ -183,11 +180,6 @@ impl Context {
     /// The catalog of `bucket`, its name checked before anything else happens.
     fn catalog(&self, bucket: impl Input<BucketName>) -> Result<CatalogHandle, Failure> {
         Ok(self.account.catalog(bucket)?)
-    }
-
-    /// The catalog of `bucket` for reading, sent even under `--dry-run`.
-    fn reading_catalog(&self, bucket: impl Input<BucketName>) -> Result<CatalogHandle, Failure> {
-        Ok(self.reading.catalog(bucket)?)
     }
 }
 
@@ -361,14 +353,12 @@ fn context(settings: Settings, format: Format) -> Result<Context, Failure> {
     }
     // The account named here replaces whatever CLOUDFLARE_ACCOUNT_ID held.
     let client = builder.account_id(account_id.as_str()).build()?;
-    let reading = client.account(account_id.as_str())?;
-    let account = match dry_run {
-        true => client.with_dry_run().account(account_id)?,
-        false => reading.clone(),
+    let client = match dry_run {
+        true => client.with_dry_run(),
+        false => client,
     };
     Ok(Context {
-        account,
-        reading,
+        account: client.account(account_id)?,
         client,
         format,
         dry_run,

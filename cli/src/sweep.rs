@@ -10,8 +10,7 @@ use std::time::Instant;
 
 use clap::Args;
 use cloudflare_r2_catalog::{
-    CatalogHandle, Error, MaintenanceKind, MaintenanceUpdate, Namespace, RequestId, Swept,
-    TableHandle,
+    Error, MaintenanceKind, MaintenanceUpdate, Namespace, RequestId, Swept, TableHandle,
 };
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
@@ -122,12 +121,8 @@ pub(crate) async fn run(
     flags: SweepFlags,
     operation: Operation,
 ) -> Result<(), Failure> {
-    let catalog = context.reading_catalog(bucket.as_str())?;
     // A dry run lists for real (reading changes nothing) and plans each table's request.
-    let planning = context
-        .dry_run
-        .then(|| context.catalog(bucket.as_str()))
-        .transpose()?;
+    let catalog = context.catalog(bucket.as_str())?;
     let sweep_fields = sweep_fields(context, catalog.bucket().as_ref(), &operation.key()?);
     let mut sweep = catalog.sweep();
     if let Some(namespace) = &flags.within {
@@ -164,13 +159,7 @@ pub(crate) async fn run(
     let acting = Arc::clone(&operation);
     let swept = sweep.stop_when(stop).run(move |table| {
         let acting = Arc::clone(&acting);
-        let planned = planning.as_ref().map(|dry| planned_table(dry, &table));
-        async move {
-            match planned {
-                Some(table) => acting.on(table?).await,
-                None => acting.on(table).await,
-            }
-        }
+        async move { acting.on(table).await }
     });
     let mut swept = std::pin::pin!(swept);
 
@@ -338,11 +327,6 @@ impl Drop for Listening {
     fn drop(&mut self) {
         self.0.abort();
     }
-}
-
-/// `table` as the dry-run client addresses it.
-fn planned_table(dry: &CatalogHandle, table: &TableHandle) -> Result<TableHandle, Error> {
-    Ok(dry.table(table.namespace().clone(), table.name().clone())?)
 }
 
 /// The counts a sweep's summary gives.

@@ -58,8 +58,7 @@ impl Args {
             .build()?;
         let account = client.account(LOCAL_ACCOUNT)?;
         let context = Context {
-            account: account.clone(),
-            reading: account,
+            account,
             client,
             format: Format::Text,
             dry_run: false,
@@ -81,7 +80,6 @@ impl Args {
         let bucket = self.against_cloudflare.unwrap_or_default();
         let context = Context {
             account: context.account.clone(),
-            reading: context.reading.clone(),
             client: context.client.clone(),
             format: Format::Text,
             dry_run: context.dry_run,

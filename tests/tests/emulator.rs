@@ -466,6 +466,13 @@ async fn a_body_that_stops_coming_is_answered_408_and_its_connection_closed() {
 #[tokio::test]
 async fn the_record_keeps_at_most_recorded_bytes_of_the_latest_requests() {
     let emulator = Emulator::builder().start().await.unwrap();
+    // reqwest is built here without a rustls provider (the SDK hands it one); the route is
+    // plain HTTP, but reqwest wants one to build a client.
+    #[allow(
+        deprecated,
+        reason = "rustls 0.23.48 deprecates ring's provider (no post-quantum key exchange) and \
+                  has no other way to build it; this client speaks plain HTTP"
+    )]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let body = vec![b'x'; 64 * 1024];
