@@ -123,7 +123,8 @@ impl Command {
                     ),
                     &format!("Disable the catalog of bucket {bucket}?"),
                     yes || context.dry_run,
-                )?;
+                )
+                .await?;
                 let disabled = catalog.disable().await?;
                 let done = format!("Disabled the catalog of bucket {bucket}.");
                 print_done(format, &done, &disabled.result)
@@ -143,7 +144,8 @@ impl Command {
                     ),
                     &format!("Delete the catalog of bucket {bucket}?"),
                     yes || context.dry_run,
-                )?;
+                )
+                .await?;
                 let deleted = catalog.delete().force(force).await?;
                 if deleted.already_applied {
                     note_found_made(&format!("no catalog left on bucket {bucket}"));

@@ -131,8 +131,8 @@ async fn steps(
     let credentials = |verdict, detail: &str| {
         let mut step = Step::new(CREDENTIALS, verdict, detail);
         step.label = match scheme {
-            AuthScheme::ApiKey => "Global API key",
-            _ => "API token",
+            AuthScheme::ApiToken => "API token",
+            _ => "Global API key",
         };
         step
     };

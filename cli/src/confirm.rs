@@ -1,9 +1,11 @@
 //! Asking before a command that destroys state: `catalog disable` and `catalog delete`, which the
 //! spec marks `x-forge-require-confirmation`.
 
-use std::io::{BufRead, IsTerminal, Read};
+use std::io::IsTerminal;
 
 use crate::output::{self, Failure};
+use crate::signals::Listening;
+use crate::stdin;
 
 /// The longest answer read: a `y` and a newline is all it takes, and a terminal (or whatever
 /// pretends to be one) must not make the CLI read without end.
@@ -13,7 +15,7 @@ const ANSWER_BYTES: u64 = 256;
 /// `command` will do (`consequence`), answers yes to `question`. Otherwise the command stops
 /// before anything is sent: declined at the terminal, or with no terminal to ask at (stdin and
 /// stderr must both be one: the answer is read from the first, the question shown on the second).
-pub(crate) fn confirm(
+pub(crate) async fn confirm(
     command: &str,
     consequence: &str,
     question: &str,
@@ -28,13 +30,18 @@ pub(crate) fn confirm(
         )));
     }
     output::prompt(&format!("{consequence}\n{question} [y/N] "));
-    let mut answer = String::new();
-    let read = std::io::stdin()
-        .lock()
-        .take(ANSWER_BYTES)
-        .read_line(&mut answer);
-    // End of input (Ctrl-D) or an unreadable answer is no answer, and no is the default.
-    let agreed = read.is_ok() && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes");
+    // A signal (Ctrl-C …) while the question waits is a no: nothing was sent yet.
+    let mut stops = Listening::start()
+        .map_err(|error| Failure::Setup(format!("cannot ask at the terminal: {error}")))?;
+    let agreed = tokio::select! {
+        // End of input (Ctrl-D) or an unreadable answer is no answer, and no is the default.
+        answer = stdin::read_line(ANSWER_BYTES) => answer
+            .is_ok_and(|answer| matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")),
+        _ = stops.next() => {
+            output::note("");
+            false
+        }
+    };
     if agreed {
         Ok(())
     } else {

@@ -9,6 +9,7 @@ use crate::Context;
 use crate::hidden;
 use crate::output::{self, Failure, Format, print_json, print_parts, show};
 use crate::render;
+use crate::stdin;
 use crate::views::first_fields;
 
 #[derive(Subcommand)]
@@ -97,13 +98,13 @@ const MAX_TOKEN_BYTES: u64 = 4096;
 /// The token, from the first line of stdin, never from argv: typed at the terminal with echo
 /// off after a question, or piped. Every copy of it is wiped, and from here on it is never
 /// printed.
-async fn read_token(bucket: &BucketName) -> Result<SecretString, Failure> {
+pub(crate) async fn read_token(bucket: &BucketName) -> Result<SecretString, Failure> {
     let token = if std::io::stdin().is_terminal() {
         let question = format!("Catalog token for bucket {bucket} (typing is not shown): ");
         let cancelled = "`credential store` cancelled; nothing was sent";
         hidden::read_hidden(&question, MAX_TOKEN_BYTES, cancelled).await?
     } else {
-        hidden::read_line(MAX_TOKEN_BYTES)?
+        stdin::read_line(MAX_TOKEN_BYTES).await?
     };
     output::hide(&token);
     Ok(SecretString::from(token.as_str()))

@@ -1,16 +1,17 @@
 //! Reading a secret typed at a terminal without showing it: echo off while it is typed, and
 //! back on whatever happens: Enter, end of input, Ctrl-C, Ctrl-\, SIGTERM, SIGHUP.
 
-use std::io::{BufRead, Read};
-
 use zeroize::Zeroizing;
 
 use crate::output::Failure;
 
 /// The longest line a terminal in canonical mode passes on whole: Linux keeps 4095 bytes of a
 /// line and drops what is typed or pasted past them, so a line this long may have been cut.
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 const TERMINAL_LINE_LIMIT: usize = 4095;
+/// macOS and the BSDs keep `MAX_CANON`, 1024 bytes, the line's end included.
+#[cfg(all(unix, not(target_os = "linux")))]
+const TERMINAL_LINE_LIMIT: usize = 1023;
 
 /// Asks `question` on stderr and reads one line from the terminal on stdin, echo off, at most
 /// `max_bytes` long (and shorter than a terminal cuts lines at); `cancelled` is what a signal
@@ -25,6 +26,7 @@ pub(crate) async fn read_hidden(
 
     use crate::output;
     use crate::signals::Listening;
+    use crate::stdin;
 
     let unusable = |error: std::io::Error| {
         Failure::Setup(format!("cannot read the token at the terminal: {error}"))
@@ -42,14 +44,8 @@ pub(crate) async fn read_hidden(
     tcsetattr(&stdin, OptionalActions::Flush, &hidden).map_err(|error| unusable(error.into()))?;
     let _restore = Restore(shown);
     output::prompt(question);
-    // A thread of its own, not the runtime's blocking pool: on Ctrl-C the read is left
-    // waiting, and the process must still be free to exit.
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || {
-        let _ = sender.send(read_line(max_bytes));
-    });
     let line = tokio::select! {
-        line = receiver => line.map_err(|_| Failure::Setup("the token reader stopped".to_owned()))??,
+        line = stdin::read_line(max_bytes) => line?,
         _ = stops.next() => {
             output::note("");
             return Err(Failure::Cancelled(cancelled.to_owned()));
@@ -89,26 +85,4 @@ pub(crate) async fn read_hidden(
     Err(Failure::Setup(
         "reading a token at the terminal is not supported here: pipe it on stdin".to_owned(),
     ))
-}
-
-/// One line of stdin, at most `max_bytes` before its line ending, without the ending; every
-/// copy wiped.
-pub(crate) fn read_line(max_bytes: u64) -> Result<Zeroizing<String>, Failure> {
-    let unreadable =
-        |reason: String| Failure::Setup(format!("cannot read the token from stdin: {reason}"));
-    let mut line = Zeroizing::new(Vec::new());
-    // Room for the ending ("\r\n") after the longest token.
-    std::io::stdin()
-        .lock()
-        .take(max_bytes + 2)
-        .read_until(b'\n', &mut line)
-        .map_err(|error| unreadable(error.to_string()))?;
-    let mut token: &[u8] = &line;
-    token = token.strip_suffix(b"\n").unwrap_or(token);
-    token = token.strip_suffix(b"\r").unwrap_or(token);
-    if token.len() as u64 > max_bytes {
-        return Err(unreadable(format!("longer than {max_bytes} bytes")));
-    }
-    let token = std::str::from_utf8(token).map_err(|_| unreadable("not UTF-8".to_owned()))?;
-    Ok(Zeroizing::new(token.to_owned()))
 }

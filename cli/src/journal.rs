@@ -78,20 +78,15 @@ pub(crate) fn done(
     path: &Path,
     sweep: &Map<String, Value>,
 ) -> Result<HashSet<(Namespace, TableName)>, Failure> {
-    let file = match File::open(path) {
-        Ok(file) => file,
+    // A device or a pipe (`/dev/null`, say) records nothing to read back, and opening or
+    // reading one may never end.
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() => {}
+        Ok(_) => return Ok(HashSet::new()),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
         Err(error) => return Err(journal_error(path, &error)),
-    };
-    // A device or a pipe (`/dev/null`, say) records nothing to read back, and reading one
-    // may never end.
-    if !file
-        .metadata()
-        .map_err(|error| journal_error(path, &error))?
-        .is_file()
-    {
-        return Ok(HashSet::new());
     }
+    let file = File::open(path).map_err(|error| journal_error(path, &error))?;
     let mut reader = BufReader::new(file.take(MAX_JOURNAL_BYTES + 1));
     let mut done = HashSet::new();
     let mut unreadable = 0u64;

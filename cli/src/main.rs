@@ -19,6 +19,7 @@ mod paging;
 mod progress;
 mod render;
 mod signals;
+mod stdin;
 mod sweep;
 mod table;
 mod tour;
@@ -51,7 +52,8 @@ const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
         configuration, confirmation declined); 3 not found; 4 already enabled; 5 conflict; \
         6 token refused or lacking a permission; 7 rate or daily limit reached; 8 `catalog \
         check` could not check every step; 9 the result or journal could not be written, what \
-        was sent may have been carried out; 130 interrupted; 141 stdout closed (| head)."
+        was sent may have been carried out; 130 interrupted (Ctrl-C; 143 SIGTERM, 131 SIGQUIT, \
+        129 SIGHUP); 141 stdout closed (| head)."
 )]
 struct Cli {
     /// The Cloudflare account id (32 hexadecimal characters).
@@ -94,8 +96,9 @@ struct Cli {
     #[arg(long, global = true, conflicts_with = "output")]
     json: bool,
 
-    /// Send nothing: print the method, URL and body each call would send (secrets redacted),
-    /// without asking for confirmation, and exit 0.
+    /// Change nothing: print the method, URL and body each call would send (secrets
+    /// redacted), without asking for confirmation, and exit 0. Sends nothing, but for the
+    /// listings an --all-tables sweep reads to find its tables.
     #[arg(long, global = true)]
     dry_run: bool,
 

@@ -63,9 +63,10 @@ pub(crate) enum Failure {
     /// Ctrl-C, or another signal that stops a command: a request in flight may have reached
     /// Cloudflare (exit 128 + the signal's number, as shells report it: 130 for Ctrl-C).
     Interrupted(Stop),
-    /// Ctrl-C during `--all-tables`: the tables in flight finished and were reported, the
-    /// others were not started (exit 130); whether a `--journal` records them.
-    SweepStopped { journal: bool },
+    /// Ctrl-C (or another signal that stops a command) during `--all-tables`: the tables in
+    /// flight finished and were reported, the others were not started (exit 128 + the
+    /// signal's number); whether a `--journal` records them.
+    SweepStopped { journal: bool, signal: Stop },
 }
 
 /// What could not be written, and why.
@@ -357,8 +358,6 @@ pub(crate) mod exit {
     /// The result or the journal could not be written (a full disk, say): what was sent may
     /// have been carried out.
     pub(crate) const OUTPUT_LOST: u8 = 9;
-    /// Interrupted (Ctrl-C): 128 + SIGINT, as shells report it (other signals: 128 + theirs).
-    pub(crate) const INTERRUPTED: u8 = 130;
     /// Stdout's reader went away (`| head -1`): 128 + SIGPIPE, as shells report a command that
     /// wrote into a closed pipe. What was sent may have been carried out.
     pub(crate) const PIPE_CLOSED: u8 = 141;
@@ -377,7 +376,7 @@ pub(crate) fn report(failure: &Failure, target: &Target) -> ExitCode {
         Failure::Output(lost) if lost.is_closed_pipe() => exit::PIPE_CLOSED,
         Failure::Output(_) => exit::OUTPUT_LOST,
         Failure::Interrupted(stop) => stop.exit_code(),
-        Failure::SweepStopped { .. } => exit::INTERRUPTED,
+        Failure::SweepStopped { signal, .. } => signal.exit_code(),
         Failure::Sdk(error) => {
             if let Some(hint) = next_step(error, target) {
                 note(&format!("hint: {hint}"));
@@ -466,10 +465,10 @@ fn describe(failure: &Failure) -> Option<String> {
                 "what was sent may have been carried out: read the state back before doing it again"
             )
         ),
-        Failure::SweepStopped { journal: true } => {
+        Failure::SweepStopped { journal: true, .. } => {
             "stopped: the tables in flight finished, the others were not started; run the same command with the same --journal to go on".to_owned()
         }
-        Failure::SweepStopped { journal: false } => {
+        Failure::SweepStopped { journal: false, .. } => {
             "stopped: the tables in flight finished, the others were not started; a sweep run with --journal FILE resumes from FILE (the JSON lines it prints are FILE's lines)".to_owned()
         }
         Failure::Interrupted(Stop::Interrupt) => {

@@ -22,7 +22,7 @@ use crate::journal::{self, Journal, SWEEP_FIELDS};
 use crate::output::{Failure, Format, OutputLost, note, plan_json, print_parts, secrets_redacted};
 use crate::progress::Progress;
 use crate::render;
-use crate::signals::Stop;
+use crate::signals::{self, Stop};
 
 /// The flags that turn a table maintenance command into a sweep.
 #[derive(Args)]
@@ -142,13 +142,20 @@ pub(crate) async fn run(
             journal = Some(Journal::open(path)?);
         }
     }
-    // Ctrl-C counted as it comes: the first stops the sweep from starting tables, the second
-    // stops the command at once. Output that cannot be written stops it as the first does.
+    // Ctrl-C (or SIGTERM, SIGQUIT, SIGHUP) counted as it comes: the first stops the sweep from
+    // starting tables, the second stops the command at once. Output that cannot be written
+    // stops it as the first does.
     let (stopping, stopped) = watch::channel(Stopping::default());
     let pressing = stopping.clone();
-    let _listening = Listening(tokio::spawn(async move {
-        while tokio::signal::ctrl_c().await.is_ok() {
-            pressing.send_modify(|stop| stop.presses = stop.presses.saturating_add(1));
+    let mut signals = signals::Listening::start()
+        .map_err(|error| Failure::Setup(format!("cannot listen for Ctrl-C: {error}")))?;
+    let _listening = SignalTask(tokio::spawn(async move {
+        loop {
+            let signal = signals.next().await;
+            pressing.send_modify(|stop| {
+                stop.presses = stop.presses.saturating_add(1);
+                stop.first.get_or_insert(signal);
+            });
         }
     }));
     let stop = stopped_when(stopped.clone(), |stop| {
@@ -178,7 +185,8 @@ pub(crate) async fn run(
             item = swept.next() => item,
             // A second Ctrl-C, while the tables in flight finish: stop now.
             () = &mut aborted => {
-                return Err(Failure::Interrupted(Stop::Interrupt));
+                let signal = stopped.borrow().first.unwrap_or(Stop::Interrupt);
+                return Err(Failure::Interrupted(signal));
             }
         };
         let Some(item) = item else { break };
@@ -191,13 +199,11 @@ pub(crate) async fn run(
             stopping.send_modify(|stop| stop.output_lost = true);
         }
         match (&progress, format) {
-            (_, Format::Json) if stdout_lost.is_none() => {
-                if let Err(Failure::Output(lost)) = print_parts([line.to_string().as_str()]) {
-                    stdout_lost = Some(lost);
+            (_, Format::Json) => {
+                if print_unless_lost(&mut stdout_lost, &line.to_string()) {
                     stopping.send_modify(|stop| stop.output_lost = true);
                 }
             }
-            (_, Format::Json) => {}
             (Some(progress), Format::Text) => {
                 if let Some(failure) = failure_line(&line) {
                     progress.note(&failure);
@@ -218,7 +224,7 @@ pub(crate) async fn run(
         }
     }
     drop(progress);
-    if stdout_lost.is_none() && !rows.is_empty() {
+    if !rows.is_empty() {
         rows.sort_by(|a: &Value, b: &Value| {
             (a["namespace"].as_str(), a["table"].as_str())
                 .cmp(&(b["namespace"].as_str(), b["table"].as_str()))
@@ -230,32 +236,31 @@ pub(crate) async fn run(
             "target_size_mb",
             "snapshot_expiration",
         ];
-        if let Err(Failure::Output(lost)) =
-            print_parts([render::table(&rows, &columns).trim_end_matches('\n')])
-        {
-            stdout_lost = Some(lost);
-        }
+        print_unless_lost(
+            &mut stdout_lost,
+            render::table(&rows, &columns).trim_end_matches('\n'),
+        );
     }
     let summary = tally.summary(&operation, skipped, started.elapsed().as_secs_f64());
-    match format {
-        Format::Text if stdout_lost.is_none() => {
-            if let Err(Failure::Output(lost)) = print_parts([summary.as_str()]) {
-                stdout_lost = Some(lost);
-                note(&summary);
-            }
-        }
-        _ => note(&summary),
+    // On stderr when stdout is for JSON lines, or gone.
+    if format == Format::Json
+        || stdout_lost.is_some()
+        || print_unless_lost(&mut stdout_lost, &summary)
+    {
+        note(&summary);
     }
-    let (journaled, printed) = (journal.is_some(), stdout_lost.is_none());
+    // Each table's line went to stdout only as JSON.
+    let lines_printed = format == Format::Json && stdout_lost.is_none();
     if let Some(lost) = journal_lost.or(stdout_lost) {
         return Err(Failure::Output(OutputLost {
-            aftermath: Some(aftermath(journaled, printed)),
+            aftermath: Some(aftermath(journal.is_some(), lines_printed)),
             ..lost
         }));
     }
-    if stopped.borrow().presses > 0 {
+    if let Some(signal) = stopped.borrow().first {
         return Err(Failure::SweepStopped {
             journal: flags.journal.is_some(),
+            signal,
         });
     }
     if tally.failed > 0 || tally.unlisted > 0 {
@@ -264,10 +269,27 @@ pub(crate) async fn run(
     Ok(())
 }
 
-/// What stops a sweep: Ctrl-C, pressed so many times, and output that could not be written.
+/// Prints `text` on stdout unless it is already `lost`; whether it was lost just now.
+fn print_unless_lost(lost: &mut Option<OutputLost>, text: &str) -> bool {
+    if lost.is_some() {
+        return false;
+    }
+    match print_parts([text]) {
+        Err(Failure::Output(failure)) => {
+            *lost = Some(failure);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// What stops a sweep: Ctrl-C (or another signal that stops a command), pressed so many times,
+/// and output that could not be written.
 #[derive(Default)]
 struct Stopping {
     presses: u8,
+    /// The first signal, which says how the sweep ends.
+    first: Option<Stop>,
     output_lost: bool,
 }
 
@@ -320,10 +342,10 @@ fn sweep_fields(context: &Context, bucket: &str, key: &str) -> Map<String, Value
     }
 }
 
-/// The Ctrl-C listener of one sweep, stopped with it.
-struct Listening(JoinHandle<()>);
+/// The signal listener of one sweep, stopped with it.
+struct SignalTask(JoinHandle<()>);
 
-impl Drop for Listening {
+impl Drop for SignalTask {
     fn drop(&mut self) {
         self.0.abort();
     }

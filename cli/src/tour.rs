@@ -5,10 +5,10 @@
 use std::io::IsTerminal;
 
 use cloudflare_r2_catalog::emulator::Emulator;
-use cloudflare_r2_catalog::{ClientBuilder, Report};
+use cloudflare_r2_catalog::{BucketName, CatalogToken, ClientBuilder, Report};
 
 use crate::credential;
-use crate::output::{Failure, Format, print_parts};
+use crate::output::{Failure, Format, note, print_parts};
 use crate::signals::Listening;
 use crate::{Context, parse_api_command};
 
@@ -24,7 +24,8 @@ pub(crate) struct Args {
     /// Run the tour on BUCKET of the account in the environment (CLOUDFLARE_API_TOKEN,
     /// CLOUDFLARE_ACCOUNT_ID) instead of a local emulator. It enables the bucket's catalog and
     /// disables and deletes it at the end, so it refuses a bucket whose catalog is already
-    /// enabled; the catalog token to store is read as `credential store` reads it.
+    /// enabled; the catalog token to store is read first, as `credential store` reads it. If
+    /// it stops short, it says on stderr how to remove the catalog it enabled.
     #[arg(long, value_name = "BUCKET")]
     against_cloudflare: Option<String>,
 }
@@ -99,6 +100,12 @@ impl Args {
                 )));
             }
         }
+        // Before anything changes: a token refused, or a question cancelled, leaves nothing.
+        if !std::io::stdin().is_terminal() {
+            say("(the catalog token is read from stdin)")?;
+        }
+        let token = credential::read_token(&BucketName::new(bucket.as_str())?).await?;
+        let token = CatalogToken::try_from(token)?;
         // Signals are answered here rather than in `main`, so that the clean-up is told after
         // them too.
         let mut stops = Listening::start()
@@ -106,43 +113,45 @@ impl Args {
         let mut left = Left::Nothing;
         let toured = tokio::select! {
             biased;
-            toured = tour(&context, &bucket, Token::Read, &mut left) => toured,
+            toured = tour(&context, &bucket, Token::Read(token), &mut left) => toured,
             stop = stops.next() => Err(Failure::Interrupted(stop)),
         };
         let remove = format!(
             "r2-catalog catalog disable {bucket} --yes && r2-catalog catalog delete {bucket} --yes"
         );
-        // Only what the tour made is the tour's to remove.
+        // Only what the tour made is the tour's to remove. On stderr: the clean-up must be told
+        // even when stdout is gone.
         match (&toured, left) {
             (Ok(()), _) => {}
-            (Err(_), Left::Catalog) => say(&format!(
+            (Err(_), Left::Catalog) => note(&format!(
                 "The tour stopped; the catalog it enabled is still there. To remove it: {remove}"
-            ))?,
-            (Err(_), Left::Perhaps) => say(&format!(
-                "The tour stopped; its request to enable the catalog may have been carried out (r2-catalog catalog get {bucket} tells). If so, to remove it: {remove}"
-            ))?,
-            (Err(Failure::Sdk(error)), Left::Nothing) if error.is_conflict() => say(&format!(
+            )),
+            (Err(_), Left::Perhaps) => note(&format!(
+                "The tour stopped; the catalog it enabled may still be there (r2-catalog catalog get {bucket} tells). If so, to remove it: {remove}"
+            )),
+            (Err(Failure::Sdk(error)), Left::Nothing) if error.is_conflict() => note(&format!(
                 "The tour stopped: bucket {bucket} got a catalog meanwhile, which is not the tour's; it is left as it is."
-            ))?,
+            )),
             (Err(_), Left::Nothing) => {}
         }
         toured
     }
 }
 
-/// Where the catalog token to store comes from.
+/// The catalog token to store, and so where the tour runs.
 enum Token {
-    /// Known to the tour (the local one).
+    /// Known to the tour: the local one.
     Given(&'static str),
-    /// Typed or piped, as `credential store` reads it.
-    Read,
+    /// Typed or piped, as `credential store` reads it: the tour on Cloudflare.
+    Read(CatalogToken),
 }
 
 /// What a tour that stopped leaves behind.
 #[derive(Clone, Copy)]
 enum Left {
     Nothing,
-    /// An enable was asked, and its outcome is unknown.
+    /// A catalog the tour enabled, unless a request whose outcome is unknown (its enable, its
+    /// delete) went one way or the other.
     Perhaps,
     /// The catalog the tour enabled.
     Catalog,
@@ -161,9 +170,12 @@ async fn tour(
     )?;
     *left = Left::Perhaps;
     if let Err(failure) = command(context, &["catalog", "enable", bucket]).await {
-        // A conflict is someone else's catalog, enabled since the tour looked (an answer of
-        // the tour's own enable that got lost is reconciled by the SDK, not reported as one).
-        if matches!(&failure, Failure::Sdk(error) if error.is_conflict()) {
+        // Refused (a 4xx): nothing made. A conflict is someone else's catalog, enabled since
+        // the tour looked: an answer of the tour's own enable that got lost is reconciled by
+        // the SDK, never reported as one.
+        if matches!(&failure, Failure::Sdk(error)
+            if error.status().is_some_and(|status| status.is_client_error()))
+        {
             *left = Left::Nothing;
         }
         return Err(failure);
@@ -171,22 +183,15 @@ async fn tour(
     *left = Left::Catalog;
 
     step("Store the token maintenance (compaction, snapshot expiration) will run with.")?;
+    say(&format!(
+        "$ echo \"$CATALOG_TOKEN\" | r2-catalog credential store {bucket}"
+    ))?;
     let catalog = context.catalog(bucket)?;
-    match token {
-        Token::Given(token) => {
-            say(&format!(
-                "$ echo \"$CATALOG_TOKEN\" | r2-catalog credential store {bucket}"
-            ))?;
-            catalog.credential().store(token).await?;
-            say(&format!("{}.", credential::stored_sentence(bucket)))?;
-        }
-        Token::Read => {
-            if !std::io::stdin().is_terminal() {
-                say("(the catalog token is read from stdin)")?;
-            }
-            command(context, &["credential", "store", bucket]).await?;
-        }
-    }
+    match &token {
+        Token::Given(given) => catalog.credential().store(*given).await?,
+        Token::Read(read) => catalog.credential().store(read.clone()).await?,
+    };
+    say(&format!("{}.", credential::stored_sentence(bucket)))?;
 
     step("Read it back: Cloudflare tries the token, and says whether it works.")?;
     command(context, &["credential", "status", bucket]).await?;
@@ -208,10 +213,16 @@ async fn tour(
     command(context, &["namespace", "list", bucket]).await?;
 
     step("Check it end to end, as a query engine would reach it.")?;
-    command(context, &["catalog", "check", bucket]).await?;
+    match command(context, &["catalog", "check", bucket]).await {
+        // A global API key cannot ask the Iceberg endpoint: the check said so, the tour goes
+        // on.
+        Err(Failure::Unchecked) => {}
+        checked => checked?,
+    }
 
     step("Turn the catalog off, then delete its metadata; the bucket's objects stay.")?;
     command(context, &["catalog", "disable", bucket, "--yes"]).await?;
+    *left = Left::Perhaps;
     match token {
         // The local catalog holds a table, which only --force removes.
         Token::Given(_) => {
@@ -219,7 +230,7 @@ async fn tour(
         }
         // On Cloudflare, what engines put in the catalog meanwhile is not the tour's to
         // remove: without --force, such a catalog is refused, not emptied.
-        Token::Read => command(context, &["catalog", "delete", bucket, "--yes"]).await?,
+        Token::Read(_) => command(context, &["catalog", "delete", bucket, "--yes"]).await?,
     }
     *left = Left::Nothing;
     Ok(())

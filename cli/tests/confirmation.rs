@@ -105,7 +105,7 @@ async fn an_invalid_bucket_is_refused_before_any_question() {
 mod at_a_terminal {
     use super::*;
 
-    use support::terminal::{AtTerminal, On, run_at_terminal};
+    use support::terminal::{AtTerminal, CTRL_C, On, SIGTERM, run_at_terminal};
 
     /// Runs `r2-catalog args…` against `server` with stdin and stderr on a pseudo-terminal
     /// (stdout a pipe), and types `typed` once the question shows.
@@ -167,8 +167,9 @@ mod at_a_terminal {
 
     #[tokio::test]
     async fn anything_but_yes_at_the_terminal_sends_nothing() {
-        // "n", an empty line (the default is no), another word, and end of input (Ctrl-D).
-        for typed in ["n\n", "\n", "sure\n", "\u{4}"] {
+        // "n", an empty line (the default is no), another word, end of input (Ctrl-D), and the
+        // signals that stop a command, answered while the question waits.
+        for typed in ["n\n", "\n", "sure\n", "\u{4}", CTRL_C, SIGTERM] {
             for action in ["disable", "delete"] {
                 let server = MockServer::start_async().await;
                 let anything = catch_all(&server).await;

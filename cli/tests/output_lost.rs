@@ -13,6 +13,7 @@ use support::sweeps::*;
 use support::*;
 
 /// What the CLI adds after a full disk's error.
+#[cfg(target_os = "linux")]
 const MAY_HAVE_BEEN_CARRIED_OUT: &str =
     "; what was sent may have been carried out: read the state back before doing it again\n";
 
@@ -40,6 +41,7 @@ async fn a_change_whose_reader_closed_the_pipe_exits_141_and_was_made() {
     assert!(is_enabled(&emulator).await);
 }
 
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_whose_result_meets_a_full_disk_exits_9_and_says_it_may_have_been_made() {
     let (emulator, _, _) = emulator_and_client().await;
@@ -108,6 +110,7 @@ async fn a_sweep_whose_stdout_closes_stops_keeps_journaling_and_resumes_from_the
     assert_eq!(every, owned(&TABLES), "each table updated exactly once");
 }
 
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sweep_whose_journal_meets_a_full_disk_stops_and_prints_what_ended() {
     let emulator = seeded().await;
@@ -132,4 +135,27 @@ async fn a_sweep_whose_journal_meets_a_full_disk_stops_and_prints_what_ended() {
     let printed = by_table(&json_lines(&stdout(&output)));
     assert_eq!(printed.into_keys().collect::<Vec<_>>(), updated);
     assert_eq!(updated.len(), 1);
+}
+
+/// As text, a sweep prints no line per table on stdout: with the journal gone, nothing holds
+/// the outcomes of the tables that ended, and it says so.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_text_sweep_whose_journal_meets_a_full_disk_says_the_outcomes_are_not_recorded() {
+    let emulator = seeded().await;
+
+    let output = cli(
+        emulator.base_url(),
+        &[&one_at_a_time("/dev/full")[..], &["--output", "text"]].concat(),
+    )
+    .await;
+
+    assert_eq!(output.status.code(), Some(9), "{}", stderr(&output));
+    assert!(
+        stderr(&output).ends_with(&format!(
+            "; no table was started after that, and the tables in flight finished{MAY_HAVE_BEEN_CARRIED_OUT}"
+        )),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -941,6 +941,44 @@ fn ctrl_c_without_a_terminal_reports_the_tables_in_flight_once_and_the_journal_r
     }
 }
 
+/// A service manager or a CI job's timeout ends a sweep with SIGTERM: the tables in flight
+/// finish and are journaled as after Ctrl-C, and the exit code says which signal it was.
+#[test]
+fn sigterm_stops_a_sweep_as_ctrl_c_does_and_exits_143() {
+    let server = MockServer::start();
+    let settings = updated_settings();
+    let mocks = slow_catalog(&server, 6, "POST", &settings, Duration::from_millis(1500));
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let journal = dir.path().join("sweep.jsonl");
+    let journal_arg = journal.to_str().expect("a UTF-8 path");
+    let args = [
+        &UPDATE[..],
+        &["--concurrency", "2", "--journal", journal_arg],
+    ]
+    .concat();
+
+    let (mut child, lines, stderr) = spawn(&server, &args);
+    let first = lines
+        .recv_timeout(Duration::from_secs(20))
+        .expect("t0's line");
+    wait_until_asked(&mocks[2]);
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("signalled");
+    let (code, _) = wait(&mut child);
+    let printed: String = std::iter::once(first).chain(lines.iter()).collect();
+    let stderr = stderr.join().expect("stderr");
+
+    assert_eq!(code, Some(143), "{stderr}");
+    assert_eq!(asked(&mocks), ["t0", "t1", "t2"]);
+    assert_eq!(by_table(&json_lines(&printed)).len(), 3);
+    let (_, stopped) = stderr.split_once('\n').expect("two lines");
+    assert_eq!(stopped, STOPPED_WITH_JOURNAL);
+    assert_eq!(
+        std::fs::read_to_string(&journal).expect("the journal"),
+        printed
+    );
+}
+
 #[test]
 fn a_second_ctrl_c_stops_at_once_without_waiting_for_the_tables_in_flight() {
     let server = MockServer::start();

@@ -17,7 +17,7 @@ use support::*;
 /// The tour on [`BUCKET`] of `emulator`, as on Cloudflare.
 const TOUR: [&str; 3] = ["tour", "--against-cloudflare", BUCKET];
 
-/// The line the tour ends with when it leaves the catalog it enabled.
+/// The line the tour says on stderr when it leaves the catalog it enabled.
 fn remove_hint() -> String {
     format!(
         "The tour stopped; the catalog it enabled is still there. To remove it: r2-catalog catalog disable {BUCKET} --yes && r2-catalog catalog delete {BUCKET} --yes\n"
@@ -45,17 +45,21 @@ async fn a_catalog_enabled_by_someone_else_meanwhile_is_left_alone() {
     );
     let before = emulator.requests().len();
 
-    let output = r2_catalog(&TOUR, &borrowed(&token_env_at(emulator.base_url())), "");
+    let output = r2_catalog(
+        &TOUR,
+        &borrowed(&token_env_at(emulator.base_url())),
+        "catalog-token\n",
+    );
 
     assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
-    let printed = stdout(&output);
+    let told = stderr(&output);
     assert!(
-        printed.ends_with(&format!(
+        told.starts_with(&format!(
             "The tour stopped: bucket {BUCKET} got a catalog meanwhile, which is not the tour's; it is left as it is.\n"
         )),
-        "{printed}"
+        "{told}"
     );
-    assert!(!printed.contains("To remove it"), "{printed}");
+    assert!(!told.contains("To remove it"), "{told}");
     assert_eq!(
         asked(&emulator, before),
         [
@@ -82,9 +86,9 @@ async fn a_failure_after_the_tours_enable_tells_how_to_remove_its_catalog() {
 
     assert_eq!(output.status.code(), Some(6), "{}", stderr(&output));
     assert!(
-        stdout(&output).ends_with(&remove_hint()),
+        stderr(&output).starts_with(&remove_hint()),
         "{}",
-        stdout(&output)
+        stderr(&output)
     );
     assert_eq!(
         catalog(&client)
@@ -151,10 +155,12 @@ async fn ctrl_c_after_the_tours_enable_tells_how_to_remove_its_catalog() {
         .read_to_string(&mut error)
         .expect("stderr");
     assert_eq!(status.code(), Some(130), "{error}");
-    assert!(printed.ends_with(&remove_hint()), "{printed}");
     assert_eq!(
         error,
-        "interrupted: a change already sent may have been made; read the state back before doing it again\n"
+        format!(
+            "{}interrupted: a change already sent may have been made; read the state back before doing it again\n",
+            remove_hint()
+        )
     );
     assert_eq!(
         catalog(&client)
@@ -165,5 +171,65 @@ async fn ctrl_c_after_the_tours_enable_tells_how_to_remove_its_catalog() {
             .status
             .as_str(),
         "active"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_a_global_key_the_tour_notes_the_unchecked_step_and_goes_to_the_end() {
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .accept_key(EMAIL, API_KEY)
+        .start()
+        .await
+        .expect("starts");
+    let env = [
+        ("CLOUDFLARE_EMAIL", EMAIL),
+        ("CLOUDFLARE_API_KEY", API_KEY),
+        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID),
+        ("CLOUDFLARE_BASE_URL", emulator.base_url()),
+        ("CLOUDFLARE_ICEBERG_URL", emulator.iceberg_url()),
+    ];
+
+    let output = r2_catalog(&TOUR, &env, "catalog-token\n");
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed.contains("? Iceberg endpoint  not checked"),
+        "{printed}"
+    );
+    assert!(
+        printed.ends_with(&format!("Deleted the catalog of bucket {BUCKET}.\n")),
+        "{printed}"
+    );
+}
+
+/// The token is asked for before anything changes: cancelling the question leaves nothing.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_at_the_tours_token_question_changes_nothing() {
+    use support::terminal::{CTRL_C, On, run_at_terminal};
+
+    let (emulator, _, _) = emulator_and_client().await;
+    let before = emulator.requests().len();
+    let on = On {
+        stdin: true,
+        stdout: false,
+        stderr: true,
+    };
+
+    let ran = run_at_terminal(
+        &TOUR,
+        &borrowed(&token_env_at(emulator.base_url())),
+        on,
+        &[("(typing is not shown): ", CTRL_C)],
+    );
+
+    assert_eq!(ran.code, Some(2), "{}", ran.shown);
+    assert!(ran.echo_after, "echo stays off");
+    assert!(!ran.shown.contains("To remove it"), "{}", ran.shown);
+    assert_eq!(
+        asked(&emulator, before),
+        [("GET".to_owned(), Some(Operation::GetCatalogDetails))]
     );
 }
