@@ -290,19 +290,9 @@ async fn an_iceberg_endpoint_that_refuses_the_token_fails_the_last_step_with_ste
 /// a script tells apart from ready (0) and not ready (1).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_check_with_a_global_key_is_not_a_pass_and_never_asks_the_iceberg_endpoint() {
-    let emulator = Emulator::builder()
-        .bucket(BUCKET)
-        .accept_key(EMAIL, API_KEY)
-        .start()
-        .await
-        .expect("starts");
-    let env = [
-        ("CLOUDFLARE_EMAIL", EMAIL),
-        ("CLOUDFLARE_API_KEY", API_KEY),
-        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID),
-        ("CLOUDFLARE_BASE_URL", emulator.base_url()),
-        ("CLOUDFLARE_ICEBERG_URL", emulator.iceberg_url()),
-    ];
+    let emulator = key_emulator().await;
+    let env = key_env(&emulator);
+    let env = borrowed(&env);
     let enabled = r2_catalog(&["catalog", "enable", BUCKET], &env, "");
     assert_eq!(enabled.status.code(), Some(0), "{}", stderr(&enabled));
 

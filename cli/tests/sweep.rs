@@ -866,8 +866,21 @@ fn updated_settings() -> Value {
     })
 }
 
+/// Ctrl-C, or SIGTERM from a service manager or a CI job's timeout: the tables in flight finish
+/// and are journaled, and the exit code says which signal it was.
 #[test]
-fn ctrl_c_without_a_terminal_reports_the_tables_in_flight_once_and_the_journal_resumes() {
+fn a_signal_without_a_terminal_reports_the_tables_in_flight_once_and_the_journal_resumes() {
+    for (signal, code) in [
+        (rustix::process::Signal::INT, 130),
+        (rustix::process::Signal::TERM, 143),
+    ] {
+        stopped_by(signal, code);
+    }
+}
+
+/// A sweep of six slow tables, stopped by `signal` with two in flight, exits `code`; the rerun
+/// does the other three.
+fn stopped_by(signal: rustix::process::Signal, code: i32) {
     let server = MockServer::start();
     let settings = updated_settings();
     let mocks = slow_catalog(&server, 6, "POST", &settings, Duration::from_millis(1500));
@@ -884,14 +897,15 @@ fn ctrl_c_without_a_terminal_reports_the_tables_in_flight_once_and_the_journal_r
     let first = lines
         .recv_timeout(Duration::from_secs(20))
         .expect("t0's line");
-    // t0 done, t1 in flight, and t2 started in its place: then Ctrl-C.
+    // t0 done, t1 in flight, and t2 started in its place: then the signal.
     wait_until_asked(&mocks[2]);
-    interrupt(&child);
-    let (code, _) = wait(&mut child);
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, signal).expect("the child takes the signal");
+    let (exited, _) = wait(&mut child);
     let printed: String = std::iter::once(first).chain(lines.iter()).collect();
     let stderr = stderr.join().expect("stderr");
 
-    assert_eq!(code, Some(130), "{stderr}");
+    assert_eq!(exited, Some(code), "{signal:?}: {stderr}");
     assert_eq!(asked(&mocks), ["t0", "t1", "t2"]);
     let reported = by_table(&json_lines(&printed));
     let expected: BTreeMap<_, _> = ["t0", "t1", "t2"]
@@ -939,44 +953,6 @@ fn ctrl_c_without_a_terminal_reports_the_tables_in_flight_once_and_the_journal_r
     for mock in &mocks {
         assert_eq!(mock.calls(), 1, "each table updated once over both runs");
     }
-}
-
-/// A service manager or a CI job's timeout ends a sweep with SIGTERM: the tables in flight
-/// finish and are journaled as after Ctrl-C, and the exit code says which signal it was.
-#[test]
-fn sigterm_stops_a_sweep_as_ctrl_c_does_and_exits_143() {
-    let server = MockServer::start();
-    let settings = updated_settings();
-    let mocks = slow_catalog(&server, 6, "POST", &settings, Duration::from_millis(1500));
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let journal = dir.path().join("sweep.jsonl");
-    let journal_arg = journal.to_str().expect("a UTF-8 path");
-    let args = [
-        &UPDATE[..],
-        &["--concurrency", "2", "--journal", journal_arg],
-    ]
-    .concat();
-
-    let (mut child, lines, stderr) = spawn(&server, &args);
-    let first = lines
-        .recv_timeout(Duration::from_secs(20))
-        .expect("t0's line");
-    wait_until_asked(&mocks[2]);
-    let pid = rustix::process::Pid::from_child(&child);
-    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("signalled");
-    let (code, _) = wait(&mut child);
-    let printed: String = std::iter::once(first).chain(lines.iter()).collect();
-    let stderr = stderr.join().expect("stderr");
-
-    assert_eq!(code, Some(143), "{stderr}");
-    assert_eq!(asked(&mocks), ["t0", "t1", "t2"]);
-    assert_eq!(by_table(&json_lines(&printed)).len(), 3);
-    let (_, stopped) = stderr.split_once('\n').expect("two lines");
-    assert_eq!(stopped, STOPPED_WITH_JOURNAL);
-    assert_eq!(
-        std::fs::read_to_string(&journal).expect("the journal"),
-        printed
-    );
 }
 
 #[test]

@@ -176,19 +176,9 @@ async fn ctrl_c_after_the_tours_enable_tells_how_to_remove_its_catalog() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_a_global_key_the_tour_notes_the_unchecked_step_and_goes_to_the_end() {
-    let emulator = Emulator::builder()
-        .bucket(BUCKET)
-        .accept_key(EMAIL, API_KEY)
-        .start()
-        .await
-        .expect("starts");
-    let env = [
-        ("CLOUDFLARE_EMAIL", EMAIL),
-        ("CLOUDFLARE_API_KEY", API_KEY),
-        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID),
-        ("CLOUDFLARE_BASE_URL", emulator.base_url()),
-        ("CLOUDFLARE_ICEBERG_URL", emulator.iceberg_url()),
-    ];
+    let emulator = key_emulator().await;
+    let env = key_env(&emulator);
+    let env = borrowed(&env);
 
     let output = r2_catalog(&TOUR, &env, "catalog-token\n");
 

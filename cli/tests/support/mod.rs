@@ -90,6 +90,31 @@ pub fn run_at(base_url: &str, args: &[&str]) -> Output {
     r2_catalog(args, &borrowed(&token_env_at(base_url)), "")
 }
 
+/// An emulator with [`BUCKET`](crate::common::BUCKET) that accepts only the global API key
+/// [`API_KEY`](crate::common::API_KEY) of [`EMAIL`](crate::common::EMAIL).
+pub async fn key_emulator() -> cloudflare_r2_catalog::emulator::Emulator {
+    cloudflare_r2_catalog::emulator::Emulator::builder()
+        .bucket(crate::common::BUCKET)
+        .accept_key(crate::common::EMAIL, crate::common::API_KEY)
+        .start()
+        .await
+        .expect("starts")
+}
+
+/// The environment of an operator with a global API key, aimed at `emulator` (its Iceberg
+/// endpoint included).
+pub fn key_env(
+    emulator: &cloudflare_r2_catalog::emulator::Emulator,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("CLOUDFLARE_EMAIL", crate::common::EMAIL.to_owned()),
+        ("CLOUDFLARE_API_KEY", crate::common::API_KEY.to_owned()),
+        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID.to_owned()),
+        ("CLOUDFLARE_BASE_URL", emulator.base_url().to_owned()),
+        ("CLOUDFLARE_ICEBERG_URL", emulator.iceberg_url().to_owned()),
+    ]
+}
+
 /// Where a command's stdout goes when its reader is gone: a pipe whose reading end is closed,
 /// as `| head -1` leaves it once it has its line.
 pub fn closed_pipe() -> std::io::PipeWriter {
