@@ -55,9 +55,6 @@ impl Outcome {
 #[derive(Serialize)]
 struct Step {
     step: &'static str,
-    /// The name a person reads.
-    #[serde(skip)]
-    label: &'static str,
     verdict: Verdict,
     detail: String,
     /// The command to run, or what to do, when the step does not hold.
@@ -69,7 +66,6 @@ impl Step {
     fn new(step: &'static str, verdict: Verdict, detail: impl Into<String>) -> Self {
         Self {
             step,
-            label: label(step),
             verdict,
             detail: detail.into(),
             next: None,
@@ -111,7 +107,7 @@ pub(crate) async fn check(
     };
     match format {
         Format::Json => print_json(&checked)?,
-        Format::Text => print_parts([human(&checked).as_str()])?,
+        Format::Text => print_parts([human(&checked, scheme).as_str()])?,
     }
     match outcome {
         Outcome::Ready => Ok(()),
@@ -127,15 +123,6 @@ async fn steps(
 ) -> Result<Vec<Step>, Failure> {
     let mut steps = Vec::new();
     let skipped = |step| Step::new(step, Verdict::Skipped, "not checked");
-    // The first step is named for the credential that was used.
-    let credentials = |verdict, detail: &str| {
-        let mut step = Step::new(CREDENTIALS, verdict, detail);
-        step.label = match scheme {
-            AuthScheme::ApiToken => "API token",
-            _ => "Global API key",
-        };
-        step
-    };
     // 1 and 2: the token is accepted, and the catalog is there and active.
     let found = match catalog.get().await {
         Ok(found) => found.result,
@@ -143,7 +130,7 @@ async fn steps(
         Err(error @ Error::DryRun(_)) => return Err(error.into()),
         Err(error) if error.is_auth() => {
             steps.push(
-                credentials(Verdict::Failed, &refused(&error))
+                Step::new(CREDENTIALS, Verdict::Failed, refused(&error))
                     .next("use an API token with R2 Data Catalog and R2 Storage permission on this account (CLOUDFLARE_API_TOKEN)"),
             );
             steps.extend([CATALOG, CREDENTIAL, MAINTENANCE, ICEBERG].map(skipped));
@@ -151,7 +138,7 @@ async fn steps(
         }
         // Cloudflare's answer that no such catalog or bucket exists: the token got in.
         Err(error) if error.is_catalog_not_found() || error.is_bucket_not_found() => {
-            steps.push(credentials(Verdict::Passed, "accepted"));
+            steps.push(Step::new(CREDENTIALS, Verdict::Passed, "accepted"));
             steps.push(failed(CATALOG, &error, bucket));
             steps.extend([CREDENTIAL, MAINTENANCE, ICEBERG].map(skipped));
             return Ok(steps);
@@ -160,12 +147,11 @@ async fn steps(
         // the base URL), the network, a 5xx.
         Err(error) => {
             steps.push(failed(CATALOG, &error, bucket));
-            steps.push(credentials(Verdict::Skipped, "not checked"));
-            steps.extend([CREDENTIAL, MAINTENANCE, ICEBERG].map(skipped));
+            steps.extend([CREDENTIALS, CREDENTIAL, MAINTENANCE, ICEBERG].map(skipped));
             return Ok(steps);
         }
     };
-    steps.push(credentials(Verdict::Passed, "accepted"));
+    steps.push(Step::new(CREDENTIALS, Verdict::Passed, "accepted"));
     steps.push(catalog_step(&found, bucket));
     if found.status != CatalogStatus::Active {
         // An inactive catalog serves no engine: the steps below would only repeat it.
@@ -226,10 +212,11 @@ const CREDENTIAL: &str = "credential";
 const MAINTENANCE: &str = "maintenance";
 const ICEBERG: &str = "iceberg";
 
-/// A step as a person reads its name (the credentials' own is set by their kind).
-fn label(step: &'static str) -> &'static str {
+/// A step as a person reads its name: the first one is named for the credential used.
+fn label(step: &'static str, scheme: AuthScheme) -> &'static str {
     match step {
-        CREDENTIALS => "Credentials",
+        CREDENTIALS if scheme == AuthScheme::ApiToken => "API token",
+        CREDENTIALS => "Global API key",
         CATALOG => "Catalog",
         CREDENTIAL => "Credential",
         MAINTENANCE => "Maintenance",
@@ -356,13 +343,13 @@ fn refused(error: &Error) -> String {
     format!("refused or lacking a permission ({error})")
 }
 
-/// The check for a person: a line per step with ✓, !, ✗ or –, what to do under each step that
-/// does not hold, and the verdict.
-fn human(checked: &Checked) -> String {
+/// The check for a person: a line per step with ✓, !, ✗, – or ?, what to do under each step
+/// that does not hold, and the verdict.
+fn human(checked: &Checked, scheme: AuthScheme) -> String {
     let width = checked
         .steps
         .iter()
-        .map(|step| step.label.chars().count())
+        .map(|step| label(step.step, scheme).chars().count())
         .max()
         .unwrap_or(0);
     let mut text = format!("Checking the catalog of bucket {}\n", checked.bucket);
@@ -376,7 +363,7 @@ fn human(checked: &Checked) -> String {
         };
         text.push_str(&format!(
             "{mark} {:<width$}  {}\n",
-            step.label,
+            label(step.step, scheme),
             render::one_line(&step.detail)
         ));
         if let Some(next) = &step.next {

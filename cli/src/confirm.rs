@@ -33,15 +33,13 @@ pub(crate) async fn confirm(
     // A signal (Ctrl-C …) while the question waits is a no: nothing was sent yet.
     let mut stops = Listening::start()
         .map_err(|error| Failure::Setup(format!("cannot ask at the terminal: {error}")))?;
-    let agreed = tokio::select! {
-        // End of input (Ctrl-D) or an unreadable answer is no answer, and no is the default.
-        answer = stdin::read_line(ANSWER_BYTES) => answer
-            .is_ok_and(|answer| matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")),
-        _ = stops.next() => {
-            output::note("");
-            false
-        }
-    };
+    // End of input (Ctrl-D) or an unreadable answer is no answer, and no is the default.
+    let agreed = stdin::read_line_unless_stopped(ANSWER_BYTES, &mut stops)
+        .await
+        .is_ok_and(|answer| {
+            answer
+                .is_some_and(|answer| matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+        });
     if agreed {
         Ok(())
     } else {

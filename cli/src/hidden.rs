@@ -44,12 +44,8 @@ pub(crate) async fn read_hidden(
     tcsetattr(&stdin, OptionalActions::Flush, &hidden).map_err(|error| unusable(error.into()))?;
     let _restore = Restore(shown);
     output::prompt(question);
-    let line = tokio::select! {
-        line = stdin::read_line(max_bytes) => line?,
-        _ = stops.next() => {
-            output::note("");
-            return Err(Failure::Cancelled(cancelled.to_owned()));
-        }
+    let Some(line) = stdin::read_line_unless_stopped(max_bytes, &mut stops).await? else {
+        return Err(Failure::Cancelled(cancelled.to_owned()));
     };
     if line.len() >= TERMINAL_LINE_LIMIT {
         return Err(Failure::Setup(format!(

@@ -7,7 +7,8 @@ use std::io::{BufRead, Read};
 
 use zeroize::Zeroizing;
 
-use crate::output::Failure;
+use crate::output::{self, Failure};
+use crate::signals::Listening;
 
 /// One line of stdin, at most `max_bytes` before its line ending, without the ending; every
 /// copy wiped.
@@ -20,6 +21,21 @@ pub(crate) async fn read_line(max_bytes: u64) -> Result<Zeroizing<String>, Failu
     receiver
         .await
         .map_err(|_| Failure::Setup("the reader of stdin stopped".to_owned()))?
+}
+
+/// [`read_line`], unless one of the signals `stops` listens for comes first: then `None`, and
+/// the line on the terminal is ended, so that what is said next starts on a line of its own.
+pub(crate) async fn read_line_unless_stopped(
+    max_bytes: u64,
+    stops: &mut Listening,
+) -> Result<Option<Zeroizing<String>>, Failure> {
+    tokio::select! {
+        line = read_line(max_bytes) => line.map(Some),
+        _ = stops.next() => {
+            output::note("");
+            Ok(None)
+        }
+    }
 }
 
 /// One line of stdin, at most `max_bytes` before its line ending, without the ending; every

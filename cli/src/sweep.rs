@@ -196,14 +196,9 @@ pub(crate) async fn run(
         {
             journal = None;
             journal_lost = Some(lost);
-            stopping.send_modify(|stop| stop.output_lost = true);
         }
         match (&progress, format) {
-            (_, Format::Json) => {
-                if print_unless_lost(&mut stdout_lost, &line.to_string()) {
-                    stopping.send_modify(|stop| stop.output_lost = true);
-                }
-            }
+            (_, Format::Json) => print_unless_lost(&mut stdout_lost, &line.to_string()),
             (Some(progress), Format::Text) => {
                 if let Some(failure) = failure_line(&line) {
                     progress.note(&failure);
@@ -221,6 +216,9 @@ pub(crate) async fn run(
                 ));
             }
             (None, Format::Text) => {}
+        }
+        if journal_lost.is_some() || stdout_lost.is_some() {
+            stopping.send_if_modified(|stop| !std::mem::replace(&mut stop.output_lost, true));
         }
     }
     drop(progress);
@@ -242,11 +240,11 @@ pub(crate) async fn run(
         );
     }
     let summary = tally.summary(&operation, skipped, started.elapsed().as_secs_f64());
+    if format == Format::Text {
+        print_unless_lost(&mut stdout_lost, &summary);
+    }
     // On stderr when stdout is for JSON lines, or gone.
-    if format == Format::Json
-        || stdout_lost.is_some()
-        || print_unless_lost(&mut stdout_lost, &summary)
-    {
+    if format == Format::Json || stdout_lost.is_some() {
         note(&summary);
     }
     // Each table's line went to stdout only as JSON.
@@ -269,17 +267,12 @@ pub(crate) async fn run(
     Ok(())
 }
 
-/// Prints `text` on stdout unless it is already `lost`; whether it was lost just now.
-fn print_unless_lost(lost: &mut Option<OutputLost>, text: &str) -> bool {
-    if lost.is_some() {
-        return false;
-    }
-    match print_parts([text]) {
-        Err(Failure::Output(failure)) => {
-            *lost = Some(failure);
-            true
-        }
-        _ => false,
+/// Prints `text` on stdout unless it is already `lost`, and records it lost if it fails.
+fn print_unless_lost(lost: &mut Option<OutputLost>, text: &str) {
+    if lost.is_none()
+        && let Err(Failure::Output(failure)) = print_parts([text])
+    {
+        *lost = Some(failure);
     }
 }
 

@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 
 use cloudflare_r2_catalog::emulator::Emulator;
-use cloudflare_r2_catalog::{BucketName, CatalogToken, ClientBuilder, Report};
+use cloudflare_r2_catalog::{CatalogToken, ClientBuilder, Report};
 
 use crate::credential;
 use crate::output::{Failure, Format, note, print_parts};
@@ -91,7 +91,8 @@ impl Args {
         ))?;
         // Only a bucket without a catalog: a disabled one would be enabled again, and the
         // tour's end would delete what it holds.
-        match context.catalog(bucket.as_str())?.get().await {
+        let catalog = context.catalog(bucket.as_str())?;
+        match catalog.get().await {
             Err(error) if error.is_catalog_not_found() => {}
             Err(error) => return Err(error.into()),
             Ok(_) => {
@@ -104,7 +105,7 @@ impl Args {
         if !std::io::stdin().is_terminal() {
             say("(the catalog token is read from stdin)")?;
         }
-        let token = credential::read_token(&BucketName::new(bucket.as_str())?).await?;
+        let token = credential::read_token(catalog.bucket()).await?;
         let token = CatalogToken::try_from(token)?;
         // Signals are answered here rather than in `main`, so that the clean-up is told after
         // them too.

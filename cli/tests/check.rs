@@ -388,11 +388,7 @@ async fn the_tour_on_cloudflare_refuses_a_bucket_that_has_a_catalog() {
         stderr(&output)
     );
     // One look, and no change.
-    let methods: Vec<String> = emulator.requests()[before..]
-        .iter()
-        .map(|request| request.method.clone())
-        .collect();
-    assert_eq!(methods, ["GET"]);
+    assert_eq!(methods_since(&emulator, before), ["GET"]);
 }
 
 #[tokio::test]

@@ -246,12 +246,7 @@ async fn ctrl_c_at_the_token_question_sends_nothing_and_gives_the_echo_back() {
         ran.shown
     );
     // The catalog was looked up before the question; nothing was stored.
-    let requests = emulator.requests();
-    let methods: Vec<&str> = requests[before..]
-        .iter()
-        .map(|request| request.method.as_str())
-        .collect();
-    assert_eq!(methods, ["GET"]);
+    assert_eq!(methods_since(&emulator, before), ["GET"]);
 }
 
 /// Every signal that stops the command at the token question gives the echo back: dash, unlike
@@ -280,12 +275,7 @@ async fn sigterm_or_ctrl_backslash_at_the_token_question_send_nothing_and_give_t
             "{signal:?}: {}",
             ran.shown
         );
-        let requests = emulator.requests();
-        let methods: Vec<&str> = requests[before..]
-            .iter()
-            .map(|request| request.method.as_str())
-            .collect();
-        assert_eq!(methods, ["GET"], "{signal:?}");
+        assert_eq!(methods_since(&emulator, before), ["GET"], "{signal:?}");
     }
 }
 
@@ -315,12 +305,11 @@ async fn a_token_as_long_as_a_terminal_line_is_refused_not_stored_cut_short() {
         "{}",
         ran.shown
     );
-    let requests = emulator.requests();
-    let methods: Vec<&str> = requests[before..]
-        .iter()
-        .map(|request| request.method.as_str())
-        .collect();
-    assert_eq!(methods, ["GET"], "the catalog looked up, nothing stored");
+    assert_eq!(
+        methods_since(&emulator, before),
+        ["GET"],
+        "the catalog looked up, nothing stored"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -24,6 +24,12 @@ fn remove_hint() -> String {
     )
 }
 
+/// The status of [`BUCKET`]'s catalog, read back through `client`: the tour left it there.
+async fn status_of(client: &cloudflare_r2_catalog::Client) -> String {
+    let found = catalog(client).get().await.expect("still there");
+    found.result.status.as_str().to_owned()
+}
+
 /// The methods of the requests `emulator` received after the first `before`, with the
 /// operation each routed to.
 fn asked(emulator: &Emulator, before: usize) -> Vec<(String, Option<Operation>)> {
@@ -90,16 +96,7 @@ async fn a_failure_after_the_tours_enable_tells_how_to_remove_its_catalog() {
         "{}",
         stderr(&output)
     );
-    assert_eq!(
-        catalog(&client)
-            .get()
-            .await
-            .expect("still there")
-            .result
-            .status
-            .as_str(),
-        "active"
-    );
+    assert_eq!(status_of(&client).await, "active");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -162,16 +159,7 @@ async fn ctrl_c_after_the_tours_enable_tells_how_to_remove_its_catalog() {
             remove_hint()
         )
     );
-    assert_eq!(
-        catalog(&client)
-            .get()
-            .await
-            .expect("still there")
-            .result
-            .status
-            .as_str(),
-        "active"
-    );
+    assert_eq!(status_of(&client).await, "active");
 }
 
 #[tokio::test(flavor = "multi_thread")]

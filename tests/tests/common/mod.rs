@@ -97,6 +97,14 @@ pub fn client(server: &MockServer) -> Client {
         .expect("valid config")
 }
 
+/// The methods of the requests `emulator` received after the first `before`, in order.
+pub fn methods_since(emulator: &Emulator, before: usize) -> Vec<String> {
+    emulator.requests()[before..]
+        .iter()
+        .map(|request| request.method.clone())
+        .collect()
+}
+
 /// An emulator with [`BUCKET`], and an SDK client on it with recorded retry waits.
 pub async fn emulator_and_client() -> (Emulator, Client, RecordedSleeps) {
     let emulator = Emulator::builder()
