@@ -190,6 +190,10 @@ pub(crate) async fn run(
             }
         };
         let Some(item) = item else { break };
+        if let Swept::Listed { tables, complete } = item {
+            tally.listed = Some((tables, complete));
+            continue;
+        }
         let line = tally.add(item, &sweep_fields);
         if let Some(appending) = journal.as_mut()
             && let Err(lost) = appending.append(&line)
@@ -351,6 +355,8 @@ struct Tally {
     failed: u64,
     planned: u64,
     unlisted: u64,
+    /// The tables found so far, and whether that is all of them.
+    listed: Option<(u64, bool)>,
 }
 
 impl Tally {

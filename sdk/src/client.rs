@@ -12,6 +12,7 @@ use crate::engine::{Engine, Policy};
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::CatalogList;
+use crate::pace::RateLimitStatus;
 use crate::retry::RetryConfig;
 use crate::tls;
 use crate::validate::{AccountId, BucketName, Input, ValidationError};
@@ -167,6 +168,27 @@ impl Client {
     /// Which kind of credential the client authenticates with.
     pub fn auth_scheme(&self) -> AuthScheme {
         self.engine.auth_scheme()
+    }
+
+    /// Where this client stands with Cloudflare's rate limit, as the last answers said
+    /// (`Ratelimit`, `Ratelimit-Policy`, a 429's `Retry-After`). The client, its clones, the
+    /// clients made from it ([`Client::with_retry`] …) and their handles share one pace: no
+    /// call is sent while Cloudflare holds the token or the quota its answers reported is
+    /// spent; such a call waits, or fails at once with [`Error::RateLimited`] when the wait
+    /// would be longer than it may wait. Two clients built apart share nothing: give one job
+    /// one client, and a [sweep](crate::Sweep::rate_share) a share that leaves the others
+    /// room.
+    ///
+    /// ```no_run
+    /// # fn demo(client: cloudflare_r2_catalog::Client) {
+    /// let status = client.rate_limit();
+    /// if let (Some(remaining), Some(quota)) = (status.remaining, status.quota) {
+    ///     println!("{remaining} of {quota} requests left in this window");
+    /// }
+    /// # }
+    /// ```
+    pub fn rate_limit(&self) -> RateLimitStatus {
+        self.engine.rate_limit()
     }
 }
 

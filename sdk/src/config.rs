@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
@@ -538,8 +539,9 @@ impl ClientBuilder {
             Policy {
                 retry: self.retry,
                 operation_timeout: self.operation_timeout,
-                pace: None,
+                sweep: None,
             },
+            Arc::default(),
         );
         Ok(Client::new(engine, account_id))
     }

@@ -6,7 +6,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -15,10 +15,11 @@ use tracing::Instrument;
 
 use crate::auth::AuthScheme;
 use crate::envelope::{self, Response};
-use crate::error::{Error, Report};
+use crate::error::{Error, RateLimited, Report};
 use crate::generated;
 use crate::iceberg::{self, Iceberg, IcebergConfig};
-use crate::retry::{self, Pace, RetryConfig};
+use crate::pace::{MAX_HOLD, Pace, RateLimitStatus, SweepBudget};
+use crate::retry::{self, RetryConfig};
 use crate::text::Secrets;
 use crate::transport::{self, Attempt, Sent};
 use crate::validate::{AccountId, BucketName};
@@ -70,14 +71,29 @@ impl MadeWhen {
 }
 
 /// What a call may cost: the retry policy, the operation timeout over all its attempts, and
-/// the pace it shares with the other calls of a sweep, if it is one of them. The settings a
+/// the budget it shares with the other calls of a sweep, if it is one of them. The settings a
 /// client can change for some calls ([`crate::Client::with_retry`],
 /// [`crate::Client::with_operation_timeout`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Policy {
     pub(crate) retry: RetryConfig,
     pub(crate) operation_timeout: Option<Duration>,
-    pub(crate) pace: Option<Arc<Pace>>,
+    pub(crate) sweep: Option<Arc<SweepBudget>>,
+}
+
+/// How many times one call of a sweep waits for Cloudflare's rate limit without taking a
+/// retry from the sweep's budget: enough for a block and the calls it held, and an end to a
+/// server that says to wait forever.
+const FREE_HOLDS_PER_CALL: u32 = 8;
+
+/// What the retry loop came to: the last attempt, how many were made, whether one before the
+/// last may have reached the server without its answer reaching the client (see
+/// [`retry::may_have_applied`]), and the block that ended it, if Cloudflare's rate limit did.
+struct Tried {
+    last: Attempt,
+    attempts: u32,
+    unanswered: bool,
+    blocked: Option<RateLimited>,
 }
 
 /// What a client holds: the generated client and the settings every call runs with. The
@@ -86,6 +102,7 @@ pub(crate) struct Engine {
     api: generated::Client,
     iceberg: Iceberg,
     policy: Policy,
+    pace: Arc<Pace>,
     auth_scheme: AuthScheme,
     secrets: Arc<[Zeroizing<String>]>,
     body_limit: u64,
@@ -99,11 +116,13 @@ impl Engine {
         secrets: Arc<[Zeroizing<String>]>,
         body_limit: u64,
         policy: Policy,
+        pace: Arc<Pace>,
     ) -> Arc<Self> {
         Arc::new(Self {
             api,
             iceberg,
             policy,
+            pace,
             auth_scheme,
             secrets,
             body_limit,
@@ -136,6 +155,7 @@ impl Engine {
             Arc::clone(&self.secrets),
             self.body_limit,
             policy,
+            Arc::clone(&self.pace),
         )
     }
 
@@ -164,14 +184,21 @@ impl Engine {
         &self.policy
     }
 
+    /// Where the client stands with Cloudflare's rate limit.
+    pub(crate) fn rate_limit(&self) -> RateLimitStatus {
+        self.pace.status()
+    }
+
     /// Runs a read, again as the retry policy allows, and judges the last attempt. `call`
     /// sends the request afresh for each attempt.
     pub(crate) async fn read<R: DeserializeOwned, F: Future<Output = Sent>>(
         &self,
         call: impl Fn() -> F,
     ) -> Result<Response<R>, Error> {
-        let (attempt, attempts, _) = self.attempts(&[], call).await;
-        envelope::read(attempt, attempts, self.secrets()).map_err(|error| self.settled(error, &[]))
+        let tried = self.attempts(&[], call).await;
+        let blocked = tried.blocked;
+        envelope::read(tried.last, tried.attempts, self.secrets())
+            .map_err(|error| self.settled(error, &[], blocked))
     }
 
     /// Runs a change as [`Engine::read`] runs a read, and judges it as a change
@@ -181,9 +208,10 @@ impl Engine {
         change: Change,
         call: impl Fn() -> F,
     ) -> Result<Response<Option<R>>, Error> {
-        let (attempt, attempts, unanswered) = self.attempts(change.final_statuses, call).await;
-        let judged = envelope::change(attempt, attempts, self.secrets());
-        judged.or_else(|error| self.found_made(error, change, unanswered, None))
+        let tried = self.attempts(change.final_statuses, call).await;
+        let (unanswered, blocked) = (tried.unanswered, tried.blocked);
+        let judged = envelope::change(tried.last, tried.attempts, self.secrets());
+        judged.or_else(|error| self.found_made(error, change, unanswered, blocked, None))
     }
 
     /// [`Engine::change`] for a change documented to answer `204 No Content`.
@@ -192,9 +220,10 @@ impl Engine {
         change: Change,
         call: impl Fn() -> F,
     ) -> Result<Response<()>, Error> {
-        let (attempt, attempts, unanswered) = self.attempts(change.final_statuses, call).await;
-        let judged = envelope::no_content(attempt, attempts, self.secrets());
-        judged.or_else(|error| self.found_made(error, change, unanswered, ()))
+        let tried = self.attempts(change.final_statuses, call).await;
+        let (unanswered, blocked) = (tried.unanswered, tried.blocked);
+        let judged = envelope::no_content(tried.last, tried.attempts, self.secrets());
+        judged.or_else(|error| self.found_made(error, change, unanswered, blocked, ()))
     }
 
     /// [`Engine::change`] for storing a catalog credential, whose request carries `secret`
@@ -206,11 +235,14 @@ impl Engine {
         call: impl Fn() -> F,
     ) -> Result<Response<StoredCredential>, Error> {
         let secrets = self.secrets().and(secret);
-        let (attempt, attempts, _) = self.attempts(&[], call).await;
+        let tried = self.attempts(&[], call).await;
+        let blocked = tried.blocked;
         let stored = envelope::change::<serde_json::Map<String, serde_json::Value>>(
-            attempt, attempts, secrets,
+            tried.last,
+            tried.attempts,
+            secrets,
         );
-        let stored = stored.map_err(|error| self.settled(error, &[]))?;
+        let stored = stored.map_err(|error| self.settled(error, &[], blocked))?;
         let result = stored.result.and_then(|object| {
             let mut result = serde_json::Value::Object(object);
             secrets.redact_json(&mut result);
@@ -233,9 +265,10 @@ impl Engine {
         error: Error,
         change: Change,
         unanswered: bool,
+        blocked: Option<RateLimited>,
         nothing: R,
     ) -> Result<Response<R>, Error> {
-        let error = self.settled(error, change.final_statuses);
+        let error = self.settled(error, change.final_statuses, blocked);
         let says_made = change
             .already_made
             .is_some_and(|made| made.says_made(&error));
@@ -251,12 +284,22 @@ impl Engine {
     }
 
     /// `error` as the caller gets it: knowing whether the retry policy retries its status for
-    /// a call whose final statuses are `final_statuses`.
-    fn settled(&self, error: Error, final_statuses: &[StatusCode]) -> Error {
+    /// a call whose final statuses are `final_statuses`, and as the answer that told of a
+    /// block, when Cloudflare's rate limit `blocked` the call.
+    fn settled(
+        &self,
+        error: Error,
+        final_statuses: &[StatusCode],
+        blocked: Option<RateLimited>,
+    ) -> Error {
         let retryable = error
             .status()
             .is_some_and(|status| retry::is_retryable(status, final_statuses));
-        error.with_retry_verdict(retryable)
+        let error = error.with_retry_verdict(retryable);
+        match blocked {
+            Some(blocked) => blocked.answered(error).into(),
+            None => error,
+        }
     }
 
     /// The Iceberg endpoint's URL.
@@ -294,76 +337,141 @@ impl Engine {
     }
 
     /// The one retry loop: attempts `call` until the policy calls an attempt final (for a call
-    /// whose final statuses are `final_statuses`). Returns the last attempt, how many were
-    /// made, and whether one before the last may have reached the server without its answer
-    /// reaching the client (see [`retry::may_have_applied`]).
+    /// whose final statuses are `final_statuses`). Each attempt first passes the client's pace
+    /// (a dry run's sends nothing, and passes none), and its answer teaches the pace.
     async fn attempts<F: Future<Output = Sent>>(
         &self,
         final_statuses: &[StatusCode],
         call: impl Fn() -> F,
-    ) -> (Attempt, u32, bool) {
+    ) -> Tried {
         let Policy {
             retry,
             operation_timeout,
-            pace,
+            sweep,
         } = &self.policy;
         // tokio's clock, the one the timeout below runs on; a limit too far off for it is none.
         let started = Instant::now();
-        let deadline =
+        let mut deadline =
             operation_timeout.and_then(|limit| Some((started.checked_add(limit)?, limit)));
+        let dry_run = self.api.inner.dry_run();
         let mut number = 1;
+        // Waits a sweep's call took without spending a retry.
+        let mut free_holds = 0;
         let mut unanswered = false;
         loop {
+            // How long this call may wait for Cloudflare's rate limit: a sweep's calls as long
+            // as the sweep says, their operation timeout moved on by the wait; any other call
+            // within its own limit and operation timeout.
+            let max_wait = |deadline: Option<(Instant, Duration)>| match sweep {
+                Some(sweep) => sweep.max_wait,
+                None => deadline.map_or(retry.max_retry_after(), |(deadline, _)| {
+                    retry
+                        .max_retry_after()
+                        .min(deadline.saturating_duration_since(Instant::now()))
+                }),
+            };
+            let share = sweep.as_ref().map(|sweep| sweep.share);
+            let ticket = if dry_run {
+                None
+            } else {
+                match self.pace.admit(share, max_wait(deadline), retry).await {
+                    Ok((ticket, waited)) => {
+                        if sweep.is_some() {
+                            deadline = deadline.and_then(|(deadline, limit)| {
+                                Some((deadline.checked_add(waited)?, limit))
+                            });
+                        }
+                        Some(ticket)
+                    }
+                    Err(held) => {
+                        tracing::debug!(attempt = number, "held back by the rate limit");
+                        return Tried {
+                            last: Attempt::Held(held),
+                            attempts: number - 1,
+                            unanswered,
+                            blocked: None,
+                        };
+                    }
+                }
+            };
             // Boxed: the generated call's state machine is large (3 KB), and would otherwise be
             // copied as it moves through the layers above it (measured by `cargo xtask bench`).
-            let attempt = Box::pin(async {
-                if let Some(pace) = pace {
-                    pace.ready(retry).await;
-                }
-                transport::attempt(call(), self.body_limit).await
-            })
-            .instrument(tracing::debug_span!("r2_catalog.attempt", attempt = number));
+            let attempt = Box::pin(transport::attempt(call(), self.body_limit))
+                .instrument(tracing::debug_span!("r2_catalog.attempt", attempt = number));
             let attempt = match deadline {
                 None => attempt.await,
                 Some((deadline, limit)) => tokio::time::timeout_at(deadline, attempt)
                     .await
                     .unwrap_or(Attempt::Abandoned { limit }),
             };
+            if let Some(head) = attempt.head() {
+                self.pace.learn(head);
+            }
+            drop(ticket);
             log_attempt(number, &attempt);
+            let finished = |attempt, blocked| {
+                tracing::debug!(
+                    attempts = number,
+                    duration_ms = started.elapsed().as_millis() as u64,
+                    "finished"
+                );
+                Tried {
+                    last: attempt,
+                    attempts: number,
+                    unanswered,
+                    blocked,
+                }
+            };
+            // A wait the server asked for holds every call of the client, this one included,
+            // whatever is left of anyone's retries; one longer than this call may wait ends it
+            // now, saying until when.
+            let told = retry::told_to_wait(&attempt);
+            if told {
+                let wait = attempt
+                    .head()
+                    .and_then(retry::asked_delay)
+                    .unwrap_or_else(|| retry.backoff(number))
+                    .min(MAX_HOLD);
+                self.pace.hold(wait);
+                if wait > max_wait(deadline) {
+                    let until = SystemTime::now() + wait;
+                    return finished(attempt, Some(RateLimited::new(until, wait)));
+                }
+                if sweep.is_some() && free_holds < FREE_HOLDS_PER_CALL {
+                    free_holds += 1;
+                    unanswered |= retry::may_have_applied(&attempt);
+                    number += 1;
+                    continue;
+                }
+            }
             let time_left = |delay: &Duration| {
                 deadline.is_none_or(|(deadline, _)| {
                     *delay < deadline.saturating_duration_since(Instant::now())
                 })
             };
             // No wait that would end past the deadline, nor past a sweep's budget of retries:
-            // then the last answer is the call's.
+            // then the last answer is the call's. Waits that took no retry are not counted.
             let Some(delay) = retry
-                .delay_after(&attempt, number, final_statuses)
+                .delay_after(&attempt, number - free_holds, final_statuses)
                 .filter(time_left)
-                .filter(|_| pace.as_ref().is_none_or(|pace| pace.take_retry()))
+                .filter(|_| sweep.as_ref().is_none_or(|sweep| sweep.take_retry()))
             else {
-                tracing::debug!(
-                    attempts = number,
-                    duration_ms = started.elapsed().as_millis() as u64,
-                    "finished"
-                );
-                return (attempt, number, unanswered);
+                return finished(attempt, None);
             };
             tracing::debug!(
                 attempt = number,
                 delay_ms = delay.as_millis() as u64,
                 "retrying"
             );
-            // A wait the server asked for holds every call of a sweep, this one included, at
-            // the start of its next attempt; any other is this call's own.
-            match pace {
-                Some(pace) if retry::told_to_wait(&attempt) => pace.hold(delay),
-                _ => retry.sleep(delay).await,
+            // A wait the server asked for is the pace's hold, which the next attempt waits out;
+            // any other is this call's own.
+            if !told {
+                retry.sleep(delay).await;
             }
             // A wait that ended past the deadline (a `Sleep` that oversleeps) starts nothing.
             if deadline.is_some_and(|(deadline, _)| Instant::now() >= deadline) {
                 tracing::debug!(attempts = number, "finished at the operation timeout");
-                return (attempt, number, unanswered);
+                return finished(attempt, None);
             }
             unanswered |= retry::may_have_applied(&attempt);
             number += 1;
@@ -394,6 +502,7 @@ fn log_attempt(number: u32, attempt: &Attempt) {
             tracing::debug!(attempt = number, limit, "response body over the limit")
         }
         Attempt::Planned(_) => tracing::debug!("dry run: not sent"),
+        Attempt::Held(_) => {}
         Attempt::Answered { .. } => {}
     }
 }

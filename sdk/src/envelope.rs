@@ -197,6 +197,7 @@ pub(crate) fn answered(
         Attempt::Unsent(reason) => Err(Error::Request(reason)),
         Attempt::Abandoned { limit } => Err(OperationTimeout::new(limit, attempts).into()),
         Attempt::Planned(planned) => Err(dry_run(planned, secrets).into()),
+        Attempt::Held(held) => Err(held.into()),
     }
 }
 

@@ -74,6 +74,11 @@ pub enum Error {
     /// nothing: here is what it would have sent.
     #[error(transparent)]
     DryRun(#[from] DryRun),
+    /// Cloudflare's rate limit stops the call for longer than it may wait: Cloudflare blocks
+    /// the token, or the quota its answers reported is spent until its window resets. Says
+    /// until when ([`RateLimited::until`]).
+    #[error(transparent)]
+    RateLimited(#[from] RateLimited),
 }
 
 impl Error {
@@ -85,6 +90,7 @@ impl Error {
             Self::Redirected(error) => Some(error.status),
             Self::ResponseTooLarge(error) => Some(error.status),
             Self::Iceberg(error) => Some(error.status),
+            Self::RateLimited(limited) => limited.answer()?.status(),
             _ => None,
         }
     }
@@ -93,6 +99,7 @@ impl Error {
     pub fn codes(&self) -> Vec<i64> {
         match self {
             Self::Api(error) => error.codes(),
+            Self::RateLimited(limited) => limited.answer().map(Error::codes).unwrap_or_default(),
             _ => Vec::new(),
         }
     }
@@ -105,6 +112,7 @@ impl Error {
             Self::Redirected(error) => error.cf_ray.as_deref(),
             Self::ResponseTooLarge(error) => error.cf_ray.as_deref(),
             Self::Iceberg(error) => error.cf_ray.as_deref(),
+            Self::RateLimited(limited) => limited.answer()?.cf_ray(),
             _ => None,
         }
     }
@@ -127,9 +135,10 @@ impl Error {
         self.status() == Some(StatusCode::CONFLICT)
     }
 
-    /// Cloudflare asked the client to slow down: HTTP 429.
+    /// Cloudflare asked the client to slow down (HTTP 429), or its rate limit stopped the call
+    /// before anything was sent ([`Error::RateLimited`]).
     pub fn is_rate_limited(&self) -> bool {
-        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+        matches!(self, Self::RateLimited(_)) || self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
     /// This error with the chain of its causes, on one line and shown safely: the whole story
@@ -141,7 +150,13 @@ impl Error {
 
     /// Whether Cloudflare's envelope carries an error with `code` (see [`crate::codes`]).
     pub fn has_code(&self, code: i64) -> bool {
-        matches!(self, Self::Api(error) if error.has_code(code))
+        match self {
+            Self::Api(error) => error.has_code(code),
+            Self::RateLimited(limited) => {
+                limited.answer().is_some_and(|error| error.has_code(code))
+            }
+            _ => false,
+        }
     }
 
     /// The bucket has no catalog, or it was deleted: code 40401. Unlike
@@ -211,6 +226,7 @@ impl Error {
             Self::Transport(error) => error.kind.is_retryable(),
             Self::Api(error) => error.retryable,
             Self::UnexpectedBody(error) => error.retryable,
+            Self::RateLimited(_) => true,
             _ => false,
         }
     }
@@ -779,6 +795,115 @@ impl OperationTimeout {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
+}
+
+/// Cloudflare's rate limit stops a call for longer than it may wait: the call fails at once,
+/// saying until when, instead of sleeping into the block. Either Cloudflare answered 429 with a
+/// `Retry-After` past the call's limit ([`RateLimited::answer`] is that answer: its codes,
+/// 971 for the global limit, and `cf-ray`), or the quota Cloudflare's answers reported is
+/// spent until a reset past that limit, and nothing was sent (no answer). A call may wait up
+/// to [`crate::RetryConfig::with_max_retry_after`], within its operation timeout; a sweep waits
+/// up to [`crate::Sweep::max_wait`].
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use cloudflare_r2_catalog::{Error, RateLimited};
+///
+/// let until = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_656_930);
+/// let error = Error::from(RateLimited::new(until, Duration::from_secs(300)));
+/// assert!(error.is_rate_limited());
+/// assert_eq!(
+///     error.to_string(),
+///     "Cloudflare blocks this token's API calls for 300 s, until 15:22:10 UTC"
+/// );
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub struct RateLimited {
+    until: std::time::SystemTime,
+    wait: std::time::Duration,
+    blocked: bool,
+    #[source]
+    answer: Option<Box<Error>>,
+}
+
+impl RateLimited {
+    /// Cloudflare blocks the token for `wait`, until `until`; no answer is kept (for tests of
+    /// code that handles it; the SDK's own carry Cloudflare's answer).
+    pub fn new(until: std::time::SystemTime, wait: std::time::Duration) -> Self {
+        Self {
+            until,
+            wait,
+            blocked: true,
+            answer: None,
+        }
+    }
+
+    /// The quota Cloudflare's answers reported is spent for `wait`, until `until`: nothing
+    /// was sent.
+    pub(crate) fn quota_spent(until: std::time::SystemTime, wait: std::time::Duration) -> Self {
+        Self {
+            blocked: false,
+            ..Self::new(until, wait)
+        }
+    }
+
+    /// This block with the answer that told of it.
+    pub(crate) fn answered(self, answer: Error) -> Self {
+        Self {
+            answer: Some(Box::new(answer)),
+            ..self
+        }
+    }
+
+    /// When calls may go out again.
+    pub fn until(&self) -> std::time::SystemTime {
+        self.until
+    }
+
+    /// How long from when the call failed until then.
+    pub fn wait(&self) -> std::time::Duration {
+        self.wait
+    }
+
+    /// Whether Cloudflare blocks the token (it answered 429); false when the quota its
+    /// answers reported is spent, and the call was not sent.
+    pub fn is_block(&self) -> bool {
+        self.blocked
+    }
+
+    /// Cloudflare's 429 that told of the block, when there was one.
+    pub fn answer(&self) -> Option<&Error> {
+        self.answer.as_deref()
+    }
+}
+
+impl fmt::Display for RateLimited {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Whole seconds, rounded up as Cloudflare's `Retry-After` is: never a wait that ends
+        // too early.
+        let seconds = self.wait.as_secs() + u64::from(self.wait.subsec_nanos() > 0);
+        let clock = utc_clock(self.until);
+        match self.blocked {
+            true => write!(
+                f,
+                "Cloudflare blocks this token's API calls for {seconds} s, until {clock} UTC"
+            ),
+            false => write!(
+                f,
+                "this token's quota of API calls is spent for {seconds} s, until {clock} UTC (Cloudflare's answers say so); nothing was sent"
+            ),
+        }
+    }
+}
+
+/// The time of day of `at` in UTC, `HH:MM:SS`.
+fn utc_clock(at: std::time::SystemTime) -> String {
+    let seconds = at
+        .duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let (hours, minutes, seconds) = ((seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
+    format!("{hours:02}:{minutes:02}:{seconds:02}")
 }
 
 /// No usable response arrived. `Display` names the kind and the attempts; the causes (refused,

@@ -15,6 +15,11 @@ pub(crate) struct ResponseMeta {
 
 /// Cloudflare's request id header.
 pub(crate) const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
+/// Where the client stands with a rate limit (IETF's RateLimit-header draft, as Cloudflare
+/// sends it).
+const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+/// The rate limits that apply.
+const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
 /// The millisecond variant of `Retry-After` that Cloudflare's SDKs honour.
 const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
@@ -53,6 +58,16 @@ impl ResponseMeta {
     /// The `Retry-After-Ms` header, when present and readable.
     pub(crate) fn retry_after_ms(&self) -> Option<&str> {
         self.text(RETRY_AFTER_MS)
+    }
+
+    /// The `Ratelimit` header, when present and readable.
+    pub(crate) fn ratelimit(&self) -> Option<&str> {
+        self.text(RATELIMIT)
+    }
+
+    /// The `Ratelimit-Policy` header, when present and readable.
+    pub(crate) fn ratelimit_policy(&self) -> Option<&str> {
+        self.text(RATELIMIT_POLICY)
     }
 
     /// The `Retry-After` header, when present and readable.

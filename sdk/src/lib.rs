@@ -31,7 +31,7 @@
 //! | [`NamespaceHandle`] | [`CatalogHandle::namespace`] | [`namespaces`](NamespaceHandle::namespaces), [`tables`](NamespaceHandle::tables), [`table`](NamespaceHandle::table) |
 //! | [`TableListing`] | [`NamespaceHandle::tables`] | [`list`](TableListing::list), [`pages`](TableListing::pages), [`items`](TableListing::items) |
 //! | [`TableHandle`] | [`CatalogHandle::table`], [`NamespaceHandle::table`] | [`get`](TableHandle::get), [`maintenance`](TableHandle::maintenance) |
-//! | [`Sweep`] | [`CatalogHandle::sweep`] | [`within`](Sweep::within), [`concurrency`](Sweep::concurrency), [`retry_budget`](Sweep::retry_budget), [`skip`](Sweep::skip), [`stop_when`](Sweep::stop_when); then [`get_maintenance`](Sweep::get_maintenance), [`update_maintenance`](Sweep::update_maintenance), [`queue_maintenance`](Sweep::queue_maintenance), [`runs`](Sweep::runs) or [`run`](Sweep::run), each a stream of [`Swept`] |
+//! | [`Sweep`] | [`CatalogHandle::sweep`] | [`within`](Sweep::within), [`concurrency`](Sweep::concurrency), [`retry_budget`](Sweep::retry_budget), [`rate_share`](Sweep::rate_share), [`max_wait`](Sweep::max_wait), [`skip`](Sweep::skip), [`stop_when`](Sweep::stop_when); then [`get_maintenance`](Sweep::get_maintenance), [`update_maintenance`](Sweep::update_maintenance), [`queue_maintenance`](Sweep::queue_maintenance), [`runs`](Sweep::runs) or [`run`](Sweep::run), each a stream of [`Swept`] |
 //! | [`TableMaintenanceHandle`] | [`TableHandle::maintenance`] | [`get`](TableMaintenanceHandle::get), [`update`](TableMaintenanceHandle::update), [`queue`](TableMaintenanceHandle::queue), [`runs`](TableMaintenanceHandle::runs), [`run_pages`](TableMaintenanceHandle::run_pages) |
 //!
 //! Handles are cheap to clone, `Send` and `Sync`; their streams are `'static`. A client's
@@ -53,6 +53,11 @@
 //!   unexpected shape ([`Response::unparsed_result`]). Errors can be told apart by Cloudflare's
 //!   codes ([`codes`], [`Error::is_catalog_not_found`], …).
 //! - **Transient failures are retried** with backoff and `Retry-After` ([`RetryConfig`]).
+//! - **Cloudflare's rate limit is kept, never overrun**: every answer's `Ratelimit` headers
+//!   teach the client where its token stands, and no call is sent into a spent quota or a
+//!   block; a call that would wait too long fails at once saying until when
+//!   ([`Error::RateLimited`], [`Client::rate_limit`]), and sweeps take a share of the quota
+//!   ([`Sweep::rate_share`]) and wait blocks out.
 //! - **Secrets stay secret**: tokens and keys are [`SecretString`]s, redacted in `Debug`,
 //!   `Display`, errors and `tracing` output; the SDK's own copy is wiped from memory when
 //!   dropped (the copies the HTTP client makes to send it are not: see [`SecretString`]).
@@ -96,6 +101,7 @@ mod auth;
 mod tls;
 mod transport;
 mod retry;
+mod pace;
 mod envelope;
 mod iceberg;
 mod engine;
@@ -132,12 +138,13 @@ pub use connection::{CatalogConnection, ICEBERG_REST_ENDPOINT};
 pub use credentials::CredentialHandle;
 pub use envelope::Response;
 pub use error::{
-    ApiError, ConfigError, DryRun, Error, IcebergError, OperationTimeout, Redirected, Report,
-    ResponseTooLarge, TransportError, TransportErrorKind, UnexpectedBody,
+    ApiError, ConfigError, DryRun, Error, IcebergError, OperationTimeout, RateLimited, Redirected,
+    Report, ResponseTooLarge, TransportError, TransportErrorKind, UnexpectedBody,
 };
 pub use iceberg::IcebergConfig;
 pub use maintenance::CatalogMaintenanceHandle;
 pub use namespaces::{NamespaceHandle, NamespaceListing};
+pub use pace::{DEFAULT_RATE_SHARE, MAX_HOLD, RateLimitStatus, RateShare};
 pub use paging::{DEFAULT_MAX_PAGES, ListOptions, ListedNamespace, ListedTable, Page};
 /// The HTTP status type of [`Error::status`], [`ApiError::status`] and the others: reqwest's
 /// (the `http` crate's), re-exported so that matching on it needs no dependency of your own.
@@ -148,7 +155,10 @@ pub use status::{
     CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceKind, MaintenanceState,
     MaintenanceStep, RunStatus, StepStatus, TargetFileSize,
 };
-pub use sweep::{DEFAULT_SWEEP_CONCURRENCY, DEFAULT_SWEEP_RETRY_BUDGET, Sweep, Swept, SweptQueue};
+pub use sweep::{
+    DEFAULT_SWEEP_CONCURRENCY, DEFAULT_SWEEP_MAX_WAIT, DEFAULT_SWEEP_RETRY_BUDGET,
+    MAX_SWEEP_LISTED, Sweep, Swept, SweptQueue,
+};
 pub use tables::{TableHandle, TableListing, TableMaintenanceHandle};
 pub use text::{REDACTED, Redactions, acts_on_display};
 pub use transport::DEFAULT_MAX_RESPONSE_BYTES;

@@ -3,12 +3,12 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 
+use crate::codes;
 use crate::error::TransportErrorKind;
 use crate::head::ResponseMeta;
 use crate::transport::Attempt;
@@ -18,15 +18,19 @@ use crate::transport::Attempt;
 /// Retried: connection failures, timeouts, and HTTP 408, 409, 429 and 5xx. Never retried: other
 /// statuses (redirects included), input rejected before sending, responses that are not HTTP,
 /// bodies over the client's limit, the 409 of enable-catalog and delete-catalog (the spec's
-/// "already enabled" and "not empty", which no retry can change), and queueing maintenance's 409
-/// (the table is with an executor) and 429 (the daily limit). A 404 is never retried, not even
+/// "already enabled" and "not empty", which no retry can change), queueing maintenance's 409
+/// (the table is with an executor), and a 429 with code 42901 (the day's queue limit). A 404 is never retried, not even
 /// the one Cloudflare can answer for a moment right after a bucket is created or a catalog
 /// enabled: the same answer is permanent for a typo, and waiting on every real "not found" would
 /// slow every caller to help a few; [`crate::Error::is_bucket_not_found`] and
 /// [`crate::Error::is_catalog_not_found`] let the code that just created one retry. The wait before retry `n` (1-based) is
 /// `min(initial_backoff × 2ⁿ⁻¹, max_backoff)`, shortened by up to a quarter at random so that
 /// many clients do not retry in step; a `Retry-After-Ms` or `Retry-After` header (seconds or an
-/// HTTP date) replaces it, up to `max_retry_after`.
+/// HTTP date) replaces it. A call never waits longer than `max_retry_after` (nor past its
+/// operation timeout) for Cloudflare: a `Retry-After` beyond it (a block, which lasts 300 s)
+/// fails the call at once with [`crate::Error::RateLimited`], which says until when. Every wait
+/// a server asks for holds all the calls of the client, not only the one told
+/// ([`crate::Client::rate_limit`]).
 ///
 /// ```
 /// use std::time::Duration;
@@ -85,8 +89,10 @@ impl RetryConfig {
         self
     }
 
-    /// The longest wait a `Retry-After` or `Retry-After-Ms` header can ask for; longer asks are
-    /// cut to this.
+    /// The longest a call waits for Cloudflare's rate limit (default 60 s): a `Retry-After` or
+    /// `Retry-After-Ms` that asks for more, or a spent quota that resets later, fails the call
+    /// at once with [`crate::Error::RateLimited`] instead. A sweep has its own
+    /// ([`crate::Sweep::max_wait`]).
     pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
         self.max_retry_after = max_retry_after;
         self
@@ -123,7 +129,7 @@ impl RetryConfig {
             }
             // A status worth another attempt, whatever its body (one over the limit included).
             (Attempt::Answered { .. } | Attempt::TooLarge { .. }, Some(head))
-                if is_retryable(head.status, final_statuses) =>
+                if is_retryable(head.status, final_statuses) && !is_daily_limit(attempt) =>
             {
                 Some(
                     self.server_delay(head)
@@ -138,25 +144,36 @@ impl RetryConfig {
         self.sleep.sleep(duration)
     }
 
-    fn backoff(&self, attempt: u32) -> Duration {
+    /// The computed wait before retry `attempt`, when the server asked for none.
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let doubled = self
             .initial_backoff
             .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
         jittered(doubled.min(self.max_backoff), fastrand::f64())
     }
 
-    /// The wait the server asked for, preferring the millisecond header, cut to
-    /// `max_retry_after`. Any text is safe here: a number too large for a `Duration` is a wait
-    /// over the cap, and one that is negative or not a number is no ask at all.
+    /// The wait the server asked for, cut to `max_retry_after`.
     fn server_delay(&self, meta: &ResponseMeta) -> Option<Duration> {
-        let millis = meta
-            .retry_after_ms()
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|ms| *ms >= 0.0)
-            .map(|ms| Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
-        let asked = millis.or_else(|| meta.retry_after().and_then(parse_retry_after))?;
-        Some(asked.min(self.max_retry_after))
+        Some(asked_delay(meta)?.min(self.max_retry_after))
     }
+
+    /// The longest a call may wait for the server before an attempt (a `Retry-After`, a
+    /// spent quota): a longer wait fails it at once.
+    pub(crate) fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+}
+
+/// The wait the server asked for, preferring the millisecond header. Any text is safe here:
+/// a number too large for a `Duration` is the longest wait, and one that is negative or not a
+/// number is no ask at all.
+pub(crate) fn asked_delay(meta: &ResponseMeta) -> Option<Duration> {
+    let millis = meta
+        .retry_after_ms()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|ms| *ms >= 0.0)
+        .map(|ms| Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
+    millis.or_else(|| meta.retry_after().and_then(parse_retry_after))
 }
 
 /// `delay` shortened by up to a quarter, by how much `draw` (0 to 1) says. Any delay is safe,
@@ -179,66 +196,39 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
     )
 }
 
-/// Whether the server told `attempt` to wait: a 429, or a `Retry-After` (or `Retry-After-Ms`)
-/// on any status. A sweep's calls all wait when one is told to ([`Pace::hold`]).
+/// Whether the server told `attempt` to wait: a 429 (but the daily queue limit's, which no
+/// wait within the day lifts), or a `Retry-After` (or `Retry-After-Ms`) on any status. Every
+/// call of the client waits when one is told to ([`crate::pace::Pace::hold`]).
 pub(crate) fn told_to_wait(attempt: &Attempt) -> bool {
     attempt.head().is_some_and(|head| {
-        head.status == StatusCode::TOO_MANY_REQUESTS
+        (head.status == StatusCode::TOO_MANY_REQUESTS && !is_daily_limit(attempt))
             || head.retry_after().is_some()
             || head.retry_after_ms().is_some()
     })
 }
 
-/// One pace for the many calls of a sweep: when the server tells any of them to wait, none
-/// starts another attempt until that wait is over, and together they make at most `budget`
-/// retries, so that a rate limit slows the whole sweep instead of multiplying its requests.
-#[derive(Debug)]
-pub(crate) struct Pace {
-    hold_until: Mutex<Option<tokio::time::Instant>>,
-    retries_left: AtomicU32,
-}
-
-impl Pace {
-    pub(crate) fn new(budget: u32) -> Self {
-        Self {
-            hold_until: Mutex::new(None),
-            retries_left: AtomicU32::new(budget),
-        }
+/// Whether `attempt` is a 429 whose envelope carries the daily queue limit's code (42901):
+/// the day's accepted requests are used up, and no retry within the day changes that. Other
+/// 429s (code 971, the global rate limit) are a wait.
+fn is_daily_limit(attempt: &Attempt) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        errors: Vec<Code>,
     }
-
-    /// Waits, with `retry`'s [`Sleep`], until no hold is on. One wait, not a loop: a hold
-    /// made meanwhile is for the attempts that start after this one.
-    pub(crate) async fn ready(&self, retry: &RetryConfig) {
-        let until = *self
-            .hold_until
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let left = until.map(|until| until.saturating_duration_since(tokio::time::Instant::now()));
-        if let Some(left) = left.filter(|left| !left.is_zero()) {
-            retry.sleep(left).await;
-        }
+    #[derive(serde::Deserialize)]
+    struct Code {
+        code: Option<i64>,
     }
-
-    /// Holds every call's next attempt for `delay` from now (a longer hold already on stays).
-    pub(crate) fn hold(&self, delay: Duration) {
-        let Some(until) = tokio::time::Instant::now().checked_add(delay) else {
-            return;
-        };
-        let mut hold = self
-            .hold_until
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        *hold = Some(hold.map_or(until, |held| held.max(until)));
-    }
-
-    /// Takes one retry from the budget; false once it is spent.
-    pub(crate) fn take_retry(&self) -> bool {
-        self.retries_left
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
-                left.checked_sub(1)
-            })
-            .is_ok()
-    }
+    let Attempt::Answered { head, body } = attempt else {
+        return false;
+    };
+    head.status == StatusCode::TOO_MANY_REQUESTS
+        && serde_json::from_slice::<Envelope>(body).is_ok_and(|envelope| {
+            envelope
+                .errors
+                .iter()
+                .any(|error| error.code == Some(codes::DAILY_QUEUE_LIMIT))
+        })
 }
 
 /// Whether `attempt` may have reached the server and made its change, the answer lost on the
@@ -252,7 +242,7 @@ pub(crate) fn may_have_applied(attempt: &Attempt) -> bool {
         Attempt::Answered { head, .. } | Attempt::TooLarge { head, .. } => {
             head.status.is_server_error()
         }
-        Attempt::Unsent(_) | Attempt::Planned(_) => false,
+        Attempt::Unsent(_) | Attempt::Planned(_) | Attempt::Held(_) => false,
         Attempt::Abandoned { .. } => true,
     }
 }

@@ -1,27 +1,30 @@
 //! Sweeps: one table operation run over every table of a catalog, or of a namespace and the
-//! namespaces under it, following the listings' pages, a bounded number of tables at a time,
-//! with one pace and one budget of retries for all of its calls.
+//! namespaces under it, following the listings' pages as they arrive, a bounded number of
+//! tables at a time, at a share of the client's rate limit and with one budget of retries for
+//! all of its calls.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
+use std::hash::{BuildHasher, RandomState};
 use std::num::NonZeroUsize;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
-use futures_util::{Stream, StreamExt, TryStreamExt, stream};
+use futures_util::{Stream, StreamExt, stream};
 
 use crate::engine::Policy;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{
-    MaintenanceRunPage, MaintenanceUpdate, QueuedMaintenance, TableMaintenance,
-    TableMaintenanceConfig,
+    MaintenanceRunPage, MaintenanceUpdate, NamespacePage, QueuedMaintenance, TableMaintenance,
+    TableMaintenanceConfig, TablePage,
 };
 use crate::maintenance::checked;
 use crate::namespaces::NamespaceListing;
+use crate::pace::{DEFAULT_RATE_SHARE, RateShare, SweepBudget};
 use crate::paging::ListOptions;
-use crate::retry::Pace;
 use crate::scope::CatalogScope;
 use crate::status::MaintenanceKind;
 use crate::tables::{TableHandle, TableListing, runs_options};
@@ -36,16 +39,34 @@ pub const DEFAULT_SWEEP_CONCURRENCY: NonZeroUsize = NonZeroUsize::new(32).expect
 /// How many retries all the calls of a sweep may make together unless told otherwise.
 pub const DEFAULT_SWEEP_RETRY_BUDGET: u32 = 100;
 
+/// How long a sweep's call waits for Cloudflare's rate limit unless told otherwise: long
+/// enough for Cloudflare's block (300 s) and a window's reset, with room to spare.
+pub const DEFAULT_SWEEP_MAX_WAIT: Duration = Duration::from_secs(15 * 60);
+
 /// One table operation over many tables; from [`CatalogHandle::sweep`](crate::CatalogHandle::sweep).
 ///
 /// The sweep lists the catalog's namespaces (or those under [`Sweep::within`]) and their
-/// tables, page by page, and runs the operation on each table, [`Sweep::concurrency`] at a time.
-/// Its calls, listings included, keep to one pace: when the server tells any of them to wait
-/// (HTTP 429, `Retry-After`), no call starts another attempt until that wait is over; and
-/// together they make at most [`Sweep::retry_budget`] retries (each call also keeps to the
-/// client's own [`RetryConfig`](crate::RetryConfig)). Each table's outcome comes once, as it
-/// ends ([`Swept::Table`]); a listing that fails is reported in place of the tables it would
-/// have given ([`Swept::Unlisted`]).
+/// tables, page by page, and runs the operation on each table as its page arrives,
+/// [`Sweep::concurrency`] at a time; [`Swept::Listed`] tells how many tables it has found so
+/// far. Each table's outcome comes once, as it ends ([`Swept::Table`]); a listing that fails
+/// is reported in place of the tables it would have given ([`Swept::Unlisted`]).
+///
+/// **Pace.** Its calls, listings included, keep to the client's pace
+/// ([`Client::rate_limit`](crate::Client::rate_limit)) and take at most
+/// [`Sweep::rate_share`] of the token's quota: they send while more of the window's quota
+/// remains than the others' share of its time left, and wait otherwise, so a sweep alone uses
+/// the quota fully and never meets a 429, and one beside other users of the token leaves them
+/// room. When Cloudflare says to wait (a 429, `Retry-After`), no call of the client is sent
+/// until the wait is over; a sweep waits out a block of up to [`Sweep::max_wait`] (the token's
+/// 300 s block included) without spending its retries on it. Together its calls make at most
+/// [`Sweep::retry_budget`] retries (each call also keeps to the client's own
+/// [`RetryConfig`](crate::RetryConfig)).
+///
+/// **Memory** is bounded whatever a server lists: the walk goes depth first, holding one page
+/// of each listing it is inside (at most 17, of at most 1,000 items: a page with more is
+/// refused), and a keyed 8-byte hash of each table and namespace listed, so that one listed
+/// twice is acted on once, up to [`MAX_SWEEP_LISTED`]; besides, at most
+/// [`Sweep::concurrency`] tables in flight and [`Sweep::skip`]'s tables.
 ///
 /// **Resuming.** Keep the tables whose outcome was a success, and hand them to
 /// [`Sweep::skip`] in the next run: it lists again and acts on every other table, those that
@@ -89,6 +110,8 @@ pub struct Sweep {
     within: Option<Namespace>,
     concurrency: NonZeroUsize,
     retry_budget: u32,
+    rate_share: RateShare,
+    max_wait: Duration,
     skip: HashSet<(Namespace, TableName)>,
     stop: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
 }
@@ -100,6 +123,8 @@ impl fmt::Debug for Sweep {
             .field("within", &self.within)
             .field("concurrency", &self.concurrency)
             .field("retry_budget", &self.retry_budget)
+            .field("rate_share", &self.rate_share)
+            .field("max_wait", &self.max_wait)
             .field("skip", &self.skip.len())
             .field("stop_when", &self.stop.is_some())
             .finish()
@@ -127,6 +152,15 @@ pub enum Swept<T> {
         /// Why.
         error: Error,
     },
+    /// How far the listing has come: `tables` tables found to act on so far (those not
+    /// skipped), and whether the listing is over, when `tables` is the total. Comes after
+    /// each page of tables and once at the end.
+    Listed {
+        /// Tables found so far.
+        tables: u64,
+        /// Whether every listing has been read.
+        complete: bool,
+    },
 }
 
 /// What queueing maintenance for one table of a sweep answered, and the request id it sent
@@ -147,6 +181,8 @@ impl Sweep {
             within: None,
             concurrency: DEFAULT_SWEEP_CONCURRENCY,
             retry_budget: DEFAULT_SWEEP_RETRY_BUDGET,
+            rate_share: DEFAULT_RATE_SHARE,
+            max_wait: DEFAULT_SWEEP_MAX_WAIT,
             skip: HashSet::new(),
             stop: None,
         }
@@ -168,6 +204,22 @@ impl Sweep {
     /// [`DEFAULT_SWEEP_RETRY_BUDGET`]); once spent, a call's failure is its outcome.
     pub fn retry_budget(mut self, retries: u32) -> Self {
         self.retry_budget = retries;
+        self
+    }
+
+    /// At most `share` of the token's quota (default [`DEFAULT_RATE_SHARE`], 75%): the rest of
+    /// each window, spread over its time, is left to the token's other users. 100% leaves
+    /// them only a margin (1% of the quota).
+    pub fn rate_share(mut self, share: RateShare) -> Self {
+        self.rate_share = share;
+        self
+    }
+
+    /// How long a call waits for Cloudflare's rate limit (default [`DEFAULT_SWEEP_MAX_WAIT`]):
+    /// a block or a spent quota that lasts longer is the outcome of the tables it holds up
+    /// ([`Error::RateLimited`]). The wait is not counted in the calls' operation timeout.
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
         self
     }
 
@@ -261,11 +313,17 @@ impl Sweep {
             within,
             concurrency,
             retry_budget,
+            rate_share,
+            max_wait,
             skip,
             stop,
         } = self;
         let policy = Policy {
-            pace: Some(Arc::new(Pace::new(retry_budget))),
+            sweep: Some(Arc::new(SweepBudget::new(
+                retry_budget,
+                rate_share,
+                max_wait,
+            ))),
             ..catalog.engine.policy().clone()
         };
         let paced = CatalogScope {
@@ -279,12 +337,7 @@ impl Sweep {
             ..paced.clone()
         };
         let stop = stop.unwrap_or_else(|| Box::pin(std::future::pending()));
-        tables_under(listing, within)
-            .filter(move |listed| {
-                let done = matches!(listed, Listed::Table(namespace, name)
-                    if skip.contains(&(namespace.clone(), name.clone())));
-                std::future::ready(!done)
-            })
+        tables_under(listing, within, skip)
             .take_until(stop)
             .map(move |listed| {
                 let acted = match listed {
@@ -297,6 +350,10 @@ impl Sweep {
                         Ok((operation(acting), table))
                     }
                     Listed::Unlisted(namespace, error) => Err(Swept::Unlisted { namespace, error }),
+                    Listed::Count { tables, done } => Err(Swept::Listed {
+                        tables,
+                        complete: done,
+                    }),
                 };
                 async move {
                     match acted {
@@ -304,7 +361,7 @@ impl Sweep {
                             table,
                             outcome: outcome.await,
                         },
-                        Err(unlisted) => unlisted,
+                        Err(listed) => listed,
                     }
                 }
             })
@@ -312,98 +369,230 @@ impl Sweep {
     }
 }
 
-/// What the walk over a catalog's namespaces gives: a table, or a namespace whose listing
-/// failed and why.
+/// What the walk over a catalog's namespaces gives: a table, a namespace whose listing failed
+/// and why, or how many tables it has given so far (`done` once the walk is over).
 enum Listed {
     Table(Namespace, TableName),
     Unlisted(Option<Namespace>, Error),
+    Count { tables: u64, done: bool },
 }
 
-/// What the walk over a catalog's namespaces lists next.
-enum Step {
-    /// The namespaces directly under one (or the top-level ones).
-    Namespaces(Option<Namespace>),
-    /// One namespace's tables.
-    Tables(Namespace),
+/// The most tables and namespaces a sweep lists: each is remembered as a keyed 8-byte hash
+/// (about 18 bytes with its table's overhead), so that one listed twice is acted on once, and
+/// this bounds them to ~36 MB whatever a server lists. A listing past it ends the walk with
+/// [`Swept::Unlisted`].
+pub const MAX_SWEEP_LISTED: usize = 2_000_000;
+
+/// A listing's pages, as the walk reads them.
+type Pages<P> = Pin<Box<dyn Stream<Item = Result<P, Error>> + Send>>;
+
+/// One namespace the walk is inside (or the catalog's top, `None`): the listing it is reading,
+/// its tables first, then the namespaces under it, and what it has read of that listing's
+/// current page and not given out yet.
+struct Frame {
+    namespace: Option<Namespace>,
+    tables: Option<Pages<TablePage>>,
+    namespaces: Option<Pages<NamespacePage>>,
+    pending: VecDeque<Pending>,
 }
 
-/// Every table under `within` (the whole catalog when `None`), each listing read whole before
-/// its items go out, breadth first, each namespace and table once however often a server lists
-/// it. A listed namespace that is not directly under the one listed is not followed (a server
-/// going round in a cycle), and reported; the depth of namespaces is bounded by their
-/// validation, their number by each listing's page limit.
+/// An item of a page the walk read, not given out yet.
+enum Pending {
+    Table(TableName),
+    Namespace(Namespace),
+    Unlisted(Error),
+}
+
+/// The walk over a catalog's namespaces: depth first, one page at a time, so that tables are
+/// acted on as their pages arrive and what the walk holds is bounded by the depth of
+/// namespaces (a page per level), not by what a server lists.
+struct Walk {
+    catalog: CatalogScope,
+    frames: Vec<Frame>,
+    keys: Keys,
+    seen: HashSet<u64>,
+    skip: HashSet<(Namespace, TableName)>,
+    tables: u64,
+    over: bool,
+}
+
+impl Frame {
+    /// The frame of `namespace`: its tables (none at the catalog's top), then the namespaces
+    /// under it.
+    fn new(catalog: &CatalogScope, namespace: Option<Namespace>) -> Self {
+        let tables = namespace.as_ref().map(|namespace| {
+            let pages = TableListing::new(catalog, namespace).pages(listing_options());
+            Box::pin(pages) as Pages<TablePage>
+        });
+        let namespaces =
+            NamespaceListing::new(catalog, namespace.as_ref()).pages(listing_options());
+        Self {
+            namespace,
+            tables,
+            namespaces: Some(Box::pin(namespaces)),
+            pending: VecDeque::new(),
+        }
+    }
+}
+
+impl Walk {
+    /// The next item of the walk; `None` once it has given its last count.
+    async fn next(&mut self) -> Option<Listed> {
+        loop {
+            let Some(frame) = self.frames.last_mut() else {
+                if std::mem::replace(&mut self.over, true) {
+                    return None;
+                }
+                return Some(Listed::Count {
+                    tables: self.tables,
+                    done: true,
+                });
+            };
+            match frame.pending.pop_front() {
+                Some(Pending::Table(name)) => {
+                    let namespace = frame.namespace.clone()?;
+                    if self.skip.contains(&(namespace.clone(), name.clone())) {
+                        continue;
+                    }
+                    self.tables += 1;
+                    return Some(Listed::Table(namespace, name));
+                }
+                Some(Pending::Namespace(child)) => {
+                    let child = Frame::new(&self.catalog, Some(child));
+                    self.frames.push(child);
+                    continue;
+                }
+                Some(Pending::Unlisted(error)) => {
+                    return Some(Listed::Unlisted(frame.namespace.clone(), error));
+                }
+                None => {}
+            }
+            if let Some(tables) = &mut frame.tables {
+                match tables.next().await {
+                    Some(Ok(page)) => {
+                        let namespace = frame.namespace.clone()?;
+                        let names = page.identifiers.into_iter().map(|listed| {
+                            let name = TableName::new(listed.name)?;
+                            Ok((self.keys.table(&namespace, &name), name))
+                        });
+                        read_page(&mut frame.pending, &mut self.seen, names, Pending::Table);
+                        return Some(Listed::Count {
+                            tables: self.tables + count_tables(&frame.pending),
+                            done: false,
+                        });
+                    }
+                    Some(Err(error)) => frame.pending.push_back(Pending::Unlisted(error)),
+                    None => frame.tables = None,
+                }
+                continue;
+            }
+            if let Some(namespaces) = &mut frame.namespaces {
+                match namespaces.next().await {
+                    Some(Ok(page)) => {
+                        let parent = frame.namespace.clone();
+                        let children = page.namespaces.iter().map(|listed| {
+                            let child = child_of(parent.as_ref(), listed)?;
+                            Ok((self.keys.namespace(&child), child))
+                        });
+                        read_page(
+                            &mut frame.pending,
+                            &mut self.seen,
+                            children,
+                            Pending::Namespace,
+                        );
+                    }
+                    Some(Err(error)) => frame.pending.push_back(Pending::Unlisted(error)),
+                    None => frame.namespaces = None,
+                }
+                continue;
+            }
+            self.frames.pop();
+        }
+    }
+}
+
+/// Puts a page's `items` (each with its key in `seen`) in `pending` as `pending_as` says, each
+/// once however often a server lists it; an item that breaks the API's rules in its place,
+/// as an error. A page with more items than a sweep asks for (a server that does not keep to
+/// the page size), or one past [`MAX_SWEEP_LISTED`], is not taken: an error in its place.
+fn read_page<T>(
+    pending: &mut VecDeque<Pending>,
+    seen: &mut HashSet<u64>,
+    items: impl ExactSizeIterator<Item = Result<(u64, T), ValidationError>>,
+    pending_as: impl Fn(T) -> Pending,
+) {
+    if items.len() > PageSize::MAX as usize {
+        pending.push_back(Pending::Unlisted(Error::from(ValidationError::new(
+            "listed page",
+            "holds more items than the 1000 asked for; not followed",
+        ))));
+        return;
+    }
+    if seen.len().saturating_add(items.len()) > MAX_SWEEP_LISTED {
+        pending.push_back(Pending::Unlisted(Error::from(ValidationError::new(
+            "listing",
+            "goes past the 2,000,000 tables and namespaces a sweep lists; not followed",
+        ))));
+        return;
+    }
+    for item in items {
+        match item {
+            Ok((key, item)) => {
+                if seen.insert(key) {
+                    pending.push_back(pending_as(item));
+                }
+            }
+            Err(error) => pending.push_back(Pending::Unlisted(Error::from(error))),
+        }
+    }
+}
+
+/// How many of `pending` are tables.
+fn count_tables(pending: &VecDeque<Pending>) -> u64 {
+    pending
+        .iter()
+        .filter(|pending| matches!(pending, Pending::Table(_)))
+        .count() as u64
+}
+
+/// How a walk keys the tables and namespaces it has listed: keyed hashes, eight bytes each
+/// however long their names, and no collision a server can aim for.
+#[derive(Default)]
+struct Keys(RandomState);
+
+impl Keys {
+    fn table(&self, namespace: &Namespace, name: &TableName) -> u64 {
+        self.0.hash_one((0u8, namespace.levels(), name.as_ref()))
+    }
+
+    fn namespace(&self, namespace: &Namespace) -> u64 {
+        self.0.hash_one((1u8, namespace.levels()))
+    }
+}
+
+/// Every table under `within` (the whole catalog when `None`) but those in `skip`, with the
+/// count of tables so far after each page of them and once at the end (see [`Walk`]). A
+/// listed namespace that is not directly under the one listed is not followed (a server going
+/// round in a cycle), and reported; the depth of namespaces is bounded by their validation.
 fn tables_under(
     catalog: CatalogScope,
     within: Option<Namespace>,
+    skip: HashSet<(Namespace, TableName)>,
 ) -> impl Stream<Item = Listed> + Send + 'static {
-    let mut steps = VecDeque::new();
-    if let Some(namespace) = &within {
-        steps.push_back(Step::Tables(namespace.clone()));
-    }
-    steps.push_back(Step::Namespaces(within));
-    let walked = HashSet::new();
-    stream::unfold(
-        (catalog, steps, walked),
-        |(catalog, mut steps, mut walked)| async move {
-            let step = steps.pop_front()?;
-            let found = match step {
-                Step::Namespaces(parent) => {
-                    let listing = NamespaceListing::new(&catalog, parent.as_ref());
-                    match listing
-                        .items(listing_options())
-                        .try_collect::<Vec<_>>()
-                        .await
-                    {
-                        Ok(children) => children
-                            .iter()
-                            .filter_map(|listed| {
-                                match child_of(parent.as_ref(), &listed.namespace) {
-                                    Ok(child) => {
-                                        if walked.insert(child.clone()) {
-                                            steps.push_back(Step::Tables(child.clone()));
-                                            steps.push_back(Step::Namespaces(Some(child)));
-                                        }
-                                        None
-                                    }
-                                    Err(error) => {
-                                        Some(Listed::Unlisted(parent.clone(), Error::from(error)))
-                                    }
-                                }
-                            })
-                            .collect(),
-                        Err(error) => vec![Listed::Unlisted(parent, error)],
-                    }
-                }
-                Step::Tables(namespace) => {
-                    let listing = TableListing::new(&catalog, &namespace);
-                    match listing
-                        .items(listing_options())
-                        .try_collect::<Vec<_>>()
-                        .await
-                    {
-                        Ok(tables) => {
-                            let mut listed_before = HashSet::new();
-                            tables
-                                .into_iter()
-                                .filter_map(|listed| match TableName::new(listed.identifier.name) {
-                                    Ok(name) => listed_before
-                                        .insert(name.clone())
-                                        .then(|| Listed::Table(namespace.clone(), name)),
-                                    Err(error) => Some(Listed::Unlisted(
-                                        Some(namespace.clone()),
-                                        Error::from(error),
-                                    )),
-                                })
-                                .collect()
-                        }
-                        Err(error) => vec![Listed::Unlisted(Some(namespace), error)],
-                    }
-                }
-            };
-            Some((stream::iter(found), (catalog, steps, walked)))
-        },
-    )
-    .flatten()
+    let frames = vec![Frame::new(&catalog, within)];
+    let walk = Walk {
+        catalog,
+        frames,
+        keys: Keys::default(),
+        seen: HashSet::new(),
+        skip,
+        tables: 0,
+        over: false,
+    };
+    stream::unfold(walk, |mut walk| async move {
+        let listed = walk.next().await?;
+        Some((listed, walk))
+    })
 }
 
 /// The largest pages: a sweep reads every item anyway.

@@ -10,7 +10,7 @@ use futures_util::{Stream, StreamExt};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use tracing::Instrument;
 
-use crate::error::Report;
+use crate::error::{RateLimited, Report};
 use crate::generated::{self, ByteStream, ResponseValue};
 use crate::head::{CF_RAY, ResponseMeta, logged_ray_id};
 use crate::wire::Outgoing;
@@ -42,6 +42,9 @@ pub(crate) enum Attempt {
     Abandoned { limit: std::time::Duration },
     /// Built by a dry-run client and not sent.
     Planned(Planned),
+    /// Not sent: Cloudflare's rate limit holds the client's calls for longer than this one may
+    /// wait.
+    Held(RateLimited),
 }
 
 /// A request a dry-run client built and did not send, as the hook below hands it back.
@@ -79,7 +82,7 @@ impl Attempt {
         match self {
             Self::Answered { head, .. } | Self::TooLarge { head, .. } => Some(head),
             Self::Failed { head, .. } => head.as_ref(),
-            Self::Unsent(_) | Self::Abandoned { .. } | Self::Planned(_) => None,
+            Self::Unsent(_) | Self::Abandoned { .. } | Self::Planned(_) | Self::Held(_) => None,
         }
     }
 }

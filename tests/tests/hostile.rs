@@ -7,7 +7,8 @@ mod common;
 use std::time::Duration;
 
 use cloudflare_r2_catalog::{
-    Client, Error, ListOptions, Redirected, ResponseTooLarge, RetryConfig, TransportErrorKind,
+    Client, Error, ListOptions, MAX_HOLD, Redirected, ResponseTooLarge, RetryConfig,
+    TransportErrorKind,
 };
 use common::*;
 use futures_util::{StreamExt, TryStreamExt};
@@ -174,16 +175,19 @@ async fn answers_that_are_not_http_say_so_and_are_not_retried() {
 }
 
 #[tokio::test]
-async fn retry_after_values_of_any_size_are_capped_never_a_panic() {
-    for (name, value) in [
-        ("retry-after-ms", "1e30"),
-        ("retry-after-ms", "1e400"),
-        ("retry-after-ms", "inf"),
-        ("retry-after-ms", "NaN"),
-        ("retry-after-ms", "-5"),
-        ("retry-after", "99999999999999999999999"),
-        ("retry-after", "18446744073709551615"),
-        ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+async fn retry_after_values_of_any_size_hold_or_fail_at_once_never_a_panic() {
+    // Whether the value asks for longer than the client may wait (20 s): then the call fails
+    // at once, saying until when, held at most MAX_HOLD; otherwise (no number: no ask) it waits
+    // a backoff and retries.
+    for (name, value, blocks) in [
+        ("retry-after-ms", "1e30", true),
+        ("retry-after-ms", "1e400", true),
+        ("retry-after-ms", "inf", true),
+        ("retry-after-ms", "NaN", false),
+        ("retry-after-ms", "-5", false),
+        ("retry-after", "99999999999999999999999", false),
+        ("retry-after", "18446744073709551615", true),
+        ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT", true),
     ] {
         let server = RawServer::start(move |connection| match connection {
             0 => Reply::json(
@@ -206,17 +210,24 @@ async fn retry_after_values_of_any_size_are_capped_never_a_panic() {
             .build()
             .unwrap();
 
-        store(&client)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {value}: {e}"));
+        let stored = store(&client).await;
 
         let waits = sleeps.waits();
-        assert_eq!(waits.len(), 1, "{name}: {value}");
-        assert!(
-            waits[0] <= Duration::from_secs(20),
-            "{name}: {value}: {:?}",
-            waits[0]
-        );
+        match stored {
+            Err(Error::RateLimited(limited)) if blocks => {
+                assert_eq!(limited.wait(), MAX_HOLD, "{name}: {value}");
+                assert!(waits.is_empty(), "{name}: {value}: {waits:?}");
+            }
+            Ok(()) if !blocks => {
+                assert_eq!(waits.len(), 1, "{name}: {value}");
+                assert!(
+                    waits[0] <= Duration::from_secs(1),
+                    "{name}: {value}: {waits:?}"
+                );
+            }
+            other => panic!("{name}: {value}: {other:?}"),
+        }
+        assert_eq!(client.rate_limit().throttled, 1, "{name}: {value}");
     }
 }
 

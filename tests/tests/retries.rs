@@ -124,21 +124,14 @@ async fn other_client_errors_are_never_retried() {
 }
 
 #[tokio::test]
-async fn retry_after_headers_set_the_wait_up_to_the_cap() {
-    let in_90s = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(90));
-    let cases: [(&str, String, Duration); 4] = [
-        ("retry-after", "7".to_owned(), Duration::from_secs(7)),
-        (
-            "retry-after-ms",
-            "1500".to_owned(),
-            Duration::from_millis(1500),
-        ),
-        ("retry-after", "3600".to_owned(), Duration::from_secs(20)),
-        ("retry-after", in_90s, Duration::from_secs(20)),
+async fn retry_after_headers_set_the_wait() {
+    let cases = [
+        ("retry-after", "7", Duration::from_secs(7)),
+        ("retry-after-ms", "1500", Duration::from_millis(1500)),
     ];
     for (name, value, expected) in cases {
         let server = MockServer::start_async().await;
-        fail_then_succeed(&server, 429, &[(name, value.clone())], 1).await;
+        fail_then_succeed(&server, 429, &[(name, value.to_owned())], 1).await;
         let sleeps = RecordedSleeps::default();
         let retry = RetryConfig::default()
             .with_max_retry_after(Duration::from_secs(20))
@@ -148,7 +141,72 @@ async fn retry_after_headers_set_the_wait_up_to_the_cap() {
             .await
             .unwrap();
 
-        assert_eq!(sleeps.waits(), vec![expected], "{name}: {value}");
+        // The client's hold, set a moment before it is waited out.
+        let waits = sleeps.waits();
+        assert_eq!(waits.len(), 1, "{name}: {value}: {waits:?}");
+        assert!(
+            waits[0] <= expected && waits[0] > expected - Duration::from_millis(100),
+            "{name}: {value}: {waits:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_a_call_may_wait_fails_it_at_once_saying_until_when() {
+    let in_90s = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(90));
+    let cases = [
+        ("retry-after", "3600".to_owned(), Duration::from_secs(3600)),
+        ("retry-after", in_90s, Duration::from_secs(90)),
+    ];
+    for (name, value, asked) in cases {
+        let server = MockServer::start_async().await;
+        let (failing, succeeding) =
+            fail_then_succeed(&server, 429, &[(name, value.clone())], 1).await;
+        let sleeps = RecordedSleeps::default();
+        let retry = RetryConfig::default()
+            .with_max_retry_after(Duration::from_secs(20))
+            .with_sleep(sleeps.clone());
+        let client = builder(&server, &sleeps).retry(retry).build().unwrap();
+        let failed_at = std::time::SystemTime::now();
+
+        let error = store(&client).await.unwrap_err();
+
+        let Error::RateLimited(limited) = &error else {
+            panic!("{name}: {value}: {error:?}");
+        };
+        assert!(limited.is_block());
+        // An HTTP date has whole seconds: up to one less than asked.
+        assert!(
+            limited.wait() <= asked && limited.wait() + Duration::from_secs(2) > asked,
+            "{value}: {limited:?}"
+        );
+        let until = limited.until().duration_since(failed_at).unwrap();
+        assert!(
+            until.abs_diff(limited.wait()) < Duration::from_secs(2),
+            "{until:?}"
+        );
+        assert_eq!(error.status(), Some(reqwest::StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(error.codes(), [10013]);
+        assert!(error.is_rate_limited() && error.is_retryable());
+        let seconds = limited.wait().as_secs() + u64::from(limited.wait().subsec_nanos() > 0);
+        assert!(
+            error.to_string().starts_with(&format!(
+                "Cloudflare blocks this token's API calls for {seconds} s, until "
+            )),
+            "{error}"
+        );
+        assert!(sleeps.waits().is_empty(), "{:?}", sleeps.waits());
+        failing.assert_calls_async(1).await;
+        succeeding.assert_calls_async(0).await;
+
+        // Every call of the client is held: the next one is not sent either.
+        let held = store(&client).await.unwrap_err();
+        assert!(matches!(held, Error::RateLimited(_)), "{held:?}");
+        assert_eq!(held.status(), None, "nothing was sent");
+        failing.assert_calls_async(1).await;
+        succeeding.assert_calls_async(0).await;
+        assert_eq!(client.rate_limit().throttled, 1);
+        assert!(client.rate_limit().held_until.is_some());
     }
 }
 

@@ -119,6 +119,7 @@ impl<T> Report<T> {
             match item {
                 Swept::Table { table, outcome } => report.tables.push((key(&table), outcome)),
                 Swept::Unlisted { namespace, error } => report.unlisted.push((namespace, error)),
+                Swept::Listed { .. } => {}
                 _ => panic!("an item this suite does not know"),
             }
         }
@@ -157,11 +158,38 @@ async fn sweep_to_end<T>(swept: impl Stream<Item = Swept<T>>) -> Report<T> {
     Report::from_items(sweep_to_end_items(swept).await)
 }
 
-/// What `swept` reported, in order, once it ended (failing the test if it hangs).
+/// What `swept` reported, in order, once it ended (failing the test if it hangs), but its
+/// counts of tables listed, which are checked here: they never fall, and the last, the only
+/// complete one, counts every table reported.
 async fn sweep_to_end_items<T>(swept: impl Stream<Item = Swept<T>>) -> Vec<Swept<T>> {
-    tokio::time::timeout(HUNG, swept.collect::<Vec<_>>())
+    let items = tokio::time::timeout(HUNG, swept.collect::<Vec<_>>())
         .await
-        .expect("the sweep ends")
+        .expect("the sweep ends");
+    let counts: Vec<(u64, bool)> = items
+        .iter()
+        .filter_map(|item| match item {
+            Swept::Listed { tables, complete } => Some((*tables, *complete)),
+            _ => None,
+        })
+        .collect();
+    let reported = items
+        .iter()
+        .filter(|item| matches!(item, Swept::Table { .. }))
+        .count() as u64;
+    assert!(
+        counts.windows(2).all(|pair| pair[0].0 <= pair[1].0),
+        "{counts:?}"
+    );
+    let complete = counts.iter().filter(|(_, complete)| *complete).count();
+    assert!(complete <= 1, "{counts:?}");
+    // A sweep cut short (`take`, a stop) has no complete count.
+    if complete == 1 {
+        assert_eq!(counts.last(), Some(&(reported, true)), "{counts:?}");
+    }
+    items
+        .into_iter()
+        .filter(|item| !matches!(item, Swept::Listed { .. }))
+        .collect()
 }
 
 /// The namespace and table a request's path names (`…/namespaces/{ns}/tables/{table}/…`), if
@@ -353,12 +381,51 @@ async fn a_rate_limit_holds_the_whole_sweep_and_retries_stay_within_the_budget()
 }
 
 #[tokio::test]
-async fn once_the_budget_is_spent_a_rate_limited_table_is_reported_with_its_429() {
-    const BUDGET: u32 = 2;
+async fn a_sweep_waits_out_429s_without_spending_its_retry_budget() {
     const LIMITED: usize = 10;
     let (emulator, client, _, all) = seeded(Emulator::builder(), &["a", "b", "c"], 4).await;
     emulator.inject(
         Fault::rate_limited(RETRY_AFTER)
+            .times(LIMITED)
+            .only(Operation::UpdateTableMaintenanceConfig),
+    );
+    let before = emulator.requests().len();
+
+    let swept = catalog(&client)
+        .sweep()
+        .concurrency(tables(4))
+        .retry_budget(0)
+        .update_maintenance(expiration_on())
+        .expect("a valid update");
+    let report = sweep_to_end(swept).await;
+
+    assert!(report.unlisted.is_empty(), "{:?}", report.unlisted);
+    assert_eq!(report.succeeded(), all);
+    let requests = requests_since(&emulator, before);
+    let limited = per_table(
+        &requests,
+        Operation::UpdateTableMaintenanceConfig,
+        Some(429),
+    );
+    assert_eq!(limited.values().sum::<usize>(), LIMITED);
+    let done = per_table(
+        &requests,
+        Operation::UpdateTableMaintenanceConfig,
+        Some(200),
+    );
+    assert_eq!(done.keys().cloned().collect::<HashSet<_>>(), all);
+    assert!(done.values().all(|n| *n == 1), "{done:?}");
+    assert_eq!(requests.len(), listings(&requests) + all.len() + LIMITED);
+}
+
+#[tokio::test]
+async fn once_the_budget_is_spent_a_failing_table_is_reported_with_its_503() {
+    const BUDGET: u32 = 2;
+    const LIMITED: usize = 10;
+    let (emulator, client, _, all) = seeded(Emulator::builder(), &["a", "b", "c"], 4).await;
+    emulator.inject(
+        Fault::server_error(503)
+            .expect("a 5xx")
             .times(LIMITED)
             .only(Operation::UpdateTableMaintenanceConfig),
     );
@@ -388,16 +455,16 @@ async fn once_the_budget_is_spent_a_rate_limited_table_is_reported_with_its_429(
     let limited = per_table(
         &requests,
         Operation::UpdateTableMaintenanceConfig,
-        Some(429),
+        Some(503),
     );
     assert_eq!(limited.values().sum::<usize>(), LIMITED);
-    // Of the 10 429s, two were retried: the other eight are tables' outcomes.
+    // Of the 10 503s, two were retried: the other eight are tables' outcomes.
     let failed = report.failed();
     assert_eq!(failed.len(), LIMITED - BUDGET as usize, "{failed:?}");
     for (table, error) in &failed {
         assert_eq!(
             error.status(),
-            Some(StatusCode::TOO_MANY_REQUESTS),
+            Some(StatusCode::SERVICE_UNAVAILABLE),
             "{table:?}: {error:?}"
         );
         assert!(limited.contains_key(*table), "{table:?}");
@@ -508,7 +575,8 @@ async fn a_dropped_sweep_resumed_with_its_done_tables_skipped_reaches_every_othe
         .concurrency(tables(2))
         .update_maintenance(expiration_on())
         .expect("a valid update");
-    let first = sweep_to_end(swept.take(REPORTED)).await;
+    let tables_only = swept.filter(|item| std::future::ready(matches!(item, Swept::Table { .. })));
+    let first = sweep_to_end(tables_only.take(REPORTED)).await;
     assert!(first.unlisted.is_empty(), "{:?}", first.unlisted);
     assert_eq!(first.reported().len(), REPORTED);
     let done = first.succeeded();

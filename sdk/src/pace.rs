@@ -1,0 +1,505 @@
+//! The pace every call of a client keeps with Cloudflare's rate limit: what its answers say of
+//! the limit (`Ratelimit`, `Ratelimit-Policy`, and the `Retry-After` of a 429), learnt from
+//! every answer and shared by the client, its clones and its handles; and the gate every
+//! attempt passes before it is sent, which waits, or fails at once, rather than send into a 429.
+//!
+//! Cloudflare allows 1,200 requests per 300 s per user, counted across the dashboard and every
+//! token, and blocks a user who goes past it for 300 s. Its answers say where the user stands:
+//! `Ratelimit: "default";r=50;t=30` (50 left, the window resets in 30 s) and
+//! `Ratelimit-Policy: "default";q=1200;w=300`.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::error::RateLimited;
+use crate::head::ResponseMeta;
+use crate::retry::RetryConfig;
+use crate::validate::ValidationError;
+
+/// How much of the token's quota a sweep takes, in percent, unless told otherwise: it leaves a
+/// quarter of what remains of each window, spread over the time left, to the token's other
+/// users (the dashboard, terraform, another job), and adapts when they take more.
+pub const DEFAULT_RATE_SHARE: RateShare = RateShare(75);
+
+/// The longest a client holds its calls, or trusts a window's reset, on a server's word: a
+/// server asking for more (Cloudflare's block is 300 s) is taken to ask for this, so that no
+/// answer can stop a client for longer.
+pub const MAX_HOLD: Duration = Duration::from_secs(3600);
+
+/// How long a call waits for the answer to the one call sent alone (the first of a client, or
+/// the first after a window's reset, whose answer tells where the token stands) before it
+/// looks again.
+const PROBE_WAIT: Duration = Duration::from_secs(1);
+
+/// The most named limits a client keeps track of; further items of a header are ignored.
+const MAX_LIMITS: usize = 4;
+
+/// The longest rate-limit header a client reads; a longer one is ignored.
+const MAX_HEADER_BYTES: usize = 1024;
+
+/// How much of the token's quota a sweep may take, in percent (1 to 100): it sends only while
+/// more remains than the others' share of the window's time left, so a sweep alone uses the
+/// whole quota over a window and a sweep beside other users leaves them their share.
+///
+/// ```
+/// use cloudflare_r2_catalog::RateShare;
+///
+/// let half = RateShare::percent(50)?;
+/// assert_eq!(half.get(), 50);
+/// assert!(RateShare::percent(0).is_err());
+/// # Ok::<(), cloudflare_r2_catalog::ValidationError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateShare(u8);
+
+impl RateShare {
+    /// `percent` of the quota, 1 to 100.
+    pub fn percent(percent: u8) -> Result<Self, ValidationError> {
+        if (1..=100).contains(&percent) {
+            Ok(Self(percent))
+        } else {
+            Err(ValidationError::new(
+                "rate share",
+                "must be a percentage from 1 to 100",
+            ))
+        }
+    }
+
+    /// The share in percent.
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    /// The requests of a window's `quota` a sweep leaves to others when `left` of its
+    /// `window` is still to come, and never fewer than about 1% of the quota: answers lag,
+    /// and another user's last call of a window must not meet a spent quota.
+    fn reserve(self, quota: u64, window: Duration, left: Duration) -> u64 {
+        let others = f64::from(100 - self.0) / 100.0;
+        let time_left = left.as_secs_f64() / window.as_secs_f64();
+        // Saturating conversion: a NaN or an overflow cannot come from these bounded inputs,
+        // and would give 0 or the largest reserve.
+        let reserve = (others * quota as f64 * time_left.min(1.0)).ceil() as u64;
+        reserve.max(1 + quota / 100)
+    }
+}
+
+/// Where a client stands with Cloudflare's rate limit, as its answers said
+/// ([`crate::Client::rate_limit`]). Fields are `None` until an answer told them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateLimitStatus {
+    /// Requests allowed per window (`Ratelimit-Policy`'s `q`).
+    pub quota: Option<u64>,
+    /// The window (`Ratelimit-Policy`'s `w`).
+    pub window: Option<Duration>,
+    /// Requests left in the current window, less those sent since the answer that said so.
+    pub remaining: Option<u64>,
+    /// When the current window resets.
+    pub resets_at: Option<SystemTime>,
+    /// Until when the client holds its calls because Cloudflare said to wait (a 429's
+    /// `Retry-After`): a block, when it is long.
+    pub held_until: Option<SystemTime>,
+    /// How many 429 answers the client has had.
+    pub throttled: u64,
+}
+
+/// The client's pace: one for all its calls, its clones' and its handles'.
+#[derive(Debug, Default)]
+pub(crate) struct Pace {
+    state: Mutex<State>,
+    /// Told when an answer comes or an attempt ends, for the calls waiting on one sent alone.
+    answered: Notify,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// Until when every call waits, because a server said to: tokio's clock, and the wall's.
+    held: Option<(Instant, SystemTime)>,
+    limits: Vec<Limit>,
+    /// Whether any answer has come yet: until one has, one call goes at a time, so that a
+    /// client that starts while blocked learns it from one 429, not from one per call.
+    heard: bool,
+    in_flight: u32,
+    throttled: u64,
+}
+
+/// One named limit of `Ratelimit`, as the client last knew it.
+#[derive(Debug)]
+struct Limit {
+    name: String,
+    /// `q` and `w` of the `Ratelimit-Policy` item of the same name.
+    policy: Option<(u64, Duration)>,
+    /// What the server last said remains, less what was sent since.
+    remaining: u64,
+    resets_at: Instant,
+    /// Whether an answer told `remaining` in this window; after a reset the client assumes a
+    /// full quota, and one call goes alone to find out.
+    confirmed: bool,
+}
+
+/// What the gate says to an attempt.
+enum Verdict {
+    Go,
+    /// Wait for the answer of the call sent alone.
+    Probe,
+    /// Wait this long: the server said to (`blocked`), or the quota is spent for now.
+    Wait {
+        wait: Duration,
+        blocked: bool,
+    },
+}
+
+impl Pace {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits, with `retry`'s [`crate::Sleep`], until an attempt may be sent, and counts it in
+    /// flight until the [`Ticket`] is dropped. A sweep's attempt (`share`) also leaves the
+    /// token's other users their share. Fails without waiting when the wait would pass
+    /// `max_wait`. Returns how long it waited.
+    pub(crate) async fn admit(
+        &self,
+        share: Option<RateShare>,
+        max_wait: Duration,
+        retry: &RetryConfig,
+    ) -> Result<(Ticket<'_>, Duration), RateLimited> {
+        let started = Instant::now();
+        // A wait the `Sleep` said was over is over, whatever tokio's clock says: a `Sleep` that
+        // returns early (a test's) moves this clock on instead of looping.
+        let mut slept_until = started;
+        loop {
+            let answered = self.answered.notified();
+            let mut answered = std::pin::pin!(answered);
+            answered.as_mut().enable();
+            let now = Instant::now().max(slept_until);
+            let verdict = self.state().judge(now, share);
+            let waited = now.saturating_duration_since(started);
+            match verdict {
+                Verdict::Go => return Ok((Ticket(self), waited)),
+                Verdict::Probe => {
+                    let _ = tokio::time::timeout(PROBE_WAIT, answered).await;
+                }
+                Verdict::Wait { wait, blocked } => {
+                    if waited.saturating_add(wait) > max_wait {
+                        let until = SystemTime::now()
+                            .checked_add(wait)
+                            .unwrap_or_else(SystemTime::now);
+                        return Err(if blocked {
+                            RateLimited::new(until, wait)
+                        } else {
+                            RateLimited::quota_spent(until, wait)
+                        });
+                    }
+                    retry.sleep(wait).await;
+                    slept_until = now.checked_add(wait).unwrap_or(now);
+                }
+            }
+        }
+    }
+
+    /// Learns from `head`, an answer to an attempt this client sent: the limits its
+    /// `Ratelimit` and `Ratelimit-Policy` headers describe, and a 429.
+    pub(crate) fn learn(&self, head: &ResponseMeta) {
+        let now = Instant::now();
+        let mut state = self.state();
+        state.heard = true;
+        if head.status == StatusCode::TOO_MANY_REQUESTS {
+            state.throttled = state.throttled.saturating_add(1);
+        }
+        if let Some(limits) = head
+            .ratelimit()
+            .filter(|text| text.len() <= MAX_HEADER_BYTES)
+        {
+            let policies = head
+                .ratelimit_policy()
+                .filter(|text| text.len() <= MAX_HEADER_BYTES)
+                .unwrap_or_default();
+            // This answer's own attempt is still counted in flight; the others may or may not
+            // have been counted by the server yet, so they are taken as not.
+            let others = u64::from(state.in_flight.saturating_sub(1));
+            for item in items(limits) {
+                let (Some(remaining), Some(reset)) = (item.param("r"), item.param("t")) else {
+                    continue;
+                };
+                let policy = items(policies)
+                    .find(|policy| policy.name == item.name)
+                    .and_then(|policy| Some((policy.param("q")?, policy.param("w")?)))
+                    .filter(|&(quota, window)| quota >= 1 && window >= 1)
+                    .map(|(quota, window)| (quota, Duration::from_secs(window).min(MAX_HOLD)));
+                // A reset "now" is a reset within the second: waiting on it must not spin.
+                let reset = Duration::from_secs(reset.max(1)).min(MAX_HOLD);
+                state.learn_limit(
+                    item.name,
+                    policy,
+                    remaining.saturating_sub(others),
+                    now + reset,
+                );
+            }
+        }
+        drop(state);
+        self.answered.notify_waiters();
+    }
+
+    /// Holds every call's next attempt for `delay` from now (a longer hold already on stays),
+    /// up to [`MAX_HOLD`].
+    pub(crate) fn hold(&self, delay: Duration) {
+        let delay = delay.min(MAX_HOLD);
+        let until = (Instant::now() + delay, SystemTime::now() + delay);
+        let mut state = self.state();
+        state.held = Some(match state.held {
+            Some(held) if held.0 >= until.0 => held,
+            _ => until,
+        });
+    }
+
+    /// Where the client stands, the tightest of the limits it knows.
+    pub(crate) fn status(&self) -> RateLimitStatus {
+        let (now, wall) = (Instant::now(), SystemTime::now());
+        let at = |instant: Instant| wall.checked_add(instant.saturating_duration_since(now));
+        let state = self.state();
+        let tightest = state
+            .limits
+            .iter()
+            .filter(|limit| limit.resets_at > now)
+            .min_by_key(|limit| limit.remaining);
+        RateLimitStatus {
+            quota: tightest.and_then(|limit| Some(limit.policy?.0)),
+            window: tightest.and_then(|limit| Some(limit.policy?.1)),
+            remaining: tightest.map(|limit| limit.remaining),
+            resets_at: tightest.and_then(|limit| at(limit.resets_at)),
+            held_until: state
+                .held
+                .filter(|(until, _)| *until > now)
+                .map(|(_, wall)| wall),
+            throttled: state.throttled,
+        }
+    }
+}
+
+impl State {
+    /// Whether an attempt may go `now`, counting it in flight and against every limit if so.
+    fn judge(&mut self, now: Instant, share: Option<RateShare>) -> Verdict {
+        if let Some((until, _)) = self.held.filter(|(until, _)| *until > now) {
+            return Verdict::Wait {
+                wait: until - now,
+                blocked: true,
+            };
+        }
+        // A window that is over: its full quota again, unconfirmed; a limit with no policy
+        // says nothing of the next window, and is forgotten.
+        self.limits
+            .retain(|limit| limit.resets_at > now || limit.policy.is_some());
+        for limit in self
+            .limits
+            .iter_mut()
+            .filter(|limit| limit.resets_at <= now)
+        {
+            if let Some((quota, window)) = limit.policy {
+                limit.remaining = quota;
+                limit.resets_at = now + window;
+                limit.confirmed = false;
+            }
+        }
+        let unsure = !self.heard || self.limits.iter().any(|limit| !limit.confirmed);
+        if unsure && self.in_flight > 0 {
+            return Verdict::Probe;
+        }
+        let wait = self
+            .limits
+            .iter()
+            .filter_map(|limit| limit.wait(now, share))
+            .max();
+        if let Some(wait) = wait {
+            return Verdict::Wait {
+                wait,
+                blocked: false,
+            };
+        }
+        self.in_flight = self.in_flight.saturating_add(1);
+        for limit in &mut self.limits {
+            limit.remaining = limit.remaining.saturating_sub(1);
+        }
+        Verdict::Go
+    }
+
+    fn learn_limit(
+        &mut self,
+        name: &str,
+        policy: Option<(u64, Duration)>,
+        remaining: u64,
+        resets_at: Instant,
+    ) {
+        let full = self.limits.len() >= MAX_LIMITS;
+        match self.limits.iter_mut().find(|limit| limit.name == name) {
+            Some(limit) => {
+                // Answers come out of order: within a window, the lowest count and the
+                // earliest reset are the latest news. A reset more than a second later (the
+                // server rounds `t`) is a new window; so is any answer after a reset assumed.
+                let new_window =
+                    !limit.confirmed || resets_at > limit.resets_at + Duration::from_secs(1);
+                if new_window {
+                    limit.remaining = remaining;
+                    limit.resets_at = resets_at;
+                } else {
+                    limit.remaining = limit.remaining.min(remaining);
+                    limit.resets_at = limit.resets_at.min(resets_at);
+                }
+                limit.confirmed = true;
+                limit.policy = policy.or(limit.policy);
+            }
+            None if !full => self.limits.push(Limit {
+                name: name.to_owned(),
+                policy,
+                remaining,
+                resets_at,
+                confirmed: true,
+            }),
+            None => {}
+        }
+    }
+}
+
+impl Limit {
+    /// How long an attempt must wait for this limit, if at all: until the window resets when
+    /// its quota is spent; for a sweep, until the others' reserve has shrunk below what
+    /// remains (it shrinks as the window's time runs out), or the reset.
+    fn wait(&self, now: Instant, share: Option<RateShare>) -> Option<Duration> {
+        let left = self.resets_at.saturating_duration_since(now);
+        let floor = match (share, self.policy) {
+            (None, _) => 0,
+            (Some(_), None) => 1,
+            (Some(share), Some((quota, window))) => share.reserve(quota, window, left),
+        };
+        if self.remaining > floor {
+            return None;
+        }
+        let Some((share, (quota, window))) = share.zip(self.policy) else {
+            return Some(left);
+        };
+        // The time left at which the reserve is `remaining - 1` or less, if the margin is
+        // not what holds the sweep back.
+        let margin = 1 + quota / 100;
+        let others = f64::from(100 - share.0) / 100.0;
+        let shrunk = (self.remaining > margin && others > 0.0).then(|| {
+            let at = (self.remaining - 1) as f64 * window.as_secs_f64() / (others * quota as f64);
+            Duration::try_from_secs_f64(at).unwrap_or(left)
+        });
+        let wait = shrunk.map_or(left, |at| left.saturating_sub(at));
+        Some(wait.max(Duration::from_millis(1)))
+    }
+}
+
+/// An attempt counted in flight until dropped.
+#[must_use]
+pub(crate) struct Ticket<'a>(&'a Pace);
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.state();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        drop(state);
+        self.0.answered.notify_waiters();
+    }
+}
+
+/// What a sweep's calls share besides the client's pace: its budget of retries, its share of
+/// the quota, and how long a call may wait for Cloudflare's rate limit.
+#[derive(Debug)]
+pub(crate) struct SweepBudget {
+    retries_left: AtomicU32,
+    pub(crate) share: RateShare,
+    pub(crate) max_wait: Duration,
+}
+
+impl SweepBudget {
+    pub(crate) fn new(retries: u32, share: RateShare, max_wait: Duration) -> Self {
+        Self {
+            retries_left: AtomicU32::new(retries),
+            share,
+            max_wait,
+        }
+    }
+
+    /// Takes one retry from the budget; false once it is spent.
+    pub(crate) fn take_retry(&self) -> bool {
+        self.retries_left
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
+    }
+}
+
+/// One item of a `Ratelimit` or `Ratelimit-Policy` header (a structured-field list, as the
+/// IETF draft has it): a name, then `;key=value` parameters.
+struct Item<'a> {
+    name: &'a str,
+    params: &'a str,
+}
+
+impl Item<'_> {
+    /// The parameter `key` when it is a whole number; anything else is no parameter.
+    fn param(&self, key: &str) -> Option<u64> {
+        self.params
+            .split(';')
+            .filter_map(|param| param.split_once('='))
+            .find(|(name, _)| name.trim() == key)
+            .and_then(|(_, value)| value.trim().parse().ok())
+    }
+}
+
+/// The first [`MAX_LIMITS`] items of `header` that have a name.
+fn items(header: &str) -> impl Iterator<Item = Item<'_>> {
+    header.split(',').take(MAX_LIMITS).filter_map(|item| {
+        let (name, params) = item.split_once(';').unwrap_or((item, ""));
+        let name = name.trim().trim_matches('"');
+        (!name.is_empty()).then_some(Item { name, params })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{RateShare, items};
+
+    #[test]
+    fn headers_are_read_leniently() {
+        let header = r#""default";r=50;t=30, "burst";r=x;t=1, ;r=1, "odd" ; t = 7 ;r=-1"#;
+        let read: Vec<_> = items(header)
+            .map(|item| (item.name, item.param("r"), item.param("t")))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("default", Some(50), Some(30)),
+                ("burst", None, Some(1)),
+                ("odd", None, Some(7)),
+            ]
+        );
+        assert_eq!(items("").count(), 0);
+        assert_eq!(items(&"a;r=1,".repeat(100)).count(), 4);
+    }
+
+    #[test]
+    fn a_sweep_leaves_the_others_their_share_of_the_time_left() {
+        let share = RateShare::percent(75).expect("valid");
+        let window = Duration::from_secs(300);
+        assert_eq!(share.reserve(1200, window, window), 300);
+        assert_eq!(share.reserve(1200, window, Duration::from_secs(150)), 150);
+        // Never under the margin, never over the whole quota.
+        assert_eq!(share.reserve(1200, window, Duration::ZERO), 13);
+        assert_eq!(share.reserve(1200, window, Duration::MAX), 300);
+        let all = RateShare::percent(100).expect("valid");
+        assert_eq!(
+            all.reserve(60, Duration::from_secs(4), Duration::from_secs(4)),
+            1
+        );
+    }
+}
