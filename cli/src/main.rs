@@ -22,6 +22,7 @@ mod signals;
 mod stdin;
 mod sweep;
 mod table;
+mod tally;
 mod tour;
 mod views;
 

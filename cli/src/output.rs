@@ -426,6 +426,15 @@ pub(crate) fn next_step(error: &Error, target: &Target) -> Option<String> {
         "the API token is refused or lacks a permission: it needs R2 Data Catalog (and R2 Storage) access on this account".to_owned()
     } else if error.is_route_not_found() {
         "no such route: check --account-id, --base-url and --paths".to_owned()
+    } else if let Error::RateLimited(limited) = error {
+        let whom = if limited.is_block() {
+            "every API call of this user (the dashboard, terraform, other tokens) is refused until then"
+        } else {
+            "sending now would exceed it and have Cloudflare block this user's API calls for 5 minutes"
+        };
+        format!(
+            "Cloudflare allows 1,200 API requests per 5 minutes per user; {whom}. Sweeps (--all-tables) keep to the limit and wait blocks out"
+        )
     } else if error.is_daily_limit_reached() {
         "the table's queue limit for the day is reached: queue again tomorrow".to_owned()
     } else if error.is_conflict() && target.enabling {

@@ -6,11 +6,11 @@
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use cloudflare_r2_catalog::{
-    Error, MaintenanceKind, MaintenanceUpdate, Namespace, RequestId, Swept, TableHandle,
+    Error, MaintenanceKind, MaintenanceUpdate, Namespace, RateShare, RequestId, TableHandle,
 };
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
@@ -19,10 +19,11 @@ use tokio::task::JoinHandle;
 
 use crate::Context;
 use crate::journal::{self, Journal, SWEEP_FIELDS};
-use crate::output::{Failure, Format, OutputLost, note, plan_json, print_parts, secrets_redacted};
+use crate::output::{Failure, Format, OutputLost, note, print_parts, secrets_redacted};
 use crate::progress::Progress;
 use crate::render;
 use crate::signals::{self, Stop};
+use crate::tally::{Added, Tally};
 
 /// The flags that turn a table maintenance command into a sweep.
 #[derive(Args)]
@@ -45,6 +46,18 @@ pub(crate) struct SweepFlags {
     /// With --all-tables: how many tables at once (default 32).
     #[arg(long, value_name = "N", requires = "all_tables")]
     concurrency: Option<NonZeroUsize>,
+    /// With --all-tables: the share of the token's rate limit the sweep may take, in percent
+    /// (default 75). Cloudflare allows 1,200 requests per 5 minutes per user, across the
+    /// dashboard and every token, and blocks the user for 5 minutes past it: the sweep sends
+    /// while more of the quota remains than the others' share of the window's time left, and
+    /// waits out a block. 100 when nothing else uses the token.
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        requires = "all_tables",
+        value_parser = clap::value_parser!(u8).range(1..=100)
+    )]
+    rate_share: Option<u8>,
     /// With --all-tables: append each table's outcome to FILE as a JSON line, and skip the
     /// tables FILE already records done by the same command (same account, endpoint, paths,
     /// bucket and settings): run it again with the same FILE to resume after a failure or
@@ -131,6 +144,9 @@ pub(crate) async fn run(
     if let Some(concurrency) = flags.concurrency {
         sweep = sweep.concurrency(concurrency);
     }
+    if let Some(share) = flags.rate_share {
+        sweep = sweep.rate_share(RateShare::percent(share)?);
+    }
     let mut skipped = 0;
     let mut journal = None;
     if let Some(path) = &flags.journal {
@@ -172,6 +188,7 @@ pub(crate) async fn run(
 
     let format = context.format;
     let started = Instant::now();
+    let throttled = context.client.rate_limit().throttled;
     let mut tally = Tally::default();
     let mut rows = Vec::new();
     // What could not be written: the first failure of stdout, and of the journal. Each stops
@@ -180,9 +197,20 @@ pub(crate) async fn run(
     let mut stdout_lost = None;
     let mut journal_lost = None;
     let progress = (format == Format::Text).then(|| Progress::start("tables: 0 done, 0 failed"));
+    let show_progress = |tally: &Tally| {
+        if let Some(progress) = &progress {
+            progress.show(tally.progress(started.elapsed(), &context.client.rate_limit()));
+        }
+    };
+    // The progress line moves on while nothing ends too: a block's countdown, the time so far.
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
     loop {
         let item = tokio::select! {
             item = swept.next() => item,
+            _ = ticker.tick(), if progress.is_some() => {
+                show_progress(&tally);
+                continue;
+            }
             // A second Ctrl-C, while the tables in flight finish: stop now.
             () = &mut aborted => {
                 let signal = stopped.borrow().first.unwrap_or(Stop::Interrupt);
@@ -190,11 +218,10 @@ pub(crate) async fn run(
             }
         };
         let Some(item) = item else { break };
-        if let Swept::Listed { tables, complete } = item {
-            tally.listed = Some((tables, complete));
+        let Some(Added { line, shown }) = tally.add(item, &sweep_fields) else {
+            show_progress(&tally);
             continue;
-        }
-        let line = tally.add(item, &sweep_fields);
+        };
         if let Some(appending) = journal.as_mut()
             && let Err(lost) = appending.append(&line)
         {
@@ -204,7 +231,7 @@ pub(crate) async fn run(
         match (&progress, format) {
             (_, Format::Json) => print_unless_lost(&mut stdout_lost, &line.to_string()),
             (Some(progress), Format::Text) => {
-                if let Some(failure) = failure_line(&line) {
+                if let Some(failure) = shown {
                     progress.note(&failure);
                 }
                 if let Some(plan) = line.get("dry_run") {
@@ -213,11 +240,7 @@ pub(crate) async fn run(
                 if matches!(*operation, Operation::Get) && line["ok"] == true {
                     rows.push(get_row(&line));
                 }
-                let rate = tally.finished() as f64 / started.elapsed().as_secs_f64().max(0.001);
-                progress.show(format!(
-                    "tables: {} done, {} failed, {rate:.0}/s",
-                    tally.done, tally.failed
-                ));
+                show_progress(&tally);
             }
             (None, Format::Text) => {}
         }
@@ -243,7 +266,13 @@ pub(crate) async fn run(
             render::table(&rows, &columns).trim_end_matches('\n'),
         );
     }
-    let summary = tally.summary(&operation, skipped, started.elapsed().as_secs_f64());
+    let throttled = context.client.rate_limit().throttled - throttled;
+    let summary = tally.summary(
+        operation.done(tally.done),
+        skipped,
+        started.elapsed(),
+        throttled,
+    );
     if format == Format::Text {
         print_unless_lost(&mut stdout_lost, &summary);
     }
@@ -346,111 +375,6 @@ impl Drop for SignalTask {
     fn drop(&mut self) {
         self.0.abort();
     }
-}
-
-/// The counts a sweep's summary gives.
-#[derive(Default)]
-struct Tally {
-    done: u64,
-    failed: u64,
-    planned: u64,
-    unlisted: u64,
-    /// The tables found so far, and whether that is all of them.
-    listed: Option<(u64, bool)>,
-}
-
-impl Tally {
-    /// Counts `item`, and returns its JSON line: the fields that name the sweep, then the
-    /// table's.
-    fn add(&mut self, item: Swept<Value>, sweep: &Map<String, Value>) -> Value {
-        let mut line = Value::Object(sweep.clone());
-        match item {
-            Swept::Table { table, outcome } => {
-                line["namespace"] = json!(table.namespace().to_string());
-                line["table"] = json!(table.name().as_ref());
-                match outcome {
-                    Ok(result) => {
-                        self.done += 1;
-                        line["ok"] = json!(true);
-                        line["result"] = result;
-                    }
-                    Err(Error::DryRun(plan)) => {
-                        self.planned += 1;
-                        line["dry_run"] = plan_json(&plan);
-                    }
-                    Err(error) => {
-                        self.failed += 1;
-                        line["ok"] = json!(false);
-                        line["error"] = error_json(&error);
-                    }
-                }
-            }
-            Swept::Unlisted { namespace, error } => {
-                self.unlisted += 1;
-                line["namespace"] = json!(namespace.map(|namespace| namespace.to_string()));
-                line["ok"] = json!(false);
-                line["unlisted"] = json!(true);
-                line["error"] = error_json(&error);
-            }
-            // A kind of item this version does not know: counted as a failure, never dropped.
-            _ => {
-                self.failed += 1;
-                line["ok"] = json!(false);
-            }
-        }
-        secrets_redacted(line)
-    }
-
-    fn finished(&self) -> u64 {
-        self.done + self.failed + self.planned
-    }
-
-    fn summary(&self, operation: &Operation, skipped: usize, seconds: f64) -> String {
-        let mut summary = if self.planned > 0 {
-            format!(
-                "Dry run: {} table request(s) printed, none sent",
-                self.planned
-            )
-        } else {
-            operation.done(self.done)
-        };
-        if self.failed > 0 {
-            summary.push_str(&format!("; {} failed", self.failed));
-        }
-        if self.unlisted > 0 {
-            summary.push_str(&format!(
-                "; {} listing(s) failed, their tables not reached",
-                self.unlisted
-            ));
-        }
-        if skipped > 0 {
-            summary.push_str(&format!("; {skipped} skipped, done in an earlier run"));
-        }
-        let rate = self.finished() as f64 / seconds.max(0.001);
-        summary.push_str(&format!(" ({seconds:.1} s, {rate:.0} tables/s)."));
-        summary
-    }
-}
-
-/// What a failed table's line says of its error: the text, the status and Cloudflare's codes.
-fn error_json(error: &Error) -> Value {
-    json!({
-        "message": error.report().to_string(),
-        "status": error.status().map(|status| status.as_u16()),
-        "codes": error.codes(),
-    })
-}
-
-/// The line a person sees for a failed table or listing, if `line` is one.
-fn failure_line(line: &Value) -> Option<String> {
-    let error = line.get("error")?;
-    let message = error["message"].as_str().unwrap_or_default();
-    let what = match (line["namespace"].as_str(), line["table"].as_str()) {
-        (Some(namespace), Some(table)) => format!("{namespace}.{table}"),
-        (Some(namespace), None) => format!("namespace {namespace} (not listed)"),
-        (None, _) => "the catalog's namespaces (not listed)".to_owned(),
-    };
-    Some(format!("✗ {what}: {message}"))
 }
 
 /// A planned request as one line: the method, the URL and the body.

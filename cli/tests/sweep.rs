@@ -760,7 +760,7 @@ fn ctrl_c_at_a_terminal_lets_the_tables_in_flight_finish_and_report_then_exits_1
         ],
         &borrowed(&env),
         on_both,
-        &[("tables: 1 done", CTRL_C)],
+        &[("tables: 1/", CTRL_C)],
     );
 
     assert_eq!(ran.code, Some(130), "{}", ran.shown);

@@ -202,22 +202,37 @@ pub fn ok_line(namespace: &str, table: &str, operation: &str, result: Value) -> 
     })
 }
 
-/// `summary` (one line, its newline included) without its timing, ` (0.1 s, 42 tables/s).`,
-/// whose form is checked.
+/// `summary` (one line, its newline included) without its timing and the 429s it counted,
+/// ` (0.1 s, 42 tables/s, 0 answer(s) 429).`, whose form is checked.
 pub fn untimed(summary: &str) -> &str {
+    timed(summary).0
+}
+
+/// The 429 answers `summary` (as [`untimed`] takes it) counted.
+pub fn throttled(summary: &str) -> u64 {
+    timed(summary).1
+}
+
+fn timed(summary: &str) -> (&str, u64) {
     let line = summary
-        .strip_suffix(" tables/s).\n")
-        .unwrap_or_else(|| panic!("no rate at the end of {summary:?}"));
+        .strip_suffix(" answer(s) 429).\n")
+        .unwrap_or_else(|| panic!("no 429s counted at the end of {summary:?}"));
     let (text, timing) = line
         .rsplit_once(" (")
         .unwrap_or_else(|| panic!("no timing in {summary:?}"));
-    let (seconds, rate) = timing
-        .split_once(" s, ")
-        .unwrap_or_else(|| panic!("no seconds in {summary:?}"));
+    let [seconds, rate, throttled] = timing.split(", ").collect::<Vec<_>>()[..] else {
+        panic!("no seconds, rate and 429s in {summary:?}");
+    };
+    let rate = rate.strip_suffix(" tables/s");
+    let seconds = seconds.strip_suffix(" s");
     assert!(
-        seconds.parse::<f64>().is_ok() && rate.parse::<u64>().is_ok(),
+        seconds.is_some_and(|seconds| seconds.parse::<f64>().is_ok())
+            && rate.is_some_and(|rate| rate.parse::<u64>().is_ok()),
         "{summary:?}"
     );
+    let throttled = throttled
+        .parse()
+        .unwrap_or_else(|_| panic!("no count of 429s in {summary:?}"));
     assert!(!text.contains('\n'), "one line: {summary:?}");
-    text
+    (text, throttled)
 }
