@@ -183,3 +183,8 @@ pub use generated::types::{
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// Compiles the rate-limits guide's Rust examples as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/rate-limits.md")]
+pub struct RateLimitsDoctests;

@@ -413,6 +413,9 @@ struct Walk {
     seen: HashSet<u64>,
     skip: HashSet<(Namespace, TableName)>,
     tables: u64,
+    /// Whether the walk has listed all a sweep lists ([`MAX_SWEEP_LISTED`]): it reads no
+    /// further page.
+    full: bool,
     over: bool,
 }
 
@@ -457,6 +460,8 @@ impl Walk {
                     self.tables += 1;
                     return Some(Listed::Table(namespace, name));
                 }
+                // Past what a sweep lists, no listing is started.
+                Some(Pending::Namespace(_)) if self.full => continue,
                 Some(Pending::Namespace(child)) => {
                     let child = Frame::new(&self.catalog, Some(child));
                     self.frames.push(child);
@@ -467,6 +472,10 @@ impl Walk {
                 }
                 None => {}
             }
+            if self.full {
+                frame.tables = None;
+                frame.namespaces = None;
+            }
             if let Some(tables) = &mut frame.tables {
                 match tables.next().await {
                     Some(Ok(page)) => {
@@ -475,7 +484,12 @@ impl Walk {
                             let name = TableName::new(listed.name)?;
                             Ok((self.keys.table(&namespace, &name), name))
                         });
-                        read_page(&mut frame.pending, &mut self.seen, names, Pending::Table);
+                        let read =
+                            read_page(&mut frame.pending, &mut self.seen, names, Pending::Table);
+                        if read != PageRead::Read {
+                            frame.tables = None;
+                        }
+                        self.full |= read == PageRead::Full;
                         return Some(Listed::Count {
                             tables: self.tables + count_tables(&frame.pending),
                             done: false,
@@ -520,20 +534,20 @@ fn read_page<T>(
     seen: &mut HashSet<u64>,
     items: impl ExactSizeIterator<Item = Result<(u64, T), ValidationError>>,
     pending_as: impl Fn(T) -> Pending,
-) {
+) -> PageRead {
     if items.len() > PageSize::MAX as usize {
         pending.push_back(Pending::Unlisted(Error::from(ValidationError::new(
             "listed page",
             "holds more items than the 1000 asked for; not followed",
         ))));
-        return;
+        return PageRead::Refused;
     }
     if seen.len().saturating_add(items.len()) > MAX_SWEEP_LISTED {
         pending.push_back(Pending::Unlisted(Error::from(ValidationError::new(
             "listing",
             "goes past the 2,000,000 tables and namespaces a sweep lists; not followed",
         ))));
-        return;
+        return PageRead::Full;
     }
     for item in items {
         match item {
@@ -545,6 +559,16 @@ fn read_page<T>(
             Err(error) => pending.push_back(Pending::Unlisted(Error::from(error))),
         }
     }
+    PageRead::Read
+}
+
+/// What became of a page: read, or refused, when its listing ends there, or past what a
+/// sweep lists, when the whole walk ends.
+#[derive(PartialEq)]
+enum PageRead {
+    Read,
+    Refused,
+    Full,
 }
 
 /// How many of `pending` are tables.
@@ -587,6 +611,7 @@ fn tables_under(
         seen: HashSet::new(),
         skip,
         tables: 0,
+        full: false,
         over: false,
     };
     stream::unfold(walk, |mut walk| async move {

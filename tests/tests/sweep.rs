@@ -1026,3 +1026,64 @@ async fn a_namespace_listed_twice_is_walked_once() {
     ax_tables.assert_calls_async(1).await;
     under_ax.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn tables_are_acted_on_as_their_page_arrives_before_the_listing_goes_on() {
+    // Two pages of tables in one namespace: 1,000, then one more.
+    let (emulator, client, _, _) = seeded(Emulator::builder(), &["a"], 1001).await;
+    let before = emulator.requests().len();
+
+    let swept = catalog(&client)
+        .sweep()
+        .concurrency(tables(1))
+        .get_maintenance()
+        .filter(|item| std::future::ready(matches!(item, Swept::Table { .. })));
+    let first = sweep_to_end_items(swept.take(1)).await;
+
+    assert_eq!(first.len(), 1);
+    let operations: Vec<_> = requests_since(&emulator, before)
+        .iter()
+        .map(|request| request.operation)
+        .collect();
+    let read = operations
+        .iter()
+        .position(|operation| *operation == Some(Operation::GetTableMaintenanceConfig))
+        .expect("a table read");
+    let table_pages = operations[..read]
+        .iter()
+        .filter(|operation| **operation == Some(Operation::ListTables))
+        .count();
+    assert_eq!(table_pages, 1, "{operations:?}");
+}
+
+#[tokio::test]
+async fn a_page_with_more_items_than_asked_for_is_refused_in_place_of_its_tables() {
+    let server = MockServer::start_async().await;
+    let names: Vec<String> = (0..=PageSize::MAX)
+        .map(|index| format!("t{index}"))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    serve_pages(
+        &server,
+        &catalog_path(&format!("/{BUCKET}/namespaces/a/tables")),
+        &[(None, table_page("a", &names, Some("more")))],
+    )
+    .await;
+    serve_children(&server, "a", &[]).await;
+
+    let (acted, report) = acted_on_within_a(&server).await;
+
+    assert!(acted.is_empty(), "{acted:?}");
+    assert_eq!(report.unlisted.len(), 1, "{:?}", report.unlisted);
+    let (namespace, error) = &report.unlisted[0];
+    assert_eq!(
+        namespace.as_ref().map(ToString::to_string),
+        Some("a".to_owned())
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("more items than the 1000 asked for"),
+        "{error}"
+    );
+}
