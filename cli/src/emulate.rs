@@ -4,9 +4,10 @@
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use cloudflare_r2_catalog::Report;
-use cloudflare_r2_catalog::emulator::{Emulator, Seed};
+use cloudflare_r2_catalog::emulator::{DAILY_QUEUE_LIMIT, Emulator, RateLimit, Seed};
 
 use crate::output::{Failure, note, print_bytes};
 
@@ -32,10 +33,67 @@ pub(crate) struct Args {
     /// Meant for test tokens: other local users can see a command line.
     #[arg(long = "accept-token", value_name = "TOKEN")]
     tokens: Vec<String>,
+    /// Cloudflare's global API rate limit, per credential: QUOTA requests per SECONDS, after
+    /// which every request of that credential is refused (429, code 971) for SECONDS; `off`
+    /// for none. By default Cloudflare's, 1200/300.
+    #[arg(
+        long = "rate-limit",
+        value_name = "QUOTA/SECONDS|off",
+        default_value = "1200/300",
+        value_parser = parse_rate_limit
+    )]
+    rate_limit: RateLimitSetting,
     /// Accept at most N maintenance queue requests per table per UTC day; the next answer 429
-    /// with code 42901, as Cloudflare's daily limit does. By default, no limit.
-    #[arg(long = "daily-queue-limit", value_name = "N")]
-    daily_queue_limit: Option<u32>,
+    /// with code 42901, as Cloudflare's daily limit does; `off` for no limit. By default
+    /// Cloudflare's, 24.
+    #[arg(
+        long = "daily-queue-limit",
+        value_name = "N|off",
+        default_value = "24",
+        value_parser = parse_daily_queue_limit
+    )]
+    daily_queue_limit: DailyQueueLimit,
+}
+
+/// `--rate-limit`: a limit, or none.
+#[derive(Debug, Clone, Copy)]
+struct RateLimitSetting(Option<RateLimit>);
+
+/// `--daily-queue-limit`: a limit, or none.
+#[derive(Debug, Clone, Copy)]
+struct DailyQueueLimit(Option<u32>);
+
+/// `QUOTA/SECONDS` (the block as long as the window) or `off`.
+fn parse_rate_limit(text: &str) -> Result<RateLimitSetting, String> {
+    if text == "off" {
+        return Ok(RateLimitSetting(None));
+    }
+    let (quota, seconds) = text
+        .split_once('/')
+        .ok_or("expected QUOTA/SECONDS, such as 1200/300, or off")?;
+    let quota = quota
+        .parse::<u32>()
+        .ok()
+        .filter(|quota| *quota >= 1)
+        .ok_or("QUOTA must be a whole number of requests, at least 1")?;
+    let seconds = seconds
+        .parse::<u64>()
+        .ok()
+        .filter(|seconds| *seconds >= 1)
+        .ok_or("SECONDS must be a whole number of seconds, at least 1")?;
+    RateLimit::new(quota, Duration::from_secs(seconds))
+        .map(|limit| RateLimitSetting(Some(limit)))
+        .map_err(|error| error.to_string())
+}
+
+/// `N` (0 refuses every queue request) or `off`.
+fn parse_daily_queue_limit(text: &str) -> Result<DailyQueueLimit, String> {
+    if text == "off" {
+        return Ok(DailyQueueLimit(None));
+    }
+    text.parse::<u32>()
+        .map(|limit| DailyQueueLimit(Some(limit)))
+        .map_err(|_| "expected a whole number of requests, or off".to_owned())
 }
 
 impl Args {
@@ -51,9 +109,14 @@ impl Args {
         for token in &self.tokens {
             builder = builder.accept_token(token.as_str());
         }
-        if let Some(limit) = self.daily_queue_limit {
-            builder = builder.daily_queue_limit(limit);
-        }
+        builder = match self.rate_limit.0 {
+            Some(limit) => builder.rate_limit(limit),
+            None => builder.no_rate_limit(),
+        };
+        builder = match self.daily_queue_limit.0 {
+            Some(limit) => builder.daily_queue_limit(limit),
+            None => builder.no_daily_queue_limit(),
+        };
         let unusable = |error: cloudflare_r2_catalog::emulator::EmulatorError| {
             Failure::Setup(format!("cannot emulate: {}", Report::new(&error)))
         };
@@ -88,9 +151,37 @@ impl Args {
             ),
         };
         let account = self.accounts.first().map_or(ANY_ACCOUNT, String::as_str);
+        let as_on_cloudflare = |cloudflares: bool| {
+            if cloudflares {
+                ", as on Cloudflare"
+            } else {
+                ""
+            }
+        };
+        let rate_limit = match self.rate_limit.0 {
+            Some(limit) => format!(
+                "{} requests per {} s per credential, then all of its requests 429 for {} s{} \
+                 (--rate-limit QUOTA/SECONDS or off to change it)",
+                limit.quota(),
+                limit.window().as_secs(),
+                limit.block().as_secs(),
+                as_on_cloudflare(limit == RateLimit::CLOUDFLARE),
+            ),
+            None => "off (--rate-limit QUOTA/SECONDS to set one)".to_owned(),
+        };
+        let queue_limit = match self.daily_queue_limit.0 {
+            Some(limit) => format!(
+                "{limit} maintenance requests per table per UTC day{} \
+                 (--daily-queue-limit N or off to change it)",
+                as_on_cloudflare(limit == DAILY_QUEUE_LIMIT),
+            ),
+            None => "off (--daily-queue-limit N to set one)".to_owned(),
+        };
         format!(
             "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both \
              /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….\n\
+             Rate limit: {rate_limit}.\n\
+             Daily queue limit: {queue_limit}.\n\
              It accepts {tokens} and serves {accounts}. In another shell:\n\
              export CLOUDFLARE_BASE_URL={base_url}\n\
              export CLOUDFLARE_ICEBERG_URL={iceberg_url}\n\

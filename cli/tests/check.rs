@@ -45,9 +45,18 @@ fn passing_lines(middle: &str) -> String {
     )
 }
 
-/// The maintenance step of a catalog the emulator just enabled: passing, everything off.
-const NEW_MAINTENANCE: &str = "✓ Maintenance       compaction disabled (target 128 MB), snapshot expiration disabled (older than 7d, keep 100), every 1h
+/// The maintenance step of a catalog the emulator just enabled, compaction on (as Cloudflare
+/// starts every catalog), with a valid credential: passing.
+const NEW_MAINTENANCE: &str = "✓ Maintenance       compaction enabled (target 128 MB), snapshot expiration disabled (older than 7d, keep 100), every 1h
 ";
+
+/// The maintenance step of a catalog whose compaction was turned off: passing, everything off.
+const MAINTENANCE_OFF: &str = "✓ Maintenance       compaction disabled (target 128 MB), snapshot expiration disabled (older than 7d, keep 100), every 1h
+";
+
+/// `maintenance update BUCKET --compaction disabled`: a new catalog's maintenance all off, which
+/// needs no credential.
+const COMPACTION_OFF: [&str; 5] = ["maintenance", "update", BUCKET, "--compaction", "disabled"];
 
 /// An emulator that accepts only [`API_TOKEN`] and [`CATALOG_TOKEN`], with [`BUCKET`].
 async fn strict_emulator() -> Emulator {
@@ -86,6 +95,8 @@ async fn a_catalog_ready_for_an_engine_passes_every_step() {
 async fn without_a_credential_an_engine_is_served_and_maintenance_is_told_what_it_needs() {
     let (emulator, client, _) = emulator_and_client().await;
     catalog(&client).enable().await.expect("enabled");
+    let off = run_at(emulator.base_url(), &COMPACTION_OFF);
+    assert_eq!(off.status.code(), Some(0), "{}", stderr(&off));
 
     let output = check(&emulator, emulator.iceberg_url());
 
@@ -96,7 +107,7 @@ async fn without_a_credential_an_engine_is_served_and_maintenance_is_told_what_i
             &passing_lines(&format!(
                 "! Credential        none stored: engines do not need one, maintenance does
                     → before turning maintenance on: r2-catalog credential store {BUCKET}
-{NEW_MAINTENANCE}"
+{MAINTENANCE_OFF}"
             )),
             true
         )
@@ -295,6 +306,8 @@ async fn a_check_with_a_global_key_is_not_a_pass_and_never_asks_the_iceberg_endp
     let env = borrowed(&env);
     let enabled = r2_catalog(&["catalog", "enable", BUCKET], &env, "");
     assert_eq!(enabled.status.code(), Some(0), "{}", stderr(&enabled));
+    let off = r2_catalog(&COMPACTION_OFF, &env, "");
+    assert_eq!(off.status.code(), Some(0), "{}", stderr(&off));
 
     let text = r2_catalog(&["catalog", "check", BUCKET, "--output", "text"], &env, "");
     let json = r2_catalog(&["catalog", "check", BUCKET, "--output", "json"], &env, "");
@@ -308,7 +321,7 @@ async fn a_check_with_a_global_key_is_not_a_pass_and_never_asks_the_iceberg_endp
 ✓ Catalog           active, warehouse {WAREHOUSE}
 ! Credential        none stored: engines do not need one, maintenance does
                     → before turning maintenance on: r2-catalog credential store {BUCKET}
-{NEW_MAINTENANCE}? Iceberg endpoint  not checked: engines need an API token, and this check uses a global API key
+{MAINTENANCE_OFF}? Iceberg endpoint  not checked: engines need an API token, and this check uses a global API key
                     → check again with CLOUDFLARE_API_TOKEN set to the token engines will use
 Not known to be ready: see the step marked ?.
 "

@@ -247,6 +247,8 @@ fn the_banner_says_which_credentials_work_and_what_to_export() {
         emulating.banner,
         format!(
             "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….
+Rate limit: 1200 requests per 300 s per credential, then all of its requests 429 for 300 s, as on Cloudflare (--rate-limit QUOTA/SECONDS or off to change it).
+Daily queue limit: 24 maintenance requests per table per UTC day, as on Cloudflare (--daily-queue-limit N or off to change it).
 It accepts any non-empty API token and serves any account (any id of 32 hexadecimal characters). In another shell:
 export CLOUDFLARE_BASE_URL={base_url}
 export CLOUDFLARE_ICEBERG_URL={iceberg_url}
@@ -291,6 +293,8 @@ fn a_restricted_banner_names_its_accounts_but_never_the_tokens() {
         emulating.banner,
         format!(
             "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….
+Rate limit: 1200 requests per 300 s per credential, then all of its requests 429 for 300 s, as on Cloudflare (--rate-limit QUOTA/SECONDS or off to change it).
+Daily queue limit: 24 maintenance requests per table per UTC day, as on Cloudflare (--daily-queue-limit N or off to change it).
 It accepts only the API tokens given with --accept-token and serves only accounts {ACCOUNT_ID}, {other}. In another shell:
 export CLOUDFLARE_BASE_URL={base_url}
 export CLOUDFLARE_ICEBERG_URL={iceberg_url}
@@ -301,6 +305,167 @@ Ctrl-C stops it.
         )
     );
     assert!(!emulating.banner.contains(API_TOKEN));
+}
+
+/// `GET {base_url}{path}` with [`API_TOKEN`], over a plain TCP connection: the status and the
+/// rate limit's headers (`Ratelimit`, `Ratelimit-Policy`, `Retry-After`), as the emulator
+/// sends them to any client.
+fn limit_headers(
+    base_url: &str,
+    path: &str,
+) -> (u16, Option<String>, Option<String>, Option<String>) {
+    use std::io::{Read, Write};
+
+    let rest = base_url.strip_prefix("http://").expect("plain HTTP");
+    let (address, prefix) = rest.split_once('/').expect("a path");
+    let mut stream = std::net::TcpStream::connect(address).expect("connects");
+    let request = format!(
+        "GET /{prefix}{path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {API_TOKEN}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).expect("sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("an answer");
+    let (head, _) = answer.split_once("\r\n\r\n").expect("a head");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse().ok())
+        .expect("a status");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(": "))
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))
+        .collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(found, _)| found == name)
+            .map(|(_, value)| value.clone())
+    };
+    (
+        status,
+        header("ratelimit"),
+        header("ratelimit-policy"),
+        header("retry-after"),
+    )
+}
+
+#[test]
+fn rate_limit_sets_the_limit_the_banner_states() {
+    let emulating = Emulating::start(&["--rate-limit", "2/4", "--daily-queue-limit", "off"]);
+    let lines: Vec<&str> = emulating.banner.lines().collect();
+    assert_eq!(
+        lines[1..3],
+        [
+            "Rate limit: 2 requests per 4 s per credential, then all of its requests 429 for 4 s (--rate-limit QUOTA/SECONDS or off to change it).",
+            "Daily queue limit: off (--daily-queue-limit N to set one).",
+        ]
+    );
+    let catalogs = format!("/accounts/{ACCOUNT_ID}/basin-catalog");
+    let answers: Vec<_> = (0..3)
+        .map(|_| limit_headers(&emulating.base_url, &catalogs))
+        .collect();
+    let policy = Some("\"default\";q=2;w=4".to_owned());
+    let ratelimit = |remaining: u32| Some(format!("\"default\";r={remaining};t=4"));
+    assert_eq!(
+        answers,
+        [
+            (200, ratelimit(1), policy.clone(), None),
+            (200, ratelimit(0), policy.clone(), None),
+            (429, ratelimit(0), policy, Some("4".to_owned())),
+        ]
+    );
+}
+
+#[test]
+fn rate_limit_off_serves_without_a_limit_or_its_headers() {
+    let emulating = Emulating::start(&["--rate-limit", "off", "--daily-queue-limit", "3"]);
+    let lines: Vec<&str> = emulating.banner.lines().collect();
+    assert_eq!(
+        lines[1..3],
+        [
+            "Rate limit: off (--rate-limit QUOTA/SECONDS to set one).",
+            "Daily queue limit: 3 maintenance requests per table per UTC day (--daily-queue-limit N or off to change it).",
+        ]
+    );
+    let catalogs = format!("/accounts/{ACCOUNT_ID}/basin-catalog");
+    assert_eq!(
+        limit_headers(&emulating.base_url, &catalogs),
+        (200, None, None, None)
+    );
+}
+
+#[test]
+fn a_bad_limit_exits_2_saying_what_it_takes() {
+    let rate = "'--rate-limit <QUOTA/SECONDS|off>'";
+    let daily = "'--daily-queue-limit <N|off>'";
+    let cases = [
+        (
+            "--rate-limit",
+            "60",
+            rate,
+            "expected QUOTA/SECONDS, such as 1200/300, or off",
+        ),
+        (
+            "--rate-limit",
+            "0/4",
+            rate,
+            "QUOTA must be a whole number of requests, at least 1",
+        ),
+        (
+            "--rate-limit",
+            "x/4",
+            rate,
+            "QUOTA must be a whole number of requests, at least 1",
+        ),
+        (
+            "--rate-limit",
+            "60/0",
+            rate,
+            "SECONDS must be a whole number of seconds, at least 1",
+        ),
+        (
+            "--rate-limit",
+            "60/1.5",
+            rate,
+            "SECONDS must be a whole number of seconds, at least 1",
+        ),
+        (
+            "--rate-limit",
+            "Off",
+            rate,
+            "expected QUOTA/SECONDS, such as 1200/300, or off",
+        ),
+        (
+            "--daily-queue-limit",
+            "4294967296",
+            daily,
+            "expected a whole number of requests, or off",
+        ),
+        (
+            "--daily-queue-limit",
+            "none",
+            daily,
+            "expected a whole number of requests, or off",
+        ),
+    ];
+    for (flag, value, argument, reason) in cases {
+        let refused = exited(&["emulate", "--listen", "127.0.0.1:0", flag, value]);
+        let first_line = stderr(&refused)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(
+            (refused.status.code(), stdout(&refused), first_line),
+            (
+                Some(2),
+                String::new(),
+                format!("error: invalid value '{value}' for {argument}: {reason}")
+            ),
+            "{flag} {value}"
+        );
+    }
 }
 
 /// The exit code and the last line of stderr (the hint) of `output`.

@@ -67,7 +67,7 @@ ID:                {id}
 Credential status: absent
 Maintenance config:
   Compaction:
-    State:          disabled
+    State:          enabled
     Target size MB: 128
   Interval: 1h
   Snapshot expiration:

@@ -38,6 +38,14 @@ pub const INVALID_ROUTE: i64 = 7003;
 /// `InvalidCredential`, two codes).
 pub const INVALID_CREDENTIAL: &[i64] = &[30004, 30005];
 
+/// A table's maintenance update turns compaction on while its catalog's compaction is off (HTTP
+/// 400; Cloudflare's docs: table maintenance cannot be on before the catalog's).
+pub const CATALOG_COMPACTION_DISABLED: i64 = 40012;
+
+/// A table's maintenance update turns snapshot expiration on while its catalog's is off (HTTP
+/// 400; Cloudflare's docs).
+pub const CATALOG_SNAPSHOT_EXPIRATION_DISABLED: i64 = 40013;
+
 /// Queueing maintenance: the table is assigned to a maintenance executor (HTTP 409; Cloudflare's
 /// docs).
 pub const QUEUE_CONFLICT: i64 = 40903;

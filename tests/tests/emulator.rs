@@ -9,7 +9,7 @@ mod schema;
 use std::time::Duration;
 
 use cloudflare_r2_catalog::emulator::{
-    Emulator, EmulatorError, Fault, Operation, RECORDED_BYTES, Seed,
+    DAILY_QUEUE_LIMIT, Emulator, EmulatorError, Fault, Operation, RECORDED_BYTES, Seed,
 };
 use cloudflare_r2_catalog::{
     CatalogStatus, Client, CompactionUpdate, CredentialStatus, CredentialValidity, Error,
@@ -44,7 +44,8 @@ async fn the_sdk_flow_enable_store_maintain_list_disable_delete() {
     assert_eq!(details.credential_status, Some(CredentialStatus::Absent));
     let defaults = details.maintenance_config.expect("maintenance");
     let compaction = defaults.compaction.expect("compaction");
-    assert_eq!(compaction.state, MaintenanceState::Disabled);
+    // Cloudflare starts a catalog with compaction on; it runs once a credential is stored.
+    assert_eq!(compaction.state, MaintenanceState::Enabled);
     assert_eq!(compaction.target_size_mb, TargetFileSize::Mb128);
     let expiration = defaults.snapshot_expiration.expect("expiration");
     assert_eq!(expiration.max_snapshot_age, "7d");
@@ -745,6 +746,14 @@ async fn every_answer_of_a_family_matches_the_spec(family: &str) {
             Operation::UpdateTableMaintenanceConfig,
             raw("POST", format!("{t}/maintenance-configs")).body(update.clone()),
             200,
+        ),
+        // Not while the catalog's snapshot expiration is off.
+        (
+            Operation::UpdateTableMaintenanceConfig,
+            raw("POST", format!("{t}/maintenance-configs"))
+                .body(json!({"snapshot_expiration": {"state": "enabled"}}))
+                .code(40013),
+            400,
         ),
         (
             Operation::StoreCredentials,
@@ -1472,6 +1481,216 @@ async fn the_daily_queue_limit_refuses_a_tables_next_request_without_retry() {
 }
 
 #[tokio::test]
+async fn by_default_a_table_accepts_24_queue_requests_a_day_as_on_cloudflare() {
+    assert_eq!(DAILY_QUEUE_LIMIT, 24);
+    let (emulator, client, sleeps) = emulator_with_a_table().await;
+    for index in 0..24 {
+        queue(&client, None)
+            .await
+            .unwrap_or_else(|error| panic!("request {index}: {error}"));
+    }
+    let limited = queue(&client, None).await.unwrap_err();
+    assert!(limited.is_daily_limit_reached(), "{limited}");
+    assert_eq!(limited.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(limited.codes(), [42901]);
+    assert_eq!(
+        queue_statuses(&emulator),
+        [vec![Some(202); 24], vec![Some(429)]].concat()
+    );
+    assert_eq!(sleeps.waits(), Vec::<Duration>::new());
+    let runs = events(&client)
+        .maintenance()
+        .runs(&ListOptions::new())
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(runs.runs.len(), 24);
+}
+
+#[tokio::test]
+async fn without_the_daily_limit_a_table_accepts_every_queue_request() {
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .no_daily_queue_limit()
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&emulator, &RecordedSleeps::default());
+    let (emulator, client) = with_a_table(emulator, client).await;
+    for index in 0..30 {
+        queue(&client, None)
+            .await
+            .unwrap_or_else(|error| panic!("request {index}: {error}"));
+    }
+    assert_eq!(queue_statuses(&emulator), vec![Some(202); 30]);
+}
+
+#[tokio::test]
+async fn a_repeated_request_id_answers_the_original_result_and_queues_nothing() {
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .daily_queue_limit(2)
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&emulator, &RecordedSleeps::default());
+    let (emulator, client) = with_a_table(emulator, client).await;
+    let configs = format!(
+        "/accounts/{ACCOUNT_ID}/basin-catalog/{BUCKET}/namespaces/bronze/tables/events/maintenance-configs"
+    );
+    let queue_with = |kind: &str, id: &str| {
+        raw("POST", format!("{configs}/{kind}/queue")).body(json!({"request_id": id}))
+    };
+    let id = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+
+    let first = send(&emulator, &queue_with("compaction", id)).await;
+    assert_eq!(first.0, 202);
+    let result = &serde_json::from_slice::<Value>(&first.1).unwrap()["result"];
+    assert_eq!(result["request_id"], json!(id));
+    assert_eq!(send(&emulator, &queue_with("compaction", id)).await, first);
+    // The same UUID in capitals, for the other kind: the same request, answered as then.
+    let upper = id.to_uppercase();
+    let repeated = send(&emulator, &queue_with("snapshot_expiration", &upper)).await;
+    assert_eq!(repeated, first);
+
+    // Nothing of the repeats counted against the day's 2: another id is accepted, then the
+    // limit. A refused request is not remembered: its repeat is refused again.
+    let other = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
+    assert_eq!(
+        send(&emulator, &queue_with("compaction", other)).await.0,
+        202
+    );
+    let third = "6ba7b812-9dad-11d1-80b4-00c04fd430c8";
+    for _ in 0..2 {
+        let (status, body) = send(&emulator, &queue_with("compaction", third)).await;
+        assert_eq!((status, first_code(&body)), (429, Some(42901)));
+    }
+    assert_eq!(
+        queue_statuses(&emulator),
+        [
+            Some(202),
+            Some(202),
+            Some(202),
+            Some(202),
+            Some(429),
+            Some(429)
+        ]
+    );
+    let runs = events(&client)
+        .maintenance()
+        .runs(&ListOptions::new())
+        .await
+        .unwrap()
+        .result
+        .runs;
+    let listed: Vec<_> = runs
+        .iter()
+        .map(|run| (run.configuration_type.clone(), run.request_id.clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (MaintenanceKind::Compaction, Some(other.to_owned())),
+            (MaintenanceKind::Compaction, Some(id.to_owned())),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_tables_job_cannot_be_turned_on_while_the_catalogs_is_off() {
+    let (emulator, client, _) = emulator_with_a_table().await;
+    let catalog_configs =
+        format!("/accounts/{ACCOUNT_ID}/basin-catalog/{BUCKET}/maintenance-configs");
+    let table_configs = format!(
+        "/accounts/{ACCOUNT_ID}/basin-catalog/{BUCKET}/namespaces/bronze/tables/events/maintenance-configs"
+    );
+    let update = |path: &str, body: Value| raw("POST", path.to_owned()).body(body);
+    let refusal = |code: i64, message: &str| {
+        (
+            400,
+            json!({
+                "success": false,
+                "errors": [{"code": code, "message": message}],
+                "messages": [],
+                "result": null,
+            }),
+        )
+    };
+    let answer =
+        |(status, body): (u16, Vec<u8>)| (status, serde_json::from_slice::<Value>(&body).unwrap());
+    let compaction_refused = refusal(
+        40012,
+        "Compaction cannot be enabled for the table while it is disabled for the catalog",
+    );
+    let expiration_refused = refusal(
+        40013,
+        "Snapshot expiration cannot be enabled for the table while it is disabled for the catalog",
+    );
+    let compaction_on = json!({"compaction": {"state": "enabled"}});
+    let expiration_on = json!({"snapshot_expiration": {"state": "enabled"}});
+
+    // A new catalog has compaction on and snapshot expiration off.
+    let sent = send(&emulator, &update(&table_configs, expiration_on.clone())).await;
+    assert_eq!(answer(sent), expiration_refused);
+    let sent = send(&emulator, &update(&table_configs, compaction_on.clone())).await;
+    assert_eq!(sent.0, 200);
+
+    // Turning the catalog's compaction off needs no credential; then the table's cannot be
+    // turned on, and of an update refused nothing is applied (compaction judged first).
+    let off = json!({"compaction": {"state": "disabled"}});
+    assert_eq!(
+        send(&emulator, &update(&catalog_configs, off.clone()))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(send(&emulator, &update(&table_configs, off)).await.0, 200);
+    let both = json!({"compaction": {"state": "enabled", "target_size_mb": "256"},
+                      "snapshot_expiration": {"state": "enabled", "max_snapshot_age": "2d"}});
+    let sent = send(&emulator, &update(&table_configs, both.clone())).await;
+    assert_eq!(answer(sent), compaction_refused);
+    let sent = send(&emulator, &update(&table_configs, compaction_on.clone())).await;
+    assert_eq!(answer(sent), compaction_refused);
+    // What turns nothing on is applied.
+    let resize = json!({"compaction": {"target_size_mb": "64"}});
+    assert_eq!(
+        send(&emulator, &update(&table_configs, resize)).await.0,
+        200
+    );
+    let table = events(&client).maintenance().get().await.unwrap().result;
+    let config = table.maintenance_config;
+    let compaction = config.compaction.expect("compaction");
+    let expiration = config.snapshot_expiration.expect("snapshot expiration");
+    assert_eq!(
+        (
+            compaction.state,
+            compaction.target_size_mb,
+            expiration.state,
+            expiration.max_snapshot_age
+        ),
+        (
+            MaintenanceState::Disabled,
+            TargetFileSize::Mb64,
+            MaintenanceState::Disabled,
+            "7d".to_owned()
+        )
+    );
+
+    // With both on for the catalog (a credential stored first), both can be on for the table.
+    store(&client).await.unwrap();
+    let catalog_both = json!({"compaction": {"state": "enabled"},
+                              "snapshot_expiration": {"state": "enabled"}});
+    assert_eq!(
+        send(&emulator, &update(&catalog_configs, catalog_both))
+            .await
+            .0,
+        200
+    );
+    let sent = send(&emulator, &update(&table_configs, both)).await;
+    assert_eq!(sent.0, 200, "{}", String::from_utf8_lossy(&sent.1));
+}
+
+#[tokio::test]
 async fn turning_catalog_maintenance_on_needs_a_stored_credential_but_not_for_a_table() {
     let (_emulator, client, _) = emulator_with_a_table().await;
     let enable_compaction = MaintenanceUpdate {
@@ -1498,9 +1717,24 @@ async fn turning_catalog_maintenance_on_needs_a_stored_credential_but_not_for_a_
     );
     let unchanged = catalog.maintenance().get().await.unwrap();
     let compaction = unchanged.result.maintenance_config.compaction.unwrap();
-    assert_eq!(compaction.state, MaintenanceState::Disabled);
+    assert_eq!(
+        (compaction.state, compaction.target_size_mb),
+        (MaintenanceState::Enabled, TargetFileSize::Mb128),
+        "a new catalog's compaction, untouched"
+    );
 
-    // Settings that turn nothing on need no credential; nor does a table's update.
+    // A table's update needs no credential (the catalog's compaction is on from the start);
+    // nor do settings that turn nothing on.
+    let table = events(&client)
+        .maintenance()
+        .update(&enable_compaction)
+        .await
+        .expect("a table's update needs no credential");
+    let table_state = table
+        .result
+        .and_then(|config| config.compaction)
+        .map(|c| c.state);
+    assert_eq!(table_state, Some(MaintenanceState::Enabled));
     let resize = MaintenanceUpdate {
         compaction: Some(CompactionUpdate {
             state: Some(MaintenanceState::Disabled),
@@ -1513,16 +1747,6 @@ async fn turning_catalog_maintenance_on_needs_a_stored_credential_but_not_for_a_
         .update(&resize)
         .await
         .expect("nothing turned on");
-    let table = events(&client)
-        .maintenance()
-        .update(&enable_compaction)
-        .await
-        .expect("a table's update needs no credential");
-    let table_state = table
-        .result
-        .and_then(|config| config.compaction)
-        .map(|c| c.state);
-    assert_eq!(table_state, Some(MaintenanceState::Enabled));
 
     store(&client).await.unwrap();
     let updated = catalog

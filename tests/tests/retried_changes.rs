@@ -208,6 +208,9 @@ async fn queueing_allowed(daily_limit: u32) -> (Emulator, Client) {
 async fn queueing_whose_answer_was_lost_and_that_used_the_days_last_slot_is_reported_queued() {
     let (emulator, client) = queueing_allowed(1).await;
     emulator.inject(Fault::applied_then_disconnect().only(Operation::QueueTableMaintenance));
+    // Cloudflare answers a repeated request id with the original result; a retry that finds
+    // the day's limit instead (an id it forgot, say) is what this tests, so it is injected.
+    emulator.inject(Fault::daily_limit_reached().only(Operation::QueueTableMaintenance));
     let request_id = RequestId::random();
 
     let queued = queue_compaction(&client, &request_id)
@@ -233,6 +236,39 @@ async fn queueing_whose_answer_was_lost_and_that_used_the_days_last_slot_is_repo
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].request_id, Some(request_id.to_string()));
     assert_eq!(runs[0].status, RunStatus::Succeeded);
+}
+
+#[tokio::test]
+async fn queueing_whose_answer_was_lost_is_answered_by_the_retry_with_the_original_result() {
+    let (emulator, client) = queueing_allowed(1).await;
+    emulator.inject(Fault::applied_then_disconnect().only(Operation::QueueTableMaintenance));
+    let request_id = RequestId::random();
+
+    let queued = queue_compaction(&client, &request_id)
+        .await
+        .expect("the retry answers what the first attempt did");
+
+    // The retry's own answer, not a reconciliation: the emulator remembers the request id.
+    assert!(!queued.already_applied);
+    let result = queued.result.expect("the original result");
+    assert_eq!(result.request_id, Some(request_id.to_string()));
+    assert!(result.queued);
+    assert_eq!(
+        exchanges(&emulator)[1..],
+        [
+            (Some(Operation::QueueTableMaintenance), None),
+            (Some(Operation::QueueTableMaintenance), Some(202)),
+        ]
+    );
+    let runs = events(&client)
+        .maintenance()
+        .runs(&ListOptions::new())
+        .await
+        .unwrap()
+        .result
+        .runs;
+    assert_eq!(runs.len(), 1, "queued once, though the day allows one");
+    assert_eq!(runs[0].request_id, Some(request_id.to_string()));
 }
 
 #[tokio::test]

@@ -34,7 +34,7 @@ use cloudflare_r2_catalog::{
     Swept, TableHandle, TableName,
 };
 use common::{
-    BUCKET, RecordedSleeps, catalog, catalog_path, client, client_of, serve_pages, success,
+    BUCKET, RecordedSleeps, catalog, catalog_path, client, client_of, serve_pages, store, success,
 };
 use futures_util::future::{AbortHandle, Abortable};
 use futures_util::{FutureExt, Stream, StreamExt};
@@ -66,7 +66,8 @@ fn tables(n: usize) -> NonZeroUsize {
 
 /// An emulator built from `emulator` with [`BUCKET`] holding `tables_per_namespace` tables
 /// (`t0`, `t1` …) in each of `namespaces` (dotted, parents listed before their children), its
-/// catalog enabled; a client on it with recorded retry waits; and every table seeded.
+/// catalog enabled with snapshot expiration on (which a table's needs, 40013 otherwise); a
+/// client on it with recorded retry waits; and every table seeded.
 async fn seeded(
     emulator: EmulatorBuilder,
     namespaces: &[&str],
@@ -89,6 +90,12 @@ async fn seeded(
     let sleeps = RecordedSleeps::default();
     let client = client_of(&emulator, &sleeps);
     catalog(&client).enable().await.expect("enabled");
+    store(&client).await.expect("stored");
+    catalog(&client)
+        .maintenance()
+        .update(&expiration_on())
+        .await
+        .expect("the catalog's snapshot expiration on");
     (emulator, client, sleeps, all)
 }
 

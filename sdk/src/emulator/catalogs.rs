@@ -99,8 +99,9 @@ impl Reply {
 /// clash with a known code: Cloudflare's own are not documented.
 pub(super) mod codes {
     pub(crate) use crate::codes::{
-        AUTHENTICATION, BUCKET_NOT_FOUND, CATALOG_INACTIVE, CATALOG_NOT_FOUND, DAILY_QUEUE_LIMIT,
-        NO_ROUTE, TABLE_NOT_FOUND,
+        AUTHENTICATION, BUCKET_NOT_FOUND, CATALOG_COMPACTION_DISABLED, CATALOG_INACTIVE,
+        CATALOG_NOT_FOUND, CATALOG_SNAPSHOT_EXPIRATION_DISABLED, DAILY_QUEUE_LIMIT, NO_ROUTE,
+        TABLE_NOT_FOUND,
     };
     /// Cloudflare's "perhaps your object identifier is invalid?" (a malformed account id).
     pub(crate) const INVALID_OBJECT_IDENTIFIER: i64 = crate::codes::INVALID_ROUTE;
@@ -237,6 +238,15 @@ impl TableRecord {
         }
         self.queued.accepted = self.queued.accepted.saturating_add(1);
         true
+    }
+
+    /// The request id, as first sent, of the run it queued for `request_id`, if it still
+    /// lists one. UUIDs are compared without regard to case, as a UUID is the same in either.
+    fn run_requested_as(&self, request_id: &str) -> Option<&str> {
+        self.runs
+            .iter()
+            .filter_map(|run| run.request_id.as_deref())
+            .find(|id| id.eq_ignore_ascii_case(request_id))
     }
 
     fn record_run(&mut self, run: MaintenanceRun) {
@@ -402,7 +412,13 @@ impl Store {
                     // What lives in the catalog is out of reach while it is disabled.
                     _ if !catalog.active => catalog_inactive(),
                     Operation::ListNamespaces => list_namespaces(contents, call.query),
-                    _ => answer_for_namespace(bucket, contents, call, &mut self.runs),
+                    _ => answer_for_namespace(
+                        bucket,
+                        contents,
+                        &catalog.maintenance,
+                        call,
+                        &mut self.runs,
+                    ),
                 }
             }
         }
@@ -448,7 +464,7 @@ fn enable(account: &str, bucket: &str, holding: &mut Holding) -> Reply {
                 id: random_uuid(),
                 active: true,
                 has_credential: false,
-                maintenance: default_maintenance(),
+                maintenance: new_catalog_maintenance(),
             });
             Reply::success(activation(account, bucket, catalog))
         }
@@ -528,15 +544,23 @@ fn update_catalog_maintenance(warehouse: &str, catalog: &mut CatalogRecord, body
 
 /// Whether `update` sets compaction's or snapshot expiration's state to enabled.
 fn turns_a_job_on(update: &MaintenanceUpdate) -> bool {
+    let (compaction, expiration) = turned_on(update);
+    compaction || expiration
+}
+
+/// Whether `update` sets compaction's state, and snapshot expiration's, to enabled.
+fn turned_on(update: &MaintenanceUpdate) -> (bool, bool) {
     let enabled = |state: Option<&MaintenanceState>| state == Some(&MaintenanceState::Enabled);
-    update
-        .compaction
-        .as_ref()
-        .is_some_and(|compaction| enabled(compaction.state.as_ref()))
-        || update
+    (
+        update
+            .compaction
+            .as_ref()
+            .is_some_and(|compaction| enabled(compaction.state.as_ref())),
+        update
             .snapshot_expiration
             .as_ref()
-            .is_some_and(|expiration| enabled(expiration.state.as_ref()))
+            .is_some_and(|expiration| enabled(expiration.state.as_ref())),
+    )
 }
 
 /// Applies `update` to `current`: the fields it sets, and nothing else. The catalog's and a
@@ -653,9 +677,12 @@ fn list_namespaces(contents: &Contents, query: &[(String, String)]) -> Reply {
     })
 }
 
+/// Answers a namespace's or a table's operation; `catalog` is the catalog's maintenance
+/// settings, which bound its tables'.
 fn answer_for_namespace(
     bucket: &str,
     contents: &mut Contents,
+    catalog: &MaintenanceConfig,
     call: &Call<'_>,
     runs: &mut RunBook,
 ) -> Reply {
@@ -696,7 +723,7 @@ fn answer_for_namespace(
         }),
         Operation::QueueTableMaintenance => queue_maintenance(table, call, runs),
         Operation::ListTableMaintenanceRuns => list_runs(table, call.query),
-        _ => update_table_maintenance(table, call.body),
+        _ => update_table_maintenance(table, catalog, call.body),
     }
 }
 
@@ -715,18 +742,48 @@ fn table_model(bucket: &str, identifier: TableIdentifier, table: &TableRecord) -
     }
 }
 
-fn update_table_maintenance(table: &mut TableRecord, body: &[u8]) -> Reply {
-    match maintenance_update(body) {
-        Ok(update) => {
-            apply_maintenance(&mut table.maintenance, update);
-            Reply::success(table_maintenance(&table.maintenance))
-        }
-        Err(reply) => reply,
+/// Applies a table-level update. A job cannot be on for a table while it is off for its
+/// catalog: turning compaction on then is 400, code 40012, and snapshot expiration 400, code
+/// 40013 (compaction judged first); nothing of such an update is applied.
+fn update_table_maintenance(
+    table: &mut TableRecord,
+    catalog: &MaintenanceConfig,
+    body: &[u8],
+) -> Reply {
+    let update = match maintenance_update(body) {
+        Ok(update) => update,
+        Err(reply) => return reply,
+    };
+    let (compaction_on, expiration_on) = turned_on(&update);
+    let catalog_has = |state: Option<&MaintenanceState>| state == Some(&MaintenanceState::Enabled);
+    let catalog_compaction = catalog.compaction.as_ref().map(|job| &job.state);
+    if compaction_on && !catalog_has(catalog_compaction) {
+        return Reply::failure(
+            StatusCode::BAD_REQUEST,
+            codes::CATALOG_COMPACTION_DISABLED,
+            CATALOG_COMPACTION_DISABLED_MESSAGE,
+        );
     }
+    let catalog_expiration = catalog.snapshot_expiration.as_ref().map(|job| &job.state);
+    if expiration_on && !catalog_has(catalog_expiration) {
+        return Reply::failure(
+            StatusCode::BAD_REQUEST,
+            codes::CATALOG_SNAPSHOT_EXPIRATION_DISABLED,
+            CATALOG_EXPIRATION_DISABLED_MESSAGE,
+        );
+    }
+    apply_maintenance(&mut table.maintenance, update);
+    Reply::success(table_maintenance(&table.maintenance))
 }
 
-/// Queues maintenance of `table`: checks the kind and the body, applies the daily limit, and
-/// records the run it queues. A real run starts when Cloudflare's scheduler next polls; the
+/// The emulator's messages with 40012 and 40013; Cloudflare's own are not known.
+const CATALOG_COMPACTION_DISABLED_MESSAGE: &str =
+    "Compaction cannot be enabled for the table while it is disabled for the catalog";
+const CATALOG_EXPIRATION_DISABLED_MESSAGE: &str =
+    "Snapshot expiration cannot be enabled for the table while it is disabled for the catalog";
+
+/// Queues maintenance of `table`: checks the kind and the body, answers a request id it
+/// already accepted as it did then, applies the daily limit, and records the run it queues. A real run starts when Cloudflare's scheduler next polls; the
 /// emulator's tables hold no data, so its run is over at once: `succeeded`, each step
 /// `skipped` (nothing to do), so code that polls the listing for the end of its run ends.
 fn queue_maintenance(table: &mut TableRecord, call: &Call<'_>, runs: &mut RunBook) -> Reply {
@@ -746,6 +803,14 @@ fn queue_maintenance(table: &mut TableRecord, call: &Call<'_>, runs: &mut RunBoo
         Ok(request_id) => request_id,
         Err(reply) => return reply,
     };
+    // A request id the table already accepted: Cloudflare answers the original result and
+    // queues nothing, so a client may retry a queue request whose answer it lost.
+    if let Some(original) = request_id
+        .as_deref()
+        .and_then(|id| table.run_requested_as(id))
+    {
+        return queued(original.to_owned());
+    }
     let now = SystemTime::now();
     if !table.admit_queue_request(runs.daily_limit, days_since_epoch(now)) {
         return Reply::failure(
@@ -756,6 +821,11 @@ fn queue_maintenance(table: &mut TableRecord, call: &Call<'_>, runs: &mut RunBoo
     }
     let request_id = request_id.unwrap_or_else(random_uuid);
     table.record_run(finished_run(runs.take_run_id(), kind, &request_id, now));
+    queued(request_id)
+}
+
+/// The answer to an accepted queue request: 202, with its request id as first sent.
+fn queued(request_id: String) -> Reply {
     Reply::accepted(QueuedMaintenance {
         message: "Maintenance queued: it runs when the scheduler next polls".to_owned(),
         queued: true,
@@ -1013,7 +1083,7 @@ fn catalog_name(account: &str, bucket: &str) -> String {
     format!("{account}_{bucket}")
 }
 
-/// Compaction is off until turned on, at the spec's default target size (128 MB).
+/// Compaction off, at the spec's default target size (128 MB).
 fn default_compaction() -> CompactionConfig {
     CompactionConfig {
         state: MaintenanceState::Disabled,
@@ -1033,12 +1103,23 @@ fn default_expiration() -> SnapshotExpirationConfig {
 /// How often maintenance runs, as Cloudflare reports it ("triggers hourly").
 const MAINTENANCE_INTERVAL: &str = "1h";
 
+/// A table's settings until changed: both jobs off.
 fn default_maintenance() -> MaintenanceConfig {
     MaintenanceConfig {
         compaction: Some(default_compaction()),
         interval: Some(MAINTENANCE_INTERVAL.to_owned()),
         snapshot_expiration: Some(default_expiration()),
     }
+}
+
+/// A new catalog's settings: compaction on at 128 MB, as Cloudflare starts every catalog (it
+/// runs once a credential is stored); snapshot expiration off.
+fn new_catalog_maintenance() -> MaintenanceConfig {
+    let mut maintenance = default_maintenance();
+    if let Some(compaction) = maintenance.compaction.as_mut() {
+        compaction.state = MaintenanceState::Enabled;
+    }
+    maintenance
 }
 
 /// A table's maintenance settings in the type its operations answer with.

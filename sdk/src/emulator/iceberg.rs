@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::Access;
 use super::catalogs::{Reply, Store};
-use super::server::credentials_accepted;
+use super::server::credential;
 use crate::validate::{AccountId, BucketName};
 
 /// Cloudflare's text for a config request without a warehouse.
@@ -53,7 +53,7 @@ pub(super) fn answer(
             format!("Method {method} is not allowed on the config route: use GET"),
         );
     }
-    if !credentials_accepted(access, headers) {
+    if credential(access, headers).is_none() {
         return error(
             StatusCode::UNAUTHORIZED,
             "NotAuthorizedException",

@@ -46,17 +46,51 @@
 //!   (the catalog-level ones still answer);
 //! - a missing table is 404, code 40403; a missing namespace 404, code 40404 (the emulator's
 //!   own: Cloudflare's is not known);
+//! - a new catalog starts with compaction on (128 MB), as Cloudflare's do, and snapshot
+//!   expiration off (7d, 100 snapshots); a new table has both off;
 //! - a catalog-level maintenance update that turns compaction or snapshot expiration on while
 //!   no credential is stored is 400 `A credential is not present for the
 //!   warehouse=<account>_<bucket>` (table-level updates need none);
+//! - a table-level maintenance update that turns compaction on while the catalog's compaction
+//!   is off is 400, code 40012, `Compaction cannot be enabled for the table while it is
+//!   disabled for the catalog`; one that turns snapshot expiration on while the catalog's is
+//!   off is 400, code 40013, `Snapshot expiration cannot be enabled for the table while it is
+//!   disabled for the catalog` (compaction is judged first; nothing of a refused update is
+//!   applied);
 //! - once [`EmulatorBuilder::accept_token`] names tokens, storing any other as the catalog's
 //!   credential is 400, code 30004 (Cloudflare authenticates the token it stores); credential
 //!   status is `absent`, then `valid` once one is stored;
 //! - queueing maintenance answers 202 and records a finished run (`succeeded`, each step
 //!   `skipped`: the emulator's tables hold no data), listed newest first with its request id;
 //!   an unknown `configuration_type` is 404, code 40405 (the emulator's own);
-//!   [`EmulatorBuilder::daily_queue_limit`] caps accepted queue requests per table per UTC day
-//!   (then 429, code 42901).
+//! - a queue request whose `request_id` the table already accepted (UUIDs compared without
+//!   regard to case) answers what the first did, 202 with the same body, whatever kind it
+//!   names, and queues nothing: no run, nothing counted against the daily limit. It is
+//!   remembered while the table lists its run (the latest 1,000); a refused request is not
+//!   remembered;
+//! - a table accepts at most [`DAILY_QUEUE_LIMIT`] (24) queue requests per UTC day, then 429,
+//!   code 42901, `The daily accepted-request limit has been reached`
+//!   ([`EmulatorBuilder::daily_queue_limit`] to change it,
+//!   [`EmulatorBuilder::no_daily_queue_limit`] to lift it);
+//! - the global API rate limit, Cloudflare's unless changed ([`RateLimit::CLOUDFLARE`]: 1,200
+//!   requests per 300 s per credential, then a 300 s block; [`EmulatorBuilder::rate_limit`],
+//!   [`EmulatorBuilder::no_rate_limit`]). A credential is a bearer token, or an e-mail and key
+//!   pair (when a request sends both, its token if accepted, else its key; Cloudflare counts
+//!   per user, and the emulator knows no users). Its window starts at its first counted
+//!   request; the request that would be number quota + 1 in it is 429, code 971, `Please wait
+//!   and consider throttling your request speed`, with `Retry-After` (seconds, rounded up),
+//!   and starts a block during which every request of that credential is so refused and not
+//!   carried out (recorded with status 429, counted by
+//!   [`Emulator::throttled`]); the first request after the block, or after a window ends,
+//!   starts a new window. Counted are the management API's requests routed to an operation, in
+//!   either path family, whose credentials are accepted; not counted: a request refused for
+//!   its credentials (401: it has no user), an unknown route, one whose body was not read
+//!   whole, one an injected [`Fault`] answers (a fault answers first, even during a block),
+//!   and the Iceberg route. Every counted answer, success or failure, carries Cloudflare's
+//!   headers, `Ratelimit: "default";r=<left in the window>;t=<seconds until it resets>` and
+//!   `Ratelimit-Policy: "default";q=<quota>;w=<window seconds>` (seconds rounded up, at
+//!   least 1); during a block, `r=0;t=<seconds of the block left>`. Without a limit, no such
+//!   headers.
 //!
 //! It also answers the one route of Cloudflare's Iceberg REST endpoint
 //! (`https://catalog.cloudflarestorage.com`) an engine asks first, on its own address with no
@@ -69,17 +103,21 @@
 //! (`Warehouse name missing in query param`), 401 `NotAuthorizedException`, 403
 //! `ForbiddenException`, 404 `NoSuchWarehouseException` (no such bucket, no catalog or a
 //! disabled one, another warehouse, an invalid account id or bucket name), 405
-//! `MethodNotAllowedException` for any method but GET. Faults do not apply to it, and it is
-//! recorded with no [`RecordedRequest::operation`].
+//! `MethodNotAllowedException` for any method but GET. Faults and the rate limit do not apply
+//! to it (Cloudflare's Iceberg endpoint limits writes on its own, and reads not at all), and it
+//! is recorded with no [`RecordedRequest::operation`].
 //!
 //! Faults ([`Fault`]) make the next requests answer 429, a 5xx, any failure (such as queueing's
 //! 409, code 40903), or nothing (with or without carrying the request out first), for retry
-//! tests; [`Emulator::requests`] tells what was asked, with each path as sent.
+//! tests; they answer before the rate limit is applied and are not counted by it, so a retry
+//! test sees exactly the requests it expects. [`Emulator::requests`] tells what was asked, with
+//! each path as sent.
 
 mod operation;
 mod catalogs;
 mod iceberg;
 mod certificate;
+mod rate;
 mod seed;
 mod server;
 
@@ -94,9 +132,11 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use operation::{Operation, UnknownOperation};
+pub use rate::RateLimit;
 pub use seed::{BucketSeed, Seed, TableSeed};
 
 use self::catalogs::Store;
+use self::rate::{Credential, Limiter};
 use crate::secret::SecretString;
 use crate::validate::{AccountId, BucketName, Input, Namespace, TableName, ValidationError};
 
@@ -110,6 +150,11 @@ pub const RECORDED_REQUESTS: usize = 10_000;
 /// grow past a gigabyte; the API's own requests are a few hundred bytes, so it rarely keeps
 /// fewer than [`RECORDED_REQUESTS`] of them.
 pub const RECORDED_BYTES: usize = 16 * 1024 * 1024;
+
+/// Cloudflare's limit of accepted maintenance queue requests per table per UTC day, which an
+/// emulator applies unless told otherwise ([`EmulatorBuilder::daily_queue_limit`],
+/// [`EmulatorBuilder::no_daily_queue_limit`]).
+pub const DAILY_QUEUE_LIMIT: u32 = 24;
 
 /// Why the emulator cannot start, or cannot take a seed.
 #[derive(Debug, thiserror::Error)]
@@ -144,6 +189,9 @@ pub enum EmulatorError {
     /// An injected failure's status is not a 4xx or 5xx.
     #[error("a failure fault needs a 4xx or 5xx status, not {0}")]
     NotAFailure(u16),
+    /// A [`RateLimit`] with no quota, or a window or block of zero.
+    #[error("invalid rate limit: {0}")]
+    InvalidRateLimit(&'static str),
     /// The TLS certificate or configuration cannot be made.
     #[error("{0}")]
     Tls(String),
@@ -164,6 +212,7 @@ pub struct EmulatorBuilder {
     listen: SocketAddr,
     buckets: Vec<BucketName>,
     access: Access,
+    rate_limit: Option<RateLimit>,
     daily_queue_limit: Option<u32>,
     tls: Option<Protocols>,
     body_timeout: Duration,
@@ -215,10 +264,46 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Applies `limit` as the global API rate limit, in place of Cloudflare's
+    /// ([`RateLimit::CLOUDFLARE`], the default): a test can scale it down to see a client
+    /// meet it in seconds.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use cloudflare_r2_catalog::emulator::{Emulator, RateLimit};
+    ///
+    /// let limit = RateLimit::new(5, Duration::from_secs(1))?;
+    /// let emulator = Emulator::builder().rate_limit(limit).start().await?;
+    /// # drop(emulator);
+    /// # Ok(()) }
+    /// ```
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Serves without a rate limit, and without its `Ratelimit` headers: for tests and
+    /// benchmarks that need raw speed, or send more than Cloudflare's 1,200 requests in 5
+    /// minutes on purpose.
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
+    }
+
     /// Accepts at most `limit` maintenance queue requests per table per UTC day; the next are
-    /// refused with 429 and code 42901, as Cloudflare's daily limit is. By default, no limit.
+    /// refused with 429 and code 42901, as Cloudflare's daily limit is. By default,
+    /// Cloudflare's [`DAILY_QUEUE_LIMIT`] (24).
     pub fn daily_queue_limit(mut self, limit: u32) -> Self {
         self.daily_queue_limit = Some(limit);
+        self
+    }
+
+    /// Accepts any number of maintenance queue requests a day: for tests that queue one table
+    /// more than [`DAILY_QUEUE_LIMIT`] times.
+    pub fn no_daily_queue_limit(mut self) -> Self {
+        self.daily_queue_limit = None;
         self
     }
 
@@ -303,6 +388,8 @@ impl EmulatorBuilder {
             body_timeout: self.body_timeout,
             world: Mutex::new(World {
                 store,
+                limiter: self.rate_limit.map(Limiter::new),
+                throttled: 0,
                 faults: Vec::new(),
                 requests: VecDeque::new(),
                 recorded_bytes: 0,
@@ -358,14 +445,16 @@ impl Emulator {
         let _ = (&mut self.server).await;
     }
 
-    /// A builder: no buckets, every account, any credentials, no queue limit, a free loopback
-    /// port.
+    /// A builder: no buckets, every account, any credentials, Cloudflare's rate limit
+    /// ([`RateLimit::CLOUDFLARE`]) and daily queue limit ([`DAILY_QUEUE_LIMIT`]), a free
+    /// loopback port.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             buckets: Vec::new(),
             access: Access::default(),
-            daily_queue_limit: None,
+            rate_limit: Some(RateLimit::CLOUDFLARE),
+            daily_queue_limit: Some(DAILY_QUEUE_LIMIT),
             tls: None,
             body_timeout: server::BODY_TIMEOUT,
             invalid: None,
@@ -473,6 +562,13 @@ impl Emulator {
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.lock().requests.iter().cloned().collect()
     }
+
+    /// How many requests it has refused for the rate limit (429, code 971) since it started:
+    /// those that went past a credential's quota, and those made during the block that
+    /// followed. An injected [`Fault::rate_limited`] is not counted.
+    pub fn throttled(&self) -> u64 {
+        self.shared.lock().throttled
+    }
 }
 
 /// A failure to inject: what the next matching requests get instead of an answer.
@@ -513,7 +609,9 @@ enum FaultKind {
 }
 
 impl Fault {
-    /// HTTP 429 with `Retry-After` (whole seconds, rounded up) and Cloudflare's code 971.
+    /// HTTP 429 with `Retry-After` (whole seconds, rounded up) and Cloudflare's code 971, once
+    /// per time asked for, without the `Ratelimit` headers or a block: the rate limit itself is
+    /// [`EmulatorBuilder::rate_limit`]'s.
     pub fn rate_limited(retry_after: Duration) -> Self {
         let seconds = retry_after
             .as_secs()
@@ -671,21 +769,32 @@ struct Access {
 }
 
 impl Access {
-    fn accepts(&self, token: Option<&str>, key: Option<(&str, &str)>) -> bool {
-        if self.tokens.is_empty() && self.keys.is_empty() {
-            return token.is_some_and(|token| !token.is_empty()) || key.is_some();
-        }
-        let token_accepted = token.is_some_and(|token| {
-            self.tokens
-                .iter()
-                .any(|accepted| accepted.expose() == token)
+    /// The credential a request is accepted with, if any: its bearer token, or else its e-mail
+    /// and key (when both are sent, the token is the one counted for the rate limit).
+    fn authenticate<'a>(
+        &self,
+        token: Option<&'a str>,
+        key: Option<(&'a str, &'a str)>,
+    ) -> Option<Credential<'a>> {
+        let open = self.tokens.is_empty() && self.keys.is_empty();
+        let token = token.filter(|token| {
+            if open {
+                !token.is_empty()
+            } else {
+                self.tokens
+                    .iter()
+                    .any(|accepted| accepted.expose() == *token)
+            }
         });
-        let key_accepted = key.is_some_and(|(email, key)| {
-            self.keys
+        let key = key.filter(|(email, key)| {
+            open || self
+                .keys
                 .iter()
-                .any(|(accepted, secret)| accepted == email && secret.expose() == key)
+                .any(|(accepted, secret)| accepted == email && secret.expose() == *key)
         });
-        token_accepted || key_accepted
+        token
+            .map(Credential::Token)
+            .or_else(|| key.map(|(email, key)| Credential::Key { email, key }))
     }
 
     /// Whether a catalog token may be stored: any, unless tokens were named, then only those
@@ -724,6 +833,10 @@ impl Shared {
 #[derive(Debug)]
 struct World {
     store: Store,
+    /// The rate limit's book; `None` without a limit.
+    limiter: Option<Limiter>,
+    /// The requests refused for the rate limit.
+    throttled: u64,
     faults: Vec<Fault>,
     requests: VecDeque<RecordedRequest>,
     /// The [`RecordedRequest::bytes`] of `requests`.

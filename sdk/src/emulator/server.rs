@@ -1,15 +1,16 @@
 //! The HTTP side: accepts connections on loopback (over TLS when asked, speaking HTTP/2 when
 //! the client picks it by ALPN), reads each request within limits, and
-//! answers it in order: route (either path family), injected fault, credentials, account, then
-//! the catalog rules. A path outside `/client/v4` may be the Iceberg config route instead
-//! (see [`super::iceberg`]), which takes no faults.
+//! answers it in order: route (either path family), injected fault, credentials, the rate
+//! limit, account, then the catalog rules. A path outside `/client/v4` may be the Iceberg
+//! config route instead (see [`super::iceberg`]), which takes no faults and is not rate
+//! limited.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
+use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -17,13 +18,22 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-use super::catalogs::{Call, Reply, Store, codes};
+use super::catalogs::{Call, Reply, codes};
 use super::operation::{Operation, route};
-use super::{Access, FaultKind, RecordedRequest, Shared, iceberg};
+use super::rate::{Credential, Metered};
+use super::{Access, FaultKind, RecordedRequest, Shared, World, iceberg};
 use crate::validate::AccountId;
 
 /// The prefix every route of Cloudflare's v4 API sits under.
 pub(super) const API_PREFIX: &str = "/client/v4";
+
+/// Cloudflare's rate limit headers (after the IETF RateLimit header draft): what is left of
+/// the window, and the policy.
+const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+
+/// Cloudflare's message with code 971, when a user goes past the global rate limit.
+const THROTTLED_MESSAGE: &str = "Please wait and consider throttling your request speed";
 
 /// The largest request body the emulator reads; the API's bodies are a few hundred bytes.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -171,6 +181,8 @@ async fn answer(
         .as_ref()
         .and_then(|(operation, _)| world.take_fault(*operation));
     let answer_lost = fault == Some(FaultKind::AppliedThenDisconnect);
+    // The rate limit's verdict, once it is counted: its headers go on the answer.
+    let mut metered = None;
     let (reply, retry_after) = match (fault, &routed) {
         (Some(FaultKind::Disconnect), _) => (None, None),
         (Some(FaultKind::RateLimited { retry_after_secs }), _) => (
@@ -214,9 +226,14 @@ async fn answer(
                 body: &body,
                 access: &shared.access,
             };
-            let reply = carry_out(&mut world.store, &parts.headers, &call);
+            // A fault's request is outside the rate limit, as every fault's is.
+            let (reply, verdict) = carry_out(&mut world, &parts.headers, &call, !answer_lost);
+            metered = verdict;
+            let retry_after = metered
+                .as_ref()
+                .and_then(|metered| metered.retry_after_secs);
             // Carried out either way; with that fault, the answer is then lost.
-            ((!answer_lost).then_some(reply), None)
+            ((!answer_lost).then_some(reply), retry_after)
         }
     };
     world.record(recorded(
@@ -226,7 +243,17 @@ async fn answer(
         &body,
     ));
     drop(world);
-    reply.map(|reply| render(reply, retry_after)).ok_or(Dropped)
+    reply
+        .map(|reply| {
+            let mut response = render(reply, retry_after);
+            if let Some(metered) = &metered {
+                let headers = response.headers_mut();
+                headers.insert(RATELIMIT, metered.ratelimit.clone());
+                headers.insert(RATELIMIT_POLICY, metered.policy.clone());
+            }
+            response
+        })
+        .ok_or(Dropped)
 }
 
 /// The answer to a request whose body was not read whole: `reply`, recorded without the body.
@@ -260,13 +287,45 @@ fn recorded(
     }
 }
 
-/// Answers `call` as Cloudflare would: its credentials and account first, then the catalog's
-/// rules.
-fn carry_out(store: &mut Store, headers: &HeaderMap, call: &Call<'_>) -> Reply {
-    match check_access(call.access, headers, &call.params.account) {
-        Ok(()) => store.answer(&call.params.account, call),
-        Err(reply) => reply,
+/// Answers `call` as Cloudflare would: its credentials first, then (when `metered`) the rate
+/// limit, its account, and the catalog's rules. A request refused for its credentials has no
+/// user to count against, so it is not counted (nor answered with the limit's headers); one
+/// refused for the limit is not carried out.
+fn carry_out(
+    world: &mut World,
+    headers: &HeaderMap,
+    call: &Call<'_>,
+    metered: bool,
+) -> (Reply, Option<Metered>) {
+    let Some(credential) = credential(call.access, headers) else {
+        return (
+            Reply::failure(
+                StatusCode::UNAUTHORIZED,
+                codes::AUTHENTICATION,
+                "Authentication error",
+            ),
+            None,
+        );
+    };
+    let verdict = world
+        .limiter
+        .as_mut()
+        .filter(|_| metered)
+        .map(|limiter| limiter.admit(credential, Instant::now()));
+    if verdict.as_ref().is_some_and(|verdict| verdict.refused) {
+        world.throttled = world.throttled.saturating_add(1);
+        let reply = Reply::failure(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::RATE_LIMITED,
+            THROTTLED_MESSAGE,
+        );
+        return (reply, verdict);
     }
+    let reply = match check_account(call.access, &call.params.account) {
+        Ok(()) => world.store.answer(&call.params.account, call),
+        Err(reply) => reply,
+    };
+    (reply, verdict)
 }
 
 /// The path after `/client/v4`, split and percent-decoded; `None` if it is elsewhere or does
@@ -283,17 +342,9 @@ fn decoded_segments(path: &str) -> Option<Vec<String>> {
         .collect()
 }
 
-/// The credentials and account of a request, checked the way Cloudflare checks them: a
-/// missing or refused credential is 401, a malformed account id 400, an account the emulator
-/// does not serve 403.
-fn check_access(access: &Access, headers: &HeaderMap, account: &str) -> Result<(), Reply> {
-    if !credentials_accepted(access, headers) {
-        return Err(Reply::failure(
-            StatusCode::UNAUTHORIZED,
-            codes::AUTHENTICATION,
-            "Authentication error",
-        ));
-    }
+/// The account of a request whose credentials were accepted, checked the way Cloudflare checks
+/// it: a malformed account id is 400, an account the emulator does not serve 403.
+fn check_account(access: &Access, account: &str) -> Result<(), Reply> {
     let Ok(account) = AccountId::new(account) else {
         return Err(Reply::failure(
             StatusCode::BAD_REQUEST,
@@ -311,9 +362,9 @@ fn check_access(access: &Access, headers: &HeaderMap, account: &str) -> Result<(
     Ok(())
 }
 
-/// Whether the request's credentials are accepted: a bearer token in `Authorization`, or
+/// The credential the request is accepted with, if any: a bearer token in `Authorization`, or
 /// `X-Auth-Email` with `X-Auth-Key`. The management API and the Iceberg route judge them alike.
-pub(super) fn credentials_accepted(access: &Access, headers: &HeaderMap) -> bool {
+pub(super) fn credential<'h>(access: &Access, headers: &'h HeaderMap) -> Option<Credential<'h>> {
     let text = |name: &str| {
         headers
             .get(name)
@@ -327,7 +378,7 @@ pub(super) fn credentials_accepted(access: &Access, headers: &HeaderMap) -> bool
             .then_some(token.trim())
     });
     let key = text("x-auth-email").zip(text("x-auth-key"));
-    access.accepts(bearer, key)
+    access.authenticate(bearer, key)
 }
 
 fn render(reply: Reply, retry_after_secs: Option<u64>) -> Response<Full<Bytes>> {
