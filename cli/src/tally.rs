@@ -132,11 +132,13 @@ impl Tally {
             .zip(limit.window)
             .map(|(quota, window)| quota as f64 / window.as_secs_f64().max(1.0));
         match allowed {
-            Some(allowed) if per_second >= 0.8 * allowed => {
+            // Near the limit's average; a sweep spending a window's quota as it opens goes
+            // faster for a moment, one slowed by others slower.
+            Some(allowed) if (0.8 * allowed..=1.25 * allowed).contains(&per_second) => {
                 line.push_str(&format!(", {per_second:.1}/s, Cloudflare's limit"));
             }
             Some(allowed) => line.push_str(&format!(
-                ", {per_second:.1}/s (Cloudflare allows {allowed:.1}/s)"
+                ", {per_second:.1}/s (Cloudflare's limit {allowed:.1}/s)"
             )),
             None => line.push_str(&format!(", {per_second:.1}/s")),
         }

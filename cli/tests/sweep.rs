@@ -308,6 +308,7 @@ async fn rate_limits_are_waited_out_and_every_table_ends_done() {
         untimed(&stderr(&output)),
         "Updated the maintenance of 5 table(s)"
     );
+    assert_eq!(throttled(&stderr(&output)), 3);
     // The server's Retry-After was kept to.
     assert!(started.elapsed() >= Duration::from_secs(1));
     let requests = since(&emulator, before);

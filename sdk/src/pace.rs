@@ -140,7 +140,18 @@ struct Limit {
     /// Whether an answer told `remaining` in this window; after a reset the client assumes a
     /// full quota, and one call goes alone to find out.
     confirmed: bool,
+    /// When the last answer came: the token's other users have spent more since.
+    learnt_at: Instant,
+    /// How fast the token's other users spend the quota, per second, from how much faster the
+    /// server's count falls than this client's own sends.
+    others_rate: f64,
+    /// The count the last sample of `others_rate` started from: the server's, when, and this
+    /// client's sends since.
+    sample: (u64, Instant, u64),
 }
+
+/// The least time between two samples of the others' rate: shorter ones are noise.
+const RATE_SAMPLE: Duration = Duration::from_millis(100);
 
 /// What the gate says to an attempt.
 enum Verdict {
@@ -234,12 +245,8 @@ impl Pace {
                     .map(|(quota, window)| (quota, Duration::from_secs(window).min(MAX_HOLD)));
                 // A reset "now" is a reset within the second: waiting on it must not spin.
                 let reset = Duration::from_secs(reset.max(1)).min(MAX_HOLD);
-                state.learn_limit(
-                    item.name,
-                    policy,
-                    remaining.saturating_sub(others),
-                    now + reset,
-                );
+                let counted = (remaining, remaining.saturating_sub(others));
+                state.learn_limit(item.name, policy, counted, now + reset, now);
             }
         }
         drop(state);
@@ -304,6 +311,8 @@ impl State {
                 limit.remaining = quota;
                 limit.resets_at = now + window;
                 limit.confirmed = false;
+                // A full quota is news as fresh as an answer: nothing spent from it yet.
+                limit.learnt_at = now;
             }
         }
         let unsure = !self.heard || self.limits.iter().any(|limit| !limit.confirmed);
@@ -324,16 +333,20 @@ impl State {
         self.in_flight = self.in_flight.saturating_add(1);
         for limit in &mut self.limits {
             limit.remaining = limit.remaining.saturating_sub(1);
+            limit.sample.2 = limit.sample.2.saturating_add(1);
         }
         Verdict::Go
     }
 
+    /// Learns that the server counts `heard` left of limit `name` (`policy`) until
+    /// `resets_at`, `remaining` of them once the client's calls in flight are counted too.
     fn learn_limit(
         &mut self,
         name: &str,
         policy: Option<(u64, Duration)>,
-        remaining: u64,
+        (heard, remaining): (u64, u64),
         resets_at: Instant,
+        now: Instant,
     ) {
         let full = self.limits.len() >= MAX_LIMITS;
         match self.limits.iter_mut().find(|limit| limit.name == name) {
@@ -346,11 +359,14 @@ impl State {
                 if new_window {
                     limit.remaining = remaining;
                     limit.resets_at = resets_at;
+                    limit.sample = (heard, now, 0);
                 } else {
                     limit.remaining = limit.remaining.min(remaining);
                     limit.resets_at = limit.resets_at.min(resets_at);
+                    limit.learn_others(heard, now);
                 }
                 limit.confirmed = true;
+                limit.learnt_at = now;
                 limit.policy = policy.or(limit.policy);
             }
             None if !full => self.limits.push(Limit {
@@ -359,6 +375,9 @@ impl State {
                 remaining,
                 resets_at,
                 confirmed: true,
+                learnt_at: now,
+                others_rate: 0.0,
+                sample: (heard, now, 0),
             }),
             None => {}
         }
@@ -366,31 +385,60 @@ impl State {
 }
 
 impl Limit {
+    /// Samples the others' rate: what the server's count lost since the last sample, less
+    /// this client's own sends, over the time between. Averaged with the samples before, so
+    /// that one burst neither hides nor invents a steady user.
+    fn learn_others(&mut self, heard: u64, now: Instant) {
+        let (before, at, sent) = self.sample;
+        let elapsed = now.saturating_duration_since(at);
+        if elapsed < RATE_SAMPLE {
+            return;
+        }
+        let others = before.saturating_sub(heard).saturating_sub(sent);
+        let rate = others as f64 / elapsed.as_secs_f64();
+        self.others_rate = 0.5 * self.others_rate + 0.5 * rate;
+        self.sample = (heard, now, 0);
+    }
+
+    /// What remains, less what the others have likely spent since the last answer.
+    fn remaining_now(&self, now: Instant) -> f64 {
+        let since = now.saturating_duration_since(self.learnt_at).as_secs_f64();
+        (self.remaining as f64 - self.others_rate * since).max(0.0)
+    }
+
     /// How long an attempt must wait for this limit, if at all: until the window resets when
     /// its quota is spent; for a sweep, until the others' reserve has shrunk below what
     /// remains (it shrinks as the window's time runs out), or the reset.
     fn wait(&self, now: Instant, share: Option<RateShare>) -> Option<Duration> {
         let left = self.resets_at.saturating_duration_since(now);
+        // A sweep counts on the others going on as they have; any other call counts on what
+        // the last answer said, less its own sends, and uses the quota to its end.
+        let remaining = match share {
+            Some(_) => self.remaining_now(now),
+            None => self.remaining as f64,
+        };
         let floor = match (share, self.policy) {
             (None, _) => 0,
             (Some(_), None) => 1,
             (Some(share), Some((quota, window))) => share.reserve(quota, window, left),
         };
-        if self.remaining > floor {
+        if remaining >= (floor + 1) as f64 {
             return None;
         }
         let Some((share, (quota, window))) = share.zip(self.policy) else {
             return Some(left);
         };
-        // The time left at which the reserve is `remaining - 1` or less, if the margin is
-        // not what holds the sweep back.
-        let margin = 1 + quota / 100;
+        // The reserve shrinks as the window runs out, the others spend as they go: the gap
+        // closes at the difference, if it closes at all before the reset. Not when the margin
+        // is what holds the sweep back.
+        let margin = (1 + quota / 100) as f64;
         let others = f64::from(100 - share.0) / 100.0;
-        let shrunk = (self.remaining > margin && others > 0.0).then(|| {
-            let at = (self.remaining - 1) as f64 * window.as_secs_f64() / (others * quota as f64);
-            Duration::try_from_secs_f64(at).unwrap_or(left)
-        });
-        let wait = shrunk.map_or(left, |at| left.saturating_sub(at));
+        let shrinking = others * quota as f64 / window.as_secs_f64() - self.others_rate;
+        let reserve = others * quota as f64 * left.as_secs_f64() / window.as_secs_f64();
+        let closes = (remaining - 1.0 > margin && shrinking > 0.0)
+            .then(|| Duration::try_from_secs_f64((reserve - (remaining - 1.0)) / shrinking).ok())
+            .flatten();
+        let wait = closes.map_or(left, |closes| closes.min(left));
         Some(wait.max(Duration::from_millis(1)))
     }
 }

@@ -1,1 +1,19 @@
-//! Test-only crate: the suites live in `tests/tests/`.
+//! Test-only crate: the suites live in `tests/tests/`. What they share that the CLI's suites
+//! (which include `tests/tests/common` by path) cannot build lives here.
+
+/// A plain HTTP client, for requests the SDK would not send as they are (past a rate limit,
+/// say).
+pub fn plain_http() -> reqwest::Client {
+    // reqwest is built here without a rustls provider (the SDK hands it one); the emulator
+    // speaks plain HTTP, but reqwest wants one to build a client.
+    #[allow(
+        deprecated,
+        reason = "rustls 0.23.48 deprecates ring's provider (no post-quantum key exchange) and \
+                  has no other way to build it; this client speaks plain HTTP"
+    )]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("a plain HTTP client")
+}

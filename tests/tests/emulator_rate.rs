@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use cloudflare_r2_catalog::emulator::{Emulator, EmulatorError, Fault, Operation, RateLimit};
 use common::{ACCOUNT_ID, API_KEY, API_TOKEN, BUCKET, EMAIL};
+use integration_tests::plain_http;
 use serde_json::{Value, json};
 
 /// How a request authenticates.
@@ -43,19 +44,6 @@ impl Answer {
     fn code(&self) -> Option<i64> {
         self.body["errors"][0]["code"].as_i64()
     }
-}
-
-/// A plain HTTP client.
-fn http() -> reqwest::Client {
-    // reqwest is built here without a rustls provider (the SDK hands it one); the emulator
-    // speaks plain HTTP, but reqwest wants one to build a client.
-    #[allow(
-        deprecated,
-        reason = "rustls 0.23.48 deprecates ring's provider (no post-quantum key exchange) and \
-                  has no other way to build it; this client speaks plain HTTP"
-    )]
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
 /// Sends `method url` with `auth`, and reads the answer.
@@ -139,7 +127,7 @@ async fn past_its_quota_a_credential_gets_971_then_is_blocked_then_starts_afresh
         .unwrap();
     let emulator = start(Emulator::builder().rate_limit(limit)).await;
     let routes = Routes::of(&emulator, "basin-catalog");
-    let http = http();
+    let http = plain_http();
     let policy = Some("\"default\";q=5;w=10");
     let bad_bucket = format!("{}/Bad_Bucket", routes.catalogs);
 
@@ -195,7 +183,7 @@ async fn a_window_that_ends_without_a_block_starts_afresh() {
     let limit = RateLimit::new(2, Duration::from_secs(1)).unwrap();
     let emulator = start(Emulator::builder().rate_limit(limit)).await;
     let routes = Routes::of(&emulator, "basin-catalog");
-    let http = http();
+    let http = plain_http();
     let policy = Some("\"default\";q=2;w=1");
 
     for remaining in [1, 0] {
@@ -215,7 +203,7 @@ async fn each_credential_has_its_own_quota_and_block() {
     let limit = RateLimit::new(1, Duration::from_secs(60)).unwrap();
     let emulator = start(Emulator::builder().rate_limit(limit)).await;
     let routes = Routes::of(&emulator, "basin-catalog");
-    let http = http();
+    let http = plain_http();
     let cases = [
         (Auth::Token("token-a"), 200),
         (Auth::Token("token-a"), 429),
@@ -253,7 +241,7 @@ async fn both_path_families_count_against_one_quota() {
         Routes::of(&emulator, "basin-catalog"),
         Routes::of(&emulator, "r2-catalog"),
     );
-    let http = http();
+    let http = plain_http();
     let answers = [
         send(&http, "GET", &basin.catalogs, TOKEN).await,
         send(&http, "GET", &r2.catalogs, TOKEN).await,
@@ -277,7 +265,7 @@ async fn no_user_another_route_a_fault_and_the_iceberg_route_are_not_counted() {
     let limit = RateLimit::new(1, Duration::from_secs(60)).unwrap();
     let emulator = start(Emulator::builder().rate_limit(limit)).await;
     let routes = Routes::of(&emulator, "basin-catalog");
-    let http = http();
+    let http = plain_http();
     let iceberg = format!(
         "{}/{ACCOUNT_ID}/{BUCKET}/v1/config?warehouse={ACCOUNT_ID}_{BUCKET}",
         emulator.iceberg_url()
@@ -340,7 +328,7 @@ async fn no_user_another_route_a_fault_and_the_iceberg_route_are_not_counted() {
 async fn by_default_the_limit_is_cloudflares_1200_requests_per_300_seconds() {
     let emulator = start(Emulator::builder()).await;
     let routes = Routes::of(&emulator, "basin-catalog");
-    let http = http();
+    let http = plain_http();
     let policy = Some("\"default\";q=1200;w=300");
 
     let started = std::time::Instant::now();
@@ -378,7 +366,7 @@ async fn by_default_the_limit_is_cloudflares_1200_requests_per_300_seconds() {
 async fn without_a_limit_nothing_is_refused_and_no_headers_are_sent() {
     let emulator = start(Emulator::builder().no_rate_limit()).await;
     let routes = Routes::of(&emulator, "basin-catalog");
-    let http = http();
+    let http = plain_http();
 
     for index in 0..=RateLimit::CLOUDFLARE.quota() {
         let answer = send(&http, "GET", &routes.catalogs, TOKEN).await;

@@ -1037,7 +1037,7 @@ async fn a_namespace_listed_twice_is_walked_once() {
 #[tokio::test]
 async fn tables_are_acted_on_as_their_page_arrives_before_the_listing_goes_on() {
     // Two pages of tables in one namespace: 1,000, then one more.
-    let (emulator, client, _, _) = seeded(Emulator::builder(), &["a"], 1001).await;
+    let (emulator, client, _, _) = seeded(Emulator::builder().no_rate_limit(), &["a"], 1001).await;
     let before = emulator.requests().len();
 
     let swept = catalog(&client)

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::process::{Output, Stdio};
 
-use cloudflare_r2_catalog::emulator::{Emulator, Operation, RecordedRequest};
+use cloudflare_r2_catalog::emulator::{Emulator, EmulatorBuilder, Operation, RecordedRequest};
 use serde_json::{Value, json};
 
 use super::{borrowed, r2_catalog_into, token_env_at};
@@ -52,7 +52,13 @@ pub fn compaction_enabled() -> Value {
 
 /// An emulator holding [`TABLES`] in [`BUCKET`], whose catalog is enabled.
 pub async fn seeded() -> Emulator {
-    let (emulator, client, _) = emulator_and_client().await;
+    seeded_on(Emulator::builder()).await
+}
+
+/// [`seeded`] on an emulator built from `emulator` (with a rate limit of its own, say).
+pub async fn seeded_on(emulator: EmulatorBuilder) -> Emulator {
+    let emulator = emulator.bucket(BUCKET).start().await.expect("starts");
+    let client = client_of(&emulator, &RecordedSleeps::default());
     for (namespace, table) in TABLES {
         emulator
             .add_table(BUCKET, namespace, table)
