@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use cloudflare_r2_catalog::emulator::{Emulator, Fault, Operation, RateLimit};
+use cloudflare_r2_catalog::emulator::{Emulator, EmulatorBuilder, Fault, Operation, RateLimit};
 use cloudflare_r2_catalog::{
     Client, CompactionUpdate, Error, MaintenanceKind, MaintenanceState, MaintenanceUpdate,
     RateShare, Swept,
@@ -22,15 +22,10 @@ use integration_tests::plain_http;
 /// The longest a test here may take before it counts as hung.
 const HUNG: Duration = Duration::from_secs(60);
 
-/// An emulator enforcing `limit`, with [`BUCKET`]'s catalog enabled and holding `tables`
+/// An emulator built from `emulator` (with its rate limit) with [`BUCKET`] holding `tables`
 /// tables in namespaces `a` and `b` (half each).
-async fn limited(limit: RateLimit, tables: usize) -> Emulator {
-    let emulator = Emulator::builder()
-        .bucket(BUCKET)
-        .rate_limit(limit)
-        .start()
-        .await
-        .expect("starts");
+async fn seeded(emulator: EmulatorBuilder, tables: usize) -> Emulator {
+    let emulator = emulator.bucket(BUCKET).start().await.expect("starts");
     for index in 0..tables {
         let namespace = if index % 2 == 0 { "a" } else { "b" };
         emulator
@@ -121,7 +116,7 @@ async fn block(emulator: &Emulator, quota: u32) {
 async fn a_sweep_alone_on_its_token_finishes_every_table_once_without_a_429() {
     const TABLES: usize = 60;
     let limit = RateLimit::new(20, Duration::from_secs(1)).expect("a valid limit");
-    let emulator = limited(limit, TABLES).await;
+    let emulator = seeded(Emulator::builder().rate_limit(limit), TABLES).await;
     let client = plain_client(&emulator);
     catalog(&client).enable().await.expect("enabled");
 
@@ -149,7 +144,7 @@ async fn a_sweep_beside_a_client_using_a_fifth_of_the_quota_leaves_both_without_
     const TABLES: usize = 250;
     // 50 requests a second; the other client sends 10 a second, a fifth of them.
     let limit = RateLimit::new(100, Duration::from_secs(2)).expect("a valid limit");
-    let emulator = limited(limit, TABLES).await;
+    let emulator = seeded(Emulator::builder().rate_limit(limit), TABLES).await;
     let sweeper = plain_client(&emulator);
     catalog(&sweeper).enable().await.expect("enabled");
     let other = plain_client(&emulator);
@@ -191,17 +186,7 @@ async fn a_sweep_that_starts_while_blocked_learns_it_from_one_429_waits_and_fini
     let limit = RateLimit::new(5, Duration::from_secs(1))
         .and_then(|limit| limit.with_block(Duration::from_secs(2)))
         .expect("a valid limit");
-    let emulator = Emulator::builder()
-        .bucket(BUCKET)
-        .rate_limit(limit)
-        .start()
-        .await
-        .expect("starts");
-    for index in 0..TABLES {
-        emulator
-            .add_table(BUCKET, "a", format!("t{index}").as_str())
-            .expect("a valid table");
-    }
+    let emulator = seeded(Emulator::builder().rate_limit(limit), TABLES).await;
     // Enabled by a client of its own, then the window left to pass.
     catalog(&plain_client(&emulator))
         .enable()
@@ -231,7 +216,7 @@ async fn a_call_into_a_long_block_fails_at_once_saying_until_when_and_holds_the_
     let limit = RateLimit::new(3, Duration::from_secs(1))
         .and_then(|limit| limit.with_block(Duration::from_secs(300)))
         .expect("a valid limit");
-    let emulator = limited(limit, 0).await;
+    let emulator = seeded(Emulator::builder().rate_limit(limit), 0).await;
     block(&emulator, 3).await;
     let client = plain_client(&emulator);
 
@@ -265,17 +250,7 @@ async fn a_call_into_a_long_block_fails_at_once_saying_until_when_and_holds_the_
 async fn a_rate_limited_queue_is_held_and_sent_again_past_the_sweeps_budget_but_not_a_daily_limit()
 {
     const TABLES: usize = 6;
-    let emulator = Emulator::builder()
-        .bucket(BUCKET)
-        .no_rate_limit()
-        .start()
-        .await
-        .expect("starts");
-    for index in 0..TABLES {
-        emulator
-            .add_table(BUCKET, "a", format!("t{index}").as_str())
-            .expect("a valid table");
-    }
+    let emulator = seeded(Emulator::builder().no_rate_limit(), TABLES).await;
     let client = plain_client(&emulator);
     catalog(&client).enable().await.expect("enabled");
     emulator.inject(
