@@ -454,9 +454,6 @@ impl Walk {
             match frame.pending.pop_front() {
                 Some(Pending::Table(name)) => {
                     let namespace = frame.namespace.clone()?;
-                    if self.skip.contains(&(namespace.clone(), name.clone())) {
-                        continue;
-                    }
                     self.tables += 1;
                     return Some(Listed::Table(namespace, name));
                 }
@@ -484,8 +481,13 @@ impl Walk {
                             let name = TableName::new(listed.name)?;
                             Ok((self.keys.table(&namespace, &name), name))
                         });
-                        let read =
-                            read_page(&mut frame.pending, &mut self.seen, names, Pending::Table);
+                        // What an earlier run did is not done again, nor counted.
+                        let skip = &self.skip;
+                        let to_act = |name: TableName| {
+                            let done = skip.contains(&(namespace.clone(), name.clone()));
+                            (!done).then_some(Pending::Table(name))
+                        };
+                        let read = read_page(&mut frame.pending, &mut self.seen, names, to_act);
                         if read != PageRead::Read {
                             frame.tables = None;
                         }
@@ -508,12 +510,9 @@ impl Walk {
                             let child = child_of(parent.as_ref(), listed)?;
                             Ok((self.keys.namespace(&child), child))
                         });
-                        read_page(
-                            &mut frame.pending,
-                            &mut self.seen,
-                            children,
-                            Pending::Namespace,
-                        );
+                        read_page(&mut frame.pending, &mut self.seen, children, |child| {
+                            Some(Pending::Namespace(child))
+                        });
                     }
                     Some(Err(error)) => frame.pending.push_back(Pending::Unlisted(error)),
                     None => frame.namespaces = None,
@@ -525,15 +524,15 @@ impl Walk {
     }
 }
 
-/// Puts a page's `items` (each with its key in `seen`) in `pending` as `pending_as` says, each
-/// once however often a server lists it; an item that breaks the API's rules in its place,
-/// as an error. A page with more items than a sweep asks for (a server that does not keep to
+/// Puts a page's `items` (each with its key in `seen`) in `pending` as `pending_as` says (or
+/// not at all, when it says `None`), each once however often a server lists it; an item that
+/// breaks the API's rules in its place, as an error. A page with more items than a sweep asks for (a server that does not keep to
 /// the page size), or one past [`MAX_SWEEP_LISTED`], is not taken: an error in its place.
 fn read_page<T>(
     pending: &mut VecDeque<Pending>,
     seen: &mut HashSet<u64>,
     items: impl ExactSizeIterator<Item = Result<(u64, T), ValidationError>>,
-    pending_as: impl Fn(T) -> Pending,
+    pending_as: impl Fn(T) -> Option<Pending>,
 ) -> PageRead {
     if items.len() > PageSize::MAX as usize {
         pending.push_back(Pending::Unlisted(Error::from(ValidationError::new(
@@ -553,7 +552,7 @@ fn read_page<T>(
         match item {
             Ok((key, item)) => {
                 if seen.insert(key) {
-                    pending.push_back(pending_as(item));
+                    pending.extend(pending_as(item));
                 }
             }
             Err(error) => pending.push_back(Pending::Unlisted(Error::from(error))),
