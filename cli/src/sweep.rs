@@ -127,6 +127,10 @@ impl Operation {
     }
 }
 
+/// The most rows the settings table of `get --all-tables` at a terminal holds: a person reads
+/// no more, and memory stays bounded however many tables a catalog has.
+const MAX_ROWS: usize = 10_000;
+
 /// Runs `operation` over the tables of `bucket` as `flags` say, and prints what came of each.
 pub(crate) async fn run(
     context: &Context,
@@ -191,6 +195,7 @@ pub(crate) async fn run(
     let throttled = context.client.rate_limit().throttled;
     let mut tally = Tally::default();
     let mut rows = Vec::new();
+    let mut rows_left = 0u64;
     // What could not be written: the first failure of stdout, and of the journal. Each stops
     // the sweep from starting tables; the tables in flight finish and are still recorded where
     // they can be (the journal when stdout is gone, stdout when the journal is).
@@ -238,7 +243,11 @@ pub(crate) async fn run(
                     progress.note(&plan_line(plan));
                 }
                 if matches!(*operation, Operation::Get) && line["ok"] == true {
-                    rows.push(get_row(&line));
+                    if rows.len() < MAX_ROWS {
+                        rows.push(get_row(&line));
+                    } else {
+                        rows_left += 1;
+                    }
                 }
                 show_progress(&tally);
             }
@@ -264,6 +273,12 @@ pub(crate) async fn run(
         print_unless_lost(
             &mut stdout_lost,
             render::table(&rows, &columns).trim_end_matches('\n'),
+        );
+    }
+    if rows_left > 0 {
+        print_unless_lost(
+            &mut stdout_lost,
+            &format!("… and {rows_left} more table(s): --output json prints every table's line"),
         );
     }
     let throttled = context.client.rate_limit().throttled - throttled;

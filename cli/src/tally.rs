@@ -14,6 +14,13 @@ use crate::output::{plan_json, secrets_redacted};
 /// summary, so that a thousand tables refused alike do not print a thousand lines.
 const SHOWN_PER_CAUSE: u64 = 3;
 
+/// How many causes are told apart; failures of any further cause (a server answering each
+/// table with a code of its own) are counted together.
+const MAX_CAUSES: usize = 20;
+
+/// The cause failures past [`MAX_CAUSES`] are counted under.
+const OTHER_CAUSES: &str = "other causes";
+
 /// The counts a sweep's summary gives.
 #[derive(Default)]
 pub(crate) struct Tally {
@@ -98,6 +105,11 @@ impl Tally {
         let error = line.get("error")?;
         let message = error["message"].as_str().unwrap_or_default();
         let shown = format!("✗ {}: {message}", failed_what(line));
+        let name = if self.causes.len() < MAX_CAUSES || self.causes.contains_key(&name) {
+            name
+        } else {
+            OTHER_CAUSES.to_owned()
+        };
         let cause = self.causes.entry(name.clone()).or_default();
         cause.count += 1;
         if cause.count == 1 {
@@ -230,7 +242,8 @@ fn error_json(error: &Error) -> Value {
 /// What failures are grouped by: the status and codes of an answer, or the kind of failure
 /// without one.
 fn cause(error: &Error) -> String {
-    let codes: Vec<String> = error.codes().iter().map(i64::to_string).collect();
+    // A few codes name a cause; a server may send any number.
+    let codes: Vec<String> = error.codes().iter().take(3).map(i64::to_string).collect();
     match (error.status(), error.is_rate_limited()) {
         (Some(status), _) if codes.is_empty() => format!("HTTP {}", status.as_u16()),
         (Some(status), _) => format!("HTTP {} (code {})", status.as_u16(), codes.join(", ")),

@@ -292,9 +292,11 @@ impl Engine {
         final_statuses: &[StatusCode],
         blocked: Option<RateLimited>,
     ) -> Error {
+        // The day's queue limit (429, 42901) is final whatever the call.
         let retryable = error
             .status()
-            .is_some_and(|status| retry::is_retryable(status, final_statuses));
+            .is_some_and(|status| retry::is_retryable(status, final_statuses))
+            && !error.is_daily_limit_reached();
         let error = error.with_retry_verdict(retryable);
         match blocked {
             Some(blocked) => blocked.answered(error).into(),
@@ -404,8 +406,18 @@ impl Engine {
                     .await
                     .unwrap_or(Attempt::Abandoned { limit }),
             };
+            // A 429 holds every call of the client, this one included, whatever is left of
+            // anyone's retries: set before anyone waiting is woken. One longer than this call
+            // may wait ends it now, saying until when.
+            let told = retry::told_to_wait(&attempt).then(|| {
+                attempt
+                    .head()
+                    .and_then(retry::asked_delay)
+                    .unwrap_or_else(|| retry.backoff(number))
+                    .min(MAX_HOLD)
+            });
             if let Some(head) = attempt.head() {
-                self.pace.learn(head);
+                self.pace.learn(head, told);
             }
             drop(ticket);
             log_attempt(number, &attempt);
@@ -422,17 +434,7 @@ impl Engine {
                     blocked,
                 }
             };
-            // A wait the server asked for holds every call of the client, this one included,
-            // whatever is left of anyone's retries; one longer than this call may wait ends it
-            // now, saying until when.
-            let told = retry::told_to_wait(&attempt);
-            if told {
-                let wait = attempt
-                    .head()
-                    .and_then(retry::asked_delay)
-                    .unwrap_or_else(|| retry.backoff(number))
-                    .min(MAX_HOLD);
-                self.pace.hold(wait);
+            if let Some(wait) = told {
                 if wait > max_wait(deadline) {
                     let until = SystemTime::now() + wait;
                     return finished(attempt, Some(RateLimited::new(until, wait)));
@@ -465,7 +467,7 @@ impl Engine {
             );
             // A wait the server asked for is the pace's hold, which the next attempt waits out;
             // any other is this call's own.
-            if !told {
+            if told.is_none() {
                 retry.sleep(delay).await;
             }
             // A wait that ended past the deadline (a `Sleep` that oversleeps) starts nothing.

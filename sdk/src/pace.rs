@@ -43,8 +43,9 @@ const MAX_LIMITS: usize = 4;
 const MAX_HEADER_BYTES: usize = 1024;
 
 /// How much of the token's quota a sweep may take, in percent (1 to 100): it sends only while
-/// more remains than the others' share of the window's time left, so a sweep alone uses the
-/// whole quota over a window and a sweep beside other users leaves them their share.
+/// more of the window's quota remains than the others' share of it for the time left, and
+/// takes what they leave unused. So a sweep alone uses the whole quota over a window, and a
+/// sweep beside other users leaves them their share.
 ///
 /// ```
 /// use cloudflare_r2_catalog::RateShare;
@@ -124,6 +125,8 @@ struct State {
     /// Whether any answer has come yet: until one has, one call goes at a time, so that a
     /// client that starts while blocked learns it from one 429, not from one per call.
     heard: bool,
+    /// Whether the one call sent alone to find out where the token stands is in flight.
+    probing: bool,
     in_flight: u32,
     throttled: u64,
 }
@@ -155,14 +158,12 @@ const RATE_SAMPLE: Duration = Duration::from_millis(100);
 
 /// What the gate says to an attempt.
 enum Verdict {
-    Go,
+    /// Send it; `probe` when it is the call sent alone to find out where the token stands.
+    Go { probe: bool },
     /// Wait for the answer of the call sent alone.
     Probe,
     /// Wait this long: the server said to (`blocked`), or the quota is spent for now.
-    Wait {
-        wait: Duration,
-        blocked: bool,
-    },
+    Wait { wait: Duration, blocked: bool },
 }
 
 impl Pace {
@@ -184,17 +185,20 @@ impl Pace {
         // A wait the `Sleep` said was over is over, whatever tokio's clock says: a `Sleep` that
         // returns early (a test's) moves this clock on instead of looping.
         let mut slept_until = started;
+        // A call waits for the one sent alone at most this long, then goes anyway: that one
+        // may be slow, or held up by its caller.
+        let patient_until = started + PROBE_WAIT;
         loop {
             let answered = self.answered.notified();
             let mut answered = std::pin::pin!(answered);
             answered.as_mut().enable();
             let now = Instant::now().max(slept_until);
-            let verdict = self.state().judge(now, share);
+            let verdict = self.state().judge(now, share, now < patient_until);
             let waited = now.saturating_duration_since(started);
             match verdict {
-                Verdict::Go => return Ok((Ticket(self), waited)),
+                Verdict::Go { probe } => return Ok((Ticket { pace: self, probe }, waited)),
                 Verdict::Probe => {
-                    let _ = tokio::time::timeout(PROBE_WAIT, answered).await;
+                    let _ = tokio::time::timeout_at(patient_until, answered).await;
                 }
                 Verdict::Wait { wait, blocked } => {
                     if waited.saturating_add(wait) > max_wait {
@@ -215,11 +219,20 @@ impl Pace {
     }
 
     /// Learns from `head`, an answer to an attempt this client sent: the limits its
-    /// `Ratelimit` and `Ratelimit-Policy` headers describe, and a 429.
-    pub(crate) fn learn(&self, head: &ResponseMeta) {
+    /// `Ratelimit` and `Ratelimit-Policy` headers describe, a 429, and the wait it was told
+    /// (`hold`), which holds every call's next attempt from now (a longer hold already on
+    /// stays), up to [`MAX_HOLD`]. All of it before any waiting call is woken.
+    pub(crate) fn learn(&self, head: &ResponseMeta, hold: Option<Duration>) {
         let now = Instant::now();
         let mut state = self.state();
         state.heard = true;
+        if let Some(delay) = hold.map(|delay| delay.min(MAX_HOLD)) {
+            let until = (now + delay, SystemTime::now() + delay);
+            state.held = Some(match state.held {
+                Some(held) if held.0 >= until.0 => held,
+                _ => until,
+            });
+        }
         if head.status == StatusCode::TOO_MANY_REQUESTS {
             state.throttled = state.throttled.saturating_add(1);
         }
@@ -253,18 +266,6 @@ impl Pace {
         self.answered.notify_waiters();
     }
 
-    /// Holds every call's next attempt for `delay` from now (a longer hold already on stays),
-    /// up to [`MAX_HOLD`].
-    pub(crate) fn hold(&self, delay: Duration) {
-        let delay = delay.min(MAX_HOLD);
-        let until = (Instant::now() + delay, SystemTime::now() + delay);
-        let mut state = self.state();
-        state.held = Some(match state.held {
-            Some(held) if held.0 >= until.0 => held,
-            _ => until,
-        });
-    }
-
     /// Where the client stands, the tightest of the limits it knows.
     pub(crate) fn status(&self) -> RateLimitStatus {
         let (now, wall) = (Instant::now(), SystemTime::now());
@@ -290,18 +291,20 @@ impl Pace {
 }
 
 impl State {
-    /// Whether an attempt may go `now`, counting it in flight and against every limit if so.
-    fn judge(&mut self, now: Instant, share: Option<RateShare>) -> Verdict {
+    /// Whether an attempt may go `now`, counting it in flight and against every limit if so;
+    /// a `patient` one waits for the call sent alone, if one is out.
+    fn judge(&mut self, now: Instant, share: Option<RateShare>, patient: bool) -> Verdict {
         if let Some((until, _)) = self.held.filter(|(until, _)| *until > now) {
             return Verdict::Wait {
                 wait: until - now,
                 blocked: true,
             };
         }
-        // A window that is over: its full quota again, unconfirmed; a limit with no policy
-        // says nothing of the next window, and is forgotten.
+        // A window that is over: its full quota again, unconfirmed. A limit with no policy says
+        // nothing of the next window, and one no answer confirmed in a whole window (the
+        // server stopped sending it) says nothing more: both are forgotten.
         self.limits
-            .retain(|limit| limit.resets_at > now || limit.policy.is_some());
+            .retain(|limit| limit.resets_at > now || (limit.policy.is_some() && limit.confirmed));
         for limit in self
             .limits
             .iter_mut()
@@ -313,10 +316,14 @@ impl State {
                 limit.confirmed = false;
                 // A full quota is news as fresh as an answer: nothing spent from it yet.
                 limit.learnt_at = now;
+                limit.others_rate /= 2.0;
             }
         }
+        // One call goes alone to find out where the token stands; the others wait for its
+        // answer while they are patient.
         let unsure = !self.heard || self.limits.iter().any(|limit| !limit.confirmed);
-        if unsure && self.in_flight > 0 {
+        let probe = unsure && !self.probing;
+        if unsure && self.probing && patient {
             return Verdict::Probe;
         }
         let wait = self
@@ -331,11 +338,12 @@ impl State {
             };
         }
         self.in_flight = self.in_flight.saturating_add(1);
+        self.probing |= probe;
         for limit in &mut self.limits {
             limit.remaining = limit.remaining.saturating_sub(1);
             limit.sample.2 = limit.sample.2.saturating_add(1);
         }
-        Verdict::Go
+        Verdict::Go { probe }
     }
 
     /// Learns that the server counts `heard` left of limit `name` (`policy`) until
@@ -352,10 +360,10 @@ impl State {
         match self.limits.iter_mut().find(|limit| limit.name == name) {
             Some(limit) => {
                 // Answers come out of order: within a window, the lowest count and the
-                // earliest reset are the latest news. A reset more than a second later (the
-                // server rounds `t`) is a new window; so is any answer after a reset assumed.
-                let new_window =
-                    !limit.confirmed || resets_at > limit.resets_at + Duration::from_secs(1);
+                // earliest reset are the latest news. Only once the window's reset has passed
+                // (or was assumed) is an answer a new window's: a slow answer with an old,
+                // higher count must not undo what came after it.
+                let new_window = !limit.confirmed || now >= limit.resets_at;
                 if new_window {
                     limit.remaining = remaining;
                     limit.resets_at = resets_at;
@@ -395,7 +403,12 @@ impl Limit {
             return;
         }
         let others = before.saturating_sub(heard).saturating_sub(sent);
-        let rate = others as f64 / elapsed.as_secs_f64();
+        // No one spends faster than the whole quota: a sample that says so is noise (or a
+        // server's word against itself), and must not stop a sweep for long.
+        let most = self.policy.map_or(f64::MAX, |(quota, window)| {
+            quota as f64 / window.as_secs_f64()
+        });
+        let rate = (others as f64 / elapsed.as_secs_f64()).min(most);
         self.others_rate = 0.5 * self.others_rate + 0.5 * rate;
         self.sample = (heard, now, 0);
     }
@@ -429,30 +442,36 @@ impl Limit {
             return Some(left);
         };
         // The reserve shrinks as the window runs out, the others spend as they go: the gap
-        // closes at the difference, if it closes at all before the reset. Not when the margin
-        // is what holds the sweep back.
+        // closes at the difference, if it closes at all before the reset. The reserve must
+        // come down to `target`, a whole number of requests under what remains; not when the
+        // margin is what holds the sweep back.
         let margin = (1 + quota / 100) as f64;
         let others = f64::from(100 - share.0) / 100.0;
         let shrinking = others * quota as f64 / window.as_secs_f64() - self.others_rate;
         let reserve = others * quota as f64 * left.as_secs_f64() / window.as_secs_f64();
-        let closes = (remaining - 1.0 > margin && shrinking > 0.0)
-            .then(|| Duration::try_from_secs_f64((reserve - (remaining - 1.0)) / shrinking).ok())
+        let target = (remaining - 1.0).floor();
+        let closes = (target >= margin && shrinking > 0.0)
+            .then(|| Duration::try_from_secs_f64((reserve - target) / shrinking).ok())
             .flatten();
         let wait = closes.map_or(left, |closes| closes.min(left));
         Some(wait.max(Duration::from_millis(1)))
     }
 }
 
-/// An attempt counted in flight until dropped.
+/// An attempt counted in flight until dropped, and the call sent alone if `probe`.
 #[must_use]
-pub(crate) struct Ticket<'a>(&'a Pace);
+pub(crate) struct Ticket<'a> {
+    pace: &'a Pace,
+    probe: bool,
+}
 
 impl Drop for Ticket<'_> {
     fn drop(&mut self) {
-        let mut state = self.0.state();
+        let mut state = self.pace.state();
         state.in_flight = state.in_flight.saturating_sub(1);
+        state.probing &= !self.probe;
         drop(state);
-        self.0.answered.notify_waiters();
+        self.pace.answered.notify_waiters();
     }
 }
 

@@ -165,8 +165,8 @@ impl RetryConfig {
 }
 
 /// The wait the server asked for, preferring the millisecond header. Any text is safe here:
-/// a number too large for a `Duration` is the longest wait, and one that is negative or not a
-/// number is no ask at all.
+/// milliseconds too many for a `Duration` are the longest wait; seconds too many for a `u64`,
+/// a negative number or no number at all are no ask.
 pub(crate) fn asked_delay(meta: &ResponseMeta) -> Option<Duration> {
     let millis = meta
         .retry_after_ms()
@@ -196,15 +196,15 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
     )
 }
 
-/// Whether the server told `attempt` to wait: a 429 (but the daily queue limit's, which no
-/// wait within the day lifts), or a `Retry-After` (or `Retry-After-Ms`) on any status. Every
-/// call of the client waits when one is told to ([`crate::pace::Pace::hold`]).
+/// Whether the server told `attempt` to wait for its rate limit: a 429, but the daily queue
+/// limit's (code 42901), which no wait within the day lifts. Every call of the client waits
+/// when one is told to (see [`crate::pace::Pace::learn`]); a `Retry-After` on another status
+/// (a 503, say) is that call's own wait.
 pub(crate) fn told_to_wait(attempt: &Attempt) -> bool {
-    attempt.head().is_some_and(|head| {
-        (head.status == StatusCode::TOO_MANY_REQUESTS && !is_daily_limit(attempt))
-            || head.retry_after().is_some()
-            || head.retry_after_ms().is_some()
-    })
+    attempt
+        .head()
+        .is_some_and(|head| head.status == StatusCode::TOO_MANY_REQUESTS)
+        && !is_daily_limit(attempt)
 }
 
 /// Whether `attempt` is a 429 whose envelope carries the daily queue limit's code (42901):

@@ -63,10 +63,12 @@ pub const DEFAULT_SWEEP_MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 /// [`RetryConfig`](crate::RetryConfig)).
 ///
 /// **Memory** is bounded whatever a server lists: the walk goes depth first, holding one page
-/// of each listing it is inside (at most 17, of at most 1,000 items: a page with more is
-/// refused), and a keyed 8-byte hash of each table and namespace listed, so that one listed
-/// twice is acted on once, up to [`MAX_SWEEP_LISTED`]; besides, at most
-/// [`Sweep::concurrency`] tables in flight and [`Sweep::skip`]'s tables.
+/// of each listing it is inside (at most 17 levels; a page with more than the 1,000 items
+/// asked for is refused, and each page is no larger than the client's
+/// [body limit](crate::ClientBuilder::max_response_bytes)), and a keyed 8-byte hash of each
+/// table and namespace listed, so that one listed twice is acted on once, up to
+/// [`MAX_SWEEP_LISTED`]; besides, at most [`Sweep::concurrency`] tables in flight and
+/// [`Sweep::skip`]'s tables.
 ///
 /// **Resuming.** Keep the tables whose outcome was a success, and hand them to
 /// [`Sweep::skip`] in the next run: it lists again and acts on every other table, those that
@@ -139,7 +141,7 @@ pub enum Swept<T> {
     /// (within the sweep's budget) were spent.
     Table {
         /// The table, on the client the sweep came from: its calls keep to the client's own
-        /// retries, not to the sweep's pace and budget, which end with the sweep.
+        /// retries and pace, not to the sweep's share and budget, which end with the sweep.
         table: TableHandle,
         /// What the operation came to.
         outcome: Result<T, Error>,
@@ -153,12 +155,13 @@ pub enum Swept<T> {
         error: Error,
     },
     /// How far the listing has come: `tables` tables found to act on so far (those not
-    /// skipped), and whether the listing is over, when `tables` is the total. Comes after
-    /// each page of tables and once at the end.
+    /// skipped), and whether the walk over the listings is over, when `tables` is the total
+    /// of what it found (a listing that failed or was cut short is a [`Swept::Unlisted`] of
+    /// its own). Comes after each page of tables and once at the end.
     Listed {
         /// Tables found so far.
         tables: u64,
-        /// Whether every listing has been read.
+        /// Whether the walk over the listings is over.
         complete: bool,
     },
 }
@@ -207,9 +210,11 @@ impl Sweep {
         self
     }
 
-    /// At most `share` of the token's quota (default [`DEFAULT_RATE_SHARE`], 75%): the rest of
-    /// each window, spread over its time, is left to the token's other users. 100% leaves
-    /// them only a margin (1% of the quota).
+    /// How much of the token's quota the sweep may take (default [`DEFAULT_RATE_SHARE`], 75%):
+    /// at any moment it leaves the token's other users the rest of the window's quota in
+    /// proportion to the time left, and it takes what they leave unused; 100% leaves them only
+    /// a margin (1% of the quota). Two sweeps on one token each count the other among the
+    /// others.
     pub fn rate_share(mut self, share: RateShare) -> Self {
         self.rate_share = share;
         self
@@ -301,7 +306,7 @@ impl Sweep {
     }
 
     /// Runs `operation` on each table: any call of its [`TableHandle`], which carries the
-    /// sweep's pace and budget (the handle reported in [`Swept::Table`] does not).
+    /// sweep's share and budget (the handle reported in [`Swept::Table`] does not).
     pub fn run<T, F, Fut>(self, operation: F) -> impl Stream<Item = Swept<T>> + Send + 'static
     where
         T: Send + 'static,
@@ -344,7 +349,7 @@ impl Sweep {
                     Listed::Table(namespace, name) => {
                         let acting =
                             TableHandle::new(paced.clone(), namespace.clone(), name.clone());
-                        // The handle reported is the client's own: the sweep's pace and what is
+                        // The handle reported is the client's own: the sweep's share and what is
                         // left of its budget end with the sweep, not with the handle.
                         let table = TableHandle::new(catalog.clone(), namespace, name);
                         Ok((operation(acting), table))
@@ -377,11 +382,11 @@ enum Listed {
     Count { tables: u64, done: bool },
 }
 
-/// The most tables and namespaces a sweep lists: each is remembered as a keyed 8-byte hash
-/// (about 18 bytes with its table's overhead), so that one listed twice is acted on once, and
-/// this bounds them to ~36 MB whatever a server lists. A listing past it ends the walk with
-/// [`Swept::Unlisted`].
-pub const MAX_SWEEP_LISTED: usize = 2_000_000;
+/// The most tables and namespaces a sweep lists: each is remembered as a keyed 8-byte hash, so
+/// that one listed twice is acted on once, and this bounds them to about 18 MiB of hash table
+/// (27 MiB for a moment as it grows) whatever a server lists. A listing past it ends the walk
+/// with [`Swept::Unlisted`], for it and for each namespace found and not walked.
+pub const MAX_SWEEP_LISTED: usize = 1_000_000;
 
 /// A listing's pages, as the walk reads them.
 type Pages<P> = Pin<Box<dyn Stream<Item = Result<P, Error>> + Send>>;
@@ -457,8 +462,11 @@ impl Walk {
                     self.tables += 1;
                     return Some(Listed::Table(namespace, name));
                 }
-                // Past what a sweep lists, no listing is started.
-                Some(Pending::Namespace(_)) if self.full => continue,
+                // Past what a sweep lists, no listing is started: each namespace found and not
+                // walked is told.
+                Some(Pending::Namespace(child)) if self.full => {
+                    return Some(Listed::Unlisted(Some(child), past_the_most()));
+                }
                 Some(Pending::Namespace(child)) => {
                     let child = Frame::new(&self.catalog, Some(child));
                     self.frames.push(child);
@@ -510,9 +518,14 @@ impl Walk {
                             let child = child_of(parent.as_ref(), listed)?;
                             Ok((self.keys.namespace(&child), child))
                         });
-                        read_page(&mut frame.pending, &mut self.seen, children, |child| {
-                            Some(Pending::Namespace(child))
-                        });
+                        let read =
+                            read_page(&mut frame.pending, &mut self.seen, children, |child| {
+                                Some(Pending::Namespace(child))
+                            });
+                        if read != PageRead::Read {
+                            frame.namespaces = None;
+                        }
+                        self.full |= read == PageRead::Full;
                     }
                     Some(Err(error)) => frame.pending.push_back(Pending::Unlisted(error)),
                     None => frame.namespaces = None,
@@ -542,10 +555,7 @@ fn read_page<T>(
         return PageRead::Refused;
     }
     if seen.len().saturating_add(items.len()) > MAX_SWEEP_LISTED {
-        pending.push_back(Pending::Unlisted(Error::from(ValidationError::new(
-            "listing",
-            "goes past the 2,000,000 tables and namespaces a sweep lists; not followed",
-        ))));
+        pending.push_back(Pending::Unlisted(past_the_most()));
         return PageRead::Full;
     }
     for item in items {
@@ -568,6 +578,14 @@ enum PageRead {
     Read,
     Refused,
     Full,
+}
+
+/// Why a listing is not read past [`MAX_SWEEP_LISTED`].
+fn past_the_most() -> Error {
+    Error::from(ValidationError::new(
+        "listing",
+        "goes past the 1,000,000 tables and namespaces a sweep lists; not followed",
+    ))
 }
 
 /// How many of `pending` are tables.

@@ -179,10 +179,11 @@ impl<'a> TableMaintenanceHandle<'a> {
         };
         let (engine, account_id, bucket, namespace, name) = self.table.parts();
         let api = engine.api();
-        // The table is with an executor (409) and the day's limit is reached (429): neither
-        // changes with another attempt.
+        // The table is with an executor (409): another attempt would only repeat it. The
+        // day's limit (429, code 42901) is never retried, whatever the call; any other 429 is
+        // Cloudflare's rate limit, waited out as every call's is.
         let queueing = Change {
-            final_statuses: &[StatusCode::CONFLICT, StatusCode::TOO_MANY_REQUESTS],
+            final_statuses: &[StatusCode::CONFLICT],
             already_made: Some(MadeWhen::Code(codes::DAILY_QUEUE_LIMIT)),
         };
         engine

@@ -17,6 +17,7 @@ use cloudflare_r2_catalog::{
 };
 use common::*;
 use futures_util::StreamExt;
+use httpmock::MockServer;
 use integration_tests::plain_http;
 
 /// The longest a test here may take before it counts as hung.
@@ -121,7 +122,7 @@ async fn a_sweep_alone_on_its_token_finishes_every_table_once_without_a_429() {
     catalog(&client).enable().await.expect("enabled");
 
     let started = Instant::now();
-    let done = sweep_all(&client, RateShare::percent(100).expect("valid")).await;
+    let done = sweep_all(&client, cloudflare_r2_catalog::DEFAULT_RATE_SHARE).await;
 
     assert_eq!(done.len(), TABLES);
     assert_eq!(updates_per_table(&emulator), vec![1; TABLES]);
@@ -229,15 +230,18 @@ async fn a_call_into_a_long_block_fails_at_once_saying_until_when_and_holds_the_
         panic!("{error:?}");
     };
     assert!(limited.is_block());
-    assert_eq!(limited.wait(), Duration::from_secs(300));
-    let until = limited.until().duration_since(failed_at).expect("ahead");
-    assert!(until.abs_diff(Duration::from_secs(300)) < Duration::from_secs(2));
-    assert_eq!(error.codes(), [971]);
+    // Retry-After rounds up what is left of the block: a second may have passed.
     assert!(
-        error
-            .to_string()
-            .starts_with("Cloudflare blocks this token's API calls for 300 s, until ")
+        (Duration::from_secs(298)..=Duration::from_secs(300)).contains(&limited.wait()),
+        "{limited:?}"
     );
+    let until = limited.until().duration_since(failed_at).expect("ahead");
+    assert!(until.abs_diff(limited.wait()) < Duration::from_secs(2));
+    assert_eq!(error.codes(), [971]);
+    assert!(error.to_string().starts_with(&format!(
+        "Cloudflare blocks this token's API calls for {} s, until ",
+        limited.wait().as_secs()
+    )));
     // The next call is not sent: the client holds.
     let before = emulator.requests().len();
     let held = catalog(&client).get().await.expect_err("held");
@@ -269,10 +273,17 @@ async fn a_rate_limited_queue_is_held_and_sent_again_past_the_sweeps_budget_but_
         .retry_budget(0)
         .queue_maintenance(MaintenanceKind::Compaction)
         .expect("a known kind");
+    let started = Instant::now();
     let items = tokio::time::timeout(HUNG, swept.collect::<Vec<_>>())
         .await
         .expect("the sweep ends");
 
+    // Each 429 held the sweep's calls for its Retry-After (200 ms, rounded up to a second).
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     let outcomes: Vec<_> = items
         .into_iter()
         .filter_map(|item| match item {
@@ -304,4 +315,172 @@ async fn a_rate_limited_queue_is_held_and_sent_again_past_the_sweeps_budget_but_
         5,
         "{queues:?}"
     );
+}
+
+/// A client of `server` with real waits and no retries of its own: what holds it is the pace.
+fn client_at(url: &str) -> Client {
+    Client::builder()
+        .api_token(API_TOKEN)
+        .account_id(ACCOUNT_ID)
+        .base_url(url)
+        .build()
+        .expect("a client")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_429_holds_every_waiting_call_before_any_of_them_is_sent() {
+    // The first call, sent alone, is told to wait two seconds (no Ratelimit headers, as an
+    // injected fault or a proxy would answer); every other call waited for its answer.
+    let server = RawServer::start(|connection| match connection {
+        0 => Reply::json(
+            "429 Too Many Requests",
+            &[("retry-after", "2")],
+            &failure(971, "Please wait"),
+        ),
+        _ => Reply::json("200 OK", &[], &success(serde_json::json!(null))),
+    });
+    let client = client_at(&server.url);
+    let started = Instant::now();
+
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                store(&client).await.expect("stored after the wait");
+                started.elapsed()
+            })
+        })
+        .collect();
+    let mut took = Vec::new();
+    for call in calls {
+        took.push(call.await.expect("the call ends"));
+    }
+
+    assert!(
+        took.iter().all(|took| *took >= Duration::from_millis(1900)),
+        "no call went during the hold: {took:?}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        9,
+        "the 429, its retry and seven others"
+    );
+    assert_eq!(client.rate_limit().throttled, 1);
+}
+
+#[tokio::test]
+async fn a_call_waits_for_the_call_sent_alone_at_most_a_second() {
+    // The first call, sent alone, is answered after five seconds: another call does not wait
+    // for it that long.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::GET)
+                .path(catalog_path(&format!("/{BUCKET}")));
+            then.status(200)
+                .delay(Duration::from_secs(5))
+                .json_body(success(serde_json::json!({"id": "x", "name": "x", "bucket": BUCKET, "status": "active"})));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST).path(CREDENTIAL_PATH);
+            then.status(200).json_body(success(serde_json::json!(null)));
+        })
+        .await;
+    let client = client_at(&server.base_url());
+    let slow = tokio::spawn({
+        let client = client.clone();
+        async move { catalog(&client).get().await.map(drop) }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let started = Instant::now();
+    store(&client).await.expect("stored");
+
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(!slow.is_finished(), "the first call is still out");
+    slow.abort();
+}
+
+#[tokio::test]
+async fn only_a_429_holds_the_client_and_a_daily_limit_is_never_a_block() {
+    let server = MockServer::start_async().await;
+    let path = catalog_path(&format!(
+        "/{BUCKET}/namespaces/bronze/tables/events/maintenance-configs/compaction/queue"
+    ));
+    // The day's queue limit, with a long Retry-After: a refusal of this call alone.
+    let daily = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST).path(path.as_str());
+            then.status(429)
+                .header("retry-after", "40000")
+                .json_body(failure(
+                    42901,
+                    "The daily accepted-request limit has been reached",
+                ));
+        })
+        .await;
+    // A success that carries a Retry-After: nothing to wait for.
+    let stored = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST).path(CREDENTIAL_PATH);
+            then.status(200)
+                .header("retry-after", "3600")
+                .json_body(success(serde_json::json!(null)));
+        })
+        .await;
+    let client = client_at(&server.base_url());
+
+    let refused = queue_compaction(&client, &cloudflare_r2_catalog::RequestId::random())
+        .await
+        .expect_err("the day's limit");
+    store(&client).await.expect("a success is a success");
+    store(&client).await.expect("and holds nothing");
+
+    assert!(
+        refused.is_daily_limit_reached() && !refused.is_retryable(),
+        "{refused:?}"
+    );
+    assert!(!matches!(refused, Error::RateLimited(_)), "{refused:?}");
+    daily.assert_calls_async(1).await;
+    stored.assert_calls_async(2).await;
+    assert_eq!(client.rate_limit().held_until, None);
+}
+
+#[tokio::test]
+async fn a_503_with_a_long_retry_after_is_that_calls_wait_not_a_block() {
+    let server = MockServer::start_async().await;
+    let sleeps = RecordedSleeps::default();
+    let (failing, succeeding) = {
+        let failing = server
+            .mock_async(|when, then| {
+                when.method(httpmock::Method::POST).path(CREDENTIAL_PATH);
+                then.status(503)
+                    .header("retry-after", "3600")
+                    .json_body(failure(10000, "unavailable"));
+            })
+            .await;
+        failing.up_to_n_times_async(1).await;
+        let succeeding = server
+            .mock_async(|when, then| {
+                when.method(httpmock::Method::POST).path(CREDENTIAL_PATH);
+                then.status(200).json_body(success(serde_json::json!(null)));
+            })
+            .await;
+        (failing, succeeding)
+    };
+    let client = builder(&server, &sleeps).build().expect("a client");
+
+    store(&client).await.expect("retried after its own wait");
+
+    // Cut to the retry policy's 60 s, and waited by this call alone.
+    assert_eq!(sleeps.waits(), [Duration::from_secs(60)]);
+    assert_eq!(client.rate_limit().held_until, None);
+    failing.assert_calls_async(1).await;
+    succeeding.assert_calls_async(1).await;
 }

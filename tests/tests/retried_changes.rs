@@ -287,28 +287,58 @@ async fn the_daily_limit_without_a_lost_answer_is_a_failure() {
 }
 
 #[tokio::test]
-async fn a_lost_queue_answer_followed_by_a_rate_limit_or_an_executor_conflict_is_a_failure() {
-    let refusals = [
-        (Fault::failure(429, 971, "Please wait").unwrap(), 429),
-        (Fault::queue_conflict(), 409),
-    ];
-    for (refusal, status) in refusals {
-        let (emulator, client) = queueing_allowed(100).await;
-        emulator.inject(Fault::applied_then_disconnect().only(Operation::QueueTableMaintenance));
-        emulator.inject(refusal.only(Operation::QueueTableMaintenance));
+async fn a_lost_queue_answer_followed_by_an_executor_conflict_is_a_failure() {
+    let (emulator, client) = queueing_allowed(100).await;
+    emulator.inject(Fault::applied_then_disconnect().only(Operation::QueueTableMaintenance));
+    emulator.inject(Fault::queue_conflict().only(Operation::QueueTableMaintenance));
 
-        let refused = queue_compaction(&client, &RequestId::random())
-            .await
-            .expect_err("nothing says it was queued");
+    let refused = queue_compaction(&client, &RequestId::random())
+        .await
+        .expect_err("nothing says it was queued");
 
-        assert_eq!(refused.status().map(|s| s.as_u16()), Some(status));
-        assert!(!refused.is_daily_limit_reached(), "{refused}");
-        assert_eq!(
-            exchanges(&emulator)[1..],
-            [
-                (Some(Operation::QueueTableMaintenance), None),
-                (Some(Operation::QueueTableMaintenance), Some(status)),
-            ]
-        );
-    }
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(409));
+    assert!(!refused.is_daily_limit_reached(), "{refused}");
+    assert_eq!(
+        exchanges(&emulator)[1..],
+        [
+            (Some(Operation::QueueTableMaintenance), None),
+            (Some(Operation::QueueTableMaintenance), Some(409)),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_lost_queue_answer_then_a_rate_limit_is_waited_out_and_the_repeat_answers_the_first_run()
+{
+    let (emulator, client) = queueing_allowed(100).await;
+    emulator.inject(Fault::applied_then_disconnect().only(Operation::QueueTableMaintenance));
+    emulator.inject(
+        Fault::failure(429, 971, "Please wait")
+            .unwrap()
+            .only(Operation::QueueTableMaintenance),
+    );
+    let request_id = RequestId::random();
+
+    let queued = queue_compaction(&client, &request_id)
+        .await
+        .expect("Cloudflare's rate limit is waited out, and the same id finds the run");
+
+    assert!(queued.result.is_some(), "{queued:?}");
+    assert_eq!(
+        exchanges(&emulator)[1..],
+        [
+            (Some(Operation::QueueTableMaintenance), None),
+            (Some(Operation::QueueTableMaintenance), Some(429)),
+            (Some(Operation::QueueTableMaintenance), Some(202)),
+        ]
+    );
+    let runs = events(&client)
+        .maintenance()
+        .runs(&ListOptions::new())
+        .await
+        .expect("runs")
+        .result
+        .runs;
+    assert_eq!(runs.len(), 1, "queued once");
+    assert_eq!(runs[0].request_id, Some(request_id.to_string()));
 }

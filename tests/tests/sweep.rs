@@ -1094,3 +1094,52 @@ async fn a_page_with_more_items_than_asked_for_is_refused_in_place_of_its_tables
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_namespace_page_with_more_items_than_asked_for_ends_its_listing_there() {
+    let server = MockServer::start_async().await;
+    serve_pages(
+        &server,
+        &catalog_path(&format!("/{BUCKET}/namespaces/a/tables")),
+        &[(None, table_page("a", &[], None))],
+    )
+    .await;
+    let children: Vec<Vec<String>> = (0..=PageSize::MAX)
+        .map(|index| vec!["a".to_owned(), format!("n{index}")])
+        .collect();
+    let namespaces_path = catalog_path(&format!("/{BUCKET}/namespaces"));
+    let first = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(namespaces_path.as_str())
+                .query_param("parent", "a")
+                .query_param_missing("page_token");
+            then.status(200).json_body(success(
+                json!({"namespaces": children, "next_page_token": "more"}),
+            ));
+        })
+        .await;
+    let next = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(namespaces_path.as_str())
+                .query_param("page_token", "more");
+            then.status(200).json_body(namespace_page(&[]));
+        })
+        .await;
+
+    let (acted, report) = acted_on_within_a(&server).await;
+
+    assert!(acted.is_empty(), "{acted:?}");
+    assert_eq!(report.unlisted.len(), 1, "{:?}", report.unlisted);
+    assert!(
+        report.unlisted[0]
+            .1
+            .to_string()
+            .contains("more items than the 1000 asked for"),
+        "{:?}",
+        report.unlisted
+    );
+    first.assert_calls_async(1).await;
+    next.assert_calls_async(0).await;
+}
