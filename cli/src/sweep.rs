@@ -49,8 +49,9 @@ pub(crate) struct SweepFlags {
     /// With --all-tables: the share of the token's rate limit the sweep may take, in percent
     /// (default 75). Cloudflare allows 1,200 requests per 5 minutes per user, across the
     /// dashboard and every token, and blocks the user for 5 minutes past it: the sweep sends
-    /// while more of the quota remains than the others' share of the window's time left, and
-    /// waits out a block. 100 when nothing else uses the token.
+    /// while more of the window's quota remains than the others' share of it for the time
+    /// left (taking what they leave unused), and waits out a block. 100 leaves the others only
+    /// a margin.
     #[arg(
         long,
         value_name = "PERCENT",
