@@ -4,8 +4,11 @@
 //! reqwest with the SDK's default timeouts, shows how much of the cost is those timeouts (a
 //! timer per call). Run it with `cargo xtask bench` (release build); `-- --calls N --rounds R`
 //! changes the sizes, and `-- --profile sdk|raw --calls N` runs one client alone for a profiler.
-//! `-- --sweep [--rounds R]` runs the sweep bench instead (see `sweep.rs`).
+//! `-- --sweep [--rounds R]` runs the sweep bench instead (see `sweep.rs`), unlimited and
+//! against a scaled rate limit; `-- --endless-listing [--pages K]` runs the release CLI against
+//! a listing that never ends and reports its peak memory (see `endless.rs`).
 
+mod endless;
 mod server;
 mod sweep;
 
@@ -271,6 +274,11 @@ fn main() {
         && flag == "--first-call"
     {
         sweep::first_call_child(started, which, base_url, std::path::Path::new(root));
+        return;
+    }
+    // `--endless-listing [--pages K]`: the CLI's memory against a listing that never ends.
+    if std::env::args().any(|arg| arg == "--endless-listing") {
+        endless::run(number("--pages", endless::default_cap()));
         return;
     }
     let calls = number("--calls", 4000);

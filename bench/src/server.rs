@@ -49,7 +49,7 @@ async fn serve(mut stream: TcpStream) {
 }
 
 /// The length of the first complete request in `buffer`, if it holds one.
-fn complete_request(buffer: &[u8]) -> Option<usize> {
+pub(crate) fn complete_request(buffer: &[u8]) -> Option<usize> {
     let head_end = buffer.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
     let head = std::str::from_utf8(&buffer[..head_end]).ok()?;
     let body_length = head

@@ -25,7 +25,9 @@ enum Task {
     },
     /// Measure the SDK against bare reqwest (release build) and report codegen time and size.
     Bench {
-        /// Passed to the bench binary: `--calls N` per round, `--rounds R`.
+        /// Passed to the bench binary: `--calls N` per round, `--rounds R`; `--sweep` for the
+        /// sweep bench (unlimited and rate-limited), `--endless-listing [--pages K]` for the
+        /// CLI's memory against a listing that never ends.
         #[arg(last = true)]
         args: Vec<String>,
     },
