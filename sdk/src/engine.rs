@@ -416,10 +416,11 @@ impl Engine {
                     .unwrap_or_else(|| retry.backoff(number))
                     .min(MAX_HOLD)
             });
-            if let Some(head) = attempt.head() {
-                self.pace.learn(head, told);
+            // Without an answer (or on a dry run) there is nothing to learn: the ticket ends the
+            // attempt as it drops.
+            if let (Some(head), Some(ticket)) = (attempt.head(), ticket) {
+                self.pace.learn(ticket, head, told);
             }
-            drop(ticket);
             log_attempt(number, &attempt);
             let finished = |attempt, blocked| {
                 tracing::debug!(

@@ -189,16 +189,32 @@ impl Pace {
         // may be slow, or held up by its caller.
         let patient_until = started + PROBE_WAIT;
         loop {
-            let answered = self.answered.notified();
-            let mut answered = std::pin::pin!(answered);
-            answered.as_mut().enable();
             let now = Instant::now().max(slept_until);
-            let verdict = self.state().judge(now, share, now < patient_until);
+            // Registered while the state is locked, so that the answer that changes it wakes
+            // this call even if it comes before the wait starts.
+            let (verdict, answered) = {
+                let mut state = self.state();
+                let verdict = state.judge(now, share, now < patient_until);
+                let answered = matches!(verdict, Verdict::Probe).then(|| {
+                    let mut answered = Box::pin(self.answered.notified());
+                    answered.as_mut().enable();
+                    answered
+                });
+                (verdict, answered)
+            };
             let waited = now.saturating_duration_since(started);
             match verdict {
-                Verdict::Go { probe } => return Ok((Ticket { pace: self, probe }, waited)),
+                Verdict::Go { probe } => {
+                    let ticket = Ticket {
+                        pace: Some(self),
+                        probe,
+                    };
+                    return Ok((ticket, waited));
+                }
                 Verdict::Probe => {
-                    let _ = tokio::time::timeout_at(patient_until, answered).await;
+                    if let Some(answered) = answered {
+                        let _ = tokio::time::timeout_at(patient_until, answered).await;
+                    }
                 }
                 Verdict::Wait { wait, blocked } => {
                     if waited.saturating_add(wait) > max_wait {
@@ -218,13 +234,21 @@ impl Pace {
         }
     }
 
-    /// Learns from `head`, an answer to an attempt this client sent: the limits its
+    /// Ends the attempt of `ticket` with `head`, its answer, and learns from it: the limits its
     /// `Ratelimit` and `Ratelimit-Policy` headers describe, a 429, and the wait it was told
     /// (`hold`), which holds every call's next attempt from now (a longer hold already on
-    /// stays), up to [`MAX_HOLD`]. All of it before any waiting call is woken.
-    pub(crate) fn learn(&self, head: &ResponseMeta, hold: Option<Duration>) {
+    /// stays), up to [`MAX_HOLD`]. All of it under one lock, before any waiting call is woken.
+    pub(crate) fn learn(
+        &self,
+        mut ticket: Ticket<'_>,
+        head: &ResponseMeta,
+        hold: Option<Duration>,
+    ) {
         let now = Instant::now();
         let mut state = self.state();
+        // The attempt ends here rather than when the ticket drops: one lock, one wake-up.
+        ticket.pace = None;
+        state.end_attempt(ticket.probe);
         state.heard = true;
         if let Some(delay) = hold.map(|delay| delay.min(MAX_HOLD)) {
             let until = (now + delay, SystemTime::now() + delay);
@@ -244,9 +268,9 @@ impl Pace {
                 .ratelimit_policy()
                 .filter(|text| text.len() <= MAX_HEADER_BYTES)
                 .unwrap_or_default();
-            // This answer's own attempt is still counted in flight; the others may or may not
-            // have been counted by the server yet, so they are taken as not.
-            let others = u64::from(state.in_flight.saturating_sub(1));
+            // The other attempts in flight may or may not have been counted by the server yet,
+            // so they are taken as not.
+            let others = u64::from(state.in_flight);
             for item in items(limits) {
                 let (Some(remaining), Some(reset)) = (item.param("r"), item.param("t")) else {
                     continue;
@@ -291,6 +315,12 @@ impl Pace {
 }
 
 impl State {
+    /// Counts an attempt out of flight, and the call sent alone if it was that (`probe`).
+    fn end_attempt(&mut self, probe: bool) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.probing &= !probe;
+    }
+
     /// Whether an attempt may go `now`, counting it in flight and against every limit if so;
     /// a `patient` one waits for the call sent alone, if one is out.
     fn judge(&mut self, now: Instant, share: Option<RateShare>, patient: bool) -> Verdict {
@@ -458,20 +488,21 @@ impl Limit {
     }
 }
 
-/// An attempt counted in flight until dropped, and the call sent alone if `probe`.
+/// An attempt counted in flight until [`Pace::learn`] ends it with its answer, or until it is
+/// dropped (no answer, or the attempt cancelled); the call sent alone if `probe`.
 #[must_use]
 pub(crate) struct Ticket<'a> {
-    pace: &'a Pace,
+    /// The pace it is counted by, until the attempt ends.
+    pace: Option<&'a Pace>,
     probe: bool,
 }
 
 impl Drop for Ticket<'_> {
     fn drop(&mut self) {
-        let mut state = self.pace.state();
-        state.in_flight = state.in_flight.saturating_sub(1);
-        state.probing &= !self.probe;
-        drop(state);
-        self.pace.answered.notify_waiters();
+        if let Some(pace) = self.pace.take() {
+            pace.state().end_attempt(self.probe);
+            pace.answered.notify_waiters();
+        }
     }
 }
 
