@@ -4,7 +4,7 @@
 //! cursor never sent before. The release CLI runs `table maintenance get BUCKET --all-tables
 //! --dry-run` against it (its stdout to `/dev/null`, so it lists for real and plans each
 //! table's read) until it ends: the SDK's sweep ends a walk past `MAX_SWEEP_LISTED` tables and
-//! namespaces (2,000 pages), and the server ends the listing itself after `--pages K` pages
+//! namespaces (1,000 pages), and the server ends the listing itself after `--pages K` pages
 //! (default: 100 past that, so that only a client that does not stop meets it). Reports the
 //! pages served, the tables the CLI planned, the time, what ended the run and the process's
 //! peak resident memory (`VmHWM` of `/proc/PID/status`, read every few milliseconds while it
