@@ -149,7 +149,8 @@ struct Limit {
     /// server's count falls than this client's own sends.
     others_rate: f64,
     /// The count the last sample of `others_rate` started from: the server's, when, and this
-    /// client's sends since.
+    /// client's sends since (starting with those in flight then, which the server had not
+    /// counted yet).
     sample: (u64, Instant, u64),
 }
 
@@ -282,7 +283,7 @@ impl Pace {
                     .map(|(quota, window)| (quota, Duration::from_secs(window).min(MAX_HOLD)));
                 // A reset "now" is a reset within the second: waiting on it must not spin.
                 let reset = Duration::from_secs(reset.max(1)).min(MAX_HOLD);
-                let counted = (remaining, remaining.saturating_sub(others));
+                let counted = (remaining, remaining.saturating_sub(others), others);
                 state.learn_limit(item.name, policy, counted, now + reset, now);
             }
         }
@@ -377,12 +378,12 @@ impl State {
     }
 
     /// Learns that the server counts `heard` left of limit `name` (`policy`) until
-    /// `resets_at`, `remaining` of them once the client's calls in flight are counted too.
+    /// `resets_at`, `remaining` of them once the client's `in_flight` calls are counted too.
     fn learn_limit(
         &mut self,
         name: &str,
         policy: Option<(u64, Duration)>,
-        (heard, remaining): (u64, u64),
+        (heard, remaining, in_flight): (u64, u64, u64),
         resets_at: Instant,
         now: Instant,
     ) {
@@ -397,11 +398,11 @@ impl State {
                 if new_window {
                     limit.remaining = remaining;
                     limit.resets_at = resets_at;
-                    limit.sample = (heard, now, 0);
+                    limit.sample = (heard, now, in_flight);
                 } else {
                     limit.remaining = limit.remaining.min(remaining);
                     limit.resets_at = limit.resets_at.min(resets_at);
-                    limit.learn_others(heard, now);
+                    limit.learn_others(heard, now, in_flight);
                 }
                 limit.confirmed = true;
                 limit.learnt_at = now;
@@ -415,7 +416,7 @@ impl State {
                 confirmed: true,
                 learnt_at: now,
                 others_rate: 0.0,
-                sample: (heard, now, 0),
+                sample: (heard, now, in_flight),
             }),
             None => {}
         }
@@ -426,7 +427,7 @@ impl Limit {
     /// Samples the others' rate: what the server's count lost since the last sample, less
     /// this client's own sends, over the time between. Averaged with the samples before, so
     /// that one burst neither hides nor invents a steady user.
-    fn learn_others(&mut self, heard: u64, now: Instant) {
+    fn learn_others(&mut self, heard: u64, now: Instant, in_flight: u64) {
         let (before, at, sent) = self.sample;
         let elapsed = now.saturating_duration_since(at);
         if elapsed < RATE_SAMPLE {
@@ -440,7 +441,7 @@ impl Limit {
         });
         let rate = (others as f64 / elapsed.as_secs_f64()).min(most);
         self.others_rate = 0.5 * self.others_rate + 0.5 * rate;
-        self.sample = (heard, now, 0);
+        self.sample = (heard, now, in_flight);
     }
 
     /// What remains, less what the others have likely spent since the last answer.
@@ -565,7 +566,35 @@ fn items(header: &str) -> impl Iterator<Item = Item<'_>> {
 mod tests {
     use std::time::Duration;
 
-    use super::{RateShare, items};
+    use tokio::time::Instant;
+
+    use super::{Limit, RateShare, items};
+
+    #[test]
+    fn the_clients_own_calls_in_flight_are_not_taken_for_other_users() {
+        let start = Instant::now();
+        // 50 left, with ten of this client's calls in flight that the server has not counted.
+        let mut limit = Limit {
+            name: "default".to_owned(),
+            policy: Some((60, Duration::from_secs(4))),
+            remaining: 40,
+            resets_at: start + Duration::from_secs(4),
+            confirmed: true,
+            learnt_at: start,
+            others_rate: 0.0,
+            sample: (50, start, 10),
+        };
+        // Five more sent; the server has counted all fifteen after 200 ms.
+        limit.sample.2 += 5;
+        limit.learn_others(35, start + Duration::from_millis(200), 0);
+        assert_eq!(limit.others_rate, 0.0);
+        // Then someone else spends five in 500 ms: 10 a second, halved by the average.
+        limit.learn_others(30, start + Duration::from_millis(700), 0);
+        assert!((limit.others_rate - 5.0).abs() < 1e-9, "{}", limit.others_rate);
+        // No one spends faster than the whole quota, 15 a second here: (5 + 15) / 2.
+        limit.learn_others(0, start + Duration::from_millis(800), 0);
+        assert!((limit.others_rate - 10.0).abs() < 1e-9, "{}", limit.others_rate);
+    }
 
     #[test]
     fn headers_are_read_leniently() {
