@@ -32,8 +32,8 @@ pub const DEFAULT_RATE_SHARE: RateShare = RateShare(75);
 pub const MAX_HOLD: Duration = Duration::from_secs(3600);
 
 /// How long a call waits for the answer to the one call sent alone (the first of a client, or
-/// the first after a window's reset, whose answer tells where the token stands) before it
-/// looks again.
+/// the first after a window's reset, whose answer tells where the token stands) before it goes
+/// anyway: that call may be slow, or held up by its caller.
 const PROBE_WAIT: Duration = Duration::from_secs(1);
 
 /// The most named limits a client keeps track of; further items of a header are ignored.
