@@ -590,10 +590,18 @@ mod tests {
         assert_eq!(limit.others_rate, 0.0);
         // Then someone else spends five in 500 ms: 10 a second, halved by the average.
         limit.learn_others(30, start + Duration::from_millis(700), 0);
-        assert!((limit.others_rate - 5.0).abs() < 1e-9, "{}", limit.others_rate);
+        assert!(
+            (limit.others_rate - 5.0).abs() < 1e-9,
+            "{}",
+            limit.others_rate
+        );
         // No one spends faster than the whole quota, 15 a second here: (5 + 15) / 2.
         limit.learn_others(0, start + Duration::from_millis(800), 0);
-        assert!((limit.others_rate - 10.0).abs() < 1e-9, "{}", limit.others_rate);
+        assert!(
+            (limit.others_rate - 10.0).abs() < 1e-9,
+            "{}",
+            limit.others_rate
+        );
     }
 
     #[test]
