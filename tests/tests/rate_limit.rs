@@ -36,12 +36,12 @@ async fn seeded(emulator: EmulatorBuilder, tables: usize) -> Emulator {
     emulator
 }
 
-/// A client of `emulator` with the SDK's defaults: real waits.
-fn plain_client(emulator: &Emulator) -> Client {
+/// A client of the API at `url` with the SDK's defaults: real waits.
+fn client_at(url: &str) -> Client {
     Client::builder()
         .api_token(API_TOKEN)
         .account_id(ACCOUNT_ID)
-        .base_url(emulator.base_url())
+        .base_url(url)
         .build()
         .expect("a client")
 }
@@ -118,7 +118,7 @@ async fn a_sweep_alone_on_its_token_finishes_every_table_once_without_a_429() {
     const TABLES: usize = 60;
     let limit = RateLimit::new(20, Duration::from_secs(1)).expect("a valid limit");
     let emulator = seeded(Emulator::builder().rate_limit(limit), TABLES).await;
-    let client = plain_client(&emulator);
+    let client = client_at(emulator.base_url());
     catalog(&client).enable().await.expect("enabled");
 
     let started = Instant::now();
@@ -146,9 +146,9 @@ async fn a_sweep_beside_a_client_using_a_fifth_of_the_quota_leaves_both_without_
     // 50 requests a second; the other client sends 10 a second, a fifth of them.
     let limit = RateLimit::new(100, Duration::from_secs(2)).expect("a valid limit");
     let emulator = seeded(Emulator::builder().rate_limit(limit), TABLES).await;
-    let sweeper = plain_client(&emulator);
+    let sweeper = client_at(emulator.base_url());
     catalog(&sweeper).enable().await.expect("enabled");
-    let other = plain_client(&emulator);
+    let other = client_at(emulator.base_url());
     let sweeping = Arc::new(AtomicBool::new(true));
     let reader = {
         let (other, sweeping) = (other.clone(), Arc::clone(&sweeping));
@@ -189,14 +189,14 @@ async fn a_sweep_that_starts_while_blocked_learns_it_from_one_429_waits_and_fini
         .expect("a valid limit");
     let emulator = seeded(Emulator::builder().rate_limit(limit), TABLES).await;
     // Enabled by a client of its own, then the window left to pass.
-    catalog(&plain_client(&emulator))
+    catalog(&client_at(emulator.base_url()))
         .enable()
         .await
         .expect("enabled");
     tokio::time::sleep(Duration::from_millis(1100)).await;
     block(&emulator, 5).await;
 
-    let client = plain_client(&emulator);
+    let client = client_at(emulator.base_url());
     let started = Instant::now();
     let done = sweep_all(&client, RateShare::percent(100).expect("valid")).await;
 
@@ -219,7 +219,7 @@ async fn a_call_into_a_long_block_fails_at_once_saying_until_when_and_holds_the_
         .expect("a valid limit");
     let emulator = seeded(Emulator::builder().rate_limit(limit), 0).await;
     block(&emulator, 3).await;
-    let client = plain_client(&emulator);
+    let client = client_at(emulator.base_url());
 
     let started = Instant::now();
     let error = catalog(&client).get().await.expect_err("blocked");
@@ -255,7 +255,7 @@ async fn a_rate_limited_queue_is_held_and_sent_again_past_the_sweeps_budget_but_
 {
     const TABLES: usize = 6;
     let emulator = seeded(Emulator::builder().no_rate_limit(), TABLES).await;
-    let client = plain_client(&emulator);
+    let client = client_at(emulator.base_url());
     catalog(&client).enable().await.expect("enabled");
     emulator.inject(
         Fault::rate_limited(Duration::from_millis(200))
@@ -315,16 +315,6 @@ async fn a_rate_limited_queue_is_held_and_sent_again_past_the_sweeps_budget_but_
         5,
         "{queues:?}"
     );
-}
-
-/// A client of `server` with real waits and no retries of its own: what holds it is the pace.
-fn client_at(url: &str) -> Client {
-    Client::builder()
-        .api_token(API_TOKEN)
-        .account_id(ACCOUNT_ID)
-        .base_url(url)
-        .build()
-        .expect("a client")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
