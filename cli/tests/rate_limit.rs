@@ -11,29 +11,19 @@ use std::time::{Duration, Instant};
 use cloudflare_r2_catalog::emulator::{Emulator, Fault, Operation, RateLimit};
 use common::*;
 use support::sweeps::*;
-use support::terminal::{AtTerminal, On, run_at_terminal};
+use support::terminal::{AtTerminal, On};
 use support::*;
 
 const GET_CATALOG: [&str; 3] = ["catalog", "get", BUCKET];
-const GET_ALL: [&str; 5] = ["table", "maintenance", "get", BUCKET, "--all-tables"];
 
 /// The binary at a terminal (stdout and stderr), against `base_url`.
 async fn at_terminal(base_url: &str, args: &[&str]) -> AtTerminal {
-    let mut env = token_env_at(base_url);
-    // Without one, indicatif draws no progress line.
-    env.push(("TERM", "xterm-256color".to_owned()));
-    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
     let on = On {
         stdin: false,
         stdout: true,
         stderr: true,
     };
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run_at_terminal(&args, &borrowed(&env), on, &[])
-    })
-    .await
-    .expect("the run finishes")
+    cli_at_terminal(base_url, args, on).await
 }
 
 /// Whether `text` is a time of day, `HH:MM:SS`.

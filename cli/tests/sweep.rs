@@ -27,28 +27,8 @@ use common::*;
 use httpmock::{Method, Mock, MockServer};
 use serde_json::{Value, json};
 use support::sweeps::*;
-use support::terminal::{AtTerminal, CTRL_C, On, run_at_terminal};
+use support::terminal::{CTRL_C, On, run_at_terminal};
 use support::*;
-
-/// Runs the binary at a terminal (see [`run_at_terminal`]) against `base_url`, off the runtime.
-async fn cli_at_terminal(base_url: &str, args: &[&str], on: On) -> AtTerminal {
-    let env = at_terminal_env(base_url);
-    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run_at_terminal(&args, &borrowed(&env), on, &[])
-    })
-    .await
-    .expect("the run finishes")
-}
-
-/// [`token_env_at`] with the `TERM` a terminal sets: without one, indicatif draws no progress
-/// line.
-fn at_terminal_env(base_url: &str) -> Vec<(&'static str, String)> {
-    let mut env = token_env_at(base_url);
-    env.push(("TERM", "xterm-256color".to_owned()));
-    env
-}
 
 /// `text` with the emulator's random ray ids (`[cf-ray 0123456789abcdef-EMU]`) as `RAY`.
 fn rays_masked(text: &str) -> String {
@@ -589,7 +569,7 @@ async fn a_table_named_with_all_tables_is_refused_before_anything_is_sent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_a_terminal_get_prints_the_settings_table_the_failure_and_the_summary() {
     let emulator = seeded().await;
-    let get = ["table", "maintenance", "get", BUCKET, "--all-tables"];
+    let get = GET_ALL;
     let header = "NAMESPACE  TABLE   COMPACTION  TARGET SIZE MB  SNAPSHOT EXPIRATION";
     let row = |namespace: &str, table: &str| {
         format!("{namespace:<9}  {table:<6}  disabled    128             disabled")

@@ -1421,13 +1421,8 @@ async fn queue_refusals_on_demand_map_to_their_predicates_and_are_not_retried() 
         [Some(409), Some(429), Some(429), Some(202)]
     );
     assert_eq!(sleeps.waits(), Vec::<Duration>::new());
-    let runs = events(&client)
-        .maintenance()
-        .runs(&ListOptions::new())
-        .await
-        .unwrap()
-        .result;
-    assert_eq!(runs.runs.len(), 1, "only the accepted request queued a run");
+    let runs = runs_of_events(&client).await;
+    assert_eq!(runs.len(), 1, "only the accepted request queued a run");
 
     assert!(matches!(
         Fault::failure(302, 1, "not a failure"),
@@ -1471,13 +1466,8 @@ async fn the_daily_queue_limit_refuses_a_tables_next_request_without_retry() {
         [Some(202), Some(202), Some(429), Some(202)]
     );
     assert_eq!(sleeps.waits(), Vec::<Duration>::new());
-    let runs = events(&client)
-        .maintenance()
-        .runs(&ListOptions::new())
-        .await
-        .unwrap()
-        .result;
-    assert_eq!(runs.runs.len(), 2);
+    let runs = runs_of_events(&client).await;
+    assert_eq!(runs.len(), 2);
 }
 
 #[tokio::test]
@@ -1498,13 +1488,8 @@ async fn by_default_a_table_accepts_24_queue_requests_a_day_as_on_cloudflare() {
         [vec![Some(202); 24], vec![Some(429)]].concat()
     );
     assert_eq!(sleeps.waits(), Vec::<Duration>::new());
-    let runs = events(&client)
-        .maintenance()
-        .runs(&ListOptions::new())
-        .await
-        .unwrap()
-        .result;
-    assert_eq!(runs.runs.len(), 24);
+    let runs = runs_of_events(&client).await;
+    assert_eq!(runs.len(), 24);
 }
 
 #[tokio::test]
@@ -1576,13 +1561,7 @@ async fn a_repeated_request_id_answers_the_original_result_and_queues_nothing() 
             Some(429)
         ]
     );
-    let runs = events(&client)
-        .maintenance()
-        .runs(&ListOptions::new())
-        .await
-        .unwrap()
-        .result
-        .runs;
+    let runs = runs_of_events(&client).await;
     let listed: Vec<_> = runs
         .iter()
         .map(|run| (run.configuration_type.clone(), run.request_id.clone()))

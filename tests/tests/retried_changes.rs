@@ -6,7 +6,7 @@
 mod common;
 
 use cloudflare_r2_catalog::emulator::{Emulator, Fault, Operation};
-use cloudflare_r2_catalog::{CatalogStatus, Client, Error, ListOptions, RequestId, RunStatus};
+use cloudflare_r2_catalog::{CatalogStatus, Client, Error, RequestId, RunStatus};
 use common::*;
 
 /// Each request the emulator received, as (operation, status answered).
@@ -226,13 +226,7 @@ async fn queueing_whose_answer_was_lost_and_that_used_the_days_last_slot_is_repo
             (Some(Operation::QueueTableMaintenance), Some(429)),
         ]
     );
-    let runs = events(&client)
-        .maintenance()
-        .runs(&ListOptions::new())
-        .await
-        .unwrap()
-        .result
-        .runs;
+    let runs = runs_of_events(&client).await;
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].request_id, Some(request_id.to_string()));
     assert_eq!(runs[0].status, RunStatus::Succeeded);
@@ -260,13 +254,7 @@ async fn queueing_whose_answer_was_lost_is_answered_by_the_retry_with_the_origin
             (Some(Operation::QueueTableMaintenance), Some(202)),
         ]
     );
-    let runs = events(&client)
-        .maintenance()
-        .runs(&ListOptions::new())
-        .await
-        .unwrap()
-        .result
-        .runs;
+    let runs = runs_of_events(&client).await;
     assert_eq!(runs.len(), 1, "queued once, though the day allows one");
     assert_eq!(runs[0].request_id, Some(request_id.to_string()));
 }
@@ -332,13 +320,7 @@ async fn a_lost_queue_answer_then_a_rate_limit_is_waited_out_and_the_repeat_answ
             (Some(Operation::QueueTableMaintenance), Some(202)),
         ]
     );
-    let runs = events(&client)
-        .maintenance()
-        .runs(&ListOptions::new())
-        .await
-        .expect("runs")
-        .result
-        .runs;
+    let runs = runs_of_events(&client).await;
     assert_eq!(runs.len(), 1, "queued once");
     assert_eq!(runs[0].request_id, Some(request_id.to_string()));
 }

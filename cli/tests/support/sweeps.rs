@@ -23,6 +23,9 @@ pub const TABLES: [(&str, &str); 5] = [
 /// then for each of a, a.x and b its tables and the namespaces under it.
 pub const CATALOG_LISTINGS: usize = 7;
 
+/// `table maintenance get BUCKET --all-tables`.
+pub const GET_ALL: [&str; 5] = ["table", "maintenance", "get", BUCKET, "--all-tables"];
+
 /// `table maintenance update BUCKET --all-tables --compaction enabled`.
 pub const UPDATE: [&str; 7] = [
     "table",
@@ -241,4 +244,28 @@ fn timed(summary: &str) -> (&str, u64) {
         .unwrap_or_else(|_| panic!("no count of 429s in {summary:?}"));
     assert!(!text.contains('\n'), "one line: {summary:?}");
     (text, throttled)
+}
+
+/// Runs the binary at a terminal (see [`run_at_terminal`](super::terminal::run_at_terminal)) against `base_url`, off the runtime.
+pub async fn cli_at_terminal(
+    base_url: &str,
+    args: &[&str],
+    on: super::terminal::On,
+) -> super::terminal::AtTerminal {
+    let env = at_terminal_env(base_url);
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        super::terminal::run_at_terminal(&args, &borrowed(&env), on, &[])
+    })
+    .await
+    .expect("the run finishes")
+}
+
+/// [`token_env_at`] with the `TERM` a terminal sets: without one, indicatif draws no progress
+/// line.
+pub fn at_terminal_env(base_url: &str) -> Vec<(&'static str, String)> {
+    let mut env = token_env_at(base_url);
+    env.push(("TERM", "xterm-256color".to_owned()));
+    env
 }

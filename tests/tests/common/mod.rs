@@ -35,6 +35,17 @@ pub fn failure(code: i64, message: &str) -> Value {
     json!({"success": false, "errors": [{"code": code, "message": message}], "messages": [], "result": null})
 }
 
+/// The first page of `bronze.events`'s maintenance runs, newest first.
+pub async fn runs_of_events(client: &Client) -> Vec<cloudflare_r2_catalog::MaintenanceRun> {
+    events(client)
+        .maintenance()
+        .runs(&cloudflare_r2_catalog::ListOptions::new())
+        .await
+        .expect("the runs are listed")
+        .result
+        .runs
+}
+
 /// Records the waits the retry policy asks for, without waiting.
 #[derive(Debug, Clone, Default)]
 pub struct RecordedSleeps(Arc<Mutex<Vec<Duration>>>);
