@@ -9,10 +9,9 @@
 //! a server that repeats a cursor ends the stream with an error instead of looping.
 
 use std::collections::VecDeque;
-use std::pin::pin;
 use std::process::ExitCode;
 
-use cloudflare_r2_catalog::{Client, ListOptions, NamespaceHandle, PageSize};
+use cloudflare_r2_catalog::{Client, ListOptions};
 use futures_util::TryStreamExt;
 
 #[tokio::main]
@@ -34,24 +33,20 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .nth(1)
             .ok_or("usage: list_namespaces <BUCKET>")?,
     )?;
-    let options = ListOptions::new().page_size(PageSize::new(1000)?);
+    let options = ListOptions::new().page_size(1000);
 
     // Breadth first: the top level, then the children of each namespace found.
-    let mut pending: VecDeque<NamespaceHandle> = VecDeque::new();
+    let mut listings = VecDeque::from([catalog.namespaces()]);
     let mut found = 0_usize;
-    let mut listing = Some(catalog.namespaces());
-    let mut parent;
-    while let Some(namespaces) = listing.take() {
-        let mut items = pin!(namespaces.items(options.clone()));
+    while let Some(namespaces) = listings.pop_front() {
+        let mut items = namespaces.items(options.clone());
         while let Some(listed) = items.try_next().await? {
             // A listed namespace goes straight back to the catalog, checked as any other.
             let namespace = catalog.namespace(&listed.namespace)?;
             println!("{}", namespace.namespace());
             found += 1;
-            pending.push_back(namespace);
+            listings.push_back(namespace.namespaces());
         }
-        parent = pending.pop_front();
-        listing = parent.as_ref().map(NamespaceHandle::namespaces);
     }
     eprintln!("{found} namespace(s)");
     Ok(())

@@ -131,7 +131,7 @@ async fn sdk_sweep(emulator: &Emulator, concurrency: NonZeroUsize) -> usize {
 async fn sdk_loop(emulator: &Emulator) -> usize {
     let catalog = client_of(emulator).catalog(BUCKET).expect("a valid bucket");
     let update = compaction_on();
-    let largest = ListOptions::new().page_size(PageSize::new(PageSize::MAX).expect("in range"));
+    let largest = ListOptions::new().page_size(PageSize::MAX);
     let namespaces: Vec<_> = catalog
         .namespaces()
         .items(largest.clone())

@@ -50,7 +50,7 @@ impl Command {
             .as_deref()
             .map(|dotted| catalog.namespace(Namespace::parse_dotted(dotted)?))
             .transpose()?;
-        let options = paging.options()?;
+        let options = paging.options();
         let namespaces = match &parent {
             Some(parent) => parent.namespaces(),
             None => catalog.namespaces(),
@@ -60,7 +60,7 @@ impl Command {
                 .print_all(context.format, namespaces.pages(options), human)
                 .await
         } else {
-            let page = namespaces.list(&options).await?.result;
+            let page = namespaces.list(options).await?.result;
             show(context.format, &page, human)
         }
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::num::NonZeroU64;
 
 use clap::Args;
-use cloudflare_r2_catalog::{Error, ListOptions, Page, PageSize};
+use cloudflare_r2_catalog::{Error, ListOptions, Page};
 use futures_util::{Stream, TryStreamExt};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -31,15 +31,17 @@ pub(crate) struct PagingFlags {
 }
 
 impl PagingFlags {
-    pub(crate) fn options(&self) -> Result<ListOptions, Failure> {
+    /// The options the flags ask for; the SDK checks them when the listing is called, before
+    /// anything is sent.
+    pub(crate) fn options(&self) -> ListOptions {
         let mut options = ListOptions::new();
         if let Some(size) = self.page_size {
-            options = options.page_size(PageSize::new(size).map_err(Error::from)?);
+            options = options.page_size(size);
         }
         if let Some(token) = &self.page_token {
             options = options.page_token(token);
         }
-        Ok(options.max_pages(self.max_pages))
+        options.max_pages(self.max_pages.get())
     }
 
     pub(crate) fn all(&self) -> bool {

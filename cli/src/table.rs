@@ -160,12 +160,12 @@ impl Command {
                     namespace.namespace()
                 );
                 let human = |page: &serde_json::Value| tables_table(page, &command);
-                let options = paging.options()?;
+                let options = paging.options();
                 if paging.all() {
                     let pages = namespace.tables().pages(options);
                     paging.print_all(format, pages, human).await
                 } else {
-                    let page = namespace.tables().list(&options).await?.result;
+                    let page = namespace.tables().list(options).await?.result;
                     show(format, &page, human)
                 }
             }
@@ -292,12 +292,12 @@ impl Command {
                     table.name()
                 );
                 let human = |page: &serde_json::Value| runs_table(page, &command);
-                let options = paging.options()?;
+                let options = paging.options();
                 if paging.all() {
-                    let pages = table.maintenance().run_pages(options);
+                    let pages = table.maintenance().runs().pages(options);
                     paging.print_all(format, pages, human).await
                 } else {
-                    let page = table.maintenance().runs(&options).await?.result;
+                    let page = table.maintenance().runs().list(options).await?.result;
                     show(format, &page, human)
                 }
             }

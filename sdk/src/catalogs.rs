@@ -168,26 +168,26 @@ impl CatalogHandle {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn delete(&self) -> DeleteCatalog<'_> {
+    pub fn delete(&self) -> DeleteCatalog {
         DeleteCatalog {
-            catalog: &self.scope,
+            catalog: self.scope.clone(),
             force: false,
         }
     }
 
     /// The catalog's stored credential: store one, or check the one stored.
-    pub fn credential(&self) -> CredentialHandle<'_> {
-        CredentialHandle::new(&self.scope)
+    pub fn credential(&self) -> CredentialHandle {
+        CredentialHandle::new(self.scope.clone())
     }
 
     /// The catalog's own maintenance settings.
-    pub fn maintenance(&self) -> CatalogMaintenanceHandle<'_> {
-        CatalogMaintenanceHandle::new(&self.scope)
+    pub fn maintenance(&self) -> CatalogMaintenanceHandle {
+        CatalogMaintenanceHandle::new(self.scope.clone())
     }
 
     /// The catalog's top-level namespaces.
-    pub fn namespaces(&self) -> NamespaceListing<'_> {
-        NamespaceListing::new(&self.scope, None)
+    pub fn namespaces(&self) -> NamespaceListing {
+        NamespaceListing::new(self.scope.clone(), None)
     }
 
     /// The namespace `namespace` of this catalog, checked now: a [`Namespace`], a listed
@@ -225,14 +225,14 @@ impl CatalogHandle {
 
 /// A catalog's deletion, with its options; from [`CatalogHandle::delete`]. Awaiting it sends
 /// the request.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 #[must_use = "a deletion does nothing until it is awaited"]
-pub struct DeleteCatalog<'a> {
-    catalog: &'a CatalogScope,
+pub struct DeleteCatalog {
+    catalog: CatalogScope,
     force: bool,
 }
 
-impl<'a> DeleteCatalog<'a> {
+impl DeleteCatalog {
     /// With `force`, a catalog that still holds namespaces or tables is emptied first (its
     /// namespaces, tables, views and maintenance metadata removed, up to a limit Cloudflare
     /// sets), and then deleted; it is sent as `?force=true`. Without (the default), such a
@@ -257,10 +257,10 @@ impl<'a> DeleteCatalog<'a> {
     }
 }
 
-impl<'a> IntoFuture for DeleteCatalog<'a> {
+impl IntoFuture for DeleteCatalog {
     type Output = Result<Response<()>, Error>;
     // Boxed because an `async fn`'s future has no name to give here; one allocation per delete.
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

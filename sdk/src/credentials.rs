@@ -8,13 +8,14 @@ use crate::validate::{CatalogToken, Input};
 use crate::wire::{StoreCredentialBody, StoredCredential};
 
 /// A catalog's stored credential; from [`CatalogHandle::credential`](crate::CatalogHandle::credential).
-#[derive(Debug, Clone, Copy)]
-pub struct CredentialHandle<'a> {
-    catalog: &'a CatalogScope,
+/// Cheap to clone; it can be kept or moved into a task.
+#[derive(Debug, Clone)]
+pub struct CredentialHandle {
+    catalog: CatalogScope,
 }
 
-impl<'a> CredentialHandle<'a> {
-    pub(crate) fn new(catalog: &'a CatalogScope) -> Self {
+impl CredentialHandle {
+    pub(crate) fn new(catalog: CatalogScope) -> Self {
         Self { catalog }
     }
 
@@ -37,7 +38,7 @@ impl<'a> CredentialHandle<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn store(
-        self,
+        &self,
         token: impl Input<CatalogToken>,
     ) -> Result<Response<StoredCredential>, Error> {
         let body = StoreCredentialBody::new(token.into_valid()?);
@@ -57,7 +58,7 @@ impl<'a> CredentialHandle<'a> {
     /// Cloudflare documents this operation only under the `basin-catalog` paths, so it goes
     /// there even on a client built for [`PathFamily::R2Catalog`](crate::PathFamily): the same
     /// host and token serve both.
-    pub async fn status(self) -> Result<Response<CredentialCheck>, Error> {
+    pub async fn status(&self) -> Result<Response<CredentialCheck>, Error> {
         let (engine, account_id, bucket) = self.catalog.parts();
         let api = engine.api();
         engine

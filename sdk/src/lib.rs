@@ -32,9 +32,13 @@
 //! | [`TableListing`] | [`NamespaceHandle::tables`] | [`list`](TableListing::list), [`pages`](TableListing::pages), [`items`](TableListing::items) |
 //! | [`TableHandle`] | [`CatalogHandle::table`], [`NamespaceHandle::table`] | [`get`](TableHandle::get), [`maintenance`](TableHandle::maintenance) |
 //! | [`Sweep`] | [`CatalogHandle::sweep`] | [`within`](Sweep::within), [`concurrency`](Sweep::concurrency), [`retry_budget`](Sweep::retry_budget), [`rate_share`](Sweep::rate_share), [`max_wait`](Sweep::max_wait), [`skip`](Sweep::skip), [`stop_when`](Sweep::stop_when); then [`get_maintenance`](Sweep::get_maintenance), [`update_maintenance`](Sweep::update_maintenance), [`queue_maintenance`](Sweep::queue_maintenance), [`runs`](Sweep::runs) or [`run`](Sweep::run), each a stream of [`Swept`] |
-//! | [`TableMaintenanceHandle`] | [`TableHandle::maintenance`] | [`get`](TableMaintenanceHandle::get), [`update`](TableMaintenanceHandle::update), [`queue`](TableMaintenanceHandle::queue), [`runs`](TableMaintenanceHandle::runs), [`run_pages`](TableMaintenanceHandle::run_pages) |
+//! | [`TableMaintenanceHandle`] | [`TableHandle::maintenance`] | [`get`](TableMaintenanceHandle::get), [`update`](TableMaintenanceHandle::update), [`queue`](TableMaintenanceHandle::queue), [`runs`](TableMaintenanceHandle::runs) |
+//! | [`RunListing`] | [`TableMaintenanceHandle::runs`] | [`list`](RunListing::list), [`pages`](RunListing::pages), [`items`](RunListing::items) |
 //!
-//! Handles are cheap to clone, `Send` and `Sync`; their streams are `'static`. A client's
+//! Handles and listings own what they name: each is cheap to clone, `Send`, `Sync` and
+//! `'static`, so it can be kept or moved into a task. Every listing reads the same way: `list`
+//! one page, `pages` or `items` as a stream ([`Paginated`]) that `.next().await` polls as is,
+//! no pinning needed. A client's
 //! [`with_retry`](Client::with_retry), [`with_operation_timeout`](Client::with_operation_timeout)
 //! and [`with_dry_run`](Client::with_dry_run) give it for some calls only, and the handles made
 //! from it carry it. The models
@@ -145,7 +149,9 @@ pub use iceberg::IcebergConfig;
 pub use maintenance::CatalogMaintenanceHandle;
 pub use namespaces::{NamespaceHandle, NamespaceListing};
 pub use pace::{DEFAULT_RATE_SHARE, MAX_HOLD, RateLimitStatus, RateShare};
-pub use paging::{DEFAULT_MAX_PAGES, ListOptions, ListedNamespace, ListedTable, Page};
+pub use paging::{
+    DEFAULT_MAX_PAGES, ListOptions, ListedNamespace, ListedTable, Page, Paginated, Streamed,
+};
 /// The HTTP status type of [`Error::status`], [`ApiError::status`] and the others: reqwest's
 /// (the `http` crate's), re-exported so that matching on it needs no dependency of your own.
 pub use reqwest::StatusCode;
@@ -159,7 +165,7 @@ pub use sweep::{
     DEFAULT_SWEEP_CONCURRENCY, DEFAULT_SWEEP_MAX_WAIT, DEFAULT_SWEEP_RETRY_BUDGET,
     MAX_SWEEP_LISTED, Sweep, Swept, SweptQueue,
 };
-pub use tables::{TableHandle, TableListing, TableMaintenanceHandle};
+pub use tables::{RunListing, TableHandle, TableListing, TableMaintenanceHandle};
 pub use text::{REDACTED, Redactions, acts_on_display};
 pub use transport::DEFAULT_MAX_RESPONSE_BYTES;
 pub use validate::{

@@ -12,18 +12,20 @@ use crate::validate::ValidationError;
 ///
 /// [`CatalogHandle::maintenance`]: crate::CatalogHandle::maintenance
 /// [`TableHandle::maintenance`]: crate::TableHandle::maintenance
-#[derive(Debug, Clone, Copy)]
-pub struct CatalogMaintenanceHandle<'a> {
-    catalog: &'a CatalogScope,
+///
+/// Cheap to clone; it can be kept or moved into a task.
+#[derive(Debug, Clone)]
+pub struct CatalogMaintenanceHandle {
+    catalog: CatalogScope,
 }
 
-impl<'a> CatalogMaintenanceHandle<'a> {
-    pub(crate) fn new(catalog: &'a CatalogScope) -> Self {
+impl CatalogMaintenanceHandle {
+    pub(crate) fn new(catalog: CatalogScope) -> Self {
         Self { catalog }
     }
 
     /// The catalog's maintenance configuration and whether a credential is stored for it.
-    pub async fn get(self) -> Result<Response<CatalogMaintenance>, Error> {
+    pub async fn get(&self) -> Result<Response<CatalogMaintenance>, Error> {
         let (engine, account_id, bucket) = self.catalog.parts();
         let api = engine.api();
         engine
@@ -57,7 +59,7 @@ impl<'a> CatalogMaintenanceHandle<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn update(
-        self,
+        &self,
         update: &MaintenanceUpdate,
     ) -> Result<Response<Option<MaintenanceConfig>>, Error> {
         checked(update)?;

@@ -1,15 +1,17 @@
 //! Namespaces: one namespace of a catalog (its tables, its nested namespaces), and the listing
 //! of namespaces one page at a time or as a stream.
 
-use futures_util::Stream;
+use std::fmt;
 
 use crate::envelope::Response;
 use crate::error::Error;
-use crate::generated::types::{NamespaceIdentifier, NamespacePage};
-use crate::paging::{ListOptions, ListedNamespace, follow, items};
+use crate::generated::types::{NamespaceIdentifier, NamespacePage, TableIdentifier};
+use crate::paging::{ListOptions, ListedNamespace, Paginated, follow, items};
 use crate::scope::CatalogScope;
 use crate::tables::{TableHandle, TableListing};
-use crate::validate::{AccountId, BucketName, Input, Namespace, TableName, ValidationError};
+use crate::validate::{
+    AccountId, BucketName, Input, Namespace, PageSize, TableName, ValidationError, write_dotted,
+};
 
 /// A listed namespace, passed straight back to a call: its levels are checked as any
 /// namespace's (a server could list one that breaks the rules, such as a `..` level).
@@ -33,6 +35,41 @@ impl TryFrom<NamespaceIdentifier> for Namespace {
     type Error = ValidationError;
     fn try_from(listed: NamespaceIdentifier) -> Result<Self, ValidationError> {
         Namespace::new(listed.0)
+    }
+}
+
+/// The levels joined with `.` as [`Namespace`]'s `Display` writes them (`bronze.raw`), each
+/// `.` and `\` inside a level escaped with `\`, so [`Namespace::parse_dotted`] reads it back.
+/// Server text is written as sent: escape it before a terminal shows it.
+///
+/// ```
+/// use cloudflare_r2_catalog::NamespaceIdentifier;
+///
+/// let listed: NamespaceIdentifier = serde_json::from_str(r#"["bronze", "raw.v2"]"#)?;
+/// assert_eq!(listed.to_string(), r"bronze.raw\.v2");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl fmt::Display for NamespaceIdentifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_dotted(f, self.0.iter().map(String::as_str))
+    }
+}
+
+/// The namespace, then the name, joined with `.` and escaped as [`NamespaceIdentifier`]'s
+/// `Display` does: `bronze.raw.events`.
+///
+/// ```
+/// use cloudflare_r2_catalog::TableIdentifier;
+///
+/// let listed: TableIdentifier =
+///     serde_json::from_str(r#"{"namespace": ["bronze", "raw"], "name": "events.v2"}"#)?;
+/// assert_eq!(listed.to_string(), r"bronze.raw.events\.v2");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl fmt::Display for TableIdentifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let levels = self.namespace.0.iter().map(String::as_str);
+        write_dotted(f, levels.chain([self.name.as_str()]))
     }
 }
 
@@ -65,13 +102,13 @@ impl NamespaceHandle {
     }
 
     /// The namespaces directly under this one.
-    pub fn namespaces(&self) -> NamespaceListing<'_> {
-        NamespaceListing::new(&self.catalog, Some(&self.namespace))
+    pub fn namespaces(&self) -> NamespaceListing {
+        NamespaceListing::new(self.catalog.clone(), Some(self.namespace.clone()))
     }
 
     /// The tables of this namespace.
-    pub fn tables(&self) -> TableListing<'_> {
-        TableListing::new(&self.catalog, &self.namespace)
+    pub fn tables(&self) -> TableListing {
+        TableListing::new(self.catalog.clone(), self.namespace.clone())
     }
 
     /// The table `name` of this namespace, checked now: a name the API would refuse is an
@@ -87,23 +124,25 @@ impl NamespaceHandle {
 
 /// The namespaces of a catalog, top-level ones or those directly under one namespace; from
 /// [`CatalogHandle::namespaces`](crate::CatalogHandle::namespaces) or
-/// [`NamespaceHandle::namespaces`].
-#[derive(Debug, Clone, Copy)]
-pub struct NamespaceListing<'a> {
-    catalog: &'a CatalogScope,
-    parent: Option<&'a Namespace>,
+/// [`NamespaceHandle::namespaces`]. Like every listing: [`list`](Self::list) one page,
+/// [`pages`](Self::pages) or [`items`](Self::items) as a stream.
+#[derive(Debug, Clone)]
+pub struct NamespaceListing {
+    catalog: CatalogScope,
+    parent: Option<Namespace>,
 }
 
-impl<'a> NamespaceListing<'a> {
-    pub(crate) fn new(catalog: &'a CatalogScope, parent: Option<&'a Namespace>) -> Self {
+impl NamespaceListing {
+    pub(crate) fn new(catalog: CatalogScope, parent: Option<Namespace>) -> Self {
         Self { catalog, parent }
     }
 
     /// One page of the namespaces, starting at `options`' page token.
-    pub async fn list(self, options: &ListOptions) -> Result<Response<NamespacePage>, Error> {
-        let parent = self.parent.map(Namespace::to_wire);
+    pub async fn list(&self, options: ListOptions) -> Result<Response<NamespacePage>, Error> {
+        options.check(PageSize::MAX)?;
+        let parent = self.parent.as_ref().map(Namespace::to_wire);
         let token = options.page_token.as_deref();
-        namespaces_page(self.catalog, parent.as_deref(), options, token).await
+        namespaces_page(&self.catalog, parent.as_deref(), &options, token).await
     }
 
     /// Every namespace, one by one, each with its UUID and details when `options` ask for
@@ -115,17 +154,14 @@ impl<'a> NamespaceListing<'a> {
     /// use futures_util::TryStreamExt;
     ///
     /// let catalog = client.catalog("my-data-bucket")?;
-    /// let mut namespaces = std::pin::pin!(catalog.namespaces().items(ListOptions::new().with_uuids()));
+    /// let mut namespaces = catalog.namespaces().items(ListOptions::new().with_uuids());
     /// while let Some(listed) = namespaces.try_next().await? {
-    ///     println!("{:?} {:?}", listed.namespace, listed.uuid);
+    ///     println!("{} {:?}", listed.namespace, listed.uuid);
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn items(
-        self,
-        options: ListOptions,
-    ) -> impl Stream<Item = Result<ListedNamespace, Error>> + Send + 'static {
-        items(self.pages(options), NamespacePage::into_items)
+    pub fn items(&self, options: ListOptions) -> Paginated<ListedNamespace> {
+        Paginated::new(items(self.pages(options), NamespacePage::into_items))
     }
 
     /// Every page of the namespaces, fetched lazily as the stream is polled, starting at
@@ -145,19 +181,19 @@ impl<'a> NamespaceListing<'a> {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn pages(
-        self,
-        options: ListOptions,
-    ) -> impl Stream<Item = Result<NamespacePage, Error>> + Send + 'static {
-        let inputs = Ok((self.catalog.clone(), self.parent.map(Namespace::to_wire)));
-        follow(
+    pub fn pages(&self, options: ListOptions) -> Paginated<NamespacePage> {
+        let inputs = options.check(PageSize::MAX).map(|()| {
+            let parent = self.parent.as_ref().map(Namespace::to_wire);
+            (self.catalog.clone(), parent)
+        });
+        Paginated::new(follow(
             inputs,
             options,
             |(catalog, parent), options, cursor| async move {
                 let (parent, cursor) = (parent.as_deref(), cursor.as_deref());
                 namespaces_page(&catalog, parent, &options, cursor).await
             },
-        )
+        ))
     }
 }
 
@@ -175,7 +211,7 @@ async fn namespaces_page(
             api.list_namespaces(
                 account_id,
                 bucket,
-                options.page_size.map(|size| size.as_non_zero()),
+                options.wire_page_size(),
                 page_token,
                 parent,
                 return_details,

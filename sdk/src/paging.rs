@@ -2,9 +2,12 @@
 //! that follows `next_page_token` to the last page.
 
 use std::collections::HashSet;
+use std::fmt;
 use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
 use std::num::NonZeroU64;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_util::Stream;
 
@@ -18,26 +21,28 @@ use crate::validate::{PageSize, ValidationError};
 
 /// Options of a list call; the defaults ask for the server's default page (100) from the start.
 ///
-/// ```
-/// use cloudflare_r2_catalog::{ListOptions, PageSize};
+/// The setters take plain values; one the API would refuse (a page size of 0, say) is reported
+/// by the call the options are given to, as [`Error::InvalidInput`], before anything is sent.
 ///
-/// let options = ListOptions::new().page_size(PageSize::new(500)?).with_details();
-/// # Ok::<(), cloudflare_r2_catalog::ValidationError>(())
+/// ```
+/// use cloudflare_r2_catalog::ListOptions;
+///
+/// let options = ListOptions::new().page_size(500).with_details();
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
 pub struct ListOptions {
-    pub(crate) page_size: Option<PageSize>,
+    page_size: Option<u64>,
     pub(crate) page_token: Option<String>,
-    pub(crate) return_uuids: bool,
-    pub(crate) return_details: bool,
-    max_pages: NonZeroU64,
+    return_uuids: bool,
+    return_details: bool,
+    max_pages: u64,
 }
 
 /// How many pages a paged stream follows unless told otherwise: ten million items at the
 /// largest page size, far more than a catalog holds, yet an end to a server that keeps minting
 /// new cursors.
-pub const DEFAULT_MAX_PAGES: NonZeroU64 = NonZeroU64::new(10_000).expect("not zero");
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 impl Default for ListOptions {
     fn default() -> Self {
@@ -58,16 +63,18 @@ impl ListOptions {
         Self::default()
     }
 
-    /// The most pages a `pages(…)` stream follows (default [`DEFAULT_MAX_PAGES`]). When the
-    /// last of them still has a `next_page_token`, the stream ends with [`Error::PageLimit`];
-    /// that token, on the last page yielded, is where to resume from.
-    pub fn max_pages(mut self, pages: NonZeroU64) -> Self {
+    /// The most pages a `pages(…)` or `items(…)` stream follows (default
+    /// [`DEFAULT_MAX_PAGES`]; at least 1). When the last of them still has a `next_page_token`,
+    /// the stream ends with [`Error::PageLimit`]; that token, on the last page yielded, is where
+    /// to resume from.
+    pub fn max_pages(mut self, pages: u64) -> Self {
         self.max_pages = pages;
         self
     }
 
-    /// At most `size` items per page.
-    pub fn page_size(mut self, size: PageSize) -> Self {
+    /// At most `size` items per page: 1 to 1000 ([`PageSize::MAX`]), 1 to 100 for maintenance
+    /// runs.
+    pub fn page_size(mut self, size: u64) -> Self {
         self.page_size = Some(size);
         self
     }
@@ -88,6 +95,28 @@ impl ListOptions {
     pub fn with_details(mut self) -> Self {
         self.return_details = true;
         self
+    }
+
+    /// Whether these options fit a listing whose pages hold at most `largest_page` items.
+    pub(crate) fn check(&self, largest_page: u64) -> Result<(), ValidationError> {
+        if let Some(size) = self.page_size {
+            let size = PageSize::new(size)?;
+            if size.get() > largest_page {
+                return Err(ValidationError::new(
+                    "page size",
+                    "must be between 1 and 100 for maintenance runs",
+                ));
+            }
+        }
+        if self.max_pages == 0 {
+            return Err(ValidationError::new("max pages", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// The page size as the generated client takes it, once [`ListOptions::check`] passed.
+    pub(crate) fn wire_page_size(&self) -> Option<NonZeroU64> {
+        self.page_size.and_then(NonZeroU64::new)
     }
 
     /// The flags as the generated client takes them: sent only when asked for.
@@ -120,6 +149,57 @@ impl Page for TablePage {
 impl Page for MaintenanceRunPage {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
+    }
+}
+
+/// A stream the SDK hands out: `Unpin`, so `.next().await` (of [`futures_util::StreamExt`])
+/// works without pinning it first, and `Send + 'static`, so it can be kept or moved into a task.
+/// The combinators of `StreamExt` and `TryStreamExt` (`try_next`, `try_collect`, …) work on it
+/// too. A listing's pages or items are a [`Paginated`]; a sweep's outcomes a
+/// `Streamed<Swept<T>>`.
+#[must_use = "a stream does nothing until it is polled"]
+pub struct Streamed<I> {
+    stream: Pin<Box<dyn Stream<Item = I> + Send>>,
+}
+
+/// A listing's pages or items, fetched lazily as the stream is polled; an error ends it.
+///
+/// ```no_run
+/// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
+/// use cloudflare_r2_catalog::ListOptions;
+/// use futures_util::StreamExt as _;
+///
+/// let mut namespaces = client.catalog("my-data-bucket")?.namespaces().items(ListOptions::new());
+/// while let Some(listed) = namespaces.next().await {
+///     println!("{}", listed?.namespace);
+/// }
+/// # Ok(()) }
+/// ```
+pub type Paginated<T> = Streamed<Result<T, Error>>;
+
+impl<I> Streamed<I> {
+    pub(crate) fn new(stream: impl Stream<Item = I> + Send + 'static) -> Self {
+        Self {
+            stream: Box::pin(stream),
+        }
+    }
+}
+
+impl<I> Stream for Streamed<I> {
+    type Item = I;
+
+    fn poll_next(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<I>> {
+        self.stream.as_mut().poll_next(context)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.stream.size_hint()
+    }
+}
+
+impl<I> fmt::Debug for Streamed<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Streamed").finish_non_exhaustive()
     }
 }
 
@@ -246,8 +326,7 @@ where
         pages: 0,
     };
     futures_util::stream::try_unfold(start, move |mut state| {
-        let over_limit =
-            matches!(state.next, Some(Some(_))) && state.pages >= options.max_pages.get();
+        let over_limit = matches!(state.next, Some(Some(_))) && state.pages >= options.max_pages;
         let pages = state.pages;
         let fetched = state.next.take().filter(|_| !over_limit).map(|cursor| {
             let inputs = inputs.clone();

@@ -24,10 +24,10 @@ use crate::generated::types::{
 use crate::maintenance::checked;
 use crate::namespaces::NamespaceListing;
 use crate::pace::{DEFAULT_RATE_SHARE, RateShare, SweepBudget};
-use crate::paging::ListOptions;
+use crate::paging::{ListOptions, Paginated, Streamed};
 use crate::scope::CatalogScope;
 use crate::status::MaintenanceKind;
-use crate::tables::{TableHandle, TableListing, runs_options};
+use crate::tables::{TableHandle, TableListing, check_runs_options};
 use crate::validate::{Namespace, PageSize, RequestId, TableName, ValidationError};
 
 /// How many tables a sweep works on at once unless told otherwise. Over HTTP/2 they share one
@@ -95,7 +95,7 @@ pub const DEFAULT_SWEEP_MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 ///     ..MaintenanceUpdate::default()
 /// };
 /// let catalog = client.catalog("my-data-bucket")?;
-/// let mut swept = std::pin::pin!(catalog.sweep().within("bronze".parse()?).update_maintenance(update)?);
+/// let mut swept = catalog.sweep().within("bronze".parse()?).update_maintenance(update)?;
 /// while let Some(item) = swept.next().await {
 ///     match item {
 ///         Swept::Table { table, outcome: Ok(_) } => println!("{} updated", table.name()),
@@ -242,9 +242,7 @@ impl Sweep {
     }
 
     /// Each table's maintenance configuration.
-    pub fn get_maintenance(
-        self,
-    ) -> impl Stream<Item = Swept<Response<TableMaintenance>>> + Send + 'static {
+    pub fn get_maintenance(self) -> Streamed<Swept<Response<TableMaintenance>>> {
         self.run(|table| async move { table.maintenance().get().await })
     }
 
@@ -254,10 +252,7 @@ impl Sweep {
     pub fn update_maintenance(
         self,
         update: MaintenanceUpdate,
-    ) -> Result<
-        impl Stream<Item = Swept<Response<Option<TableMaintenanceConfig>>>> + Send + 'static,
-        ValidationError,
-    > {
+    ) -> Result<Streamed<Swept<Response<Option<TableMaintenanceConfig>>>>, ValidationError> {
         checked(&update)?;
         let update = Arc::new(update);
         Ok(self.run(move |table| {
@@ -272,7 +267,7 @@ impl Sweep {
     pub fn queue_maintenance(
         self,
         kind: MaintenanceKind,
-    ) -> Result<impl Stream<Item = Swept<SweptQueue>> + Send + 'static, ValidationError> {
+    ) -> Result<Streamed<Swept<SweptQueue>>, ValidationError> {
         kind.known()?;
         Ok(self.run(move |table| {
             let kind = kind.clone();
@@ -293,21 +288,17 @@ impl Sweep {
     pub fn runs(
         self,
         options: ListOptions,
-    ) -> Result<
-        impl Stream<Item = Swept<Response<MaintenanceRunPage>>> + Send + 'static,
-        ValidationError,
-    > {
-        runs_options(&options)?;
-        let options = Arc::new(options);
+    ) -> Result<Streamed<Swept<Response<MaintenanceRunPage>>>, ValidationError> {
+        check_runs_options(&options)?;
         Ok(self.run(move |table| {
-            let options = Arc::clone(&options);
-            async move { table.maintenance().runs(&options).await }
+            let options = options.clone();
+            async move { table.maintenance().runs().list(options).await }
         }))
     }
 
     /// Runs `operation` on each table: any call of its [`TableHandle`], which carries the
     /// sweep's share and budget (the handle reported in [`Swept::Table`] does not).
-    pub fn run<T, F, Fut>(self, operation: F) -> impl Stream<Item = Swept<T>> + Send + 'static
+    pub fn run<T, F, Fut>(self, operation: F) -> Streamed<Swept<T>>
     where
         T: Send + 'static,
         F: Fn(TableHandle) -> Fut + Send + 'static,
@@ -342,7 +333,7 @@ impl Sweep {
             ..paced.clone()
         };
         let stop = stop.unwrap_or_else(|| Box::pin(std::future::pending()));
-        tables_under(listing, within, skip)
+        let swept = tables_under(listing, within, skip)
             .take_until(stop)
             .map(move |listed| {
                 let acted = match listed {
@@ -370,7 +361,8 @@ impl Sweep {
                     }
                 }
             })
-            .buffer_unordered(concurrency.get())
+            .buffer_unordered(concurrency.get());
+        Streamed::new(swept)
     }
 }
 
@@ -388,16 +380,13 @@ enum Listed {
 /// with [`Swept::Unlisted`], for it and for each namespace found and not walked.
 pub const MAX_SWEEP_LISTED: usize = 1_000_000;
 
-/// A listing's pages, as the walk reads them.
-type Pages<P> = Pin<Box<dyn Stream<Item = Result<P, Error>> + Send>>;
-
 /// One namespace the walk is inside (or the catalog's top, `None`): the listing it is reading,
 /// its tables first, then the namespaces under it, and what it has read of that listing's
 /// current page and not given out yet.
 struct Frame {
     namespace: Option<Namespace>,
-    tables: Option<Pages<TablePage>>,
-    namespaces: Option<Pages<NamespacePage>>,
+    tables: Option<Paginated<TablePage>>,
+    namespaces: Option<Paginated<NamespacePage>>,
     pending: VecDeque<Pending>,
 }
 
@@ -429,15 +418,14 @@ impl Frame {
     /// under it.
     fn new(catalog: &CatalogScope, namespace: Option<Namespace>) -> Self {
         let tables = namespace.as_ref().map(|namespace| {
-            let pages = TableListing::new(catalog, namespace).pages(listing_options());
-            Box::pin(pages) as Pages<TablePage>
+            TableListing::new(catalog.clone(), namespace.clone()).pages(listing_options())
         });
         let namespaces =
-            NamespaceListing::new(catalog, namespace.as_ref()).pages(listing_options());
+            NamespaceListing::new(catalog.clone(), namespace.clone()).pages(listing_options());
         Self {
             namespace,
             tables,
-            namespaces: Some(Box::pin(namespaces)),
+            namespaces: Some(namespaces),
             pending: VecDeque::new(),
         }
     }
@@ -639,7 +627,7 @@ fn tables_under(
 
 /// The largest pages: a sweep reads every item anyway.
 fn listing_options() -> ListOptions {
-    ListOptions::new().page_size(PageSize::new(PageSize::MAX).expect("the largest page size"))
+    ListOptions::new().page_size(PageSize::MAX)
 }
 
 /// `listed`, a namespace the server listed under `parent`, checked as any namespace is and

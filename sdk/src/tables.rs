@@ -1,7 +1,6 @@
 //! Tables: one table's details and maintenance (its settings, queueing a run, the runs it
 //! made), and the listing of a namespace's tables.
 
-use futures_util::Stream;
 use reqwest::StatusCode;
 
 use crate::codes;
@@ -9,14 +8,16 @@ use crate::engine::{Change, Engine, MadeWhen};
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{
-    MaintenanceRunPage, MaintenanceUpdate, QueueMaintenanceBody, QueuedMaintenance, Table,
-    TableMaintenance, TableMaintenanceConfig, TablePage,
+    MaintenanceRun, MaintenanceRunPage, MaintenanceUpdate, QueueMaintenanceBody, QueuedMaintenance,
+    Table, TableMaintenance, TableMaintenanceConfig, TablePage,
 };
 use crate::maintenance::checked;
-use crate::paging::{ListOptions, ListedTable, follow, items};
+use crate::paging::{ListOptions, ListedTable, Paginated, follow, items};
 use crate::scope::CatalogScope;
 use crate::status::MaintenanceKind;
-use crate::validate::{AccountId, BucketName, Namespace, RequestId, TableName, ValidationError};
+use crate::validate::{
+    AccountId, BucketName, Namespace, PageSize, RequestId, TableName, ValidationError,
+};
 
 /// The largest page of maintenance runs the API serves.
 const MAX_RUNS_PAGE: u64 = 100;
@@ -86,20 +87,23 @@ impl TableHandle {
     }
 
     /// The table's own maintenance: its settings, queueing a run, and the runs it made.
-    pub fn maintenance(&self) -> TableMaintenanceHandle<'_> {
-        TableMaintenanceHandle { table: self }
+    pub fn maintenance(&self) -> TableMaintenanceHandle {
+        TableMaintenanceHandle {
+            table: self.clone(),
+        }
     }
 }
 
-/// A table's own maintenance; from [`TableHandle::maintenance`].
-#[derive(Debug, Clone, Copy)]
-pub struct TableMaintenanceHandle<'a> {
-    table: &'a TableHandle,
+/// A table's own maintenance; from [`TableHandle::maintenance`]. Cheap to clone; it can be kept
+/// or moved into a task.
+#[derive(Debug, Clone)]
+pub struct TableMaintenanceHandle {
+    table: TableHandle,
 }
 
-impl<'a> TableMaintenanceHandle<'a> {
+impl TableMaintenanceHandle {
     /// The table's maintenance configuration.
-    pub async fn get(self) -> Result<Response<TableMaintenance>, Error> {
+    pub async fn get(&self) -> Result<Response<TableMaintenance>, Error> {
         let (engine, account_id, bucket, namespace, name) = self.table.parts();
         let api = engine.api();
         engine
@@ -127,7 +131,7 @@ impl<'a> TableMaintenanceHandle<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn update(
-        self,
+        &self,
         update: &MaintenanceUpdate,
     ) -> Result<Response<Option<TableMaintenanceConfig>>, Error> {
         checked(update)?;
@@ -144,7 +148,7 @@ impl<'a> TableMaintenanceHandle<'a> {
     /// (this does not start a run). Cloudflare answers 202 with whether it was queued.
     ///
     /// `request_id` marks the run it queues, so it can be found in
-    /// [`TableMaintenanceHandle::runs`]: make one with [`RequestId::random`], or pass your own to
+    /// the table's [`runs`](TableMaintenanceHandle::runs): make one with [`RequestId::random`], or pass your own to
     /// correlate with your records. A retry of this call sends the same id. Cloudflare does not
     /// say that it deduplicates by it, so a retry after a lost answer may queue twice, which
     /// queues the same maintenance for the same poll. Its two refusals are not retried: the
@@ -169,7 +173,7 @@ impl<'a> TableMaintenanceHandle<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn queue(
-        self,
+        &self,
         kind: MaintenanceKind,
         request_id: &RequestId,
     ) -> Result<Response<Option<QueuedMaintenance>>, Error> {
@@ -193,28 +197,51 @@ impl<'a> TableMaintenanceHandle<'a> {
             .await
     }
 
-    /// One page of the table's recent maintenance runs, newest first. Of `options`, the page
-    /// size (at most 100 here) and token count; asking for UUIDs or details, which runs do not
-    /// have, is refused before sending.
-    pub async fn runs(self, options: &ListOptions) -> Result<Response<MaintenanceRunPage>, Error> {
-        runs_options(options)?;
-        runs_page(self.table, options, options.page_token.as_deref()).await
-    }
-
-    /// Every page of the table's recent maintenance runs, fetched lazily as the stream is
-    /// polled, as [`TableListing::pages`] does for tables.
-    pub fn run_pages(
-        self,
-        options: ListOptions,
-    ) -> impl Stream<Item = Result<MaintenanceRunPage, Error>> + Send + 'static {
-        let checked = runs_options(&options).map(|()| self.table.clone());
-        follow(checked, options, |table, options, cursor| async move {
-            runs_page(&table, &options, cursor.as_deref()).await
-        })
+    /// The table's recent maintenance runs, newest first.
+    pub fn runs(&self) -> RunListing {
+        RunListing {
+            table: self.table.clone(),
+        }
     }
 }
 
-async fn runs_page(
+/// The maintenance runs of one table, newest first; from [`TableMaintenanceHandle::runs`]. Like
+/// every listing: [`list`](Self::list) one page, [`pages`](Self::pages) or
+/// [`items`](Self::items) as a stream. Of [`ListOptions`], the page size (at most 100 here),
+/// the page token and the page count apply; asking for UUIDs or details, which runs do not
+/// have, is refused before sending.
+#[derive(Debug, Clone)]
+pub struct RunListing {
+    table: TableHandle,
+}
+
+impl RunListing {
+    /// One page of the runs, starting at `options`' page token.
+    pub async fn list(&self, options: ListOptions) -> Result<Response<MaintenanceRunPage>, Error> {
+        check_runs_options(&options)?;
+        runs_page(&self.table, &options, options.page_token.as_deref()).await
+    }
+
+    /// Every page of the runs, fetched lazily as the stream is polled, as
+    /// [`TableListing::pages`] does for tables.
+    pub fn pages(&self, options: ListOptions) -> Paginated<MaintenanceRunPage> {
+        let checked = check_runs_options(&options).map(|()| self.table.clone());
+        Paginated::new(follow(
+            checked,
+            options,
+            |table, options, cursor| async move { runs_page(&table, &options, cursor.as_deref()).await },
+        ))
+    }
+
+    /// Every run, one by one: [`RunListing::pages`] as items.
+    pub fn items(&self, options: ListOptions) -> Paginated<MaintenanceRun> {
+        Paginated::new(items(self.pages(options), |page: MaintenanceRunPage| {
+            page.runs.into_iter()
+        }))
+    }
+}
+
+pub(crate) async fn runs_page(
     table: &TableHandle,
     options: &ListOptions,
     page_token: Option<&str>,
@@ -228,7 +255,7 @@ async fn runs_page(
                 bucket,
                 &namespace,
                 name,
-                options.page_size.map(|size| size.as_non_zero()),
+                options.wire_page_size(),
                 page_token,
             )
         })
@@ -236,52 +263,46 @@ async fn runs_page(
 }
 
 /// The tables of one namespace; from [`NamespaceHandle::tables`](crate::NamespaceHandle::tables).
-#[derive(Debug, Clone, Copy)]
-pub struct TableListing<'a> {
-    catalog: &'a CatalogScope,
-    namespace: &'a Namespace,
+/// Like every listing: [`list`](Self::list) one page, [`pages`](Self::pages) or
+/// [`items`](Self::items) as a stream.
+#[derive(Debug, Clone)]
+pub struct TableListing {
+    catalog: CatalogScope,
+    namespace: Namespace,
 }
 
-impl<'a> TableListing<'a> {
-    pub(crate) fn new(catalog: &'a CatalogScope, namespace: &'a Namespace) -> Self {
+impl TableListing {
+    pub(crate) fn new(catalog: CatalogScope, namespace: Namespace) -> Self {
         Self { catalog, namespace }
     }
 
     /// One page of the tables, starting at `options`' page token.
-    pub async fn list(self, options: &ListOptions) -> Result<Response<TablePage>, Error> {
+    pub async fn list(&self, options: ListOptions) -> Result<Response<TablePage>, Error> {
+        options.check(PageSize::MAX)?;
         let namespace = self.namespace.to_wire();
-        tables_page(
-            self.catalog,
-            &namespace,
-            options,
-            options.page_token.as_deref(),
-        )
-        .await
+        let token = options.page_token.as_deref();
+        tables_page(&self.catalog, &namespace, &options, token).await
     }
 
     /// Every page of the tables, fetched lazily as the stream is polled, starting at `options`'
     /// page token; each page is retried as a call of its own.
-    pub fn pages(
-        self,
-        options: ListOptions,
-    ) -> impl Stream<Item = Result<TablePage, Error>> + Send + 'static {
-        let inputs = Ok((self.catalog.clone(), self.namespace.to_wire()));
-        follow(
+    pub fn pages(&self, options: ListOptions) -> Paginated<TablePage> {
+        let inputs = options
+            .check(PageSize::MAX)
+            .map(|()| (self.catalog.clone(), self.namespace.to_wire()));
+        Paginated::new(follow(
             inputs,
             options,
             |(catalog, namespace), options, cursor| async move {
                 tables_page(&catalog, &namespace, &options, cursor.as_deref()).await
             },
-        )
+        ))
     }
 
     /// Every table, one by one, each with its UUID and details when `options` ask for them:
     /// [`TableListing::pages`] as items ([`TablePage::into_items`]).
-    pub fn items(
-        self,
-        options: ListOptions,
-    ) -> impl Stream<Item = Result<ListedTable, Error>> + Send + 'static {
-        items(self.pages(options), TablePage::into_items)
+    pub fn items(&self, options: ListOptions) -> Paginated<ListedTable> {
+        Paginated::new(items(self.pages(options), TablePage::into_items))
     }
 }
 
@@ -300,7 +321,7 @@ async fn tables_page(
                 account_id,
                 bucket,
                 namespace,
-                options.page_size.map(|size| size.as_non_zero()),
+                options.wire_page_size(),
                 page_token,
                 return_details,
                 return_uuids,
@@ -309,18 +330,10 @@ async fn tables_page(
         .await
 }
 
-/// `options` if they fit the runs listing: its pages are smaller than those of tables and
+/// Whether `options` fit the runs listing: its pages are smaller than those of tables and
 /// namespaces, and it has no UUIDs or details to add.
-pub(crate) fn runs_options(options: &ListOptions) -> Result<(), ValidationError> {
-    if options
-        .page_size
-        .is_some_and(|size| size.get() > MAX_RUNS_PAGE)
-    {
-        return Err(ValidationError::new(
-            "page size",
-            "must be between 1 and 100 for maintenance runs",
-        ));
-    }
+pub(crate) fn check_runs_options(options: &ListOptions) -> Result<(), ValidationError> {
+    options.check(MAX_RUNS_PAGE)?;
     if options.flags() != (None, None) {
         return Err(ValidationError::new(
             "list options",

@@ -376,10 +376,6 @@ impl PageSize {
     pub fn get(self) -> u64 {
         self.0.get()
     }
-
-    pub(crate) fn as_non_zero(self) -> std::num::NonZeroU64 {
-        self.0
-    }
 }
 
 impl TryFrom<u64> for PageSize {
@@ -493,19 +489,28 @@ impl Namespace {
 /// [`Namespace::parse_dotted`] reads back.
 impl fmt::Display for Namespace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, level) in self.0.iter().enumerate() {
-            if index > 0 {
-                f.write_str(".")?;
-            }
-            for character in level.chars() {
-                if matches!(character, '.' | '\\') {
-                    f.write_str("\\")?;
-                }
-                write!(f, "{character}")?;
-            }
-        }
-        Ok(())
+        write_dotted(f, self.0.iter().map(String::as_str))
     }
+}
+
+/// `levels` as [`Namespace`]'s `Display` writes them: joined with `.`, each `.` and `\` inside
+/// a level escaped with `\`. A listed identifier is written so too, checked or not.
+pub(crate) fn write_dotted<'a>(
+    f: &mut fmt::Formatter<'_>,
+    levels: impl IntoIterator<Item = &'a str>,
+) -> fmt::Result {
+    for (index, level) in levels.into_iter().enumerate() {
+        if index > 0 {
+            f.write_str(".")?;
+        }
+        for character in level.chars() {
+            if matches!(character, '.' | '\\') {
+                f.write_str("\\")?;
+            }
+            write!(f, "{character}")?;
+        }
+    }
+    Ok(())
 }
 
 impl FromStr for Namespace {

@@ -6,8 +6,8 @@ mod common;
 
 use cloudflare_r2_catalog::{
     CatalogStatus, CompactionUpdate, CredentialStatus, CredentialValidity, Error, ListOptions,
-    MaintenanceKind, MaintenanceState, MaintenanceStep, MaintenanceUpdate, PageSize, PathFamily,
-    RequestId, RunStatus, StepStatus, TargetFileSize,
+    MaintenanceKind, MaintenanceState, MaintenanceStep, MaintenanceUpdate, PathFamily, RequestId,
+    RunStatus, StepStatus, TargetFileSize,
 };
 use common::*;
 use futures_util::TryStreamExt;
@@ -43,8 +43,8 @@ async fn call_every_operation(client: &cloudflare_r2_catalog::Client) {
     let _ = catalog.maintenance().get().await;
     let update = MaintenanceUpdate::default();
     let _ = catalog.maintenance().update(&update).await;
-    let _ = catalog.namespaces().list(&options).await;
-    let _ = namespace.tables().list(&options).await;
+    let _ = catalog.namespaces().list(options.clone()).await;
+    let _ = namespace.tables().list(options.clone()).await;
     let _ = table.get().await;
     let _ = table.maintenance().get().await;
     let _ = table.maintenance().update(&update).await;
@@ -52,7 +52,7 @@ async fn call_every_operation(client: &cloudflare_r2_catalog::Client) {
         .maintenance()
         .queue(MaintenanceKind::SnapshotExpiration, &RequestId::random())
         .await;
-    let _ = table.maintenance().runs(&options).await;
+    let _ = table.maintenance().runs().list(options.clone()).await;
 }
 
 /// The request lines of the 16 operations, in [`call_every_operation`]'s order, under the base
@@ -335,12 +335,14 @@ async fn values_the_sdk_does_not_know_are_refused_in_requests_before_sending() {
     let table_update = table.maintenance().update(&huge).await;
     let runs = table
         .maintenance()
-        .runs(&ListOptions::new().page_size(PageSize::new(101).unwrap()))
+        .runs()
+        .list(ListOptions::new().page_size(101))
         .await;
 
     let with_uuids = table
         .maintenance()
-        .runs(&ListOptions::new().with_uuids())
+        .runs()
+        .list(ListOptions::new().with_uuids())
         .await;
 
     for (outcome, field) in [
@@ -386,11 +388,12 @@ async fn maintenance_runs_are_paged_with_unknown_statuses_kept() {
         &[(None, first), (Some("p2"), last)],
     )
     .await;
-    let options = ListOptions::new().page_size(PageSize::new(1).unwrap());
+    let options = ListOptions::new().page_size(1);
 
     let pages: Vec<_> = events(&client(&server))
         .maintenance()
-        .run_pages(options)
+        .runs()
+        .pages(options)
         .try_collect()
         .await
         .expect("every page");
@@ -427,13 +430,12 @@ async fn runs_ask_with_the_page_size_and_token_given() {
                 .json_body(success(json!({"runs": [], "next_page_token": null})));
         })
         .await;
-    let options = ListOptions::new()
-        .page_size(PageSize::new(100).unwrap())
-        .page_token("t1");
+    let options = ListOptions::new().page_size(100).page_token("t1");
 
     let page = events(&client(&server))
         .maintenance()
-        .runs(&options)
+        .runs()
+        .list(options.clone())
         .await
         .expect("a page");
 
@@ -875,12 +877,12 @@ async fn every_other_read_skips_fields_added_at_every_level() {
     let options = ListOptions::new();
 
     let catalog = catalog_handle.get().await;
-    let namespaces = catalog_handle.namespaces().list(&options).await;
+    let namespaces = catalog_handle.namespaces().list(options.clone()).await;
     let listed = catalog_handle
         .namespace(NAMESPACE)
         .expect("a valid namespace")
         .tables()
-        .list(&options)
+        .list(options.clone())
         .await;
     let table = events(&client).get().await;
 
@@ -970,7 +972,8 @@ async fn a_last_runs_page_may_leave_out_its_null_token() {
 
     let pages: Vec<_> = events(&client(&server))
         .maintenance()
-        .run_pages(ListOptions::new())
+        .runs()
+        .pages(ListOptions::new())
         .try_collect()
         .await
         .expect("one page");

@@ -11,7 +11,7 @@ use std::num::NonZeroU64;
 
 use cloudflare_r2_catalog::{
     Client, CompactionUpdate, DryRun, Error, ListOptions, MaintenanceKind, MaintenanceState,
-    MaintenanceUpdate, PageSize, PathFamily, REDACTED, RequestId, RetryConfig, SnapshotAge,
+    MaintenanceUpdate, PathFamily, REDACTED, RequestId, RetryConfig, SnapshotAge,
     SnapshotExpirationUpdate, TargetFileSize,
 };
 use common::*;
@@ -171,9 +171,7 @@ async fn reads_are_planned_too_and_a_listing_stream_yields_the_plan_once() {
     let status = catalog.credential().status().await;
     assert_planned(status, "GET", bucket("/credential/status"), None);
 
-    let options = ListOptions::new()
-        .page_size(PageSize::new(5).unwrap())
-        .with_uuids();
+    let options = ListOptions::new().page_size(5).with_uuids();
     let namespaces: Vec<_> = catalog.namespaces().items(options.clone()).collect().await;
     assert_eq!(
         namespaces.len(),
@@ -327,7 +325,7 @@ async fn invalid_input_is_still_refused_before_anything_is_planned() {
         }),
         ..MaintenanceUpdate::default()
     };
-    let too_big = ListOptions::new().page_size(PageSize::new(101).unwrap());
+    let too_big = ListOptions::new().page_size(101);
 
     let credential = catalog.credential();
     assert_invalid(credential.store("two words").await, "catalog token");
@@ -339,8 +337,8 @@ async fn invalid_input_is_still_refused_before_anything_is_planned() {
     let vacuum = MaintenanceKind::from("vacuum");
     let queued = maintenance.queue(vacuum, &RequestId::random()).await;
     assert_invalid(queued, "maintenance kind");
-    assert_invalid(maintenance.runs(&too_big).await, "page size");
-    let runs: Vec<_> = maintenance.run_pages(too_big).collect().await;
+    assert_invalid(maintenance.runs().list(too_big.clone()).await, "page size");
+    let runs: Vec<_> = maintenance.runs().pages(too_big).collect().await;
     assert_eq!(runs.len(), 1, "{runs:?}");
     assert_invalid(runs.into_iter().next().unwrap(), "page size");
     // Handles check their names when they are made, dry run or not.
@@ -432,7 +430,7 @@ async fn a_secret_the_client_holds_is_redacted_from_a_planned_url() {
     // A caller who pastes the API token where a page token goes.
     let listed = catalog(&dry)
         .namespaces()
-        .list(&ListOptions::new().page_token(API_TOKEN))
+        .list(ListOptions::new().page_token(API_TOKEN))
         .await;
 
     let redacted = bucket_url(&server, &format!("/namespaces?page_token={REDACTED}"));

@@ -14,7 +14,7 @@ use cloudflare_r2_catalog::emulator::{
 use cloudflare_r2_catalog::{
     CatalogStatus, Client, CompactionUpdate, CredentialStatus, CredentialValidity, Error,
     ListOptions, MaintenanceKind, MaintenanceState, MaintenanceStep, MaintenanceUpdate, Namespace,
-    PageSize, PathFamily, RequestId, RunStatus, StepStatus, TargetFileSize,
+    PathFamily, RequestId, RunStatus, StepStatus, TargetFileSize,
 };
 use common::*;
 use futures_util::TryStreamExt;
@@ -90,7 +90,7 @@ async fn the_sdk_flow_enable_store_maintain_list_disable_delete() {
     assert_eq!(listed.warehouses[0].bucket, BUCKET);
     let namespaces = catalog
         .namespaces()
-        .list(&ListOptions::new())
+        .list(ListOptions::new())
         .await
         .expect("listed");
     assert_eq!(namespaces.result.namespaces.len(), 1);
@@ -170,7 +170,7 @@ async fn the_paging_stream_walks_every_page() {
     let catalog = catalog(&client);
     catalog.enable().await.unwrap();
 
-    let options = ListOptions::new().page_size(PageSize::new(100).unwrap());
+    let options = ListOptions::new().page_size(100);
     let pages: Vec<_> = catalog
         .namespaces()
         .pages(options.clone())
@@ -186,7 +186,7 @@ async fn the_paging_stream_walks_every_page() {
         .namespace(&parent)
         .unwrap()
         .namespaces()
-        .list(&options.with_uuids())
+        .list(options.with_uuids())
         .await
         .unwrap()
         .result;
@@ -325,7 +325,7 @@ async fn a_seed_file_names_buckets_namespaces_and_tables() {
     seeded.enable().await.unwrap();
     let top = seeded
         .namespaces()
-        .list(&ListOptions::new())
+        .list(ListOptions::new())
         .await
         .unwrap()
         .result;
@@ -411,7 +411,7 @@ async fn a_nested_namespace_without_its_parent_refuses_the_whole_seed() {
         let parent = handle
             .namespace(Namespace::new(parent.iter().copied()).unwrap())
             .unwrap();
-        let listed = parent.namespaces().list(&ListOptions::new()).await.unwrap();
+        let listed = parent.namespaces().list(ListOptions::new()).await.unwrap();
         let names: Vec<Vec<String>> = listed.result.namespaces.into_iter().map(|n| n.0).collect();
         children.push(names);
     }
@@ -1320,10 +1320,11 @@ async fn queued_runs_are_listed_newest_first_with_their_request_ids_across_pages
     assert!(second != first && third != second);
     assert_eq!(queue_statuses(&emulator), [Some(202), Some(202), Some(202)]);
 
-    let options = ListOptions::new().page_size(PageSize::new(2).unwrap());
+    let options = ListOptions::new().page_size(2);
     let pages: Vec<_> = events
         .maintenance()
-        .run_pages(options.clone())
+        .runs()
+        .pages(options.clone())
         .try_collect()
         .await
         .expect("every page");
@@ -1371,16 +1372,36 @@ async fn queued_runs_are_listed_newest_first_with_their_request_ids_across_pages
     );
 
     // One page by hand: its token leads to the rest.
-    let page = events.maintenance().runs(&options).await.unwrap().result;
+    let page = events
+        .maintenance()
+        .runs()
+        .list(options.clone())
+        .await
+        .unwrap()
+        .result;
     let token = page.next_page_token.expect("more runs");
     let rest = events
         .maintenance()
-        .runs(&options.page_token(token))
+        .runs()
+        .list(options.clone().page_token(token))
         .await
         .unwrap()
         .result;
     assert_eq!(rest.runs.len(), 1);
     assert_eq!(rest.runs[0].request_id.as_deref(), Some(first.as_str()));
+
+    // The runs one by one, as every listing gives its items: the same runs, in order, over
+    // the same two pages.
+    let before = emulator.requests().len();
+    let items: Vec<_> = events
+        .maintenance()
+        .runs()
+        .items(options)
+        .try_collect()
+        .await
+        .expect("every run");
+    assert_eq!(items, runs);
+    assert_eq!(emulator.requests().len() - before, 2);
 }
 
 #[tokio::test]
@@ -1758,7 +1779,8 @@ async fn both_path_families_reach_the_same_catalogs() {
     let request_id = queue(&r2, None).await.unwrap();
     let runs = events(&basin)
         .maintenance()
-        .runs(&ListOptions::new())
+        .runs()
+        .list(ListOptions::new())
         .await
         .unwrap()
         .result;
@@ -1816,16 +1838,17 @@ async fn a_disabled_catalog_hides_its_namespaces_tables_and_runs() {
     let errors = [
         catalog
             .namespaces()
-            .list(&ListOptions::new())
+            .list(ListOptions::new())
             .await
             .unwrap_err(),
-        bronze.tables().list(&ListOptions::new()).await.unwrap_err(),
+        bronze.tables().list(ListOptions::new()).await.unwrap_err(),
         events.get().await.unwrap_err(),
         events.maintenance().get().await.unwrap_err(),
         queue(&client, None).await.unwrap_err(),
         events
             .maintenance()
-            .runs(&ListOptions::new())
+            .runs()
+            .list(ListOptions::new())
             .await
             .unwrap_err(),
     ];
@@ -1849,7 +1872,8 @@ async fn missing_tables_and_namespaces_answer_their_own_codes() {
         missing.get().await.unwrap_err(),
         missing
             .maintenance()
-            .runs(&ListOptions::new())
+            .runs()
+            .list(ListOptions::new())
             .await
             .unwrap_err(),
     ];
@@ -1861,7 +1885,7 @@ async fn missing_tables_and_namespaces_answer_their_own_codes() {
         .namespace("nowhere")
         .unwrap()
         .tables()
-        .list(&ListOptions::new())
+        .list(ListOptions::new())
         .await
         .unwrap_err();
     assert!(missing_namespace.is_not_found());

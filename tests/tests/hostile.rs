@@ -433,7 +433,7 @@ async fn fresh_cursors_forever_end_at_the_page_limit() {
         Reply::json("200 OK", &[], &page(&["n"], Some(&next)))
     });
     let client = server.client(&RecordedSleeps::default());
-    let limit = std::num::NonZeroU64::new(3).unwrap();
+    let limit = 3;
 
     let items: Vec<_> = catalog(&client)
         .namespaces()

@@ -7,8 +7,8 @@ use std::num::NonZeroU64;
 
 use cloudflare_r2_catalog::{
     AccountId, BucketName, CatalogHandle, CatalogStatus, CompactionUpdate, CredentialStatus, Error,
-    ListOptions, MaintenanceState, MaintenanceUpdate, Namespace, NamespaceIdentifier, PageSize,
-    Response, SnapshotAge, SnapshotExpirationUpdate, TablePage, TargetFileSize,
+    ListOptions, MaintenanceState, MaintenanceUpdate, Namespace, NamespaceIdentifier, Response,
+    SnapshotAge, SnapshotExpirationUpdate, TablePage, TargetFileSize,
 };
 use common::*;
 use httpmock::Method::{GET, POST};
@@ -269,8 +269,8 @@ async fn a_read_whose_success_envelope_has_no_result_is_reported() {
             client.list_catalogs().await.map(drop),
             catalog.get().await.map(drop),
             catalog.maintenance().get().await.map(drop),
-            catalog.namespaces().list(&options).await.map(drop),
-            bronze.tables().list(&options).await.map(drop),
+            catalog.namespaces().list(options.clone()).await.map(drop),
+            bronze.tables().list(options.clone()).await.map(drop),
             events.get().await.map(drop),
             events.maintenance().get().await.map(drop),
         ];
@@ -405,7 +405,7 @@ async fn list_namespaces_with_every_option() {
         .await;
     let parent = Namespace::new(["bronze", "analytics"]).unwrap();
     let options = ListOptions::new()
-        .page_size(PageSize::new(2).unwrap())
+        .page_size(2)
         .page_token("cursor-1")
         .with_uuids()
         .with_details();
@@ -414,7 +414,7 @@ async fn list_namespaces_with_every_option() {
         .namespace(&parent)
         .expect("a valid namespace")
         .namespaces()
-        .list(&options)
+        .list(options.clone())
         .await
         .expect("listed");
 
@@ -443,7 +443,7 @@ async fn list_namespaces_sends_no_query_by_default() {
 
     catalog(&client(&server))
         .namespaces()
-        .list(&ListOptions::new())
+        .list(ListOptions::new())
         .await
         .expect("listed");
 
@@ -465,7 +465,7 @@ async fn list_tables() {
         .namespace("bronze")
         .expect("a valid namespace")
         .tables()
-        .list(&ListOptions::new())
+        .list(ListOptions::new())
         .await
         .expect("listed");
 
@@ -550,7 +550,11 @@ async fn tables_of(
     listed: &NamespaceIdentifier,
     options: &ListOptions,
 ) -> Result<Response<TablePage>, Error> {
-    catalog.namespace(listed)?.tables().list(options).await
+    catalog
+        .namespace(listed)?
+        .tables()
+        .list(options.clone())
+        .await
 }
 
 #[tokio::test]
@@ -577,7 +581,7 @@ async fn a_listed_namespace_is_passed_straight_back_and_a_bad_one_refused() {
 
     let page = catalog
         .namespaces()
-        .list(&options)
+        .list(options.clone())
         .await
         .expect("listed")
         .result;

@@ -1,5 +1,6 @@
-//! What users spawn and share across threads compiles as such: the client and every handle
-//! (account, catalog, namespace, table) is `Send + Sync + 'static`, every call's future is
+//! What users spawn and share across threads compiles as such: the client, every handle
+//! (account, catalog, namespace, table, their credential and maintenance) and every listing is
+//! `Send + Sync + 'static`, every call's future is
 //! `Send`, every paged stream is `Send + 'static`, and the calls made through a handle cloned
 //! into a task are `'static + Send`, so `tokio::spawn` takes them. Checked by the compiler: a
 //! change that makes any of them `!Send`, or ties one to a borrow, fails to build this file.
@@ -11,16 +12,13 @@ use std::future::Future;
 use cloudflare_r2_catalog::{
     AccountHandle, CatalogHandle, CatalogMaintenanceHandle, Client, CredentialHandle,
     DeleteCatalog, Error, ListOptions, MaintenanceKind, MaintenanceUpdate, Namespace,
-    NamespaceHandle, NamespaceListing, RequestId, TableHandle, TableListing,
+    NamespaceHandle, NamespaceListing, RequestId, RunListing, TableHandle, TableListing,
     TableMaintenanceHandle, ValidationError,
 };
 use common::*;
 use futures_util::{Stream, TryStreamExt};
 
 fn send_sync<T: Send + Sync + 'static>() {}
-
-/// For the sub-handles, which borrow their parent handle: shareable, if not `'static`.
-fn send_sync_borrowed<T: Send + Sync>() {}
 
 fn send<T: Send>(_: &T) {}
 
@@ -37,12 +35,13 @@ fn the_client_and_every_handle_are_send_sync_and_static() {
     send_sync::<TableHandle>();
     send_sync::<Error>();
     send_sync::<ValidationError>();
-    send_sync_borrowed::<CredentialHandle<'_>>();
-    send_sync_borrowed::<CatalogMaintenanceHandle<'_>>();
-    send_sync_borrowed::<DeleteCatalog<'_>>();
-    send_sync_borrowed::<NamespaceListing<'_>>();
-    send_sync_borrowed::<TableListing<'_>>();
-    send_sync_borrowed::<TableMaintenanceHandle<'_>>();
+    send_sync::<CredentialHandle>();
+    send_sync::<CatalogMaintenanceHandle>();
+    send_sync::<DeleteCatalog>();
+    send_sync::<NamespaceListing>();
+    send_sync::<TableListing>();
+    send_sync::<TableMaintenanceHandle>();
+    send_sync::<RunListing>();
 }
 
 #[test]
@@ -73,9 +72,9 @@ fn every_call_is_send_and_every_stream_is_send_and_static() {
     send(&catalog.credential().status());
     send(&catalog.maintenance().get());
     send(&catalog.maintenance().update(&update));
-    send(&catalog.namespaces().list(&options));
-    send(&bronze.namespaces().list(&options));
-    send(&bronze.tables().list(&options));
+    send(&catalog.namespaces().list(options.clone()));
+    send(&bronze.namespaces().list(options.clone()));
+    send(&bronze.tables().list(options.clone()));
     send(&events.get());
     send(&events.maintenance().get());
     send(&events.maintenance().update(&update));
@@ -84,7 +83,7 @@ fn every_call_is_send_and_every_stream_is_send_and_static() {
             .maintenance()
             .queue(MaintenanceKind::Compaction, &request_id),
     );
-    send(&events.maintenance().runs(&options));
+    send(&events.maintenance().runs().list(options.clone()));
 
     // Streams own what they need: Send, and 'static, so they outlive the handle they came from.
     static_stream(catalog.namespaces().pages(options.clone()));
@@ -93,7 +92,8 @@ fn every_call_is_send_and_every_stream_is_send_and_static() {
     static_stream(bronze.namespaces().items(options.clone()));
     static_stream(bronze.tables().pages(options.clone()));
     static_stream(bronze.tables().items(options.clone()));
-    static_stream(events.maintenance().run_pages(options.clone()));
+    static_stream(events.maintenance().runs().pages(options.clone()));
+    static_stream(events.maintenance().runs().items(options.clone()));
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn a_handle_cloned_into_a_task_makes_spawnable_calls() {
             .maintenance()
             .update(&MaintenanceUpdate::default())
             .await?;
-        owned.namespaces().list(&ListOptions::new()).await?;
+        owned.namespaces().list(ListOptions::new()).await?;
         owned
             .namespaces()
             .pages(ListOptions::new())
@@ -154,7 +154,7 @@ fn a_handle_cloned_into_a_task_makes_spawnable_calls() {
 
     let owned = catalog.namespace("bronze.raw").expect("a valid namespace");
     spawnable(async move {
-        owned.namespaces().list(&ListOptions::new()).await?;
+        owned.namespaces().list(ListOptions::new()).await?;
         owned
             .namespaces()
             .pages(ListOptions::new())
@@ -165,7 +165,7 @@ fn a_handle_cloned_into_a_task_makes_spawnable_calls() {
             .items(ListOptions::new())
             .try_collect::<Vec<_>>()
             .await?;
-        owned.tables().list(&ListOptions::new()).await?;
+        owned.tables().list(ListOptions::new()).await?;
         owned
             .tables()
             .pages(ListOptions::new())
@@ -193,14 +193,31 @@ fn a_handle_cloned_into_a_task_makes_spawnable_calls() {
             .maintenance()
             .queue(MaintenanceKind::Compaction, &request_id)
             .await?;
-        owned.maintenance().runs(&ListOptions::new()).await?;
+        owned.maintenance().runs().list(ListOptions::new()).await?;
         owned
             .maintenance()
-            .run_pages(ListOptions::new())
+            .runs()
+            .pages(ListOptions::new())
             .try_collect::<Vec<_>>()
             .await?;
         Ok::<_, Error>(())
     });
+
+    // A sub-handle or listing made in the task's caller and moved into it, its parent
+    // dropped first: each owns what it names.
+    let table = catalog.table("bronze", "events").expect("a valid table");
+    let (maintenance, runs) = (table.maintenance(), table.maintenance().runs());
+    let (credential, settings) = (catalog.credential(), catalog.maintenance());
+    let (namespaces, deletion) = (catalog.namespaces(), catalog.delete().force(true));
+    let tables = catalog.namespace("bronze").expect("a namespace").tables();
+    drop(table);
+    spawnable(async move { maintenance.get().await });
+    spawnable(async move { runs.list(ListOptions::new()).await });
+    spawnable(async move { credential.status().await });
+    spawnable(async move { settings.get().await });
+    spawnable(async move { namespaces.list(ListOptions::new()).await });
+    spawnable(async move { tables.list(ListOptions::new()).await });
+    spawnable(deletion.into_future());
 
     // A stream made in the task's caller and handed to it, its handle dropped first.
     let pages = catalog.namespaces().pages(ListOptions::new());

@@ -6,8 +6,8 @@
 mod common;
 
 use cloudflare_r2_catalog::{
-    AccountId, BucketName, CatalogToken, Client, Error, PageSize, SnapshotAge, TableName,
-    ValidationError,
+    AccountId, BucketName, CatalogToken, Client, Error, ListOptions, PageSize, SnapshotAge,
+    TableName, ValidationError,
 };
 use common::*;
 use httpmock::MockServer;
@@ -300,4 +300,74 @@ proptest! {
         let shown = format!("{error} {error:?}");
         prop_assert!(!shown.contains(&secret), "{}", shown);
     }
+}
+
+/// What each listing makes of `options`: its one-page call's error, and its streams' items.
+async fn listed_with(
+    client: &Client,
+    options: ListOptions,
+) -> Vec<(&'static str, Vec<Result<(), Error>>)> {
+    use futures_util::StreamExt as _;
+    let catalog = catalog(client);
+    let bronze = catalog.namespace("bronze").expect("a namespace");
+    let runs = events(client).maintenance().runs();
+    vec![
+        (
+            "namespaces",
+            vec![catalog.namespaces().list(options.clone()).await.map(drop)],
+        ),
+        (
+            "namespace pages",
+            outcomes(catalog.namespaces().pages(options.clone()).collect().await),
+        ),
+        (
+            "namespace items",
+            outcomes(catalog.namespaces().items(options.clone()).collect().await),
+        ),
+        (
+            "tables",
+            vec![bronze.tables().list(options.clone()).await.map(drop)],
+        ),
+        (
+            "table pages",
+            outcomes(bronze.tables().pages(options.clone()).collect().await),
+        ),
+        (
+            "table items",
+            outcomes(bronze.tables().items(options.clone()).collect().await),
+        ),
+        ("runs", vec![runs.list(options.clone()).await.map(drop)]),
+        (
+            "run pages",
+            outcomes(runs.pages(options.clone()).collect().await),
+        ),
+        ("run items", outcomes(runs.items(options).collect().await)),
+    ]
+}
+
+/// `items` without what they hold: whether each was an error, and which.
+fn outcomes<T>(items: Vec<Result<T, Error>>) -> Vec<Result<(), Error>> {
+    items.into_iter().map(|item| item.map(drop)).collect()
+}
+
+#[tokio::test]
+async fn a_bad_list_option_is_reported_by_the_call_that_takes_it_and_nothing_is_sent() {
+    let server = MockServer::start_async().await;
+    let catch_all = catch_all(&server).await;
+    let client = client(&server);
+    let refused = [
+        (ListOptions::new().page_size(0), "page size"),
+        (ListOptions::new().page_size(1001), "page size"),
+        (ListOptions::new().max_pages(0), "max pages"),
+    ];
+
+    for (options, field) in refused {
+        for (listing, outcomes) in listed_with(&client, options.clone()).await {
+            let [Err(Error::InvalidInput(error))] = outcomes.as_slice() else {
+                panic!("{listing} with {options:?}: {outcomes:?}");
+            };
+            assert_eq!(error.field(), field, "{listing} with {options:?}");
+        }
+    }
+    catch_all.assert_calls_async(0).await;
 }

@@ -39,7 +39,8 @@ pub fn failure(code: i64, message: &str) -> Value {
 pub async fn runs_of_events(client: &Client) -> Vec<cloudflare_r2_catalog::MaintenanceRun> {
     events(client)
         .maintenance()
-        .runs(&cloudflare_r2_catalog::ListOptions::new())
+        .runs()
+        .list(cloudflare_r2_catalog::ListOptions::new())
         .await
         .expect("the runs are listed")
         .result
