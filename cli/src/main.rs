@@ -44,6 +44,10 @@ use crate::output::{Failure, Format, Target};
 /// a thousand tables with details is well under 1 MiB.
 const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// The heading the global options take in every command's help, after the command's own: they
+/// are the same on every command, and mixed in they hid the few that command adds.
+const GLOBAL_OPTIONS: &str = "Global options";
+
 #[derive(Parser)]
 #[command(
     name = "r2-catalog",
@@ -58,21 +62,39 @@ const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
 )]
 struct Cli {
     /// The Cloudflare account id (32 hexadecimal characters).
-    #[arg(long, global = true, env = "CLOUDFLARE_ACCOUNT_ID", value_name = "ID")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL_OPTIONS,
+        env = "CLOUDFLARE_ACCOUNT_ID",
+        value_name = "ID"
+    )]
     account_id: Option<String>,
 
     /// The API's base URL.
-    #[arg(long, global = true, env = "CLOUDFLARE_BASE_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL_OPTIONS,
+        env = "CLOUDFLARE_BASE_URL",
+        value_name = "URL"
+    )]
     base_url: Option<String>,
 
     /// Cloudflare's Iceberg REST endpoint, which `catalog check` asks as a query engine would
     /// (`https://catalog.cloudflarestorage.com` unless set; an emulator's own address, say).
-    #[arg(long, global = true, env = env::ICEBERG_URL, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL_OPTIONS,
+        env = env::ICEBERG_URL,
+        value_name = "URL"
+    )]
     iceberg_url: Option<String>,
 
     /// Accept a plain http:// base URL to a host that is not loopback, although the
     /// credentials then cross the network in clear text.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL_OPTIONS)]
     allow_insecure_http: bool,
 
     /// The API paths to call: basin-catalog (Cloudflare's current ones, the default) or
@@ -81,6 +103,7 @@ struct Cli {
     #[arg(
         long,
         global = true,
+        help_heading = GLOBAL_OPTIONS,
         env = env::CATALOG_PATHS,
         value_name = "FAMILY",
         value_parser = clap::builder::PossibleValuesParser::new(["basin-catalog", "r2-catalog"])
@@ -90,17 +113,17 @@ struct Cli {
 
     /// How to print results: text for a person, or JSON. By default text when stdout is a
     /// terminal, JSON otherwise (so scripts get JSON).
-    #[arg(long, global = true, value_name = "FORMAT", value_enum)]
+    #[arg(long, global = true, help_heading = GLOBAL_OPTIONS, value_name = "FORMAT", value_enum)]
     output: Option<Format>,
 
     /// Print results as JSON (the same as --output json).
-    #[arg(long, global = true, conflicts_with = "output")]
+    #[arg(long, global = true, help_heading = GLOBAL_OPTIONS, conflicts_with = "output")]
     json: bool,
 
     /// Change nothing: print the method, URL and body each call would send (secrets
     /// redacted), without asking for confirmation, and exit 0. Sends nothing, but for the
     /// listings an --all-tables sweep reads to find its tables.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL_OPTIONS)]
     dry_run: bool,
 
     #[command(subcommand)]
@@ -187,8 +210,27 @@ impl Context {
     }
 }
 
+/// `command` with the value of each environment variable its options read shown in their help
+/// (`[env: NAME=value]`), so that what a command would act on can be seen; but an unset one as
+/// `[env: NAME]` (clap would show `NAME=`, as if set to nothing), and never a value that may
+/// hold a secret. None of these variables is meant for one (the credentials are read by the SDK,
+/// not by an option), but a URL can carry a user name and password before an `@`, which the SDK
+/// refuses and never echoes: help must not either.
+fn env_values_shown(command: clap::Command) -> clap::Command {
+    command
+        .mut_args(|arg| {
+            let Some(name) = arg.get_env() else {
+                return arg;
+            };
+            let shown = std::env::var_os(name)
+                .is_some_and(|value| !value.as_encoded_bytes().contains(&b'@'));
+            arg.hide_env_values(!shown)
+        })
+        .mut_subcommands(env_values_shown)
+}
+
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
+    let matches = env_values_shown(Cli::command()).get_matches();
     let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
         .unwrap_or_else(|error| error.exit());
     if let Command::Emulate(_) = &cli.command
