@@ -28,6 +28,16 @@ pub fn plain_http() -> reqwest::Client {
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
+/// The library guide's Rust examples.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/library.md")]
+pub struct LibraryDoctests;
+
+/// The emulator guide's Rust examples.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/emulator.md")]
+pub struct EmulatorDoctests;
+
 /// The rate-limits guide's Rust examples.
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/rate-limits.md")]
