@@ -184,13 +184,3 @@ pub use generated::types::{
     TableCompactionConfig, TableDetails, TableIdentifier, TableMaintenance, TableMaintenanceConfig,
     TableMetadata, TablePage, TableSnapshotExpirationConfig,
 };
-
-/// Compiles the README's Rust examples as doctests, so they cannot drift from the API.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
-
-/// Compiles the rate-limits guide's Rust examples as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/rate-limits.md")]
-pub struct RateLimitsDoctests;

@@ -17,3 +17,28 @@ pub fn plain_http() -> reqwest::Client {
         .build()
         .expect("a plain HTTP client")
 }
+
+// The Rust blocks of the README and of docs/*.md, compiled as doctests so that they cannot drift
+// from the API: `cargo test -p integration-tests --doc`. This crate's dev-dependencies (the SDK
+// with its emulator, tokio, futures-util, serde_json) are theirs. A page without Rust blocks
+// needs no item here.
+
+/// The README's Rust examples.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
+/// The library guide's Rust examples.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/library.md")]
+pub struct LibraryDoctests;
+
+/// The emulator guide's Rust examples.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/emulator.md")]
+pub struct EmulatorDoctests;
+
+/// The rate-limits guide's Rust examples.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/rate-limits.md")]
+pub struct RateLimitsDoctests;
