@@ -149,9 +149,7 @@ pub use iceberg::IcebergConfig;
 pub use maintenance::CatalogMaintenanceHandle;
 pub use namespaces::{NamespaceHandle, NamespaceListing};
 pub use pace::{DEFAULT_RATE_SHARE, MAX_HOLD, RateLimitStatus, RateShare};
-pub use paging::{
-    DEFAULT_MAX_PAGES, ListOptions, ListedNamespace, ListedTable, Page, Paginated, Streamed,
-};
+pub use paging::{ListOptions, ListedNamespace, ListedTable, Page, Paginated, Streamed};
 /// The HTTP status type of [`Error::status`], [`ApiError::status`] and the others: reqwest's
 /// (the `http` crate's), re-exported so that matching on it needs no dependency of your own.
 pub use reqwest::StatusCode;

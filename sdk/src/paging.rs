@@ -39,11 +39,6 @@ pub struct ListOptions {
     max_pages: u64,
 }
 
-/// How many pages a paged stream follows unless told otherwise: ten million items at the
-/// largest page size, far more than a catalog holds, yet an end to a server that keeps minting
-/// new cursors.
-pub const DEFAULT_MAX_PAGES: u64 = 10_000;
-
 impl Default for ListOptions {
     fn default() -> Self {
         Self {
@@ -51,20 +46,25 @@ impl Default for ListOptions {
             page_token: None,
             return_uuids: false,
             return_details: false,
-            max_pages: DEFAULT_MAX_PAGES,
+            max_pages: Self::DEFAULT_MAX_PAGES,
         }
     }
 }
 
 impl ListOptions {
+    /// How many pages a paged stream follows unless told otherwise: ten million items at the
+    /// largest page size, far more than a catalog holds, yet an end to a server that keeps
+    /// minting new cursors.
+    pub const DEFAULT_MAX_PAGES: u64 = 10_000;
+
     /// The defaults: first page, server-chosen size, no UUIDs, no details, and paged streams
-    /// that follow at most [`DEFAULT_MAX_PAGES`] pages.
+    /// that follow at most [`ListOptions::DEFAULT_MAX_PAGES`] pages.
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The most pages a `pages(…)` or `items(…)` stream follows (default
-    /// [`DEFAULT_MAX_PAGES`]; at least 1). When the last of them still has a `next_page_token`,
+    /// [`ListOptions::DEFAULT_MAX_PAGES`]; at least 1). When the last of them still has a `next_page_token`,
     /// the stream ends with [`Error::PageLimit`]; that token, on the last page yielded, is where
     /// to resume from.
     pub fn max_pages(mut self, pages: u64) -> Self {

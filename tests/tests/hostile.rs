@@ -461,7 +461,7 @@ async fn fresh_cursors_forever_end_at_the_page_limit() {
     assert_eq!(server.requests().len(), 3);
     assert_eq!(
         ListOptions::new(),
-        ListOptions::new().max_pages(cloudflare_r2_catalog::DEFAULT_MAX_PAGES)
+        ListOptions::new().max_pages(ListOptions::DEFAULT_MAX_PAGES)
     );
 }
 
