@@ -31,6 +31,60 @@ pub struct UnexpectedBody {
 }
 
 impl UnexpectedBody {
+    /// The error of an answer with `status` whose body, starting with `snippet`, is not the
+    /// envelope for `reason`: no content type, no `cf-ray`, not retryable until said
+    /// otherwise. For tests of code that handles the SDK's errors; it behaves as one a call
+    /// returns.
+    ///
+    /// The text is kept as given: unlike the errors the SDK makes from an answer, it is not
+    /// searched for the client's secrets, nor cut to 1,000 characters.
+    ///
+    /// ```
+    /// use cloudflare_r2_catalog::{Error, StatusCode, UnexpectedBody};
+    ///
+    /// let page = UnexpectedBody::new(StatusCode::BAD_GATEWAY, "<html>502</html>", "not the JSON envelope")
+    ///     .with_content_type("text/html")
+    ///     .with_retryable(true);
+    /// assert_eq!(
+    ///     page.to_string(),
+    ///     "unexpected response (HTTP 502 Bad Gateway, content type text/html): not the JSON envelope: \"<html>502</html>\""
+    /// );
+    /// assert!(Error::from(page).is_retryable());
+    /// ```
+    pub fn new(status: StatusCode, snippet: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            status,
+            content_type: None,
+            snippet: snippet.into(),
+            reason: reason.into(),
+            cf_ray: None,
+            retryable: false,
+        }
+    }
+
+    /// This error with the answer's `Content-Type`, kept as given.
+    #[must_use]
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// This error with the `cf-ray` id of the answer, kept as given.
+    #[must_use]
+    pub fn with_cf_ray(mut self, cf_ray: impl Into<String>) -> Self {
+        self.cf_ray = Some(cf_ray.into());
+        self
+    }
+
+    /// This error as one the retry policy retries for its operation, or not: what
+    /// [`Error::is_retryable`](crate::Error::is_retryable) says of it (the SDK retries a 5xx
+    /// page from the edge, not a 2xx body it cannot read); false unless set.
+    #[must_use]
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.retryable = retryable;
+        self
+    }
+
     /// A body that did not parse as the envelope.
     pub(crate) fn unparsable(
         meta: ResponseMeta,
@@ -39,17 +93,22 @@ impl UnexpectedBody {
         secrets: Secrets<'_>,
     ) -> Self {
         if body.is_empty() {
-            Self::new(meta, body, "empty body", secrets)
+            Self::from_answer(meta, body, "empty body", secrets)
         } else {
             let reason = format!("not the JSON envelope ({error})");
-            Self::new(meta, body, &reason, secrets)
+            Self::from_answer(meta, body, &reason, secrets)
         }
     }
 
     /// The secrets are taken out of the whole of `body` (bounded by the client's limit, and
     /// only read on this error path) before it is cut to the snippet, and out of `reason`,
     /// which may quote a value the parser rejected.
-    pub(crate) fn new(meta: ResponseMeta, body: &[u8], reason: &str, secrets: Secrets<'_>) -> Self {
+    pub(crate) fn from_answer(
+        meta: ResponseMeta,
+        body: &[u8],
+        reason: &str,
+        secrets: Secrets<'_>,
+    ) -> Self {
         let text = String::from_utf8_lossy(body);
         let text = secrets.redacted(&text);
         let snippet = match text.char_indices().nth(SNIPPET_CHARS) {
@@ -103,7 +162,43 @@ pub struct Redirected {
 const LOCATION_CHARS: usize = 2048;
 
 impl Redirected {
-    pub(crate) fn new(meta: &ResponseMeta, secrets: Secrets<'_>) -> Self {
+    /// The error of a redirect with `status` and no `Location`, no `cf-ray`. For tests of code
+    /// that handles the SDK's errors; it behaves as one a call returns.
+    ///
+    /// ```
+    /// use cloudflare_r2_catalog::{Redirected, StatusCode};
+    ///
+    /// let moved = Redirected::new(StatusCode::MOVED_PERMANENTLY).with_location("https://example.com/");
+    /// assert_eq!(
+    ///     moved.to_string(),
+    ///     "the server answered with a redirect (HTTP 301 Moved Permanently) to \"https://example.com/\"; Cloudflare's API never redirects, so it was not followed"
+    /// );
+    /// ```
+    pub fn new(status: StatusCode) -> Self {
+        Self {
+            status,
+            location: None,
+            cf_ray: None,
+        }
+    }
+
+    /// This error with where the server pointed, kept as given: unlike the SDK's own, not
+    /// searched for the client's secrets, nor cut to 2048 characters.
+    #[must_use]
+    pub fn with_location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// This error with the `cf-ray` id of the answer, kept as given.
+    #[must_use]
+    pub fn with_cf_ray(mut self, cf_ray: impl Into<String>) -> Self {
+        self.cf_ray = Some(cf_ray.into());
+        self
+    }
+
+    /// The redirect `meta` is, without `secrets`.
+    pub(crate) fn from_answer(meta: &ResponseMeta, secrets: Secrets<'_>) -> Self {
         Self {
             status: meta.status,
             location: meta
@@ -149,11 +244,124 @@ pub struct ResponseTooLarge {
 }
 
 impl ResponseTooLarge {
-    pub(crate) fn new(meta: &ResponseMeta, limit: u64, secrets: Secrets<'_>) -> Self {
+    /// The error of an answer with `status` whose body went over `limit` bytes, with no
+    /// `cf-ray`. For tests of code that handles the SDK's errors; it behaves as one a call
+    /// returns.
+    ///
+    /// ```
+    /// use cloudflare_r2_catalog::{Error, ResponseTooLarge, StatusCode};
+    ///
+    /// let error = Error::from(ResponseTooLarge::new(StatusCode::OK, 16 << 20));
+    /// assert_eq!(error.status(), Some(StatusCode::OK));
+    /// assert!(!error.is_retryable());
+    /// ```
+    pub fn new(status: StatusCode, limit: u64) -> Self {
+        Self {
+            status,
+            limit,
+            cf_ray: None,
+        }
+    }
+
+    /// This error with the `cf-ray` id of the answer, kept as given.
+    #[must_use]
+    pub fn with_cf_ray(mut self, cf_ray: impl Into<String>) -> Self {
+        self.cf_ray = Some(cf_ray.into());
+        self
+    }
+
+    /// The body of the answer `meta` heads went over `limit`; its `cf-ray` without `secrets`.
+    pub(crate) fn from_answer(meta: &ResponseMeta, limit: u64, secrets: Secrets<'_>) -> Self {
         Self {
             status: meta.status,
             limit,
             cf_ray: meta.cf_ray(secrets),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+    use zeroize::Zeroizing;
+
+    use super::*;
+    use crate::error::Error;
+
+    const RAY: &str = "8f1e2d3c4b5a6978-AMS";
+
+    /// The head of an answer with `status`, a `cf-ray` and the `headers` given.
+    fn head(status: StatusCode, headers: &[(&'static str, &str)]) -> ResponseMeta {
+        let mut map = HeaderMap::new();
+        for &(name, value) in [("cf-ray", RAY)].iter().chain(headers) {
+            let value = HeaderValue::from_str(value).expect("a header value");
+            map.insert(HeaderName::from_static(name), value);
+        }
+        ResponseMeta::new(status, map)
+    }
+
+    #[test]
+    fn a_built_unexpected_body_is_the_one_the_sdk_makes_of_the_same_answer() {
+        let made = UnexpectedBody::from_answer(
+            head(StatusCode::BAD_GATEWAY, &[("content-type", "text/html")]),
+            b"<html>Bad gateway</html>",
+            "not the JSON envelope",
+            Secrets::new(&[]),
+        );
+        let built = UnexpectedBody::new(
+            StatusCode::BAD_GATEWAY,
+            "<html>Bad gateway</html>",
+            "not the JSON envelope",
+        )
+        .with_content_type("text/html")
+        .with_cf_ray(RAY);
+        assert_eq!(built, made);
+        assert_eq!(built.to_string(), made.to_string());
+        assert!(!Error::from(built.clone()).is_retryable());
+        assert!(Error::from(built.with_retryable(true)).is_retryable());
+    }
+
+    #[test]
+    fn a_built_unexpected_body_keeps_its_text_as_given_where_the_sdk_redacts_and_cuts() {
+        let secret = "catalog-token-SECRET-9f8e7d";
+        let body = format!("echo {secret} {}", "x".repeat(SNIPPET_CHARS));
+        let held = [Zeroizing::new(secret.to_owned())];
+        let made = UnexpectedBody::from_answer(
+            head(StatusCode::OK, &[]),
+            body.as_bytes(),
+            "no result",
+            Secrets::new(&held),
+        );
+        assert!(!made.snippet.contains(secret) && made.snippet.ends_with('…'));
+        let built = UnexpectedBody::new(StatusCode::OK, body.clone(), "no result");
+        assert_eq!(built.snippet, body);
+    }
+
+    #[test]
+    fn a_built_redirect_is_the_one_the_sdk_makes_of_the_same_answer() {
+        let location = "https://elsewhere.example/v4";
+        let made = Redirected::from_answer(
+            &head(StatusCode::TEMPORARY_REDIRECT, &[("location", location)]),
+            Secrets::new(&[]),
+        );
+        let built = Redirected::new(StatusCode::TEMPORARY_REDIRECT)
+            .with_location(location)
+            .with_cf_ray(RAY);
+        assert_eq!(built, made);
+        assert_eq!(built.to_string(), made.to_string());
+        let bare = Redirected::new(StatusCode::FOUND);
+        assert!(bare.to_string().contains("without a Location"), "{bare}");
+    }
+
+    #[test]
+    fn a_built_response_too_large_is_the_one_the_sdk_makes_of_the_same_answer() {
+        let made =
+            ResponseTooLarge::from_answer(&head(StatusCode::OK, &[]), 1024, Secrets::new(&[]));
+        let built = ResponseTooLarge::new(StatusCode::OK, 1024).with_cf_ray(RAY);
+        assert_eq!(built, made);
+        assert_eq!(
+            Error::from(built).to_string(),
+            "the response body (HTTP 200 OK) is larger than the limit of 1024 bytes; reading stopped there"
+        );
     }
 }

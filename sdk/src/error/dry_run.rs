@@ -20,12 +20,29 @@ pub struct DryRun {
 }
 
 impl DryRun {
-    pub(crate) fn new(
+    /// What a dry run of a call to `method` `url` with `body` would have sent. For tests of
+    /// code that handles the SDK's errors; it behaves as one a dry-run client returns. The
+    /// URL and body are kept as given: the SDK's own have the client's secrets taken out.
+    ///
+    /// ```
+    /// use cloudflare_r2_catalog::DryRun;
+    ///
+    /// let planned = DryRun::new(reqwest::Method::POST, "https://api.cloudflare.com/client/v4/accounts/a/r2-catalog/b/enable", None);
+    /// assert_eq!(
+    ///     planned.to_string(),
+    ///     "dry run: POST https://api.cloudflare.com/client/v4/accounts/a/r2-catalog/b/enable was not sent"
+    /// );
+    /// ```
+    pub fn new(
         method: reqwest::Method,
-        url: String,
+        url: impl Into<String>,
         body: Option<serde_json::Value>,
     ) -> Self {
-        Self { method, url, body }
+        Self {
+            method,
+            url: url.into(),
+            body,
+        }
     }
 }
 

@@ -28,6 +28,54 @@ pub use transport::{OperationTimeout, TransportError, TransportErrorKind};
 
 /// Everything that can go wrong in a call. Match on the kind, or use the helpers
 /// ([`Error::status`], [`Error::is_retryable`], …) that work across kinds.
+///
+/// # Testing code that handles errors
+///
+/// Code that wraps the client behind its own trait can be tested without a server: each
+/// kind's details can be built with its `new` ([`ApiError::new`], [`UnexpectedBody::new`],
+/// [`ValidationError::new`], [`OperationTimeout::new`], [`RateLimited::new`], [`Redirected::new`],
+/// [`ResponseTooLarge::new`], [`IcebergError::new`], [`DryRun::new`]; [`Message::new`](crate::Message::new) for
+/// Cloudflare's `{code, message}` items), and behaves as the SDK's own: the same predicates,
+/// the same `Display`. Only a [`TransportError`] cannot be built, wrapping reqwest's error.
+/// Built errors keep their text as given, where the SDK takes the client's secrets out of what
+/// a server sends.
+///
+/// ```
+/// use cloudflare_r2_catalog::{ApiError, Error, Message, StatusCode, codes};
+///
+/// /// What the code under test does with a failed read: a missing catalog is no catalog.
+/// fn catalog_or_none<T>(read: Result<T, Error>) -> Result<Option<T>, Error> {
+///     match read {
+///         Ok(found) => Ok(Some(found)),
+///         Err(error) if error.is_catalog_not_found() => Ok(None),
+///         Err(error) => Err(error),
+///     }
+/// }
+///
+/// let missing = Error::Api(
+///     ApiError::new(
+///         StatusCode::NOT_FOUND,
+///         [Message::new(codes::CATALOG_NOT_FOUND, "Catalog not found")],
+///     )
+///     .with_cf_ray("8f1e2d3c4b5a6978-AMS"),
+/// );
+/// assert!(missing.is_catalog_not_found());
+/// assert_eq!(
+///     missing.to_string(),
+///     "Cloudflare API error (HTTP 404 Not Found): 40401: Catalog not found [cf-ray 8f1e2d3c4b5a6978-AMS]"
+/// );
+/// assert!(matches!(catalog_or_none::<()>(Err(missing)), Ok(None)));
+/// ```
+///
+/// An input the SDK refuses before sending anything:
+///
+/// ```
+/// use cloudflare_r2_catalog::{Error, ValidationError};
+///
+/// let refused = Error::InvalidInput(ValidationError::new("bucket name", "must be 3 to 63 characters long"));
+/// assert!(!refused.is_retryable() && refused.status().is_none());
+/// assert_eq!(refused.to_string(), "invalid bucket name: must be 3 to 63 characters long");
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

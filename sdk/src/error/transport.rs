@@ -85,7 +85,21 @@ pub struct OperationTimeout {
 }
 
 impl OperationTimeout {
-    pub(crate) fn new(limit: std::time::Duration, attempts: u32) -> Self {
+    /// The error of a call whose operation timeout `limit` passed during attempt `attempts`.
+    /// For tests of code that handles the SDK's errors; it behaves as one a call returns.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cloudflare_r2_catalog::{Error, OperationTimeout};
+    ///
+    /// let error = Error::from(OperationTimeout::new(Duration::from_secs(30), 2));
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "the operation timeout of 30s passed during attempt 2: its outcome is unknown"
+    /// );
+    /// assert!(!error.is_retryable());
+    /// ```
+    pub fn new(limit: std::time::Duration, attempts: u32) -> Self {
         Self { limit, attempts }
     }
 
@@ -103,6 +117,10 @@ impl OperationTimeout {
 /// No usable response arrived. `Display` names the kind and the attempts; the causes (refused,
 /// DNS, TLS, the HTTP parse error …) are its [`std::error::Error::source`] chain, reqwest's
 /// error first, which [`Error::report`](super::Error::report) shows on one line.
+///
+/// Only the SDK makes one: it wraps the `reqwest::Error` of the failure, which reqwest alone
+/// builds. Code that handles it can be tested with a real failure (a client aimed at a port
+/// nothing listens on), or by matching on the other kinds, which can be built.
 #[derive(Debug, thiserror::Error)]
 #[error("{kind} after {attempts} attempt(s)")]
 pub struct TransportError {
@@ -130,5 +148,28 @@ impl TransportError {
     /// How many attempts were made, retries included.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::error::Error;
+
+    #[test]
+    fn a_built_operation_timeout_says_what_the_sdks_own_says() {
+        let timeout = OperationTimeout::new(Duration::from_millis(1500), 3);
+        assert_eq!(
+            (timeout.limit(), timeout.attempts()),
+            (Duration::from_millis(1500), 3)
+        );
+        let error = Error::from(timeout);
+        assert_eq!(
+            error.to_string(),
+            "the operation timeout of 1.5s passed during attempt 3: its outcome is unknown"
+        );
+        assert!(!error.is_retryable() && error.status().is_none());
     }
 }
