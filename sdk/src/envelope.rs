@@ -96,7 +96,7 @@ pub(crate) fn read<R: DeserializeOwned>(
     let (head, envelope) = success_envelope(head, &body, secrets)?;
     let Some(raw) = envelope.result else {
         let reason = "the success envelope has no result";
-        return Err(UnexpectedBody::new(head, &body, reason, secrets).into());
+        return Err(UnexpectedBody::from_answer(head, &body, reason, secrets).into());
     };
     match serde_json::from_str(raw.get()) {
         Ok(result) => Ok(Response::answered(
@@ -107,7 +107,7 @@ pub(crate) fn read<R: DeserializeOwned>(
         )),
         Err(reason) => {
             let reason = format!("the result is not the expected model ({reason})");
-            Err(UnexpectedBody::new(head, &body, &reason, secrets).into())
+            Err(UnexpectedBody::from_answer(head, &body, &reason, secrets).into())
         }
     }
 }
@@ -187,11 +187,11 @@ pub(crate) fn answered(
         Attempt::Answered { head, body } if head.status.is_success() => Ok((head, body)),
         // Not followed (the HTTP client has no redirect policy), and its body is not read.
         Attempt::Answered { head, .. } if head.status.is_redirection() => {
-            Err(Redirected::new(&head, secrets).into())
+            Err(Redirected::from_answer(&head, secrets).into())
         }
         Attempt::Answered { head, body } => Err(refused(head, &body, secrets)),
         Attempt::TooLarge { head, limit } => {
-            Err(ResponseTooLarge::new(&head, limit, secrets).into())
+            Err(ResponseTooLarge::from_answer(&head, limit, secrets).into())
         }
         Attempt::Failed { source, .. } => Err(TransportError::new(source, attempts).into()),
         Attempt::Unsent(reason) => Err(Error::Request(reason)),
@@ -235,11 +235,11 @@ fn dry_run(planned: Planned, secrets: Secrets<'_>) -> DryRun {
 fn refusal(head: ResponseMeta, body: &[u8], secrets: Secrets<'_>) -> Error {
     match serde_json::from_slice::<Envelope<'_>>(body) {
         Ok(envelope) if !envelope.success => {
-            ApiError::new(head, envelope.errors, envelope.messages, secrets).into()
+            ApiError::from_answer(head, envelope.errors, envelope.messages, secrets).into()
         }
         Ok(_) => {
             let reason = "a success envelope with an error status";
-            UnexpectedBody::new(head, b"", reason, secrets).into()
+            UnexpectedBody::from_answer(head, b"", reason, secrets).into()
         }
         Err(reason) => UnexpectedBody::unparsable(head, body, &reason, secrets).into(),
     }
@@ -255,7 +255,7 @@ fn success_envelope<'a>(
     match serde_json::from_slice::<Envelope<'a>>(body) {
         Ok(envelope) if envelope.success => Ok((head, envelope)),
         Ok(envelope) => {
-            Err(ApiError::new(head, envelope.errors, envelope.messages, secrets).into())
+            Err(ApiError::from_answer(head, envelope.errors, envelope.messages, secrets).into())
         }
         Err(reason) => Err(UnexpectedBody::unparsable(head, body, &reason, secrets).into()),
     }

@@ -117,7 +117,7 @@ pub(crate) fn judge(
     secrets: Secrets<'_>,
 ) -> Result<Response<IcebergConfig>, Error> {
     let (head, body) = envelope::answered(attempt, 1, secrets, |head, body, secrets| {
-        IcebergError::new(&head, body, secrets).into()
+        IcebergError::from_answer(&head, body, secrets).into()
     })?;
     match serde_json::from_slice::<IcebergConfig>(&body) {
         Ok(config) => Ok(Response {

@@ -17,7 +17,17 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    pub(crate) const fn new(field: &'static str, rule: &'static str) -> Self {
+    /// The error of an input `field` that breaks `rule`: what the SDK returns, as
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput), for a value it refuses. For tests
+    /// of code that handles it; the SDK's own name the field as its docs do (`"bucket name"`).
+    ///
+    /// ```
+    /// use cloudflare_r2_catalog::ValidationError;
+    ///
+    /// let invalid = ValidationError::new("bucket name", "must be 3 to 63 characters long");
+    /// assert_eq!(invalid.to_string(), "invalid bucket name: must be 3 to 63 characters long");
+    /// ```
+    pub const fn new(field: &'static str, rule: &'static str) -> Self {
         Self { field, rule }
     }
 

@@ -27,6 +27,33 @@ pub struct Message {
     pub message: String,
 }
 
+impl Message {
+    /// An item with Cloudflare's `code` (see [`crate::codes`]) and its text: for building, in
+    /// tests, the [`ApiError`](crate::ApiError) a call returns. The text is kept as given.
+    ///
+    /// ```
+    /// use cloudflare_r2_catalog::{Message, codes};
+    ///
+    /// let item = Message::new(codes::CATALOG_NOT_FOUND, "Catalog not found");
+    /// assert_eq!(item.code, Some(40401));
+    /// assert_eq!(item.to_string(), "40401: Catalog not found");
+    /// ```
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        Self {
+            code: Some(code),
+            message: message.into(),
+        }
+    }
+
+    /// An item with no code, as some failure envelopes carry.
+    pub fn without_code(message: impl Into<String>) -> Self {
+        Self {
+            code: None,
+            message: message.into(),
+        }
+    }
+}
+
 /// Shows the code and the message, with the message's control characters escaped and its
 /// length cut to 300 characters: the text comes from the server.
 impl fmt::Display for Message {
@@ -328,7 +355,20 @@ impl Outgoing {
 mod tests {
     use std::borrow::Cow;
 
-    use super::{PathFamily, Routes, path_segment};
+    use super::{Message, PathFamily, Routes, path_segment};
+
+    #[test]
+    fn a_built_message_is_the_one_an_envelope_carries() {
+        let read = |json| serde_json::from_str::<Message>(json).expect("an item");
+        assert_eq!(
+            Message::new(40401, "Catalog not found"),
+            read(r#"{"code": 40401, "message": "Catalog not found"}"#)
+        );
+        assert_eq!(
+            Message::without_code("no code"),
+            read(r#"{"message": "no code"}"#)
+        );
+    }
 
     /// The path `operation`'s URL `built` (from base `base`) goes out under with `family`.
     fn routed(family: PathFamily, base: &str, built: &str, operation: &str) -> String {
