@@ -27,11 +27,11 @@ use std::process::Command;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::emulator::{Emulator, RECORDED_BYTES, RECORDED_REQUESTS, RateLimit};
 use cloudflare_r2_catalog::{
     Client, CompactionUpdate, DEFAULT_RATE_SHARE, DEFAULT_SWEEP_CONCURRENCY, ListOptions,
     MaintenanceState, MaintenanceUpdate, Namespace, PageSize, RateShare, Swept,
 };
+use cloudflare_r2_catalog_emulator::{Emulator, RECORDED_BYTES, RECORDED_REQUESTS, RateLimit};
 use futures_util::{StreamExt, TryStreamExt};
 
 use crate::{ACCOUNT_ID, API_TOKEN, BUCKET, quantile};

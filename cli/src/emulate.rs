@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use cloudflare_r2_catalog::Report;
-use cloudflare_r2_catalog::emulator::{DAILY_QUEUE_LIMIT, Emulator, RateLimit, Seed};
+use cloudflare_r2_catalog_emulator::{DAILY_QUEUE_LIMIT, Emulator, RateLimit, Seed};
 
 use crate::output::{Failure, note, print_bytes};
 
@@ -117,7 +117,7 @@ impl Args {
             Some(limit) => builder.daily_queue_limit(limit),
             None => builder.no_daily_queue_limit(),
         };
-        let unusable = |error: cloudflare_r2_catalog::emulator::EmulatorError| {
+        let unusable = |error: cloudflare_r2_catalog_emulator::EmulatorError| {
             Failure::Setup(format!("cannot emulate: {}", Report::new(&error)))
         };
         let emulator = builder.start().await.map_err(unusable)?;

@@ -22,7 +22,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::emulator::{Fault, Operation, RecordedRequest};
+use cloudflare_r2_catalog_emulator::{Fault, Operation, RecordedRequest};
 use common::*;
 use httpmock::{Method, Mock, MockServer};
 use serde_json::{Value, json};

@@ -124,11 +124,6 @@ mod account;
 mod client;
 mod config;
 
-// 6. Beside the client, not under it: a local stand-in for the API (feature `emulator`).
-#[cfg(feature = "emulator")]
-#[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
-pub mod emulator;
-
 pub use account::AccountHandle;
 pub use auth::{AuthScheme, Credentials};
 pub use catalogs::{CatalogHandle, DeleteCatalog};
@@ -178,13 +173,3 @@ pub use generated::types::{
     TableCompactionConfig, TableDetails, TableIdentifier, TableMaintenance, TableMaintenanceConfig,
     TableMetadata, TablePage, TableSnapshotExpirationConfig,
 };
-
-/// Compiles the README's Rust examples as doctests, so they cannot drift from the API.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
-
-/// Compiles the rate-limits guide's Rust examples as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/rate-limits.md")]
-pub struct RateLimitsDoctests;

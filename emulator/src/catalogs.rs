@@ -11,18 +11,34 @@ use serde_json::{Value, json};
 
 use super::operation::{Operation, PathParams};
 use super::{Access, DAILY_LIMIT_MESSAGE};
-use crate::generated::types::{
+use cloudflare_r2_catalog::{
+    BucketName, CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceKind,
+    MaintenanceState, MaintenanceStep, Namespace, RequestId, RunStatus, SnapshotExpirationUpdate,
+    StepStatus, TableName, TargetFileSize, ValidationError,
+};
+use cloudflare_r2_catalog::{
     Catalog, CatalogActivation, CatalogList, CatalogMaintenance, CompactionConfig, CredentialCheck,
     MaintenanceConfig, MaintenanceRun, MaintenanceRunStep, MaintenanceUpdate, NamespaceDetails,
     NamespaceIdentifier, NamespacePage, QueuedMaintenance, SnapshotExpirationConfig, Table,
     TableCompactionConfig, TableDetails, TableIdentifier, TableMaintenance, TableMaintenanceConfig,
     TableMetadata, TablePage, TableSnapshotExpirationConfig,
 };
-use crate::status::{
-    CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceKind, MaintenanceState,
-    MaintenanceStep, RunStatus, StepStatus, TargetFileSize,
-};
-use crate::validate::{BucketName, Namespace, RequestId, TableName, random_uuid};
+
+/// The unit separator the API puts between the levels of a nested namespace in a path or query
+/// value (`%1F` on the wire), as the SDK joins them.
+const NAMESPACE_SEPARATOR: char = '\u{1f}';
+
+/// A namespace as the API receives it in a path or query value: its levels joined by
+/// [`NAMESPACE_SEPARATOR`].
+fn namespace_from_wire(text: &str) -> Result<Namespace, ValidationError> {
+    Namespace::new(text.split(NAMESPACE_SEPARATOR))
+}
+
+/// A random version 4 UUID in canonical text form: a new catalog's, namespace's or table's id,
+/// or a queued run's request id when the request named none.
+fn random_uuid() -> String {
+    RequestId::random().to_string()
+}
 
 /// The default page of the namespace and table listings, and the largest a request may ask
 /// for (the spec's).
@@ -94,19 +110,19 @@ impl Reply {
 }
 
 /// The error codes the emulator answers with. Those Cloudflare is known to use come from
-/// [`crate::codes`], where each is cited; 7000, 7003, 10000 and 971 are the v4 API's own. The
+/// [`cloudflare_r2_catalog::codes`], where each is cited; 7000, 7003, 10000 and 971 are the v4 API's own. The
 /// rest are the emulator's guesses in the pattern of 40401 (status × 100 + n), chosen not to
 /// clash with a known code: Cloudflare's own are not documented.
 pub(super) mod codes {
-    pub(crate) use crate::codes::{
+    pub(crate) use cloudflare_r2_catalog::codes::{
         AUTHENTICATION, BUCKET_NOT_FOUND, CATALOG_COMPACTION_DISABLED, CATALOG_INACTIVE,
         CATALOG_NOT_FOUND, CATALOG_SNAPSHOT_EXPIRATION_DISABLED, DAILY_QUEUE_LIMIT, NO_ROUTE,
         TABLE_NOT_FOUND,
     };
     /// Cloudflare's "perhaps your object identifier is invalid?" (a malformed account id).
-    pub(crate) const INVALID_OBJECT_IDENTIFIER: i64 = crate::codes::INVALID_ROUTE;
+    pub(crate) const INVALID_OBJECT_IDENTIFIER: i64 = cloudflare_r2_catalog::codes::INVALID_ROUTE;
     /// The first of the two codes Cloudflare refuses a catalog token with.
-    pub(crate) const INVALID_CREDENTIAL: i64 = crate::codes::INVALID_CREDENTIAL[0];
+    pub(crate) const INVALID_CREDENTIAL: i64 = cloudflare_r2_catalog::codes::INVALID_CREDENTIAL[0];
     pub(crate) const RATE_LIMITED: i64 = 971;
     /// Guessed: any other 400, including "A credential is not present …", whose code is not
     /// known.
@@ -352,7 +368,7 @@ impl Store {
                 Some(catalog_model(account, name, holding.catalog.as_ref()?))
             })
             .collect();
-        Reply::success(CatalogList { warehouses })
+        Reply::success(CatalogList::new(warehouses))
     }
 
     fn answer_for_bucket(&mut self, account: &str, call: &Call<'_>) -> Reply {
@@ -399,13 +415,13 @@ impl Store {
                         Reply::no_content()
                     }
                     Operation::StoreCredentials => store_credential(catalog, call),
-                    Operation::GetCredentialStatus => Reply::success(CredentialCheck {
-                        status: credential_validity(catalog),
-                    }),
-                    Operation::GetMaintenanceConfig => Reply::success(CatalogMaintenance {
-                        credential_status: credential_status(catalog),
-                        maintenance_config: catalog.maintenance.clone(),
-                    }),
+                    Operation::GetCredentialStatus => {
+                        Reply::success(CredentialCheck::new(credential_validity(catalog)))
+                    }
+                    Operation::GetMaintenanceConfig => Reply::success(CatalogMaintenance::new(
+                        credential_status(catalog),
+                        catalog.maintenance.clone(),
+                    )),
                     Operation::UpdateMaintenanceConfig => {
                         update_catalog_maintenance(&warehouse, catalog, call.body)
                     }
@@ -535,7 +551,7 @@ fn update_catalog_maintenance(warehouse: &str, catalog: &mut CatalogRecord, body
     if turns_a_job_on(&update) && !catalog.has_credential {
         return Reply::bad_request(format!(
             "{} for the warehouse={warehouse}",
-            crate::codes::CREDENTIAL_MISSING_MESSAGE
+            cloudflare_r2_catalog::codes::CREDENTIAL_MISSING_MESSAGE
         ));
     }
     apply_maintenance(&mut catalog.maintenance, update);
@@ -601,8 +617,30 @@ fn maintenance_update(body: &[u8]) -> Result<MaintenanceUpdate, Reply> {
     }
     let update: MaintenanceUpdate =
         serde_json::from_value(value).map_err(|error| invalid(error.to_string()))?;
-    crate::maintenance::checked(&update).map_err(|error| invalid(error.to_string()))?;
+    known_values(&update).map_err(|error| invalid(error.to_string()))?;
     Ok(update)
+}
+
+/// Refuses a state or target size the SDK does not know, with the SDK's own error for it:
+/// what parsing the same text as an input says (the SDK checks an update so before sending
+/// it). The order is the SDK's: compaction's state, its size, then snapshot expiration's state.
+fn known_values(update: &MaintenanceUpdate) -> Result<(), ValidationError> {
+    if let Some(compaction) = &update.compaction {
+        if let Some(state) = &compaction.state {
+            state.as_str().parse::<MaintenanceState>()?;
+        }
+        if let Some(size) = &compaction.target_size_mb {
+            size.as_str().parse::<TargetFileSize>()?;
+        }
+    }
+    if let Some(state) = update
+        .snapshot_expiration
+        .as_ref()
+        .and_then(|expiration| expiration.state.as_ref())
+    {
+        state.as_str().parse::<MaintenanceState>()?;
+    }
+    Ok(())
 }
 
 /// The string enums of a maintenance update, by job.
@@ -612,10 +650,7 @@ const ENUM_FIELDS: [(&str, &str); 3] = [
     ("snapshot_expiration", "state"),
 ];
 
-fn apply_expiration(
-    config: &mut SnapshotExpirationConfig,
-    update: crate::generated::types::SnapshotExpirationUpdate,
-) {
+fn apply_expiration(config: &mut SnapshotExpirationConfig, update: SnapshotExpirationUpdate) {
     if let Some(state) = update.state {
         config.state = state;
     }
@@ -632,7 +667,7 @@ fn list_namespaces(contents: &Contents, query: &[(String, String)]) -> Reply {
         Ok(options) => options,
         Err(reply) => return reply,
     };
-    let parent = match value(query, "parent").map(Namespace::from_wire) {
+    let parent = match value(query, "parent").map(namespace_from_wire) {
         None => None,
         Some(Ok(parent)) => Some(parent),
         Some(Err(error)) => return Reply::bad_request(format!("parent: {error}")),
@@ -657,24 +692,23 @@ fn list_namespaces(contents: &Contents, query: &[(String, String)]) -> Reply {
         Ok(page) => page,
         Err(reply) => return reply,
     };
-    let identifier = |levels: &Vec<String>| NamespaceIdentifier(levels.clone());
-    Reply::success(NamespacePage {
-        details: options.details.then(|| {
-            page.iter()
-                .map(|(levels, entry)| NamespaceDetails {
-                    created_at: Some(entry.created_at.clone()),
-                    namespace: identifier(levels),
-                    namespace_uuid: entry.uuid.clone(),
-                    updated_at: None,
-                })
-                .collect()
-        }),
-        namespace_uuids: options
-            .uuids
-            .then(|| page.iter().map(|(_, entry)| entry.uuid.clone()).collect()),
-        namespaces: page.iter().map(|(levels, _)| identifier(levels)).collect(),
-        next_page_token,
-    })
+    let identifier = |levels: &Vec<String>| NamespaceIdentifier::from(levels.clone());
+    let mut answer =
+        NamespacePage::new(page.iter().map(|(levels, _)| identifier(levels)).collect());
+    answer.details = options.details.then(|| {
+        page.iter()
+            .map(|(levels, entry)| {
+                let mut details = NamespaceDetails::new(identifier(levels), entry.uuid.clone());
+                details.created_at = Some(entry.created_at.clone());
+                details
+            })
+            .collect()
+    });
+    answer.namespace_uuids = options
+        .uuids
+        .then(|| page.iter().map(|(_, entry)| entry.uuid.clone()).collect());
+    answer.next_page_token = next_page_token;
+    Reply::success(answer)
 }
 
 /// Answers a namespace's or a table's operation; `catalog` is the catalog's maintenance
@@ -687,7 +721,7 @@ fn answer_for_namespace(
     runs: &mut RunBook,
 ) -> Reply {
     let raw = call.params.namespace.as_deref().unwrap_or_default();
-    let namespace = match Namespace::from_wire(raw) {
+    let namespace = match namespace_from_wire(raw) {
         Ok(namespace) => namespace,
         Err(error) => return Reply::bad_request(error.to_string()),
     };
@@ -712,15 +746,15 @@ fn answer_for_namespace(
     };
     match call.operation {
         Operation::GetTable => {
-            let identifier = TableIdentifier {
-                name: table_name.to_string(),
-                namespace: NamespaceIdentifier(namespace.levels().to_vec()),
-            };
+            let identifier = TableIdentifier::new(
+                table_name.to_string(),
+                NamespaceIdentifier::from(namespace.levels().to_vec()),
+            );
             Reply::success(table_model(bucket, identifier, table))
         }
-        Operation::GetTableMaintenanceConfig => Reply::success(TableMaintenance {
-            maintenance_config: table_maintenance(&table.maintenance),
-        }),
+        Operation::GetTableMaintenanceConfig => {
+            Reply::success(TableMaintenance::new(table_maintenance(&table.maintenance)))
+        }
         Operation::QueueTableMaintenance => queue_maintenance(table, call, runs),
         Operation::ListTableMaintenanceRuns => list_runs(table, call.query),
         _ => update_table_maintenance(table, catalog, call.body),
@@ -728,18 +762,19 @@ fn answer_for_namespace(
 }
 
 fn table_model(bucket: &str, identifier: TableIdentifier, table: &TableRecord) -> Table {
-    Table {
-        metadata: table_metadata(bucket, &table.entry),
-        metadata_location: Some(format!(
-            "{}/metadata/00000-{}.metadata.json",
-            table_location(bucket, &table.entry),
-            table.entry.uuid
-        )),
+    let mut model = Table::new(
         identifier,
-        returned_snapshots: 0,
-        table_uuid: table.entry.uuid.clone(),
-        total_snapshots: 0,
-    }
+        table_metadata(bucket, &table.entry),
+        0,
+        table.entry.uuid.clone(),
+        0,
+    );
+    model.metadata_location = Some(format!(
+        "{}/metadata/00000-{}.metadata.json",
+        table_location(bucket, &table.entry),
+        table.entry.uuid
+    ));
+    model
 }
 
 /// Applies a table-level update. A job cannot be on for a table while it is off for its
@@ -826,11 +861,12 @@ fn queue_maintenance(table: &mut TableRecord, call: &Call<'_>, runs: &mut RunBoo
 
 /// The answer to an accepted queue request: 202, with its request id as first sent.
 fn queued(request_id: String) -> Reply {
-    Reply::accepted(QueuedMaintenance {
-        message: "Maintenance queued: it runs when the scheduler next polls".to_owned(),
-        queued: true,
-        request_id: Some(request_id),
-    })
+    let mut queued = QueuedMaintenance::new(
+        "Maintenance queued: it runs when the scheduler next polls".to_owned(),
+        true,
+    );
+    queued.request_id = Some(request_id);
+    Reply::accepted(queued)
 }
 
 /// The `request_id` of a queue request's body: a JSON object whose `request_id`, if there and
@@ -865,28 +901,20 @@ fn finished_run(
     };
     let operation_results = steps
         .iter()
-        .map(|step| MaintenanceRunStep {
-            duration_ms: 0,
-            error_code: None,
-            metrics: None,
-            operation: step.clone(),
-            status: StepStatus::Skipped,
-        })
+        .map(|step| MaintenanceRunStep::new(0, step.clone(), StepStatus::Skipped))
         .collect();
     let time = rfc3339(at);
-    MaintenanceRun {
-        completed_at: Some(time.clone()),
-        configuration_type: kind,
-        customer_message: None,
-        duration_ms: Some(0),
+    let mut run = MaintenanceRun::new(
+        kind,
         operation_results,
-        outcome: None,
-        primary_error_code: None,
-        request_id: Some(request_id.to_owned()),
         run_id,
-        started_at: time,
-        status: RunStatus::Succeeded,
-    }
+        time.clone(),
+        RunStatus::Succeeded,
+    );
+    run.completed_at = Some(time);
+    run.duration_ms = Some(0);
+    run.request_id = Some(request_id.to_owned());
+    run
 }
 
 /// A page of `table`'s runs, newest first.
@@ -927,31 +955,30 @@ fn list_tables(
         Ok(page) => page,
         Err(reply) => return reply,
     };
-    let identifier = |name: &String| TableIdentifier {
-        name: name.clone(),
-        namespace: NamespaceIdentifier(namespace.levels().to_vec()),
+    let identifier = |name: &String| {
+        TableIdentifier::new(
+            name.clone(),
+            NamespaceIdentifier::from(namespace.levels().to_vec()),
+        )
     };
-    Reply::success(TablePage {
-        details: options.details.then(|| {
-            page.iter()
-                .map(|(name, table)| TableDetails {
-                    created_at: Some(table.entry.created_at.clone()),
-                    identifier: identifier(name),
-                    location: Some(table_location(bucket, &table.entry)),
-                    metadata_location: None,
-                    table_uuid: table.entry.uuid.clone(),
-                    updated_at: None,
-                })
-                .collect()
-        }),
-        identifiers: page.iter().map(|(name, _)| identifier(name)).collect(),
-        next_page_token,
-        table_uuids: options.uuids.then(|| {
-            page.iter()
-                .map(|(_, table)| table.entry.uuid.clone())
-                .collect()
-        }),
-    })
+    let mut answer = TablePage::new(page.iter().map(|(name, _)| identifier(name)).collect());
+    answer.details = options.details.then(|| {
+        page.iter()
+            .map(|(name, table)| {
+                let mut details = TableDetails::new(identifier(name), table.entry.uuid.clone());
+                details.created_at = Some(table.entry.created_at.clone());
+                details.location = Some(table_location(bucket, &table.entry));
+                details
+            })
+            .collect()
+    });
+    answer.next_page_token = next_page_token;
+    answer.table_uuids = options.uuids.then(|| {
+        page.iter()
+            .map(|(_, table)| table.entry.uuid.clone())
+            .collect()
+    });
+    Reply::success(answer)
 }
 
 fn namespace_not_found() -> Reply {
@@ -1057,25 +1084,24 @@ fn credential_status(catalog: &CatalogRecord) -> CredentialStatus {
 }
 
 fn catalog_model(account: &str, bucket: &str, catalog: &CatalogRecord) -> Catalog {
-    Catalog {
-        bucket: bucket.to_owned(),
-        credential_status: Some(credential_status(catalog)),
-        id: catalog.id.clone(),
-        maintenance_config: Some(catalog.maintenance.clone()),
-        name: catalog_name(account, bucket),
-        status: if catalog.active {
-            CatalogStatus::Active
-        } else {
-            CatalogStatus::Inactive
-        },
-    }
+    let status = if catalog.active {
+        CatalogStatus::Active
+    } else {
+        CatalogStatus::Inactive
+    };
+    let mut model = Catalog::new(
+        bucket.to_owned(),
+        catalog.id.clone(),
+        catalog_name(account, bucket),
+        status,
+    );
+    model.credential_status = Some(credential_status(catalog));
+    model.maintenance_config = Some(catalog.maintenance.clone());
+    model
 }
 
 fn activation(account: &str, bucket: &str, catalog: &CatalogRecord) -> CatalogActivation {
-    CatalogActivation {
-        id: catalog.id.clone(),
-        name: catalog_name(account, bucket),
-    }
+    CatalogActivation::new(catalog.id.clone(), catalog_name(account, bucket))
 }
 
 /// As Cloudflare names a catalog (and its Iceberg warehouse).
@@ -1085,19 +1111,12 @@ fn catalog_name(account: &str, bucket: &str) -> String {
 
 /// Compaction off, at the spec's default target size (128 MB).
 fn default_compaction() -> CompactionConfig {
-    CompactionConfig {
-        state: MaintenanceState::Disabled,
-        target_size_mb: TargetFileSize::Mb128,
-    }
+    CompactionConfig::new(MaintenanceState::Disabled, TargetFileSize::Mb128)
 }
 
 /// The spec's documented defaults: 7 days, 100 snapshots; off until turned on.
 fn default_expiration() -> SnapshotExpirationConfig {
-    SnapshotExpirationConfig {
-        max_snapshot_age: "7d".to_owned(),
-        min_snapshots_to_keep: 100,
-        state: MaintenanceState::Disabled,
-    }
+    SnapshotExpirationConfig::new("7d".to_owned(), 100, MaintenanceState::Disabled)
 }
 
 /// How often maintenance runs, as Cloudflare reports it ("triggers hourly").
@@ -1105,11 +1124,11 @@ const MAINTENANCE_INTERVAL: &str = "1h";
 
 /// A table's settings until changed: both jobs off.
 fn default_maintenance() -> MaintenanceConfig {
-    MaintenanceConfig {
-        compaction: Some(default_compaction()),
-        interval: Some(MAINTENANCE_INTERVAL.to_owned()),
-        snapshot_expiration: Some(default_expiration()),
-    }
+    let mut maintenance = MaintenanceConfig::new();
+    maintenance.compaction = Some(default_compaction());
+    maintenance.interval = Some(MAINTENANCE_INTERVAL.to_owned());
+    maintenance.snapshot_expiration = Some(default_expiration());
+    maintenance
 }
 
 /// A new catalog's settings: compaction on at 128 MB, as Cloudflare starts every catalog (it
@@ -1124,25 +1143,19 @@ fn new_catalog_maintenance() -> MaintenanceConfig {
 
 /// A table's maintenance settings in the type its operations answer with.
 fn table_maintenance(config: &MaintenanceConfig) -> TableMaintenanceConfig {
-    TableMaintenanceConfig {
-        compaction: config
-            .compaction
-            .as_ref()
-            .map(|compaction| TableCompactionConfig {
-                next_eligible_at: None,
-                state: compaction.state.clone(),
-                target_size_mb: compaction.target_size_mb.clone(),
-            }),
-        interval: config.interval.clone(),
-        snapshot_expiration: config.snapshot_expiration.as_ref().map(|expiration| {
-            TableSnapshotExpirationConfig {
-                max_snapshot_age: expiration.max_snapshot_age.clone(),
-                min_snapshots_to_keep: expiration.min_snapshots_to_keep,
-                next_eligible_at: None,
-                state: expiration.state.clone(),
-            }
-        }),
-    }
+    let mut table = TableMaintenanceConfig::new();
+    table.compaction = config.compaction.as_ref().map(|compaction| {
+        TableCompactionConfig::new(compaction.state.clone(), compaction.target_size_mb.clone())
+    });
+    table.interval = config.interval.clone();
+    table.snapshot_expiration = config.snapshot_expiration.as_ref().map(|expiration| {
+        TableSnapshotExpirationConfig::new(
+            expiration.max_snapshot_age.clone(),
+            expiration.min_snapshots_to_keep,
+            expiration.state.clone(),
+        )
+    });
+    table
 }
 
 fn table_location(bucket: &str, table: &Entry) -> String {
@@ -1171,8 +1184,8 @@ fn table_metadata(bucket: &str, table: &Entry) -> TableMetadata {
         "metadata-log": [],
     });
     match json {
-        Value::Object(map) => TableMetadata(map),
-        _ => TableMetadata(serde_json::Map::new()),
+        Value::Object(map) => TableMetadata::from(map),
+        _ => TableMetadata::from(serde_json::Map::new()),
     }
 }
 

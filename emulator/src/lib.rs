@@ -1,5 +1,5 @@
 //! A local, stateful stand-in for Cloudflare's Basin Catalog (formerly R2 Data Catalog)
-//! management API, for tests and demos (cargo feature `emulator`).
+//! management API, for tests and demos.
 //!
 //! It serves the 16 operations of Cloudflare's spec under `/client/v4` on loopback, in memory,
 //! under both path families: `/accounts/{account_id}/basin-catalog/…` (the SDK's default) and
@@ -9,13 +9,15 @@
 //! 404 with code 7000), so a client that sends it to the other family finds out here. A catalog is absent until enabled, then its
 //! status, credential, maintenance settings and its tables' maintenance runs are what the calls
 //! before made them. Buckets are named up front (the API cannot create them); namespaces and
-//! tables are seeded (the API only lists them). Any client can use it: this SDK (point
-//! [`crate::ClientBuilder::base_url`] at [`Emulator::base_url`]), the official SDKs, curl.
+//! tables are seeded (the API only lists them). Any client can use it: the
+//! `cloudflare-r2-catalog` SDK (point its
+//! [`ClientBuilder::base_url`](cloudflare_r2_catalog::ClientBuilder::base_url) at
+//! [`Emulator::base_url`]), the official SDKs, curl.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use cloudflare_r2_catalog::emulator::Emulator;
+//! use cloudflare_r2_catalog_emulator::Emulator;
 //! use cloudflare_r2_catalog::{CatalogStatus, Client};
 //!
 //! let emulator = Emulator::builder().bucket("my-data-bucket").start().await?;
@@ -38,7 +40,8 @@
 //! non-empty ones unless [`EmulatorBuilder::accept_token`] or [`EmulatorBuilder::accept_key`]
 //! name the accepted ones), the account id and bucket name, namespaces and table names, query
 //! values and bodies (a 400 failure envelope says what is wrong); unknown routes are 404. And
-//! the rules Cloudflare applies beyond its spec, with the codes of [`crate::codes`]:
+//! the rules Cloudflare applies beyond its spec, with the codes of
+//! [`cloudflare_r2_catalog::codes`]:
 //!
 //! - enabling a bucket that does not exist is 404, code 40406; any other operation on it, or on
 //!   a bucket without a catalog, is 404, code 40401;
@@ -112,6 +115,8 @@
 //! tests; they answer before the rate limit is applied and are not counted by it, so a retry
 //! test sees exactly the requests it expects. [`Emulator::requests`] tells what was asked, with
 //! each path as sent.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod operation;
 mod catalogs;
@@ -137,8 +142,9 @@ pub use seed::{BucketSeed, Seed, TableSeed};
 
 use self::catalogs::Store;
 use self::rate::{Credential, Limiter};
-use crate::secret::SecretString;
-use crate::validate::{AccountId, BucketName, Input, Namespace, TableName, ValidationError};
+use cloudflare_r2_catalog::{
+    AccountId, BucketName, Input, Namespace, SecretString, TableName, ValidationError,
+};
 
 /// How many requests [`Emulator::requests`] keeps at most: the most recent ones, so a
 /// long-running emulator stays bounded in memory. [`RECORDED_BYTES`] bounds them too.
@@ -272,7 +278,7 @@ impl EmulatorBuilder {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use std::time::Duration;
-    /// use cloudflare_r2_catalog::emulator::{Emulator, RateLimit};
+    /// use cloudflare_r2_catalog_emulator::{Emulator, RateLimit};
     ///
     /// let limit = RateLimit::new(5, Duration::from_secs(1))?;
     /// let emulator = Emulator::builder().rate_limit(limit).start().await?;
@@ -320,14 +326,14 @@ impl EmulatorBuilder {
     /// Serves HTTPS, with HTTP/2 and HTTP/1.1 offered by ALPN (`h2` first): a certificate
     /// authority is made at start, and a certificate for `localhost`, `127.0.0.1` and the
     /// address listened on, signed by it. A client trusts it by
-    /// [`Emulator::root_certificate_pem`] ([`crate::ClientBuilder::add_root_certificate`]).
+    /// [`Emulator::root_certificate_pem`] ([`ClientBuilder::add_root_certificate`](cloudflare_r2_catalog::ClientBuilder::add_root_certificate)).
     /// Without it, the emulator speaks plain HTTP/1.1.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use cloudflare_r2_catalog::Client;
-    /// use cloudflare_r2_catalog::emulator::Emulator;
+    /// use cloudflare_r2_catalog_emulator::Emulator;
     ///
     /// let emulator = Emulator::builder().tls().bucket("my-data-bucket").start().await?;
     /// assert!(emulator.base_url().starts_with("https://127.0.0.1:"));
@@ -482,7 +488,7 @@ impl Emulator {
     }
 
     /// The PEM certificate of the authority that signed this emulator's certificate, for a
-    /// client to trust ([`crate::ClientBuilder::add_root_certificate`]); `None` unless it
+    /// client to trust ([`ClientBuilder::add_root_certificate`](cloudflare_r2_catalog::ClientBuilder::add_root_certificate)); `None` unless it
     /// serves TLS ([`EmulatorBuilder::tls`]). Made afresh at each start.
     pub fn root_certificate_pem(&self) -> Option<&str> {
         self.root_pem.as_deref()
@@ -575,7 +581,7 @@ impl Emulator {
 ///
 /// ```
 /// use std::time::Duration;
-/// use cloudflare_r2_catalog::emulator::{Fault, Operation};
+/// use cloudflare_r2_catalog_emulator::{Fault, Operation};
 ///
 /// // The next two enable-catalog requests are rate limited, then it answers normally.
 /// let fault = Fault::rate_limited(Duration::from_secs(1)).times(2).only(Operation::EnableCatalog);
@@ -583,7 +589,7 @@ impl Emulator {
 /// let conflict = Fault::queue_conflict().only(Operation::QueueTableMaintenance);
 /// // Any failure envelope: here, a 403 with code 10000.
 /// let forbidden = Fault::failure(403, 10000, "Authentication error")?;
-/// # Ok::<(), cloudflare_r2_catalog::emulator::EmulatorError>(())
+/// # Ok::<(), cloudflare_r2_catalog_emulator::EmulatorError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
@@ -653,7 +659,7 @@ impl Fault {
     pub fn queue_conflict() -> Self {
         Self::new(FaultKind::Failure {
             status: StatusCode::CONFLICT,
-            code: crate::codes::QUEUE_CONFLICT,
+            code: cloudflare_r2_catalog::codes::QUEUE_CONFLICT,
             message: "A maintenance executor conflict prevents the request from being queued"
                 .to_owned(),
         })
@@ -664,7 +670,7 @@ impl Fault {
     pub fn daily_limit_reached() -> Self {
         Self::new(FaultKind::Failure {
             status: StatusCode::TOO_MANY_REQUESTS,
-            code: crate::codes::DAILY_QUEUE_LIMIT,
+            code: cloudflare_r2_catalog::codes::DAILY_QUEUE_LIMIT,
             message: DAILY_LIMIT_MESSAGE.to_owned(),
         })
     }

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::Access;
 use super::catalogs::{Reply, Store};
 use super::server::credential;
-use crate::validate::{AccountId, BucketName};
+use cloudflare_r2_catalog::{AccountId, BucketName};
 
 /// Cloudflare's text for a config request without a warehouse.
 const WAREHOUSE_MISSING: &str = "Warehouse name missing in query param";

@@ -22,7 +22,7 @@ use super::EmulatorError;
 ///
 /// ```
 /// use std::time::Duration;
-/// use cloudflare_r2_catalog::emulator::RateLimit;
+/// use cloudflare_r2_catalog_emulator::RateLimit;
 ///
 /// // Cloudflare's scaled down for a test: 5 requests a second, then a one-second block.
 /// let limit = RateLimit::new(5, Duration::from_secs(1))?;
@@ -30,7 +30,7 @@ use super::EmulatorError;
 /// let longer = limit.with_block(Duration::from_secs(3))?;
 /// assert_eq!((longer.quota(), longer.block()), (5, Duration::from_secs(3)));
 /// assert!(RateLimit::new(0, Duration::from_secs(1)).is_err());
-/// # Ok::<(), cloudflare_r2_catalog::emulator::EmulatorError>(())
+/// # Ok::<(), cloudflare_r2_catalog_emulator::EmulatorError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RateLimit {

@@ -22,7 +22,7 @@ use super::catalogs::{Call, Reply, codes};
 use super::operation::{Operation, route};
 use super::rate::{Credential, Metered};
 use super::{Access, FaultKind, RecordedRequest, Shared, World, iceberg};
-use crate::validate::AccountId;
+use cloudflare_r2_catalog::AccountId;
 
 /// The prefix every route of Cloudflare's v4 API sits under.
 pub(super) const API_PREFIX: &str = "/client/v4";

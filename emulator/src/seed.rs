@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::EmulatorError;
 use super::catalogs::Store;
-use crate::validate::{BucketName, Namespace, TableName, ValidationError};
+use cloudflare_r2_catalog::{BucketName, Namespace, TableName, ValidationError};
 
 /// What the emulator's buckets hold at start: the `--seed` file of `r2-catalog emulate`.
 ///
