@@ -1,5 +1,6 @@
-//! `r2-catalog emulate`: the SDK's emulator of the Basin Catalog (formerly R2 Data Catalog) API,
-//! serving both path families (`basin-catalog`, `r2-catalog`) until stopped.
+//! `r2-catalog emulate`: the emulator (crate `cloudflare-r2-catalog-emulator`) of the Basin Catalog
+//! (formerly R2 Data Catalog) API, serving both path families (`basin-catalog`, `r2-catalog`) until
+//! stopped.
 
 use std::io::Read;
 use std::net::SocketAddr;
