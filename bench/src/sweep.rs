@@ -31,7 +31,7 @@ use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use cloudflare_r2_catalog::DEFAULT_SWEEP_CONCURRENCY;
-use cloudflare_r2_catalog::emulator::Emulator;
+use cloudflare_r2_catalog_emulator::Emulator;
 
 use crate::{BUCKET, quantile};
 use emulators::{client_of, emulators};

@@ -1,5 +1,6 @@
-//! `r2-catalog emulate`: the SDK's emulator of the Basin Catalog (formerly R2 Data Catalog) API,
-//! serving both path families (`basin-catalog`, `r2-catalog`) until stopped.
+//! `r2-catalog emulate`: the emulator (crate `cloudflare-r2-catalog-emulator`) of the Basin Catalog
+//! (formerly R2 Data Catalog) API, serving both path families (`basin-catalog`, `r2-catalog`) until
+//! stopped.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -7,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use cloudflare_r2_catalog::Report;
-use cloudflare_r2_catalog::emulator::{DAILY_QUEUE_LIMIT, Emulator, RateLimit, Seed};
+use cloudflare_r2_catalog_emulator::{DAILY_QUEUE_LIMIT, Emulator, RateLimit, Seed};
 
 use crate::output::{Failure, note, print_bytes};
 
@@ -117,7 +118,7 @@ impl Args {
             Some(limit) => builder.daily_queue_limit(limit),
             None => builder.no_daily_queue_limit(),
         };
-        let unusable = |error: cloudflare_r2_catalog::emulator::EmulatorError| {
+        let unusable = |error: cloudflare_r2_catalog_emulator::EmulatorError| {
             Failure::Setup(format!("cannot emulate: {}", Report::new(&error)))
         };
         let emulator = builder.start().await.map_err(unusable)?;

@@ -4,8 +4,8 @@
 
 use std::io::IsTerminal;
 
-use cloudflare_r2_catalog::emulator::Emulator;
 use cloudflare_r2_catalog::{CatalogToken, ClientBuilder, Report};
+use cloudflare_r2_catalog_emulator::Emulator;
 
 use crate::credential;
 use crate::output::{Failure, Format, note, print_parts};
@@ -38,7 +38,7 @@ impl Args {
 
     /// The tour on a local emulator, holding one table to list.
     pub(crate) async fn run_locally(self) -> Result<(), Failure> {
-        let unusable = |error: cloudflare_r2_catalog::emulator::EmulatorError| {
+        let unusable = |error: cloudflare_r2_catalog_emulator::EmulatorError| {
             Failure::Setup(format!(
                 "cannot start the emulator: {}",
                 Report::new(&error)

@@ -5,7 +5,7 @@
 mod common;
 mod support;
 
-use cloudflare_r2_catalog::emulator::Emulator;
+use cloudflare_r2_catalog_emulator::Emulator;
 use common::*;
 use httpmock::MockServer;
 use serde_json::json;

@@ -7,7 +7,7 @@
 mod common;
 mod support;
 
-use cloudflare_r2_catalog::emulator::Operation;
+use cloudflare_r2_catalog_emulator::Operation;
 use common::*;
 use support::sweeps::*;
 use support::*;
@@ -21,7 +21,7 @@ fn update_journaled<'a>(journal: &'a str, more: &[&'a str]) -> Vec<&'a str> {
 }
 
 /// The tables `requests` updated, and in which account each.
-fn updated_in(requests: &[cloudflare_r2_catalog::emulator::RecordedRequest]) -> Vec<String> {
+fn updated_in(requests: &[cloudflare_r2_catalog_emulator::RecordedRequest]) -> Vec<String> {
     of(requests, Operation::UpdateTableMaintenanceConfig)
         .iter()
         .map(|request| {

@@ -7,7 +7,7 @@
 mod common;
 mod support;
 
-use cloudflare_r2_catalog::emulator::Operation;
+use cloudflare_r2_catalog_emulator::Operation;
 use common::*;
 use support::sweeps::*;
 use support::*;
@@ -18,7 +18,7 @@ const MAY_HAVE_BEEN_CARRIED_OUT: &str =
     "; what was sent may have been carried out: read the state back before doing it again\n";
 
 /// Whether `emulator` holds an active catalog in [`BUCKET`], read back through the CLI.
-async fn is_enabled(emulator: &cloudflare_r2_catalog::emulator::Emulator) -> bool {
+async fn is_enabled(emulator: &cloudflare_r2_catalog_emulator::Emulator) -> bool {
     let got = cli(emulator.base_url(), &["catalog", "get", BUCKET]).await;
     assert_eq!(got.status.code(), Some(0), "{}", stderr(&got));
     let catalog: serde_json::Value = serde_json::from_slice(&got.stdout).expect("JSON");

@@ -8,7 +8,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::emulator::{Emulator, Fault, Operation, RateLimit};
+use cloudflare_r2_catalog_emulator::{Emulator, Fault, Operation, RateLimit};
 use common::*;
 use support::sweeps::*;
 use support::terminal::{AtTerminal, On};

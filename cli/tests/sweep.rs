@@ -1,6 +1,6 @@
 //! `table maintenance get|update|queue BUCKET --all-tables`: the sweep over every table of a
 //! catalog (or of `--namespace NS` and those under it), run by the real binary against the
-//! SDK's emulator (or an httpmock server answering slowly, to stop it midway). Pinned by the
+//! emulator (or an httpmock server answering slowly, to stop it midway). Pinned by the
 //! emulator's request log and by the exact lines printed:
 //!
 //! - one JSON line per table, one request per table with the update's body, the summary on
@@ -22,7 +22,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::emulator::{Fault, Operation, RecordedRequest};
+use cloudflare_r2_catalog_emulator::{Fault, Operation, RecordedRequest};
 use common::*;
 use httpmock::{Method, Mock, MockServer};
 use serde_json::{Value, json};

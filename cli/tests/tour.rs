@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use cloudflare_r2_catalog::emulator::{Emulator, Fault, Operation};
+use cloudflare_r2_catalog_emulator::{Emulator, Fault, Operation};
 use common::*;
 use support::*;
 

@@ -128,11 +128,6 @@ mod account;
 mod client;
 mod config;
 
-// 6. Beside the client, not under it: a local stand-in for the API (feature `emulator`).
-#[cfg(feature = "emulator")]
-#[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
-pub mod emulator;
-
 pub use account::AccountHandle;
 pub use auth::{AuthScheme, Credentials};
 pub use catalogs::{CatalogHandle, DeleteCatalog};

@@ -8,8 +8,8 @@ use zeroize::Zeroize;
 /// A secret string: an API token, a global API key, or a catalog token being stored.
 ///
 /// Its `Debug` and `Display` print `** redacted **`, so a secret can sit in a struct that derives
-/// `Debug`, or reach a log line by accident, without showing. The value itself can only be read
-/// inside this crate, where a header or a request body is built.
+/// `Debug`, or reach a log line by accident, without showing. The value itself is read only by
+/// [`SecretString::expose`], which the SDK calls where a header or a request body is built.
 ///
 /// Its own memory is wiped (zeroized) when it is dropped. That is all it can promise: the copies
 /// made to send it are not, namely the `Authorization` or `X-Auth-Key` header the HTTP client
@@ -39,8 +39,17 @@ impl SecretString {
         Self(value.into())
     }
 
-    /// The secret itself; crate-private so that only header and body builders can read it.
-    pub(crate) fn expose(&self) -> &str {
+    /// The secret itself, for code that must send it or check it (the SDK builds headers and
+    /// request bodies with it; an emulator compares the tokens it is given with those it
+    /// accepts). Whatever reads it takes over keeping it secret: a copy it makes is not wiped.
+    ///
+    /// ```
+    /// use cloudflare_r2_catalog::SecretString;
+    ///
+    /// let token = SecretString::from("do-not-print-me");
+    /// assert_eq!(token.expose(), "do-not-print-me");
+    /// ```
+    pub fn expose(&self) -> &str {
         &self.0
     }
 }

@@ -487,12 +487,6 @@ impl Namespace {
     pub(crate) fn to_wire(&self) -> String {
         self.0.join(&NAMESPACE_SEPARATOR.to_string())
     }
-
-    /// A namespace as the API receives it in a path or query value: the inverse of `to_wire`.
-    #[cfg(feature = "emulator")]
-    pub(crate) fn from_wire(text: &str) -> Result<Self, ValidationError> {
-        Self::new(text.split(NAMESPACE_SEPARATOR))
-    }
 }
 
 /// The levels joined with `.`, each `.` and `\` inside a level escaped with `\`: the text

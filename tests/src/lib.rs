@@ -1,5 +1,6 @@
 //! Test-only crate: the suites live in `tests/tests/`. What they share that the CLI's suites
-//! (which include `tests/tests/common` by path) cannot build lives here.
+//! (which include `tests/tests/common` by path) cannot build lives here, and the doctests of the
+//! README and the guides, which use the SDK and the emulator both.
 
 /// A plain HTTP client, for requests the SDK would not send as they are (past a rate limit,
 /// say).

@@ -1,4 +1,4 @@
-//! The emulator (feature `emulator`): the SDK's flows against it, every answer it gives checked
+//! The emulator (crate `cloudflare-r2-catalog-emulator`): the SDK's flows against it, every answer it gives checked
 //! against the spec's schema for that operation and status, and its faults, credentials,
 //! paging, recording and shutdown.
 
@@ -8,13 +8,13 @@ mod schema;
 
 use std::time::Duration;
 
-use cloudflare_r2_catalog::emulator::{
-    DAILY_QUEUE_LIMIT, Emulator, EmulatorError, Fault, Operation, RECORDED_BYTES, Seed,
-};
 use cloudflare_r2_catalog::{
     CatalogStatus, Client, CompactionUpdate, CredentialStatus, CredentialValidity, Error,
     ListOptions, MaintenanceKind, MaintenanceState, MaintenanceStep, MaintenanceUpdate, Namespace,
     PathFamily, RequestId, RunStatus, StepStatus, TargetFileSize,
+};
+use cloudflare_r2_catalog_emulator::{
+    DAILY_QUEUE_LIMIT, Emulator, EmulatorError, Fault, Operation, RECORDED_BYTES, Seed,
 };
 use common::*;
 use futures_util::TryStreamExt;

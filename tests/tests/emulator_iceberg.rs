@@ -4,7 +4,7 @@
 mod common;
 
 use cloudflare_r2_catalog::Client;
-use cloudflare_r2_catalog::emulator::Emulator;
+use cloudflare_r2_catalog_emulator::Emulator;
 use common::*;
 use reqwest::Method;
 use reqwest::header::{ALLOW, CONTENT_TYPE, HeaderMap};

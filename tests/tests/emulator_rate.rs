@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use cloudflare_r2_catalog::emulator::{Emulator, EmulatorError, Fault, Operation, RateLimit};
+use cloudflare_r2_catalog_emulator::{Emulator, EmulatorError, Fault, Operation, RateLimit};
 use common::{ACCOUNT_ID, API_KEY, API_TOKEN, BUCKET, EMAIL};
 use integration_tests::plain_http;
 use serde_json::{Value, json};
@@ -99,7 +99,7 @@ impl Routes {
     }
 }
 
-async fn start(builder: cloudflare_r2_catalog::emulator::EmulatorBuilder) -> Emulator {
+async fn start(builder: cloudflare_r2_catalog_emulator::EmulatorBuilder) -> Emulator {
     builder.bucket(BUCKET).start().await.expect("starts")
 }
 

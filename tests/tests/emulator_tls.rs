@@ -6,8 +6,8 @@
 
 mod common;
 
-use cloudflare_r2_catalog::emulator::Emulator;
 use cloudflare_r2_catalog::{Client, ConfigError, Error};
+use cloudflare_r2_catalog_emulator::Emulator;
 use common::{BUCKET, RecordedSleeps, builder_at, client_of};
 use futures_util::future::join_all;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
@@ -17,8 +17,8 @@ const CALLS: usize = 16;
 /// An emulator built by `tls`, with [`BUCKET`]'s catalog enabled, and a client trusting it.
 async fn tls_emulator(
     tls: impl FnOnce(
-        cloudflare_r2_catalog::emulator::EmulatorBuilder,
-    ) -> cloudflare_r2_catalog::emulator::EmulatorBuilder,
+        cloudflare_r2_catalog_emulator::EmulatorBuilder,
+    ) -> cloudflare_r2_catalog_emulator::EmulatorBuilder,
 ) -> (Emulator, Client) {
     let emulator = tls(Emulator::builder().bucket(BUCKET))
         .start()

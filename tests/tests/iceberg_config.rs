@@ -10,10 +10,10 @@ mod common;
 
 use std::time::Duration;
 
-use cloudflare_r2_catalog::emulator::{Emulator, EmulatorBuilder};
 use cloudflare_r2_catalog::{
     Client, ClientBuilder, ConfigError, Error, ICEBERG_REST_ENDPOINT, IcebergConfig,
 };
+use cloudflare_r2_catalog_emulator::{Emulator, EmulatorBuilder};
 use common::*;
 use httpmock::Method::GET;
 use httpmock::{MockServer, Then};
@@ -119,7 +119,7 @@ fn config_with_prefix(warehouse: &str) -> IcebergConfig {
 }
 
 /// The emulator's Iceberg config requests recorded so far.
-fn config_requests(emulator: &Emulator) -> Vec<cloudflare_r2_catalog::emulator::RecordedRequest> {
+fn config_requests(emulator: &Emulator) -> Vec<cloudflare_r2_catalog_emulator::RecordedRequest> {
     emulator
         .requests()
         .into_iter()

@@ -10,11 +10,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use cloudflare_r2_catalog::emulator::{Emulator, EmulatorBuilder, Fault, Operation, RateLimit};
 use cloudflare_r2_catalog::{
     Client, CompactionUpdate, Error, MaintenanceKind, MaintenanceState, MaintenanceUpdate,
     RateShare, Swept,
 };
+use cloudflare_r2_catalog_emulator::{Emulator, EmulatorBuilder, Fault, Operation, RateLimit};
 use common::*;
 use futures_util::StreamExt;
 use httpmock::MockServer;

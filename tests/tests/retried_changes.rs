@@ -5,8 +5,8 @@
 
 mod common;
 
-use cloudflare_r2_catalog::emulator::{Emulator, Fault, Operation};
 use cloudflare_r2_catalog::{CatalogStatus, Client, Error, RequestId, RunStatus};
+use cloudflare_r2_catalog_emulator::{Emulator, Fault, Operation};
 use common::*;
 
 /// Each request the emulator received, as (operation, status answered).

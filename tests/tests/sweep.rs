@@ -25,13 +25,13 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudflare_r2_catalog::emulator::{
-    Emulator, EmulatorBuilder, Fault, Operation, RecordedRequest,
-};
 use cloudflare_r2_catalog::{
     Client, CompactionUpdate, Error, ListOptions, MaintenanceKind, MaintenanceState,
     MaintenanceUpdate, Namespace, PageSize, RetryConfig, SnapshotExpirationUpdate, StatusCode,
     Swept, TableHandle, TableName,
+};
+use cloudflare_r2_catalog_emulator::{
+    Emulator, EmulatorBuilder, Fault, Operation, RecordedRequest,
 };
 use common::{
     BUCKET, RecordedSleeps, catalog, catalog_path, client, client_of, serve_pages, store, success,

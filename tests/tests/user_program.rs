@@ -33,7 +33,7 @@ async fn demo(client: Client) -> Result<(), cloudflare_r2_catalog::Error> {
 
 #[tokio::test]
 async fn the_readme_users_program_runs_on_the_emulator() {
-    let emulator = cloudflare_r2_catalog::emulator::Emulator::builder()
+    let emulator = cloudflare_r2_catalog_emulator::Emulator::builder()
         .bucket("lake")
         .start()
         .await

@@ -1,10 +1,18 @@
-//! The SDK's modules form one-way layers, and `sdk/src/lib.rs` lists them bottom-up: every
-//! module may use only modules declared before it (and itself), never one above it.
+//! The modules of the SDK and of the emulator form one-way layers, and each crate's `lib.rs`
+//! (`sdk/src/lib.rs`, `emulator/src/lib.rs`) lists them bottom-up: every module may use only
+//! modules declared before it (and itself), never one above it.
 
 use std::path::{Path, PathBuf};
 
-fn sdk_src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk/src")
+/// The `src` directory of each crate whose modules are layered, and how many modules its
+/// `lib.rs` declares at least (a check that finds none would pass vacuously).
+const CRATES: [(&str, usize); 2] = [("sdk", 10), ("emulator", 10)];
+
+fn src_of(krate: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(krate)
+        .join("src")
 }
 
 /// The modules `lib.rs` declares, in order.
@@ -60,18 +68,37 @@ fn crate_paths(code: &str) -> Vec<String> {
     used
 }
 
-/// The code of `module`: its file, or every file of its directory.
-fn module_text(module: &str) -> String {
-    let file = sdk_src().join(format!("{module}.rs"));
-    if file.exists() {
-        return std::fs::read_to_string(file).unwrap();
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(sdk_src().join(module))
+/// Every `.rs` file under `dir`, its subdirectories' included, in a stable order.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .collect();
-    files.sort();
-    assert!(!files.is_empty(), "module {module} has no files");
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|extension| extension == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// The code of `module` of the crate in `src`: its file (`module.rs`) and every file of its
+/// directory (`module/`, with `mod.rs` or beside `module.rs`), whichever there are.
+fn module_text(src: &Path, module: &str) -> String {
+    let mut files = Vec::new();
+    let file = src.join(format!("{module}.rs"));
+    if file.exists() {
+        files.push(file);
+    }
+    let dir = src.join(module);
+    if dir.is_dir() {
+        files.extend(rust_files(&dir));
+    }
+    assert!(!files.is_empty(), "module {module} of {src:?} has no files");
     files
         .iter()
         .map(|file| std::fs::read_to_string(file).unwrap())
@@ -79,15 +106,18 @@ fn module_text(module: &str) -> String {
         .join("\n")
 }
 
-#[test]
-fn no_module_uses_one_declared_after_it_in_lib_rs() {
-    let lib = std::fs::read_to_string(sdk_src().join("lib.rs")).unwrap();
+/// What breaks the layers of the crate in `src`: each use of a module declared after the user,
+/// or of an item at the crate root.
+fn violations(src: &Path, at_least: usize) -> Vec<String> {
+    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
     let modules = declared_modules(&lib);
-    assert!(modules.len() > 10, "lib.rs declares {modules:?}");
-    assert_eq!(modules.last().map(String::as_str), Some("emulator"));
+    assert!(
+        modules.len() >= at_least,
+        "{src:?}/lib.rs declares {modules:?}"
+    );
     let mut violations = Vec::new();
     for (position, module) in modules.iter().enumerate() {
-        for used in crate_paths(&code_only(&module_text(module))) {
+        for used in crate_paths(&code_only(&module_text(src, module))) {
             match modules.iter().position(|m| *m == used) {
                 Some(layer) if layer <= position => {}
                 Some(_) => violations.push(format!("{module} uses {used}, declared after it")),
@@ -96,7 +126,22 @@ fn no_module_uses_one_declared_after_it_in_lib_rs() {
             }
         }
     }
-    assert!(violations.is_empty(), "{violations:#?}");
+    violations
+}
+
+#[test]
+fn no_module_uses_one_declared_after_it_in_lib_rs() {
+    for (krate, at_least) in CRATES {
+        let violations = violations(&src_of(krate), at_least);
+        assert!(violations.is_empty(), "{krate}: {violations:#?}");
+    }
+}
+
+#[test]
+fn a_module_of_a_directory_is_read_whole() {
+    // The emulator's rules are a directory; its files import what the layers allow too.
+    let rules = module_text(&src_of("emulator"), "rules");
+    assert!(rules.contains("mod maintenance;") && rules.contains("fn queue_maintenance("));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use cloudflare_r2_catalog::Client;
-use cloudflare_r2_catalog::emulator::Emulator;
+use cloudflare_r2_catalog_emulator::Emulator;
 
 use super::{NAMESPACES, TABLES_PER_NAMESPACE};
 use crate::{ACCOUNT_ID, API_TOKEN, BUCKET};

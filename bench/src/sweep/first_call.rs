@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use cloudflare_r2_catalog::Client;
-use cloudflare_r2_catalog::emulator::Emulator;
+use cloudflare_r2_catalog_emulator::Emulator;
 
 use crate::{ACCOUNT_ID, API_TOKEN, BUCKET, quantile};
 

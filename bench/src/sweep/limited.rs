@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::emulator::{Emulator, RECORDED_BYTES, RECORDED_REQUESTS, RateLimit};
 use cloudflare_r2_catalog::{DEFAULT_RATE_SHARE, RateShare, Swept};
+use cloudflare_r2_catalog_emulator::{Emulator, RECORDED_BYTES, RECORDED_REQUESTS, RateLimit};
 use futures_util::StreamExt;
 
 use super::emulators::{client_as, client_of, seed, serve_apart};

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use cloudflare_r2_catalog::emulator::Emulator;
+use cloudflare_r2_catalog_emulator::Emulator;
 
 use super::TABLES;
 use crate::{ACCOUNT_ID, API_TOKEN, BUCKET};

@@ -4,10 +4,10 @@
 use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::emulator::Emulator;
 use cloudflare_r2_catalog::{
     CompactionUpdate, ListOptions, MaintenanceState, MaintenanceUpdate, Namespace, PageSize, Swept,
 };
+use cloudflare_r2_catalog_emulator::Emulator;
 use futures_util::{StreamExt, TryStreamExt};
 
 use super::TABLES;

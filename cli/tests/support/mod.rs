@@ -92,8 +92,8 @@ pub fn run_at(base_url: &str, args: &[&str]) -> Output {
 
 /// An emulator with [`BUCKET`](crate::common::BUCKET) that accepts only the global API key
 /// [`API_KEY`](crate::common::API_KEY) of [`EMAIL`](crate::common::EMAIL).
-pub async fn key_emulator() -> cloudflare_r2_catalog::emulator::Emulator {
-    cloudflare_r2_catalog::emulator::Emulator::builder()
+pub async fn key_emulator() -> cloudflare_r2_catalog_emulator::Emulator {
+    cloudflare_r2_catalog_emulator::Emulator::builder()
         .bucket(crate::common::BUCKET)
         .accept_key(crate::common::EMAIL, crate::common::API_KEY)
         .start()
@@ -103,9 +103,7 @@ pub async fn key_emulator() -> cloudflare_r2_catalog::emulator::Emulator {
 
 /// The environment of an operator with a global API key, aimed at `emulator` (its Iceberg
 /// endpoint included).
-pub fn key_env(
-    emulator: &cloudflare_r2_catalog::emulator::Emulator,
-) -> Vec<(&'static str, String)> {
+pub fn key_env(emulator: &cloudflare_r2_catalog_emulator::Emulator) -> Vec<(&'static str, String)> {
     vec![
         ("CLOUDFLARE_EMAIL", crate::common::EMAIL.to_owned()),
         ("CLOUDFLARE_API_KEY", crate::common::API_KEY.to_owned()),

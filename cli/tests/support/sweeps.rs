@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::process::{Output, Stdio};
 
-use cloudflare_r2_catalog::emulator::{Emulator, EmulatorBuilder, Operation, RecordedRequest};
+use cloudflare_r2_catalog_emulator::{Emulator, EmulatorBuilder, Operation, RecordedRequest};
 use serde_json::{Value, json};
 
 use super::{borrowed, r2_catalog_into, token_env_at};

@@ -254,8 +254,8 @@ impl ClientBuilder {
     }
 
     /// Also trusts the CA certificates in `pem` (PEM text, one or more), besides the system's
-    /// roots: an [emulator](crate::emulator::EmulatorBuilder::tls)'s, or a private CA in front of
-    /// the API. The certificates are read by [`ClientBuilder::build`] ([`ConfigError::RootCertificate`]
+    /// roots: an emulator's (`EmulatorBuilder::tls` of crate `cloudflare-r2-catalog-emulator`), or
+    /// a private CA in front of the API. The certificates are read by [`ClientBuilder::build`] ([`ConfigError::RootCertificate`]
     /// when they cannot be). The Iceberg endpoint's requests trust them too.
     pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
         self.root_certificates.push(pem.as_ref().to_vec());
@@ -340,8 +340,8 @@ impl ClientBuilder {
     }
 
     /// The Iceberg REST endpoint [`crate::CatalogHandle::iceberg_config`] asks:
-    /// [`ICEBERG_REST_ENDPOINT`](crate::ICEBERG_REST_ENDPOINT) unless set here (an emulator's
-    /// [`iceberg_url`](crate::emulator::Emulator::iceberg_url), say). The same rules as
+    /// [`ICEBERG_REST_ENDPOINT`](crate::ICEBERG_REST_ENDPOINT) unless set here (the emulator's
+    /// `Emulator::iceberg_url`, crate `cloudflare-r2-catalog-emulator`, say). The same rules as
     /// [`ClientBuilder::base_url`] hold: `https://`, or `http://` to a loopback host (reached
     /// without any proxy), or to another host after
     /// [`ClientBuilder::allow_insecure_http`]; checked by [`ClientBuilder::build`] (a bad one is

@@ -5,8 +5,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudflare_r2_catalog::emulator::Emulator;
 use cloudflare_r2_catalog::{Client, ClientBuilder, RetryConfig, Sleep};
+use cloudflare_r2_catalog_emulator::Emulator;
 use httpmock::MockServer;
 use serde_json::{Value, json};
 

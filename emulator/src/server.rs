@@ -2,7 +2,7 @@
 //! the client picks it by ALPN), reads each request within limits, and
 //! answers it in order: route (either path family), injected fault, credentials, the rate
 //! limit, account, then the catalog rules. A path outside `/client/v4` may be the Iceberg
-//! config route instead (see [`super::iceberg`]), which takes no faults and is not rate
+//! config route instead (see [`crate::iceberg`]), which takes no faults and is not rate
 //! limited.
 
 use std::sync::Arc;
@@ -18,14 +18,20 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-use super::catalogs::{Call, Reply, codes};
-use super::operation::{Operation, route};
-use super::rate::{Credential, Metered};
-use super::{Access, FaultKind, RecordedRequest, Shared, World, iceberg};
-use crate::validate::AccountId;
+use cloudflare_r2_catalog::AccountId;
+
+use crate::access::{Access, credential};
+use crate::fault::FaultKind;
+use crate::iceberg;
+use crate::operation::{Operation, route};
+use crate::rate::Metered;
+use crate::record::RecordedRequest;
+use crate::reply::{Reply, codes};
+use crate::rules::Call;
+use crate::world::{Shared, World};
 
 /// The prefix every route of Cloudflare's v4 API sits under.
-pub(super) const API_PREFIX: &str = "/client/v4";
+pub(crate) const API_PREFIX: &str = "/client/v4";
 
 /// Cloudflare's rate limit headers (after the IETF RateLimit header draft): what is left of
 /// the window, and the policy.
@@ -41,14 +47,14 @@ const MAX_REQUEST_BODY: usize = 64 * 1024;
 /// How long a client may take to send a request's head, or to finish a TLS handshake.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How long a client may take, by default, to send a request's body once its head has
-/// arrived ([`super::EmulatorBuilder::body_timeout`]): without a bound, a client sending a
-/// byte now and then would hold its connection, and a task, for ever.
-pub(super) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a client may take, by default, to send a request's body once its head has arrived
+/// ([`EmulatorBuilder::body_timeout`](crate::EmulatorBuilder::body_timeout)): without a bound, a
+/// client sending a byte now and then would hold its connection, and a task, for ever.
+pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Serves `listener`, over TLS with `acceptor`, until the task running this is aborted (which
 /// drops every connection).
-pub(super) async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     acceptor: Option<tokio_rustls::TlsAcceptor>,
     shared: Arc<Shared>,
@@ -270,7 +276,7 @@ fn unread(
     render(reply, None)
 }
 
-/// What [`super::Emulator::requests`] keeps of a request.
+/// What [`Emulator::requests`](crate::Emulator::requests) keeps of a request.
 fn recorded(
     parts: &http::request::Parts,
     operation: Option<Operation>,
@@ -360,25 +366,6 @@ fn check_account(access: &Access, account: &str) -> Result<(), Reply> {
         ));
     }
     Ok(())
-}
-
-/// The credential the request is accepted with, if any: a bearer token in `Authorization`, or
-/// `X-Auth-Email` with `X-Auth-Key`. The management API and the Iceberg route judge them alike.
-pub(super) fn credential<'h>(access: &Access, headers: &'h HeaderMap) -> Option<Credential<'h>> {
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .filter(|value| !value.is_empty())
-    };
-    let bearer = text(header::AUTHORIZATION.as_str()).and_then(|value| {
-        let (scheme, token) = value.split_once(' ')?;
-        scheme
-            .eq_ignore_ascii_case("bearer")
-            .then_some(token.trim())
-    });
-    let key = text("x-auth-email").zip(text("x-auth-key"));
-    access.authenticate(bearer, key)
 }
 
 fn render(reply: Reply, retry_after_secs: Option<u64>) -> Response<Full<Bytes>> {

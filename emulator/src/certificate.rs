@@ -1,6 +1,7 @@
 //! The emulator's TLS: a CA made at start, a leaf for loopback signed by it, and the server
 //! configuration that presents the leaf. Only the CA's certificate leaves the emulator
-//! ([`super::Emulator::root_certificate_pem`]); its key is dropped once the leaf is signed.
+//! ([`Emulator::root_certificate_pem`](crate::Emulator::root_certificate_pem)); its key is dropped
+//! once the leaf is signed.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -13,14 +14,14 @@ use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// What serving TLS needs: the CA's certificate for clients to trust, and the server's
 /// configuration.
-pub(super) struct Certificates {
-    pub(super) root_pem: String,
-    pub(super) server: Arc<rustls::ServerConfig>,
+pub(crate) struct Certificates {
+    pub(crate) root_pem: String,
+    pub(crate) server: Arc<rustls::ServerConfig>,
 }
 
 /// A fresh CA, and a leaf for `localhost`, `127.0.0.1` and `ip` (the address listened on)
 /// signed by it, served with ALPN `protocols` in order of preference.
-pub(super) fn make(ip: IpAddr, protocols: &[&[u8]]) -> Result<Certificates, String> {
+pub(crate) fn make(ip: IpAddr, protocols: &[&[u8]]) -> Result<Certificates, String> {
     let failed = |error: rcgen::Error| format!("making the emulator's certificate: {error}");
     let mut root = CertificateParams::new(Vec::<String>::new()).map_err(failed)?;
     root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

@@ -6,17 +6,18 @@
 use http::{HeaderMap, Method, StatusCode};
 use serde_json::json;
 
-use super::Access;
-use super::catalogs::{Reply, Store};
-use super::server::credential;
-use crate::validate::{AccountId, BucketName};
+use cloudflare_r2_catalog::{AccountId, BucketName};
+
+use crate::access::{Access, credential};
+use crate::reply::Reply;
+use crate::state::Store;
 
 /// Cloudflare's text for a config request without a warehouse.
 const WAREHOUSE_MISSING: &str = "Warehouse name missing in query param";
 
 /// The account and bucket segments (percent-decoded, not yet checked) of a config path,
 /// `/{account_id}/{bucket}/v1/config`; `None` if `path` is not one.
-pub(super) fn target(path: &str) -> Option<(String, String)> {
+pub(crate) fn target(path: &str) -> Option<(String, String)> {
     let mut segments = path.strip_prefix('/')?.split('/');
     let (account, bucket) = (segments.next()?, segments.next()?);
     let rest: Vec<&str> = segments.collect();
@@ -38,7 +39,7 @@ pub(super) fn target(path: &str) -> Option<(String, String)> {
 /// (405), the credentials as the management API judges them (401), the identifiers (404), the
 /// account (403), the `warehouse` query value (400), then the catalog (404 unless it is
 /// enabled and its name is the warehouse asked for).
-pub(super) fn answer(
+pub(crate) fn answer(
     store: &Store,
     access: &Access,
     method: &Method,

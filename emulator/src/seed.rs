@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::EmulatorError;
-use super::catalogs::Store;
-use crate::validate::{BucketName, Namespace, TableName, ValidationError};
+use cloudflare_r2_catalog::{BucketName, Namespace, TableName, ValidationError};
+
+use crate::error::EmulatorError;
+use crate::state::Store;
 
 /// What the emulator's buckets hold at start: the `--seed` file of `r2-catalog emulate`.
 ///
@@ -18,9 +19,9 @@ use crate::validate::{BucketName, Namespace, TableName, ValidationError};
 /// }}}
 /// ```
 ///
-/// A nested namespace's parent must be in the seed too (or already in the emulator), whether
-/// the namespace is listed or only holds a table: [`super::Emulator::seed`] refuses the whole
-/// seed otherwise, with [`EmulatorError::MissingParent`].
+/// A nested namespace's parent must be in the seed too (or already in the emulator), whether the
+/// namespace is listed or only holds a table: [`Emulator::seed`](crate::Emulator::seed) refuses the
+/// whole seed otherwise, with [`EmulatorError::MissingParent`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -65,7 +66,7 @@ struct Planting {
 
 impl Seed {
     /// Adds everything the seed names to `store`, or, if any of it is refused, nothing.
-    pub(super) fn apply(&self, store: &mut Store) -> Result<(), EmulatorError> {
+    pub(crate) fn apply(&self, store: &mut Store) -> Result<(), EmulatorError> {
         let plantings = self
             .buckets
             .iter()
@@ -126,7 +127,7 @@ impl BucketSeed {
 }
 
 /// Refuses a nested `namespace` of `bucket` whose parent is not `present`.
-pub(super) fn check_parent(
+pub(crate) fn check_parent(
     bucket: &BucketName,
     namespace: &Namespace,
     present: impl Fn(&[String]) -> bool,
@@ -141,4 +142,16 @@ pub(super) fn check_parent(
         }
         _ => Ok(()),
     }
+}
+
+/// Refuses `namespace` when it is nested and its parent is not seeded in `bucket`; an unknown
+/// bucket passes, for the caller to refuse as such.
+pub(crate) fn require_seeded_parent(
+    store: &Store,
+    bucket: &BucketName,
+    namespace: &Namespace,
+) -> Result<(), EmulatorError> {
+    check_parent(bucket, namespace, |parent| {
+        store.seeded_namespace(bucket, parent).unwrap_or(true)
+    })
 }

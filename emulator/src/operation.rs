@@ -126,18 +126,18 @@ const BASIN_ONLY_FAMILY: &str = "basin-catalog";
 
 /// The path parameters of a routed request, percent-decoded and not yet checked.
 #[derive(Debug, Default)]
-pub(super) struct PathParams {
-    pub(super) account: String,
-    pub(super) bucket: Option<String>,
-    pub(super) namespace: Option<String>,
-    pub(super) table: Option<String>,
+pub(crate) struct PathParams {
+    pub(crate) account: String,
+    pub(crate) bucket: Option<String>,
+    pub(crate) namespace: Option<String>,
+    pub(crate) table: Option<String>,
     /// The maintenance kind a queue request names (`compaction`, `snapshot_expiration`).
-    pub(super) configuration_type: Option<String>,
+    pub(crate) configuration_type: Option<String>,
 }
 
 /// The operation `method` and the decoded `segments` after `/client/v4` name, if any, under
 /// either path family.
-pub(super) fn route(method: &Method, segments: &[String]) -> Option<(Operation, PathParams)> {
+pub(crate) fn route(method: &Method, segments: &[String]) -> Option<(Operation, PathParams)> {
     let words: Vec<&str> = segments.iter().map(String::as_str).collect();
     let ["accounts", account, family, rest @ ..] = words.as_slice() else {
         return None;

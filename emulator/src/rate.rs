@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 
 use http::HeaderValue;
 
-use super::EmulatorError;
+use crate::error::EmulatorError;
 
 /// The global API rate limit an emulator applies to each credential (an API token, or an e-mail
 /// and global API key), by default [`RateLimit::CLOUDFLARE`]; set by
-/// [`EmulatorBuilder::rate_limit`](super::EmulatorBuilder::rate_limit), turned off by
-/// [`EmulatorBuilder::no_rate_limit`](super::EmulatorBuilder::no_rate_limit).
+/// [`EmulatorBuilder::rate_limit`](crate::EmulatorBuilder::rate_limit), turned off by
+/// [`EmulatorBuilder::no_rate_limit`](crate::EmulatorBuilder::no_rate_limit).
 ///
 /// A credential's window starts at its first counted request and lasts [`RateLimit::window`];
 /// the request that would be number [`RateLimit::quota`] + 1 in it is refused (429, code 971)
@@ -22,7 +22,7 @@ use super::EmulatorError;
 ///
 /// ```
 /// use std::time::Duration;
-/// use cloudflare_r2_catalog::emulator::RateLimit;
+/// use cloudflare_r2_catalog_emulator::RateLimit;
 ///
 /// // Cloudflare's scaled down for a test: 5 requests a second, then a one-second block.
 /// let limit = RateLimit::new(5, Duration::from_secs(1))?;
@@ -30,7 +30,7 @@ use super::EmulatorError;
 /// let longer = limit.with_block(Duration::from_secs(3))?;
 /// assert_eq!((longer.quota(), longer.block()), (5, Duration::from_secs(3)));
 /// assert!(RateLimit::new(0, Duration::from_secs(1)).is_err());
-/// # Ok::<(), cloudflare_r2_catalog::emulator::EmulatorError>(())
+/// # Ok::<(), cloudflare_r2_catalog_emulator::EmulatorError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RateLimit {
@@ -51,7 +51,7 @@ impl RateLimit {
     /// `quota` requests per `window` for each credential, and a block as long as the window
     /// for one that goes past it. Refused ([`EmulatorError::InvalidRateLimit`]) unless
     /// `quota` is at least 1 and `window` longer than zero: to serve without a limit, use
-    /// [`EmulatorBuilder::no_rate_limit`](super::EmulatorBuilder::no_rate_limit).
+    /// [`EmulatorBuilder::no_rate_limit`](crate::EmulatorBuilder::no_rate_limit).
     pub fn new(quota: u32, window: Duration) -> Result<Self, EmulatorError> {
         if quota == 0 {
             return Err(EmulatorError::InvalidRateLimit(
@@ -109,7 +109,7 @@ impl RateLimit {
 /// A credential a request was accepted with: what the limit is counted by. Cloudflare counts
 /// per user; the emulator knows no users, so each credential is one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) enum Credential<'a> {
+pub(crate) enum Credential<'a> {
     /// A bearer token.
     Token(&'a str),
     /// An e-mail and global API key.
@@ -133,7 +133,7 @@ const PRUNE_FLOOR: usize = 1024;
 /// The rate limit's book: each credential's window, kept by a keyed hash of the credential so
 /// that neither a secret nor a client's arbitrarily long header is held.
 #[derive(Debug)]
-pub(super) struct Limiter {
+pub(crate) struct Limiter {
     limit: RateLimit,
     meters: HashMap<u64, Meter>,
     hasher: RandomState,
@@ -168,19 +168,19 @@ impl Meter {
 
 /// The limiter's verdict on one request: its headers, and whether it is refused.
 #[derive(Debug)]
-pub(super) struct Metered {
+pub(crate) struct Metered {
     /// Refused for the limit: answered 429, not carried out.
-    pub(super) refused: bool,
+    pub(crate) refused: bool,
     /// `Retry-After` in seconds, on a refusal only.
-    pub(super) retry_after_secs: Option<u64>,
+    pub(crate) retry_after_secs: Option<u64>,
     /// `Ratelimit`.
-    pub(super) ratelimit: HeaderValue,
+    pub(crate) ratelimit: HeaderValue,
     /// `Ratelimit-Policy`.
-    pub(super) policy: HeaderValue,
+    pub(crate) policy: HeaderValue,
 }
 
 impl Limiter {
-    pub(super) fn new(limit: RateLimit) -> Self {
+    pub(crate) fn new(limit: RateLimit) -> Self {
         Self {
             limit,
             meters: HashMap::new(),
@@ -190,7 +190,7 @@ impl Limiter {
     }
 
     /// Counts a request of `credential` at `now`, or refuses it.
-    pub(super) fn admit(&mut self, credential: Credential<'_>, now: Instant) -> Metered {
+    pub(crate) fn admit(&mut self, credential: Credential<'_>, now: Instant) -> Metered {
         let limit = self.limit;
         let meter = self.meter(credential, now);
         match meter.blocked_since {

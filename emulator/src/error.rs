@@ -1,0 +1,54 @@
+//! Why the emulator cannot start, or cannot take a seed.
+
+use std::net::SocketAddr;
+
+use cloudflare_r2_catalog::{BucketName, Namespace, ValidationError};
+
+/// Why the emulator cannot start, or cannot take a seed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// A bucket, account, namespace or table name breaks the API's rules.
+    #[error(transparent)]
+    InvalidInput(#[from] ValidationError),
+    /// The address to listen on is not a loopback address: the emulator accepts any
+    /// credentials, so it is never reachable from another machine.
+    #[error("the emulator listens on loopback only (127.0.0.0/8 or ::1), not {0}")]
+    NotLoopback(SocketAddr),
+    /// Seeding named a bucket the emulator was not given.
+    #[error("unknown bucket {0}: name it with bucket() or in the seed first")]
+    UnknownBucket(String),
+    /// Seeding named a nested namespace whose parent namespace is not seeded: the API lists a
+    /// namespace only under its parent, so it would never be listed.
+    #[error(
+        "namespace {namespace} of bucket {bucket} has no parent: seed namespace {parent} too (a namespace is listed only under its parent)"
+    )]
+    MissingParent {
+        /// The bucket it was to be seeded into.
+        bucket: BucketName,
+        /// The nested namespace.
+        namespace: Namespace,
+        /// Its parent, which is missing.
+        parent: Namespace,
+    },
+    /// An injected fault's status is not a 5xx.
+    #[error("a server-error fault needs a 5xx status, not {0}")]
+    NotAServerError(u16),
+    /// An injected failure's status is not a 4xx or 5xx.
+    #[error("a failure fault needs a 4xx or 5xx status, not {0}")]
+    NotAFailure(u16),
+    /// A [`RateLimit`](crate::RateLimit) with no quota, or a window or block of zero.
+    #[error("invalid rate limit: {0}")]
+    InvalidRateLimit(&'static str),
+    /// The TLS certificate or configuration cannot be made.
+    #[error("{0}")]
+    Tls(String),
+    /// The address cannot be bound.
+    #[error("cannot listen on {address}")]
+    Listen {
+        /// The address asked for.
+        address: SocketAddr,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+}
