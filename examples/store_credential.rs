@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use cloudflare_r2_catalog::{CatalogToken, Client};
+use cloudflare_r2_catalog::{Client, input::CatalogToken};
 
 #[tokio::main]
 async fn main() -> ExitCode {

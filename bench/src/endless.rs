@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::MAX_SWEEP_LISTED;
+use cloudflare_r2_catalog::sweep::MAX_SWEEP_LISTED;
 
 use crate::server::complete_request;
 use crate::{ACCOUNT_ID, API_TOKEN, BUCKET};

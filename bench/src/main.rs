@@ -15,7 +15,11 @@ mod sweep;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::{CatalogHandle, Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+use cloudflare_r2_catalog::{
+    Client,
+    config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT},
+    handles::CatalogHandle,
+};
 use futures_util::StreamExt;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};

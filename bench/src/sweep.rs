@@ -30,7 +30,7 @@ mod sdk;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
-use cloudflare_r2_catalog::DEFAULT_SWEEP_CONCURRENCY;
+use cloudflare_r2_catalog::sweep::DEFAULT_SWEEP_CONCURRENCY;
 use cloudflare_r2_catalog_emulator::Emulator;
 
 use crate::{BUCKET, quantile};

@@ -1,7 +1,10 @@
 //! `r2-catalog catalog …`
 
 use clap::Subcommand;
-use cloudflare_r2_catalog::{AccountId, Catalog, CatalogConnection, CatalogList};
+use cloudflare_r2_catalog::{
+    input::AccountId,
+    models::{Catalog, CatalogConnection, CatalogList},
+};
 use serde::Serialize;
 
 use crate::Context;

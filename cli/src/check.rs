@@ -2,8 +2,10 @@
 //! time, each with what to do when it does not hold.
 
 use cloudflare_r2_catalog::{
-    AuthScheme, Catalog, CatalogHandle, CatalogStatus, CredentialValidity, Error,
-    MaintenanceConfig, MaintenanceState,
+    Error,
+    config::AuthScheme,
+    handles::CatalogHandle,
+    models::{Catalog, CatalogStatus, CredentialValidity, MaintenanceConfig, MaintenanceState},
 };
 use serde::Serialize;
 

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use clap::{Args, Subcommand};
-use cloudflare_r2_catalog::{BucketName, SecretString};
+use cloudflare_r2_catalog::{config::SecretString, input::BucketName};
 
 use crate::Context;
 use crate::hidden;

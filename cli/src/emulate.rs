@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use cloudflare_r2_catalog::Report;
+use cloudflare_r2_catalog::error::Report;
 use cloudflare_r2_catalog_emulator::{DAILY_QUEUE_LIMIT, Emulator, RateLimit, Seed};
 
 use crate::output::{Failure, note, print_bytes};

@@ -11,7 +11,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use cloudflare_r2_catalog::{Namespace, TableName};
+use cloudflare_r2_catalog::input::{Namespace, TableName};
 use serde_json::{Map, Value};
 
 use crate::output::{Failure, OutputLost, note, sanitize};

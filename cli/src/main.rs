@@ -31,7 +31,10 @@ use std::process::ExitCode;
 use clap::builder::TypedValueParser;
 use clap::{CommandFactory, Parser, Subcommand};
 use cloudflare_r2_catalog::{
-    AccountHandle, BucketName, CatalogHandle, Client, ClientBuilder, Error, Input, PathFamily, env,
+    Client, ClientBuilder, Error,
+    config::{PathFamily, env},
+    handles::{AccountHandle, CatalogHandle},
+    input::{BucketName, Input},
 };
 use zeroize::Zeroizing;
 

@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use clap::{Args, Subcommand};
 use cloudflare_r2_catalog::{
-    CompactionUpdate, MaintenanceUpdate, SnapshotAge, SnapshotExpirationUpdate, TargetFileSize,
+    input::SnapshotAge,
+    models::{CompactionUpdate, MaintenanceUpdate, SnapshotExpirationUpdate, TargetFileSize},
 };
 
 use crate::Context;

@@ -1,7 +1,7 @@
 //! `r2-catalog namespace …`
 
 use clap::Subcommand;
-use cloudflare_r2_catalog::Namespace;
+use cloudflare_r2_catalog::input::Namespace;
 
 use crate::Context;
 use crate::output::{Failure, show};

@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use std::sync::{Mutex, MutexGuard};
 
 use cloudflare_r2_catalog::{
-    ConfigError, DryRun, Error, Redactions, ValidationError, acts_on_display,
+    __cli::{Redactions, acts_on_display},
+    Error,
+    error::{ConfigError, DryRun, ValidationError},
 };
 use serde::Serialize;
 use serde_json::Value;

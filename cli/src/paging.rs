@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::num::NonZeroU64;
 
 use clap::Args;
-use cloudflare_r2_catalog::{Error, ListOptions, Page};
+use cloudflare_r2_catalog::{Error, ListOptions, models::Page};
 use futures_util::{Stream, TryStreamExt};
 use serde::Serialize;
 use serde_json::value::RawValue;

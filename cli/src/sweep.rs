@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use cloudflare_r2_catalog::{
-    Error, MaintenanceKind, MaintenanceUpdate, Namespace, RateShare, RequestId, TableHandle,
+    Error, MaintenanceKind, RequestId, config::RateShare, handles::TableHandle, input::Namespace,
+    models::MaintenanceUpdate,
 };
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};

@@ -1,7 +1,7 @@
 //! `r2-catalog table …`
 
 use clap::{Subcommand, ValueEnum};
-use cloudflare_r2_catalog::{MaintenanceKind, Namespace, RequestId, TableHandle};
+use cloudflare_r2_catalog::{MaintenanceKind, RequestId, handles::TableHandle, input::Namespace};
 
 use crate::Context;
 use crate::maintenance::UpdateFlags;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
-use cloudflare_r2_catalog::{Error, RateLimitStatus, Swept};
+use cloudflare_r2_catalog::{Error, models::RateLimitStatus, sweep::Swept};
 use serde_json::{Map, Value, json};
 
 use crate::output::{plan_json, secrets_redacted};
@@ -285,7 +285,7 @@ fn eta(seconds: f64) -> String {
 mod tests {
     use std::time::{Duration, SystemTime};
 
-    use cloudflare_r2_catalog::RateLimitStatus;
+    use cloudflare_r2_catalog::models::RateLimitStatus;
 
     use super::{Tally, clock, eta};
 

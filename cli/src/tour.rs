@@ -4,7 +4,7 @@
 
 use std::io::IsTerminal;
 
-use cloudflare_r2_catalog::{CatalogToken, ClientBuilder, Report};
+use cloudflare_r2_catalog::{ClientBuilder, error::Report, input::CatalogToken};
 use cloudflare_r2_catalog_emulator::Emulator;
 
 use crate::credential;

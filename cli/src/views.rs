@@ -1,7 +1,7 @@
 //! What a person sees of a result: the fields picked from its JSON form, in the order they
 //! matter, ready for [`crate::render`].
 
-use cloudflare_r2_catalog::Namespace;
+use cloudflare_r2_catalog::input::Namespace;
 use serde_json::{Map, Value};
 
 /// An object built field by field, in order, leaving out what the API did not send.

@@ -1,7 +1,7 @@
 //! Which credentials and accounts the emulator accepts, and the credential a request is
 //! accepted with: the management API and the Iceberg route judge them alike.
 
-use cloudflare_r2_catalog::{AccountId, SecretString};
+use cloudflare_r2_catalog::{config::SecretString, input::AccountId};
 use http::{HeaderMap, header};
 
 use crate::rate::Credential;

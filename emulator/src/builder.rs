@@ -4,7 +4,11 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use cloudflare_r2_catalog::{AccountId, BucketName, Input, SecretString, ValidationError};
+use cloudflare_r2_catalog::{
+    config::SecretString,
+    error::ValidationError,
+    input::{AccountId, BucketName, Input},
+};
 
 use crate::access::Access;
 use crate::rate::RateLimit;

@@ -1,6 +1,6 @@
 //! The maintenance settings a new catalog and a new table start with, as Cloudflare's do.
 
-use cloudflare_r2_catalog::{
+use cloudflare_r2_catalog::models::{
     CompactionConfig, MaintenanceConfig, MaintenanceState, SnapshotExpirationConfig, TargetFileSize,
 };
 

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use cloudflare_r2_catalog::{BucketName, Input, Namespace, TableName};
+use cloudflare_r2_catalog::input::{BucketName, Input, Namespace, TableName};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 

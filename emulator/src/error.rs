@@ -2,7 +2,10 @@
 
 use std::net::SocketAddr;
 
-use cloudflare_r2_catalog::{BucketName, Namespace, ValidationError};
+use cloudflare_r2_catalog::{
+    error::ValidationError,
+    input::{BucketName, Namespace},
+};
 
 /// Why the emulator cannot start, or cannot take a seed.
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@
 use http::{HeaderMap, Method, StatusCode};
 use serde_json::json;
 
-use cloudflare_r2_catalog::{AccountId, BucketName};
+use cloudflare_r2_catalog::input::{AccountId, BucketName};
 
 use crate::access::{Access, credential};
 use crate::reply::Reply;

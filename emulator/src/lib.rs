@@ -18,7 +18,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use cloudflare_r2_catalog_emulator::Emulator;
-//! use cloudflare_r2_catalog::{CatalogStatus, Client};
+//! use cloudflare_r2_catalog::{models::CatalogStatus, Client};
 //!
 //! let emulator = Emulator::builder().bucket("my-data-bucket").start().await?;
 //! let account = "0123456789abcdef0123456789abcdef";

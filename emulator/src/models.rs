@@ -1,7 +1,7 @@
 //! The SDK's models the emulator answers with, made from its records: the same types a client
 //! reads, so an answer has the fields, and the field order, the spec gives it.
 
-use cloudflare_r2_catalog::{
+use cloudflare_r2_catalog::models::{
     Catalog, CatalogActivation, CatalogStatus, CredentialStatus, CredentialValidity,
     MaintenanceConfig, Table, TableCompactionConfig, TableIdentifier, TableMaintenanceConfig,
     TableMetadata, TableSnapshotExpirationConfig,

@@ -2,7 +2,7 @@
 //! a listing's paging and detail options (`page_size`, `page_token`, `return_uuids`,
 //! `return_details`).
 
-use cloudflare_r2_catalog::{Namespace, ValidationError};
+use cloudflare_r2_catalog::{error::ValidationError, input::Namespace};
 
 use crate::reply::Reply;
 

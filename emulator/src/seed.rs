@@ -5,7 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cloudflare_r2_catalog::{BucketName, Namespace, TableName, ValidationError};
+use cloudflare_r2_catalog::{
+    error::ValidationError,
+    input::{BucketName, Namespace, TableName},
+};
 
 use crate::error::EmulatorError;
 use crate::state::Store;

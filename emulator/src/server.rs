@@ -18,7 +18,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-use cloudflare_r2_catalog::AccountId;
+use cloudflare_r2_catalog::input::AccountId;
 
 use crate::access::{Access, credential};
 use crate::fault::FaultKind;

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::SystemTime;
 
 use cloudflare_r2_catalog::{
-    BucketName, MaintenanceConfig, MaintenanceRun, Namespace, RequestId, TableName,
+    RequestId,
+    input::{BucketName, Namespace, TableName},
+    models::{MaintenanceConfig, MaintenanceRun},
 };
 
 use crate::clock::rfc3339;
@@ -231,7 +233,7 @@ pub(crate) fn catalog_name(account: &str, bucket: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use cloudflare_r2_catalog::{MaintenanceKind, RunStatus};
+    use cloudflare_r2_catalog::{MaintenanceKind, models::RunStatus};
 
     use super::*;
 

@@ -21,7 +21,7 @@ use crate::tables::TableHandle;
 use crate::validate::{AccountId, BucketName, Input, Namespace, TableName, ValidationError};
 
 /// The catalog of one bucket; from [`Client::catalog`](crate::Client::catalog) or
-/// [`AccountHandle::catalog`](crate::AccountHandle::catalog), which check the bucket name once.
+/// [`AccountHandle::catalog`](crate::handles::AccountHandle::catalog), which check the bucket name once.
 /// Cheap to clone; a clone moved into a task makes calls there.
 ///
 /// ```no_run
@@ -191,7 +191,7 @@ impl CatalogHandle {
     }
 
     /// The namespace `namespace` of this catalog, checked now: a [`Namespace`], a listed
-    /// [`NamespaceIdentifier`](crate::NamespaceIdentifier), or text (`bronze.raw` for nested
+    /// [`NamespaceIdentifier`](crate::models::NamespaceIdentifier), or text (`bronze.raw` for nested
     /// levels).
     pub fn namespace(
         &self,

@@ -96,7 +96,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
-    /// use cloudflare_r2_catalog::RetryConfig;
+    /// use cloudflare_r2_catalog::config::RetryConfig;
     ///
     /// // A health check that must answer now, not after backing off.
     /// let once = client.with_retry(RetryConfig::disabled());
@@ -137,7 +137,7 @@ impl Client {
     /// it (routing, query and body included), sends nothing, and fails with [`Error::DryRun`],
     /// which holds the method, URL and body with every secret redacted. Inputs are still
     /// checked first. It shares everything else with this client, and the handles made from it
-    /// are dry runs too. A [sweep](crate::CatalogHandle::sweep) is the one thing that sends: it
+    /// are dry runs too. A [sweep](crate::handles::CatalogHandle::sweep) is the one thing that sends: it
     /// lists the namespaces and tables for real (reading changes nothing), and reports each
     /// table's operation planned, as [`Error::DryRun`].
     ///
@@ -176,7 +176,7 @@ impl Client {
     /// call is sent while Cloudflare holds the token or the quota its answers reported is
     /// spent; such a call waits, or fails at once with [`Error::RateLimited`] when the wait
     /// would be longer than it may wait. Two clients built apart share nothing: give one job
-    /// one client, and a [sweep](crate::Sweep::rate_share) a share that leaves the others
+    /// one client, and a [sweep](crate::sweep::Sweep::rate_share) a share that leaves the others
     /// room.
     ///
     /// ```no_run

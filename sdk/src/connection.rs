@@ -18,7 +18,7 @@ pub const ICEBERG_REST_ENDPOINT: &str = "https://catalog.cloudflarestorage.com";
 /// be printed and logged freely.
 ///
 /// ```
-/// use cloudflare_r2_catalog::{AccountId, BucketName, CatalogActivation};
+/// use cloudflare_r2_catalog::{input::{AccountId, BucketName}, models::CatalogActivation};
 ///
 /// # let activation: CatalogActivation = serde_json::from_value(serde_json::json!({
 /// #     "id": "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
@@ -51,7 +51,7 @@ impl CatalogConnection {
     }
 
     /// The connection at the Iceberg `endpoint` a client was given
-    /// ([`crate::CatalogHandle::connection`]).
+    /// ([`crate::handles::CatalogHandle::connection`]).
     pub(crate) fn at(
         endpoint: &str,
         account_id: &AccountId,

@@ -7,7 +7,7 @@ use crate::scope::CatalogScope;
 use crate::validate::{CatalogToken, Input};
 use crate::wire::{StoreCredentialBody, StoredCredential};
 
-/// A catalog's stored credential; from [`CatalogHandle::credential`](crate::CatalogHandle::credential).
+/// A catalog's stored credential; from [`CatalogHandle::credential`](crate::handles::CatalogHandle::credential).
 /// Cheap to clone; it can be kept or moved into a task.
 #[derive(Debug, Clone)]
 pub struct CredentialHandle {
@@ -56,7 +56,7 @@ impl CredentialHandle {
     /// permission) or `absent` (none stored).
     ///
     /// Cloudflare documents this operation only under the `basin-catalog` paths, so it goes
-    /// there even on a client built for [`PathFamily::R2Catalog`](crate::PathFamily): the same
+    /// there even on a client built for [`PathFamily::R2Catalog`](crate::config::PathFamily): the same
     /// host and token serve both.
     pub async fn status(&self) -> Result<Response<CredentialCheck>, Error> {
         let (engine, account_id, bucket) = self.catalog.parts();

@@ -46,7 +46,7 @@ impl<T> Response<T> {
     /// code that takes the SDK's responses.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::{QueuedMaintenance, Response};
+    /// use cloudflare_r2_catalog::{models::QueuedMaintenance, Response};
     ///
     /// let answer: Response<Option<QueuedMaintenance>> = Response::new(None);
     /// assert!(answer.result.is_none() && !answer.already_applied);

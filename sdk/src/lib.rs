@@ -1,6 +1,6 @@
 //! Rust SDK for Cloudflare's Basin Catalog (formerly [R2 Data Catalog]) management API: the 16
 //! operations of its document of 2026-10-05, under either of the path families Cloudflare
-//! serves ([`PathFamily`]).
+//! serves ([`PathFamily`](config::PathFamily)).
 //!
 //! ```no_run
 //! use cloudflare_r2_catalog::{Client, MaintenanceKind, RequestId};
@@ -23,52 +23,52 @@
 //! | Handle | From | Calls |
 //! |---|---|---|
 //! | [`Client`] | [`Client::builder`], [`Client::from_env`] | [`list_catalogs`](Client::list_catalogs), [`catalog`](Client::catalog) (default account), [`account`](Client::account) |
-//! | [`AccountHandle`] | [`Client::account`] | [`list_catalogs`](AccountHandle::list_catalogs), [`catalog`](AccountHandle::catalog) |
-//! | [`CatalogHandle`] | [`Client::catalog`], [`AccountHandle::catalog`] | [`get`](CatalogHandle::get), [`enable`](CatalogHandle::enable), [`disable`](CatalogHandle::disable), [`delete`](CatalogHandle::delete) ([`force`](DeleteCatalog::force)), [`credential`](CatalogHandle::credential), [`maintenance`](CatalogHandle::maintenance), [`namespaces`](CatalogHandle::namespaces), [`namespace`](CatalogHandle::namespace), [`table`](CatalogHandle::table), [`sweep`](CatalogHandle::sweep), [`iceberg_config`](CatalogHandle::iceberg_config), [`connection`](CatalogHandle::connection) |
-//! | [`CredentialHandle`] | [`CatalogHandle::credential`] | [`store`](CredentialHandle::store), [`status`](CredentialHandle::status) |
-//! | [`CatalogMaintenanceHandle`] | [`CatalogHandle::maintenance`] | [`get`](CatalogMaintenanceHandle::get), [`update`](CatalogMaintenanceHandle::update) |
-//! | [`NamespaceListing`] | [`CatalogHandle::namespaces`], [`NamespaceHandle::namespaces`] | [`list`](NamespaceListing::list), [`pages`](NamespaceListing::pages), [`items`](NamespaceListing::items) |
-//! | [`NamespaceHandle`] | [`CatalogHandle::namespace`] | [`namespaces`](NamespaceHandle::namespaces), [`tables`](NamespaceHandle::tables), [`table`](NamespaceHandle::table) |
-//! | [`TableListing`] | [`NamespaceHandle::tables`] | [`list`](TableListing::list), [`pages`](TableListing::pages), [`items`](TableListing::items) |
-//! | [`TableHandle`] | [`CatalogHandle::table`], [`NamespaceHandle::table`] | [`get`](TableHandle::get), [`maintenance`](TableHandle::maintenance) |
-//! | [`Sweep`] | [`CatalogHandle::sweep`] | [`within`](Sweep::within), [`concurrency`](Sweep::concurrency), [`retry_budget`](Sweep::retry_budget), [`rate_share`](Sweep::rate_share), [`max_wait`](Sweep::max_wait), [`skip`](Sweep::skip), [`stop_when`](Sweep::stop_when); then [`get_maintenance`](Sweep::get_maintenance), [`update_maintenance`](Sweep::update_maintenance), [`queue_maintenance`](Sweep::queue_maintenance), [`runs`](Sweep::runs) or [`run`](Sweep::run), each a stream of [`Swept`] |
-//! | [`TableMaintenanceHandle`] | [`TableHandle::maintenance`] | [`get`](TableMaintenanceHandle::get), [`update`](TableMaintenanceHandle::update), [`queue`](TableMaintenanceHandle::queue), [`runs`](TableMaintenanceHandle::runs) |
-//! | [`RunListing`] | [`TableMaintenanceHandle::runs`] | [`list`](RunListing::list), [`pages`](RunListing::pages), [`items`](RunListing::items) |
+//! | [`AccountHandle`](handles::AccountHandle) | [`Client::account`] | [`list_catalogs`](handles::AccountHandle::list_catalogs), [`catalog`](handles::AccountHandle::catalog) |
+//! | [`CatalogHandle`](handles::CatalogHandle) | [`Client::catalog`], [`AccountHandle::catalog`](handles::AccountHandle::catalog) | [`get`](handles::CatalogHandle::get), [`enable`](handles::CatalogHandle::enable), [`disable`](handles::CatalogHandle::disable), [`delete`](handles::CatalogHandle::delete) ([`force`](handles::DeleteCatalog::force)), [`credential`](handles::CatalogHandle::credential), [`maintenance`](handles::CatalogHandle::maintenance), [`namespaces`](handles::CatalogHandle::namespaces), [`namespace`](handles::CatalogHandle::namespace), [`table`](handles::CatalogHandle::table), [`sweep`](handles::CatalogHandle::sweep), [`iceberg_config`](handles::CatalogHandle::iceberg_config), [`connection`](handles::CatalogHandle::connection) |
+//! | [`CredentialHandle`](handles::CredentialHandle) | [`CatalogHandle::credential`](handles::CatalogHandle::credential) | [`store`](handles::CredentialHandle::store), [`status`](handles::CredentialHandle::status) |
+//! | [`CatalogMaintenanceHandle`](handles::CatalogMaintenanceHandle) | [`CatalogHandle::maintenance`](handles::CatalogHandle::maintenance) | [`get`](handles::CatalogMaintenanceHandle::get), [`update`](handles::CatalogMaintenanceHandle::update) |
+//! | [`NamespaceListing`](handles::NamespaceListing) | [`CatalogHandle::namespaces`](handles::CatalogHandle::namespaces), [`NamespaceHandle::namespaces`](handles::NamespaceHandle::namespaces) | [`list`](handles::NamespaceListing::list), [`pages`](handles::NamespaceListing::pages), [`items`](handles::NamespaceListing::items) |
+//! | [`NamespaceHandle`](handles::NamespaceHandle) | [`CatalogHandle::namespace`](handles::CatalogHandle::namespace) | [`namespaces`](handles::NamespaceHandle::namespaces), [`tables`](handles::NamespaceHandle::tables), [`table`](handles::NamespaceHandle::table) |
+//! | [`TableListing`](handles::TableListing) | [`NamespaceHandle::tables`](handles::NamespaceHandle::tables) | [`list`](handles::TableListing::list), [`pages`](handles::TableListing::pages), [`items`](handles::TableListing::items) |
+//! | [`TableHandle`](handles::TableHandle) | [`CatalogHandle::table`](handles::CatalogHandle::table), [`NamespaceHandle::table`](handles::NamespaceHandle::table) | [`get`](handles::TableHandle::get), [`maintenance`](handles::TableHandle::maintenance) |
+//! | [`Sweep`](sweep::Sweep) | [`CatalogHandle::sweep`](handles::CatalogHandle::sweep) | [`within`](sweep::Sweep::within), [`concurrency`](sweep::Sweep::concurrency), [`retry_budget`](sweep::Sweep::retry_budget), [`rate_share`](sweep::Sweep::rate_share), [`max_wait`](sweep::Sweep::max_wait), [`skip`](sweep::Sweep::skip), [`stop_when`](sweep::Sweep::stop_when); then [`get_maintenance`](sweep::Sweep::get_maintenance), [`update_maintenance`](sweep::Sweep::update_maintenance), [`queue_maintenance`](sweep::Sweep::queue_maintenance), [`runs`](sweep::Sweep::runs) or [`run`](sweep::Sweep::run), each a stream of [`Swept`](sweep::Swept) |
+//! | [`TableMaintenanceHandle`](handles::TableMaintenanceHandle) | [`TableHandle::maintenance`](handles::TableHandle::maintenance) | [`get`](handles::TableMaintenanceHandle::get), [`update`](handles::TableMaintenanceHandle::update), [`queue`](handles::TableMaintenanceHandle::queue), [`runs`](handles::TableMaintenanceHandle::runs) |
+//! | [`RunListing`](handles::RunListing) | [`TableMaintenanceHandle::runs`](handles::TableMaintenanceHandle::runs) | [`list`](handles::RunListing::list), [`pages`](handles::RunListing::pages), [`items`](handles::RunListing::items) |
 //!
 //! Handles and listings own what they name: each is cheap to clone, `Send`, `Sync` and
 //! `'static`, so it can be kept or moved into a task. Every listing reads the same way: `list`
-//! one page, `pages` or `items` as a stream ([`Paginated`]) that `.next().await` polls as is,
+//! one page, `pages` or `items` as a stream ([`Paginated`](handles::Paginated)) that `.next().await` polls as is,
 //! no pinning needed. A client's
 //! [`with_retry`](Client::with_retry), [`with_operation_timeout`](Client::with_operation_timeout)
 //! and [`with_dry_run`](Client::with_dry_run) give it for some calls only, and the handles made
 //! from it carry it. The models
-//! the calls return ([`Catalog`], [`Table`], …) are plain data: comparable, and built in tests
+//! the calls return ([`Catalog`](models::Catalog), [`Table`](models::Table), …) are plain data: comparable, and built in tests
 //! with their `new` (the required fields; the optional ones are then set) or from JSON.
 //!
 //! What the SDK guarantees:
 //! - **Inputs are checked before anything is sent** ([`Error::InvalidInput`] names the field and
 //!   the rule).
 //! - **The envelope is judged, not trusted**: `success: false` is an error even inside an HTTP
-//!   200, an error status carries Cloudflare's codes, messages and `cf-ray` ([`ApiError`]), and a
-//!   body that is not the envelope is reported as such ([`UnexpectedBody`]).
+//!   200, an error status carries Cloudflare's codes, messages and `cf-ray` ([`ApiError`](error::ApiError)), and a
+//!   body that is not the envelope is reported as such ([`UnexpectedBody`](error::UnexpectedBody)).
 //! - **Answers are read as the live service sends them**: every enum is open (an unknown value
 //!   is kept as `Other`), answers are not held to the document's patterns, unknown fields are
 //!   ignored, and a change the server says it applied is a success even when its result has an
 //!   unexpected shape ([`Response::unparsed_result`]). Errors can be told apart by Cloudflare's
 //!   codes ([`codes`], [`Error::is_catalog_not_found`], …).
-//! - **Transient failures are retried** with backoff and `Retry-After` ([`RetryConfig`]).
+//! - **Transient failures are retried** with backoff and `Retry-After` ([`RetryConfig`](config::RetryConfig)).
 //! - **Cloudflare's rate limit is kept, never overrun**: every answer's `Ratelimit` headers
 //!   teach the client where its token stands, and no call is sent into a spent quota or a
 //!   block; a call that would wait too long fails at once saying until when
 //!   ([`Error::RateLimited`], [`Client::rate_limit`]), and sweeps take a share of the quota
-//!   ([`Sweep::rate_share`]) and wait blocks out.
-//! - **Secrets stay secret**: tokens and keys are [`SecretString`]s, redacted in `Debug`,
+//!   ([`Sweep::rate_share`](sweep::Sweep::rate_share)) and wait blocks out.
+//! - **Secrets stay secret**: tokens and keys are [`SecretString`](config::SecretString)s, redacted in `Debug`,
 //!   `Display`, errors and `tracing` output; the SDK's own copy is wiped from memory when
-//!   dropped (the copies the HTTP client makes to send it are not: see [`SecretString`]).
+//!   dropped (the copies the HTTP client makes to send it are not: see [`SecretString`](config::SecretString)).
 //! - **A hostile server gets nowhere** (with the SDK's own HTTP client; see
 //!   [`ClientBuilder::http_client`] for what a caller's changes): redirects are never followed
-//!   ([`Redirected`]), credentials never go out over plain `http://` to a remote host by accident
-//!   ([`ConfigError::InsecureBaseUrl`]), bodies are capped ([`ResponseTooLarge`]), paging
+//!   ([`Redirected`](error::Redirected)), credentials never go out over plain `http://` to a remote host by accident
+//!   ([`ConfigError::InsecureBaseUrl`](error::ConfigError::InsecureBaseUrl)), bodies are capped ([`ResponseTooLarge`](error::ResponseTooLarge)), paging
 //!   cycles end ([`Error::RepeatedCursor`]) and so does a listing that never ends
 //!   ([`Error::PageLimit`]), and server text in errors is shown escaped and
 //!   bounded.
@@ -100,7 +100,7 @@ mod generated;
 
 // 3. The engine: one place each that fails, authenticates, secures the connection, sends,
 //    retries, judges, reaches the Iceberg endpoint, and runs a call through all of them.
-mod error;
+pub mod error;
 mod auth;
 mod tls;
 mod transport;
@@ -120,60 +120,32 @@ mod maintenance;
 mod credentials;
 mod tables;
 mod namespaces;
-mod sweep;
+pub mod sweep;
 mod catalogs;
 mod account;
 
 // 5. The client users hold, and its builder.
 mod client;
-mod config;
+pub mod config;
 
-pub use account::AccountHandle;
-pub use auth::{AuthScheme, Credentials};
-pub use catalogs::{CatalogHandle, DeleteCatalog};
+// 6. The public paths (docs/api-policy.md): what a program names daily at the root, the rest
+//    in a module named for what it holds. `error`, `sweep` and `config` above are public as
+//    they are; these gather what lives in the layers below.
+pub mod handles;
+pub mod input;
+pub mod models;
+
 pub use client::Client;
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env};
-pub use connection::{CatalogConnection, ICEBERG_REST_ENDPOINT};
-pub use credentials::CredentialHandle;
+pub use config::ClientBuilder;
 pub use envelope::Response;
-pub use error::{
-    ApiError, ConfigError, DryRun, Error, IcebergError, OperationTimeout, RateLimited, Redirected,
-    Report, ResponseTooLarge, TransportError, TransportErrorKind, UnexpectedBody,
-};
-pub use iceberg::IcebergConfig;
-pub use maintenance::CatalogMaintenanceHandle;
-pub use namespaces::{NamespaceHandle, NamespaceListing};
-pub use pace::{DEFAULT_RATE_SHARE, MAX_HOLD, RateLimitStatus, RateShare};
-pub use paging::{ListOptions, ListedNamespace, ListedTable, Page, Paginated, Streamed};
-/// The HTTP status type of [`Error::status`], [`ApiError::status`] and the others: reqwest's
-/// (the `http` crate's), re-exported so that matching on it needs no dependency of your own.
-pub use reqwest::StatusCode;
-pub use retry::{RetryConfig, Sleep, TokioSleep};
-pub use secret::SecretString;
-pub use status::{
-    CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceKind, MaintenanceState,
-    MaintenanceStep, RunStatus, StepStatus, TargetFileSize,
-};
-pub use sweep::{
-    DEFAULT_SWEEP_CONCURRENCY, DEFAULT_SWEEP_MAX_WAIT, DEFAULT_SWEEP_RETRY_BUDGET,
-    MAX_SWEEP_LISTED, Sweep, Swept, SweptQueue,
-};
-pub use tables::{RunListing, TableHandle, TableListing, TableMaintenanceHandle};
-pub use text::{REDACTED, Redactions, acts_on_display};
-pub use transport::DEFAULT_MAX_RESPONSE_BYTES;
-pub use validate::{
-    AccountId, BucketName, CatalogToken, Input, Namespace, PageSize, RequestId, SnapshotAge,
-    TableName, ValidationError,
-};
-pub use wire::{Message, PathFamily, StoredCredential};
+pub use error::Error;
+pub use paging::ListOptions;
+pub use status::MaintenanceKind;
+pub use validate::RequestId;
 
-// The API's models, generated from Cloudflare's OpenAPI description: what the operations return
-// and the maintenance updates they take. Their docs are the spec's own descriptions.
-pub use generated::types::{
-    Catalog, CatalogActivation, CatalogList, CatalogMaintenance, CompactionConfig,
-    CompactionUpdate, CredentialCheck, MaintenanceConfig, MaintenanceRun, MaintenanceRunPage,
-    MaintenanceRunStep, MaintenanceUpdate, NamespaceDetails, NamespaceIdentifier, NamespacePage,
-    QueuedMaintenance, SnapshotExpirationConfig, SnapshotExpirationUpdate, Table,
-    TableCompactionConfig, TableDetails, TableIdentifier, TableMaintenance, TableMaintenanceConfig,
-    TableMetadata, TablePage, TableSnapshotExpirationConfig,
-};
+/// What the `r2-catalog` CLI shares with the SDK, so that both escape and redact server text the
+/// same way: not part of the API, and may change in any release.
+#[doc(hidden)]
+pub mod __cli {
+    pub use crate::text::{REDACTED, Redactions, acts_on_display};
+}

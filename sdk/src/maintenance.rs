@@ -10,8 +10,8 @@ use crate::validate::ValidationError;
 /// A catalog's own maintenance settings; from [`CatalogHandle::maintenance`]. A table's are on
 /// [`TableHandle::maintenance`].
 ///
-/// [`CatalogHandle::maintenance`]: crate::CatalogHandle::maintenance
-/// [`TableHandle::maintenance`]: crate::TableHandle::maintenance
+/// [`CatalogHandle::maintenance`]: crate::handles::CatalogHandle::maintenance
+/// [`TableHandle::maintenance`]: crate::handles::TableHandle::maintenance
 ///
 /// Cheap to clone; it can be kept or moved into a task.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ impl CatalogMaintenanceHandle {
 
     /// Changes the settings present in `update`; the others stay as they are. Compaction and
     /// snapshot expiration run with the credential stored by
-    /// [`CredentialHandle::store`](crate::CredentialHandle::store).
+    /// [`CredentialHandle::store`](crate::handles::CredentialHandle::store).
     ///
     /// Returns the configuration after the change, or `None` when Cloudflare answers success
     /// without it (the change is applied all the same).
@@ -46,7 +46,7 @@ impl CatalogMaintenanceHandle {
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
-    /// use cloudflare_r2_catalog::{CompactionUpdate, MaintenanceState, MaintenanceUpdate, TargetFileSize};
+    /// use cloudflare_r2_catalog::models::{CompactionUpdate, MaintenanceState, MaintenanceUpdate, TargetFileSize};
     ///
     /// let update = MaintenanceUpdate {
     ///     compaction: Some(CompactionUpdate {

@@ -17,7 +17,7 @@ use crate::validate::{
 /// namespace's (a server could list one that breaks the rules, such as a `..` level).
 ///
 /// ```
-/// use cloudflare_r2_catalog::{Namespace, NamespaceIdentifier};
+/// use cloudflare_r2_catalog::{input::Namespace, models::NamespaceIdentifier};
 ///
 /// let listed: NamespaceIdentifier = serde_json::from_str(r#"["bronze", "raw"]"#)?;
 /// assert_eq!(Namespace::try_from(&listed)?.to_string(), "bronze.raw");
@@ -43,7 +43,7 @@ impl TryFrom<NamespaceIdentifier> for Namespace {
 /// Server text is written as sent: escape it before a terminal shows it.
 ///
 /// ```
-/// use cloudflare_r2_catalog::NamespaceIdentifier;
+/// use cloudflare_r2_catalog::models::NamespaceIdentifier;
 ///
 /// let listed: NamespaceIdentifier = serde_json::from_str(r#"["bronze", "raw.v2"]"#)?;
 /// assert_eq!(listed.to_string(), r"bronze.raw\.v2");
@@ -59,7 +59,7 @@ impl fmt::Display for NamespaceIdentifier {
 /// `Display` does: `bronze.raw.events`.
 ///
 /// ```
-/// use cloudflare_r2_catalog::TableIdentifier;
+/// use cloudflare_r2_catalog::models::TableIdentifier;
 ///
 /// let listed: TableIdentifier =
 ///     serde_json::from_str(r#"{"namespace": ["bronze", "raw"], "name": "events.v2"}"#)?;
@@ -73,7 +73,7 @@ impl fmt::Display for TableIdentifier {
     }
 }
 
-/// One namespace of a catalog; from [`CatalogHandle::namespace`](crate::CatalogHandle::namespace),
+/// One namespace of a catalog; from [`CatalogHandle::namespace`](crate::handles::CatalogHandle::namespace),
 /// which checks its levels once. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct NamespaceHandle {
@@ -123,7 +123,7 @@ impl NamespaceHandle {
 }
 
 /// The namespaces of a catalog, top-level ones or those directly under one namespace; from
-/// [`CatalogHandle::namespaces`](crate::CatalogHandle::namespaces) or
+/// [`CatalogHandle::namespaces`](crate::handles::CatalogHandle::namespaces) or
 /// [`NamespaceHandle::namespaces`]. Like every listing: [`list`](Self::list) one page,
 /// [`pages`](Self::pages) or [`items`](Self::items) as a stream.
 #[derive(Debug, Clone)]

@@ -48,12 +48,12 @@ const MAX_HEADER_BYTES: usize = 1024;
 /// sweep beside other users leaves them their share.
 ///
 /// ```
-/// use cloudflare_r2_catalog::RateShare;
+/// use cloudflare_r2_catalog::config::RateShare;
 ///
 /// let half = RateShare::percent(50)?;
 /// assert_eq!(half.get(), 50);
 /// assert!(RateShare::percent(0).is_err());
-/// # Ok::<(), cloudflare_r2_catalog::ValidationError>(())
+/// # Ok::<(), cloudflare_r2_catalog::error::ValidationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateShare(u8);
@@ -172,7 +172,7 @@ impl Pace {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Waits, with `retry`'s [`crate::Sleep`], until an attempt may be sent, and counts it in
+    /// Waits, with `retry`'s [`crate::config::Sleep`], until an attempt may be sent, and counts it in
     /// flight until the [`Ticket`] is dropped. A sweep's attempt (`share`) also leaves the
     /// token's other users their share. Fails without waiting when the wait would pass
     /// `max_wait`. Returns how long it waited.

@@ -34,7 +34,7 @@ use crate::transport::Attempt;
 ///
 /// ```
 /// use std::time::Duration;
-/// use cloudflare_r2_catalog::RetryConfig;
+/// use cloudflare_r2_catalog::config::RetryConfig;
 ///
 /// let patient = RetryConfig::default()
 ///     .with_max_retries(5)
@@ -92,7 +92,7 @@ impl RetryConfig {
     /// The longest a call waits for Cloudflare's rate limit (default 60 s): a `Retry-After` or
     /// `Retry-After-Ms` that asks for more, or a spent quota that resets later, fails the call
     /// at once with [`crate::Error::RateLimited`] instead. A sweep has its own
-    /// ([`crate::Sweep::max_wait`]).
+    /// ([`crate::sweep::Sweep::max_wait`]).
     pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
         self.max_retry_after = max_retry_after;
         self

@@ -19,14 +19,14 @@ use zeroize::Zeroize;
 /// matches, which can give them away.
 ///
 /// ```
-/// use cloudflare_r2_catalog::SecretString;
+/// use cloudflare_r2_catalog::config::SecretString;
 ///
 /// let token = SecretString::from("do-not-print-me");
 /// assert_eq!(format!("{token:?} {token}"), "** redacted ** ** redacted **");
 /// ```
 ///
 /// ```compile_fail
-/// use cloudflare_r2_catalog::SecretString;
+/// use cloudflare_r2_catalog::config::SecretString;
 ///
 /// let same = SecretString::from("a") == SecretString::from("a");
 /// ```
@@ -44,7 +44,7 @@ impl SecretString {
     /// accepts). Whatever reads it takes over keeping it secret: a copy it makes is not wiped.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::SecretString;
+    /// use cloudflare_r2_catalog::config::SecretString;
     ///
     /// let token = SecretString::from("do-not-print-me");
     /// assert_eq!(token.expose(), "do-not-print-me");

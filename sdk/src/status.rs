@@ -136,7 +136,7 @@ open_enum! {
     /// Whether a catalog is active.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::CatalogStatus;
+    /// use cloudflare_r2_catalog::models::CatalogStatus;
     ///
     /// assert_eq!(CatalogStatus::from("active"), CatalogStatus::Active);
     /// assert_eq!(CatalogStatus::from("paused").to_string(), "paused");
@@ -161,7 +161,7 @@ open_enum! {
 
 open_enum! {
     /// Whether a stored credential works, as Cloudflare finds by authenticating with it
-    /// ([`crate::CredentialHandle::status`]).
+    /// ([`crate::handles::CredentialHandle::status`]).
     CredentialValidity ("credential validity", "must be valid, invalid or absent") {
         /// A credential is stored and authenticates.
         Valid = "valid",
@@ -177,7 +177,7 @@ open_enum! {
     /// Whether a maintenance job runs.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::MaintenanceState;
+    /// use cloudflare_r2_catalog::models::MaintenanceState;
     ///
     /// assert_eq!("enabled".parse(), Ok(MaintenanceState::Enabled));
     /// assert!("paused".parse::<MaintenanceState>().is_err());
@@ -207,7 +207,7 @@ open_enum! {
 }
 
 open_enum! {
-    /// A kind of table maintenance: what a run did, and what [`crate::TableMaintenanceHandle::queue`]
+    /// A kind of table maintenance: what a run did, and what [`crate::handles::TableMaintenanceHandle::queue`]
     /// queues.
     MaintenanceKind ("maintenance kind", "must be compaction or snapshot_expiration") {
         /// Rewriting small data files into larger ones.

@@ -43,7 +43,7 @@ pub const DEFAULT_SWEEP_RETRY_BUDGET: u32 = 100;
 /// enough for Cloudflare's block (300 s) and a window's reset, with room to spare.
 pub const DEFAULT_SWEEP_MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 
-/// One table operation over many tables; from [`CatalogHandle::sweep`](crate::CatalogHandle::sweep).
+/// One table operation over many tables; from [`CatalogHandle::sweep`](crate::handles::CatalogHandle::sweep).
 ///
 /// The sweep lists the catalog's namespaces (or those under [`Sweep::within`]) and their
 /// tables, page by page, and runs the operation on each table as its page arrives,
@@ -60,7 +60,7 @@ pub const DEFAULT_SWEEP_MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 /// until the wait is over; a sweep waits out a block of up to [`Sweep::max_wait`] (the token's
 /// 300 s block included) without spending its retries on it. Together its calls make at most
 /// [`Sweep::retry_budget`] retries (each call also keeps to the client's own
-/// [`RetryConfig`](crate::RetryConfig)).
+/// [`RetryConfig`](crate::config::RetryConfig)).
 ///
 /// **Memory** is bounded whatever a server lists: the walk goes depth first, holding one page
 /// of each listing it is inside (at most 17 levels; a page with more than the 1,000 items
@@ -84,7 +84,7 @@ pub const DEFAULT_SWEEP_MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 ///
 /// ```no_run
 /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
-/// use cloudflare_r2_catalog::{MaintenanceState, MaintenanceUpdate, SnapshotExpirationUpdate, Swept};
+/// use cloudflare_r2_catalog::{models::{MaintenanceState, MaintenanceUpdate, SnapshotExpirationUpdate}, sweep::Swept};
 /// use futures_util::StreamExt;
 ///
 /// let update = MaintenanceUpdate {
@@ -247,7 +247,7 @@ impl Sweep {
     }
 
     /// Changes each table's maintenance settings present in `update`, as
-    /// [`TableMaintenanceHandle::update`](crate::TableMaintenanceHandle::update) does; an
+    /// [`TableMaintenanceHandle::update`](crate::handles::TableMaintenanceHandle::update) does; an
     /// invalid `update` is refused before anything is sent.
     pub fn update_maintenance(
         self,
@@ -262,7 +262,7 @@ impl Sweep {
     }
 
     /// Queues `kind` of maintenance for each table, as
-    /// [`TableMaintenanceHandle::queue`](crate::TableMaintenanceHandle::queue) does, each
+    /// [`TableMaintenanceHandle::queue`](crate::handles::TableMaintenanceHandle::queue) does, each
     /// with a request id of its own; an unknown `kind` is refused before anything is sent.
     pub fn queue_maintenance(
         self,
@@ -283,7 +283,7 @@ impl Sweep {
     }
 
     /// The first page of each table's recent maintenance runs, as
-    /// [`TableMaintenanceHandle::runs`](crate::TableMaintenanceHandle::runs) asks with
+    /// [`TableMaintenanceHandle::runs`](crate::handles::TableMaintenanceHandle::runs) asks with
     /// `options`; options the runs listing does not take are refused before anything is sent.
     pub fn runs(
         self,

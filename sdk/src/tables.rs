@@ -22,8 +22,8 @@ use crate::validate::{
 /// The largest page of maintenance runs the API serves.
 const MAX_RUNS_PAGE: u64 = 100;
 
-/// One table of a catalog; from [`CatalogHandle::table`](crate::CatalogHandle::table) or
-/// [`NamespaceHandle::table`](crate::NamespaceHandle::table), which check its namespace and
+/// One table of a catalog; from [`CatalogHandle::table`](crate::handles::CatalogHandle::table) or
+/// [`NamespaceHandle::table`](crate::handles::NamespaceHandle::table), which check its namespace and
 /// name once. Cheap to clone.
 ///
 /// Nested namespace levels are joined the way the API expects (`%1F` on the wire), and every
@@ -117,7 +117,7 @@ impl TableMaintenanceHandle {
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
-    /// use cloudflare_r2_catalog::{MaintenanceState, MaintenanceUpdate, SnapshotExpirationUpdate};
+    /// use cloudflare_r2_catalog::models::{MaintenanceState, MaintenanceUpdate, SnapshotExpirationUpdate};
     ///
     /// let update = MaintenanceUpdate {
     ///     snapshot_expiration: Some(SnapshotExpirationUpdate {
@@ -262,7 +262,7 @@ pub(crate) async fn runs_page(
         .await
 }
 
-/// The tables of one namespace; from [`NamespaceHandle::tables`](crate::NamespaceHandle::tables).
+/// The tables of one namespace; from [`NamespaceHandle::tables`](crate::handles::NamespaceHandle::tables).
 /// Like every listing: [`list`](Self::list) one page, [`pages`](Self::pages) or
 /// [`items`](Self::items) as a stream.
 #[derive(Debug, Clone)]

@@ -57,7 +57,7 @@ pub(crate) fn sanitized(text: &str, max_chars: usize) -> String {
 /// printing text it did not write (the `r2-catalog` CLI) should escape too.
 ///
 /// ```
-/// use cloudflare_r2_catalog::acts_on_display;
+/// use cloudflare_r2_catalog::__cli::acts_on_display;
 ///
 /// assert!(acts_on_display('\u{1b}') && acts_on_display('\u{202e}'));
 /// assert!(!acts_on_display('é'));
@@ -102,7 +102,7 @@ fn redact_all<'t, 's>(
 /// when this is dropped; one shorter than 8 characters is not searched for.
 ///
 /// ```
-/// use cloudflare_r2_catalog::{REDACTED, Redactions};
+/// use cloudflare_r2_catalog::__cli::{REDACTED, Redactions};
 ///
 /// let mut secrets = Redactions::new();
 /// secrets.add("token-1234567890");
@@ -135,7 +135,7 @@ impl Redactions {
     /// keys, at any depth: for JSON a server sent, which may echo a token, before it is shown.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::{REDACTED, Redactions};
+    /// use cloudflare_r2_catalog::__cli::{REDACTED, Redactions};
     /// use serde_json::json;
     ///
     /// let mut secrets = Redactions::new();

@@ -22,7 +22,7 @@ impl ValidationError {
     /// of code that handles it; the SDK's own name the field as its docs do (`"bucket name"`).
     ///
     /// ```
-    /// use cloudflare_r2_catalog::ValidationError;
+    /// use cloudflare_r2_catalog::error::ValidationError;
     ///
     /// let invalid = ValidationError::new("bucket name", "must be 3 to 63 characters long");
     /// assert_eq!(invalid.to_string(), "invalid bucket name: must be 3 to 63 characters long");
@@ -97,7 +97,7 @@ macro_rules! validated_string {
 /// A Cloudflare account id: 32 hexadecimal characters (`^[a-fA-F0-9]{32}$`).
 ///
 /// ```
-/// use cloudflare_r2_catalog::AccountId;
+/// use cloudflare_r2_catalog::input::AccountId;
 ///
 /// assert!(AccountId::new("0123456789abcdef0123456789ABCDEF").is_ok());
 /// let error = AccountId::new("not-an-id").unwrap_err();
@@ -126,7 +126,7 @@ validated_string!(AccountId);
 /// ending with a letter or digit (`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`).
 ///
 /// ```
-/// use cloudflare_r2_catalog::BucketName;
+/// use cloudflare_r2_catalog::input::BucketName;
 ///
 /// assert!(BucketName::new("my-data-bucket").is_ok());
 /// let error = BucketName::new("My_Bucket").unwrap_err();
@@ -171,7 +171,7 @@ validated_string!(BucketName);
 /// It is a secret: `Debug` and `Display` are redacted, and a rejected token is never echoed.
 ///
 /// ```
-/// use cloudflare_r2_catalog::CatalogToken;
+/// use cloudflare_r2_catalog::input::CatalogToken;
 ///
 /// let token = CatalogToken::new("a-cloudflare-api-token").unwrap();
 /// assert_eq!(format!("{token:?}"), "CatalogToken(** redacted **)");
@@ -258,7 +258,7 @@ where
 /// (hours), `m` (minutes) or `s` (seconds), as in `7d` or `48h` (`^\d+(d|h|m|s)$`).
 ///
 /// ```
-/// use cloudflare_r2_catalog::SnapshotAge;
+/// use cloudflare_r2_catalog::input::SnapshotAge;
 ///
 /// assert_eq!(SnapshotAge::new("14d").unwrap().to_string(), "14d");
 /// assert!(SnapshotAge::new("2 weeks").is_err());
@@ -308,7 +308,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotAge {
 /// assert_eq!(id.to_string(), "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
 /// assert!(RequestId::new("not-a-uuid").is_err());
 /// assert_ne!(RequestId::random(), RequestId::random());
-/// # Ok::<(), cloudflare_r2_catalog::ValidationError>(())
+/// # Ok::<(), cloudflare_r2_catalog::error::ValidationError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(transparent)]
@@ -359,7 +359,7 @@ pub(crate) fn random_uuid() -> String {
 /// How many items a list call returns at most per page: 1 to 1000 (the server's default is 100).
 ///
 /// ```
-/// use cloudflare_r2_catalog::PageSize;
+/// use cloudflare_r2_catalog::input::PageSize;
 ///
 /// assert_eq!(PageSize::new(250).unwrap().get(), 250);
 /// assert!(PageSize::new(0).is_err() && PageSize::new(1001).is_err());
@@ -412,7 +412,7 @@ const MAX_NAMESPACE_LEVELS: usize = 16;
 /// `v1\.2.raw` is `["v1.2", "raw"]`. Parsing what `Display` writes gives the same namespace.
 ///
 /// ```
-/// use cloudflare_r2_catalog::Namespace;
+/// use cloudflare_r2_catalog::input::Namespace;
 ///
 /// let nested = Namespace::new(["bronze", "analytics"]).unwrap();
 /// assert_eq!(nested.to_string(), "bronze.analytics");
@@ -565,7 +565,7 @@ impl<L: Into<String>> TryFrom<Vec<L>> for Namespace {
 /// included, are percent-encoded so the name reaches the server as one path segment.
 ///
 /// ```
-/// use cloudflare_r2_catalog::TableName;
+/// use cloudflare_r2_catalog::input::TableName;
 ///
 /// assert!(TableName::new("events/2024 q1%").is_ok());
 /// assert!(TableName::new(".").is_err());

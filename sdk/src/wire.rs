@@ -29,10 +29,10 @@ pub struct Message {
 
 impl Message {
     /// An item with Cloudflare's `code` (see [`crate::codes`]) and its text: for building, in
-    /// tests, the [`ApiError`](crate::ApiError) a call returns. The text is kept as given.
+    /// tests, the [`ApiError`](crate::error::ApiError) a call returns. The text is kept as given.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::{Message, codes};
+    /// use cloudflare_r2_catalog::{models::Message, codes};
     ///
     /// let item = Message::new(codes::CATALOG_NOT_FOUND, "Catalog not found");
     /// assert_eq!(item.code, Some(40401));
@@ -185,7 +185,7 @@ pub(crate) fn path_segment<S: AsRef<str> + ?Sized>(value: &S) -> Cow<'_, str> {
 /// catalogs with the same operations and answers; only the product name in the path differs.
 ///
 /// ```
-/// use cloudflare_r2_catalog::PathFamily;
+/// use cloudflare_r2_catalog::config::PathFamily;
 ///
 /// assert_eq!("r2-catalog".parse(), Ok(PathFamily::R2Catalog));
 /// assert_eq!(PathFamily::default().to_string(), "basin-catalog");
@@ -200,7 +200,7 @@ pub enum PathFamily {
     /// `/accounts/{account_id}/r2-catalog/…`, the R2 Data Catalog paths of the earlier
     /// documents, which wrangler still calls. Credential status is documented only under
     /// `basin-catalog`, and goes there whatever the family (see
-    /// [`crate::CredentialHandle::status`]).
+    /// [`crate::handles::CredentialHandle::status`]).
     R2Catalog,
 }
 

@@ -5,9 +5,12 @@
 mod common;
 
 use cloudflare_r2_catalog::{
-    CatalogStatus, CompactionUpdate, CredentialStatus, CredentialValidity, Error, ListOptions,
-    MaintenanceKind, MaintenanceState, MaintenanceStep, MaintenanceUpdate, PathFamily, RequestId,
-    RunStatus, StepStatus, TargetFileSize,
+    Error, ListOptions, MaintenanceKind, RequestId,
+    config::PathFamily,
+    models::{
+        CatalogStatus, CompactionUpdate, CredentialStatus, CredentialValidity, MaintenanceState,
+        MaintenanceStep, MaintenanceUpdate, RunStatus, StepStatus, TargetFileSize,
+    },
 };
 use common::*;
 use futures_util::TryStreamExt;

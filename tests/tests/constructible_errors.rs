@@ -4,7 +4,11 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{ApiError, Error, Message, StatusCode, codes};
+use cloudflare_r2_catalog::{
+    Error, codes,
+    error::{ApiError, StatusCode},
+    models::Message,
+};
 use common::*;
 use httpmock::Method::GET;
 use httpmock::MockServer;

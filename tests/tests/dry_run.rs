@@ -10,9 +10,15 @@ use std::fmt::Debug;
 use std::num::NonZeroU64;
 
 use cloudflare_r2_catalog::{
-    Client, CompactionUpdate, DryRun, Error, ListOptions, MaintenanceKind, MaintenanceState,
-    MaintenanceUpdate, PathFamily, REDACTED, RequestId, RetryConfig, SnapshotAge,
-    SnapshotExpirationUpdate, TargetFileSize,
+    __cli::REDACTED,
+    Client, Error, ListOptions, MaintenanceKind, RequestId,
+    config::{PathFamily, RetryConfig},
+    error::DryRun,
+    input::SnapshotAge,
+    models::{
+        CompactionUpdate, MaintenanceState, MaintenanceUpdate, SnapshotExpirationUpdate,
+        TargetFileSize,
+    },
 };
 use common::*;
 use futures_util::StreamExt;

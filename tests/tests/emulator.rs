@@ -9,9 +9,13 @@ mod schema;
 use std::time::Duration;
 
 use cloudflare_r2_catalog::{
-    CatalogStatus, Client, CompactionUpdate, CredentialStatus, CredentialValidity, Error,
-    ListOptions, MaintenanceKind, MaintenanceState, MaintenanceStep, MaintenanceUpdate, Namespace,
-    PathFamily, RequestId, RunStatus, StepStatus, TargetFileSize,
+    Client, Error, ListOptions, MaintenanceKind, RequestId,
+    config::PathFamily,
+    input::Namespace,
+    models::{
+        CatalogStatus, CompactionUpdate, CredentialStatus, CredentialValidity, MaintenanceState,
+        MaintenanceStep, MaintenanceUpdate, RunStatus, StepStatus, TargetFileSize,
+    },
 };
 use cloudflare_r2_catalog_emulator::{
     DAILY_QUEUE_LIMIT, Emulator, EmulatorError, Fault, Operation, RECORDED_BYTES, Seed,

@@ -6,7 +6,7 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{Client, ConfigError, Error};
+use cloudflare_r2_catalog::{Client, Error, error::ConfigError};
 use cloudflare_r2_catalog_emulator::Emulator;
 use common::{BUCKET, RecordedSleeps, builder_at, client_of};
 use futures_util::future::join_all;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{Client, Error, Message, RetryConfig};
+use cloudflare_r2_catalog::{Client, Error, config::RetryConfig, models::Message};
 use common::*;
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;

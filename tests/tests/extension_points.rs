@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use cloudflare_r2_catalog::{Client, ConfigError, Error, RetryConfig};
+use cloudflare_r2_catalog::{Client, Error, config::RetryConfig, error::ConfigError};
 use common::*;
 use httpmock::{Method::POST, MockServer};
 use serde_json::json;
@@ -303,7 +303,7 @@ async fn no_retry_waits_past_the_operation_timeout_and_the_last_answer_is_return
 #[derive(Debug, Clone)]
 struct Oversleeps;
 
-impl cloudflare_r2_catalog::Sleep for Oversleeps {
+impl cloudflare_r2_catalog::config::Sleep for Oversleeps {
     fn sleep(&self, _: Duration) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> {
         Box::pin(tokio::time::sleep(Duration::from_millis(250)))
     }

@@ -7,8 +7,9 @@ mod common;
 use std::time::Duration;
 
 use cloudflare_r2_catalog::{
-    Client, Error, ListOptions, MAX_HOLD, Redirected, ResponseTooLarge, RetryConfig,
-    TransportErrorKind,
+    Client, Error, ListOptions,
+    config::{MAX_HOLD, RetryConfig},
+    error::{Redirected, ResponseTooLarge, TransportErrorKind},
 };
 use common::*;
 use futures_util::{StreamExt, TryStreamExt};

@@ -3,15 +3,16 @@
 //! against a loopback mock for the exact request, each kind of refusal, redirects, the body
 //! limit, query encoding and dry runs; and the builder's checks of the endpoint's URL.
 //!
-//! [`CatalogHandle::iceberg_config`]: cloudflare_r2_catalog::CatalogHandle::iceberg_config
-//! [`CatalogHandle::connection`]: cloudflare_r2_catalog::CatalogHandle::connection
+//! [`CatalogHandle::iceberg_config`]: cloudflare_r2_catalog::handles::CatalogHandle::iceberg_config
+//! [`CatalogHandle::connection`]: cloudflare_r2_catalog::handles::CatalogHandle::connection
 
 mod common;
 
 use std::time::Duration;
 
 use cloudflare_r2_catalog::{
-    Client, ClientBuilder, ConfigError, Error, ICEBERG_REST_ENDPOINT, IcebergConfig,
+    Client, ClientBuilder, Error, config::ICEBERG_REST_ENDPOINT, error::ConfigError,
+    models::IcebergConfig,
 };
 use cloudflare_r2_catalog_emulator::{Emulator, EmulatorBuilder};
 use common::*;

@@ -3,8 +3,11 @@
 //! Cloudflare sends it, parsed. Newtypes (`NamespaceIdentifier`) come `From` what they wrap.
 
 use cloudflare_r2_catalog::{
-    Catalog, CatalogStatus, CredentialCheck, CredentialValidity, MaintenanceKind, MaintenanceRun,
-    MaintenanceRunPage, NamespaceIdentifier, NamespacePage, QueuedMaintenance, Response, RunStatus,
+    MaintenanceKind, Response,
+    models::{
+        Catalog, CatalogStatus, CredentialCheck, CredentialValidity, MaintenanceRun,
+        MaintenanceRunPage, NamespaceIdentifier, NamespacePage, QueuedMaintenance, RunStatus,
+    },
 };
 use serde_json::json;
 

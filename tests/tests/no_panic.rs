@@ -9,7 +9,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::{Client, Error, ListOptions, RetryConfig};
+use cloudflare_r2_catalog::{Client, Error, ListOptions, config::RetryConfig};
 use common::*;
 use proptest::prelude::*;
 

@@ -6,9 +6,13 @@ mod common;
 use std::num::NonZeroU64;
 
 use cloudflare_r2_catalog::{
-    AccountId, BucketName, CatalogHandle, CatalogStatus, CompactionUpdate, CredentialStatus, Error,
-    ListOptions, MaintenanceState, MaintenanceUpdate, Namespace, NamespaceIdentifier, Response,
-    SnapshotAge, SnapshotExpirationUpdate, TablePage, TargetFileSize,
+    Error, ListOptions, Response,
+    handles::CatalogHandle,
+    input::{AccountId, BucketName, Namespace, SnapshotAge},
+    models::{
+        CatalogStatus, CompactionUpdate, CredentialStatus, MaintenanceState, MaintenanceUpdate,
+        NamespaceIdentifier, SnapshotExpirationUpdate, TablePage, TargetFileSize,
+    },
 };
 use common::*;
 use httpmock::Method::{GET, POST};

@@ -3,7 +3,10 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{Error, ListOptions, NamespacePage, TablePage};
+use cloudflare_r2_catalog::{
+    Error, ListOptions,
+    models::{NamespacePage, TablePage},
+};
 use common::*;
 use futures_util::{StreamExt, TryStreamExt};
 use httpmock::Method::GET;

@@ -3,7 +3,11 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{Client, Error, Input, Namespace, Response, Table};
+use cloudflare_r2_catalog::{
+    Client, Error, Response,
+    input::{Input, Namespace},
+    models::Table,
+};
 use common::*;
 use httpmock::Method::GET;
 use httpmock::MockServer;

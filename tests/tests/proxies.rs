@@ -7,7 +7,10 @@ mod common;
 
 use std::time::Duration;
 
-use cloudflare_r2_catalog::{ConfigError, Error, TransportErrorKind};
+use cloudflare_r2_catalog::{
+    Error,
+    error::{ConfigError, TransportErrorKind},
+};
 use common::*;
 use serde_json::json;
 

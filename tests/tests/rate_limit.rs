@@ -11,8 +11,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use cloudflare_r2_catalog::{
-    Client, CompactionUpdate, Error, MaintenanceKind, MaintenanceState, MaintenanceUpdate,
-    RateShare, Swept,
+    Client, Error, MaintenanceKind,
+    config::RateShare,
+    models::{CompactionUpdate, MaintenanceState, MaintenanceUpdate},
+    sweep::Swept,
 };
 use cloudflare_r2_catalog_emulator::{Emulator, EmulatorBuilder, Fault, Operation, RateLimit};
 use common::*;
@@ -122,7 +124,7 @@ async fn a_sweep_alone_on_its_token_finishes_every_table_once_without_a_429() {
     catalog(&client).enable().await.expect("enabled");
 
     let started = Instant::now();
-    let done = sweep_all(&client, cloudflare_r2_catalog::DEFAULT_RATE_SHARE).await;
+    let done = sweep_all(&client, cloudflare_r2_catalog::config::DEFAULT_RATE_SHARE).await;
 
     assert_eq!(done.len(), TABLES);
     assert_eq!(updates_per_table(&emulator), vec![1; TABLES]);
@@ -169,7 +171,7 @@ async fn a_sweep_beside_a_client_using_a_fifth_of_the_quota_leaves_both_without_
         })
     };
 
-    let done = sweep_all(&sweeper, cloudflare_r2_catalog::DEFAULT_RATE_SHARE).await;
+    let done = sweep_all(&sweeper, cloudflare_r2_catalog::config::DEFAULT_RATE_SHARE).await;
     sweeping.store(false, Ordering::Relaxed);
     let reads = reader.await.expect("the reader ends");
 

@@ -2,7 +2,11 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{CatalogToken, Client, Credentials, SecretString};
+use cloudflare_r2_catalog::{
+    Client,
+    config::{Credentials, SecretString},
+    input::CatalogToken,
+};
 use common::*;
 use httpmock::{Method::POST, MockServer};
 

@@ -5,7 +5,10 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{CatalogStatus, Client, Error, RequestId, RunStatus};
+use cloudflare_r2_catalog::{
+    Client, Error, RequestId,
+    models::{CatalogStatus, RunStatus},
+};
 use cloudflare_r2_catalog_emulator::{Emulator, Fault, Operation};
 use common::*;
 

@@ -6,7 +6,7 @@ mod common;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use cloudflare_r2_catalog::{Client, Error, RetryConfig, TransportErrorKind};
+use cloudflare_r2_catalog::{Client, Error, config::RetryConfig, error::TransportErrorKind};
 use common::*;
 use httpmock::{Method::POST, MockServer};
 use serde_json::json;

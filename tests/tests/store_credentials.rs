@@ -3,7 +3,7 @@
 
 mod common;
 
-use cloudflare_r2_catalog::{Client, Message};
+use cloudflare_r2_catalog::{Client, models::Message};
 use common::*;
 use httpmock::{Method::POST, MockServer};
 use serde_json::json;

@@ -26,9 +26,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cloudflare_r2_catalog::{
-    Client, CompactionUpdate, Error, ListOptions, MaintenanceKind, MaintenanceState,
-    MaintenanceUpdate, Namespace, PageSize, RetryConfig, SnapshotExpirationUpdate, StatusCode,
-    Swept, TableHandle, TableName,
+    Client, Error, ListOptions, MaintenanceKind,
+    config::RetryConfig,
+    error::StatusCode,
+    handles::TableHandle,
+    input::{Namespace, PageSize, TableName},
+    models::{CompactionUpdate, MaintenanceState, MaintenanceUpdate, SnapshotExpirationUpdate},
+    sweep::Swept,
 };
 use cloudflare_r2_catalog_emulator::{
     Emulator, EmulatorBuilder, Fault, Operation, RecordedRequest,

@@ -10,10 +10,15 @@ mod common;
 use std::future::Future;
 
 use cloudflare_r2_catalog::{
-    AccountHandle, CatalogHandle, CatalogMaintenanceHandle, Client, CredentialHandle,
-    DeleteCatalog, Error, ListOptions, MaintenanceKind, MaintenanceUpdate, Namespace,
-    NamespaceHandle, NamespaceListing, RequestId, RunListing, TableHandle, TableListing,
-    TableMaintenanceHandle, ValidationError,
+    Client, Error, ListOptions, MaintenanceKind, RequestId,
+    error::ValidationError,
+    handles::{
+        AccountHandle, CatalogHandle, CatalogMaintenanceHandle, CredentialHandle, DeleteCatalog,
+        NamespaceHandle, NamespaceListing, RunListing, TableHandle, TableListing,
+        TableMaintenanceHandle,
+    },
+    input::Namespace,
+    models::MaintenanceUpdate,
 };
 use common::*;
 use futures_util::{Stream, TryStreamExt};

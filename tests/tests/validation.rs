@@ -6,8 +6,9 @@
 mod common;
 
 use cloudflare_r2_catalog::{
-    AccountId, BucketName, CatalogToken, Client, Error, ListOptions, PageSize, SnapshotAge,
-    TableName, ValidationError,
+    Client, Error, ListOptions,
+    error::ValidationError,
+    input::{AccountId, BucketName, CatalogToken, PageSize, SnapshotAge, TableName},
 };
 use common::*;
 use httpmock::MockServer;

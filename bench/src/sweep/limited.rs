@@ -4,7 +4,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use cloudflare_r2_catalog::{DEFAULT_RATE_SHARE, RateShare, Swept};
+use cloudflare_r2_catalog::{
+    config::{DEFAULT_RATE_SHARE, RateShare},
+    sweep::Swept,
+};
 use cloudflare_r2_catalog_emulator::{Emulator, RECORDED_BYTES, RECORDED_REQUESTS, RateLimit};
 use futures_util::StreamExt;
 

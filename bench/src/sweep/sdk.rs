@@ -5,7 +5,10 @@ use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
 use cloudflare_r2_catalog::{
-    CompactionUpdate, ListOptions, MaintenanceState, MaintenanceUpdate, Namespace, PageSize, Swept,
+    ListOptions,
+    input::{Namespace, PageSize},
+    models::{CompactionUpdate, MaintenanceState, MaintenanceUpdate},
+    sweep::Swept,
 };
 use cloudflare_r2_catalog_emulator::Emulator;
 use futures_util::{StreamExt, TryStreamExt};
@@ -84,7 +87,7 @@ pub(super) async fn timed(run: impl Future<Output = usize>) -> Duration {
 
 #[cfg(test)]
 mod tests {
-    use cloudflare_r2_catalog::DEFAULT_SWEEP_CONCURRENCY;
+    use cloudflare_r2_catalog::sweep::DEFAULT_SWEEP_CONCURRENCY;
 
     use super::*;
     use crate::sweep::emulators::emulators;

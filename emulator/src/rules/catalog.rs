@@ -1,7 +1,7 @@
 //! The catalog's own operations: listing the account's catalogs, enabling, deleting, and
 //! storing its credential.
 
-use cloudflare_r2_catalog::CatalogList;
+use cloudflare_r2_catalog::models::CatalogList;
 use http::StatusCode;
 use serde_json::Value;
 

@@ -2,8 +2,11 @@
 //! table's maintenance runs, newest first; each paged with the emulator's own tokens.
 
 use cloudflare_r2_catalog::{
-    MaintenanceRun, Namespace, NamespaceDetails, NamespaceIdentifier, NamespacePage, TableDetails,
-    TableIdentifier, TablePage,
+    input::Namespace,
+    models::{
+        MaintenanceRun, NamespaceDetails, NamespaceIdentifier, NamespacePage, TableDetails,
+        TableIdentifier, TablePage,
+    },
 };
 use serde_json::json;
 

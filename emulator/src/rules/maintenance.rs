@@ -4,10 +4,13 @@
 use std::time::SystemTime;
 
 use cloudflare_r2_catalog::{
-    MaintenanceConfig, MaintenanceKind, MaintenanceRun, MaintenanceRunStep, MaintenanceState,
-    MaintenanceStep, MaintenanceUpdate, QueuedMaintenance, RequestId, RunStatus,
-    SnapshotExpirationConfig, SnapshotExpirationUpdate, StepStatus, TargetFileSize,
-    ValidationError,
+    MaintenanceKind, RequestId,
+    error::ValidationError,
+    models::{
+        MaintenanceConfig, MaintenanceRun, MaintenanceRunStep, MaintenanceState, MaintenanceStep,
+        MaintenanceUpdate, QueuedMaintenance, RunStatus, SnapshotExpirationConfig,
+        SnapshotExpirationUpdate, StepStatus, TargetFileSize,
+    },
 };
 use http::StatusCode;
 use serde_json::Value;

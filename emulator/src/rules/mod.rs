@@ -12,8 +12,11 @@ use listing::{list_namespaces, list_runs, list_tables};
 use maintenance::{queue_maintenance, update_catalog_maintenance, update_table_maintenance};
 
 use cloudflare_r2_catalog::{
-    BucketName, CatalogMaintenance, CredentialCheck, MaintenanceConfig, NamespaceIdentifier,
-    TableIdentifier, TableMaintenance, TableName,
+    input::{BucketName, TableName},
+    models::{
+        CatalogMaintenance, CredentialCheck, MaintenanceConfig, NamespaceIdentifier,
+        TableIdentifier, TableMaintenance,
+    },
 };
 use http::StatusCode;
 

@@ -12,7 +12,7 @@ pub const EMAIL: &str = "CLOUDFLARE_EMAIL";
 /// Overrides the API's base URL.
 pub const BASE_URL: &str = "CLOUDFLARE_BASE_URL";
 /// The path family: `basin-catalog` (the default) or `r2-catalog` (see
-/// [`crate::PathFamily`]).
+/// [`crate::config::PathFamily`]).
 pub const CATALOG_PATHS: &str = "CLOUDFLARE_CATALOG_PATHS";
 /// The client's default account (see [`crate::ClientBuilder::account_id`]).
 pub const ACCOUNT_ID: &str = "CLOUDFLARE_ACCOUNT_ID";

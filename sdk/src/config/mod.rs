@@ -1,6 +1,6 @@
-//! Building a [`Client`]: credentials, base URL, timeouts, retries, and the environment. The
-//! builder and its setters are here; reading the environment, checking URLs, making the HTTP
-//! client, the headers every request carries, and assembling the client are each a file.
+//! What configures a [`Client`]: its builder ([`ClientBuilder`], also at the crate root), the
+//! credentials, retries, rate share and path family it takes, the defaults, and the
+//! environment variables [`Client::from_env`] reads ([`env`](mod@env)).
 
 mod assemble;
 pub mod env;
@@ -11,13 +11,17 @@ mod url;
 use std::fmt;
 use std::time::Duration;
 
-use crate::auth::Credentials;
 use crate::client::Client;
 use crate::error::ConfigError;
-use crate::retry::RetryConfig;
-use crate::secret::SecretString;
-use crate::transport::DEFAULT_MAX_RESPONSE_BYTES;
-use crate::wire::PathFamily;
+
+// What the builder takes, with it: how to authenticate, retry, pace and address.
+pub use crate::auth::{AuthScheme, Credentials};
+pub use crate::connection::ICEBERG_REST_ENDPOINT;
+pub use crate::pace::{DEFAULT_RATE_SHARE, MAX_HOLD, RateShare};
+pub use crate::retry::{RetryConfig, Sleep, TokioSleep};
+pub use crate::secret::SecretString;
+pub use crate::transport::DEFAULT_MAX_RESPONSE_BYTES;
+pub use crate::wire::PathFamily;
 
 use http::ProxySetting;
 use url::without_userinfo;
@@ -38,7 +42,7 @@ impl Client {
     /// A client configured from the environment (see [`ClientBuilder::from_env`]).
     ///
     /// ```no_run
-    /// # fn demo() -> Result<(), cloudflare_r2_catalog::ConfigError> {
+    /// # fn demo() -> Result<(), cloudflare_r2_catalog::error::ConfigError> {
     /// let client = cloudflare_r2_catalog::Client::from_env()?;
     /// # Ok(()) }
     /// ```
@@ -51,14 +55,14 @@ impl Client {
 ///
 /// ```
 /// use std::time::Duration;
-/// use cloudflare_r2_catalog::{Client, RetryConfig};
+/// use cloudflare_r2_catalog::{Client, config::RetryConfig};
 ///
 /// let client = Client::builder()
 ///     .api_token("a-cloudflare-api-token")
 ///     .timeout(Duration::from_secs(30))
 ///     .retry(RetryConfig::default().with_max_retries(4))
 ///     .build()?;
-/// # Ok::<(), cloudflare_r2_catalog::ConfigError>(())
+/// # Ok::<(), cloudflare_r2_catalog::error::ConfigError>(())
 /// ```
 #[derive(Clone)]
 #[must_use]
@@ -241,7 +245,7 @@ impl ClientBuilder {
 
     /// Adds a header to every request to the API: a Cloudflare Access service token in front
     /// of a gateway, a tracing header your infrastructure reads. Not to the Iceberg endpoint
-    /// ([`crate::CatalogHandle::iceberg_config`]), another host, which gets only the token. Its value is treated as a secret,
+    /// ([`crate::handles::CatalogHandle::iceberg_config`]), another host, which gets only the token. Its value is treated as a secret,
     /// like the credentials: marked sensitive, never shown by `Debug`, and taken out of any
     /// server text the SDK keeps (a value of 8 characters or more: a shorter one would be found
     /// in every word). A header given twice is sent with both values. The headers the SDK sets itself (credentials, `Accept`,
@@ -339,9 +343,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The Iceberg REST endpoint [`crate::CatalogHandle::iceberg_config`] asks:
-    /// [`ICEBERG_REST_ENDPOINT`](crate::ICEBERG_REST_ENDPOINT) unless set here (the emulator's
-    /// `Emulator::iceberg_url`, crate `cloudflare-r2-catalog-emulator`, say). The same rules as
+    /// The Iceberg REST endpoint [`crate::handles::CatalogHandle::iceberg_config`] asks:
+    /// [`ICEBERG_REST_ENDPOINT`] unless set here (the emulator's `Emulator::iceberg_url`, crate
+    /// `cloudflare-r2-catalog-emulator`, say). The same rules as
     /// [`ClientBuilder::base_url`] hold: `https://`, or `http://` to a loopback host (reached
     /// without any proxy), or to another host after
     /// [`ClientBuilder::allow_insecure_http`]; checked by [`ClientBuilder::build`] (a bad one is

@@ -40,7 +40,7 @@ impl UnexpectedBody {
     /// searched for the client's secrets, nor cut to 1,000 characters.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::{Error, StatusCode, UnexpectedBody};
+    /// use cloudflare_r2_catalog::{Error, error::{StatusCode, UnexpectedBody}};
     ///
     /// let page = UnexpectedBody::new(StatusCode::BAD_GATEWAY, "<html>502</html>", "not the JSON envelope")
     ///     .with_content_type("text/html")
@@ -166,7 +166,7 @@ impl Redirected {
     /// that handles the SDK's errors; it behaves as one a call returns.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::{Redirected, StatusCode};
+    /// use cloudflare_r2_catalog::error::{Redirected, StatusCode};
     ///
     /// let moved = Redirected::new(StatusCode::MOVED_PERMANENTLY).with_location("https://example.com/");
     /// assert_eq!(
@@ -249,7 +249,7 @@ impl ResponseTooLarge {
     /// returns.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::{Error, ResponseTooLarge, StatusCode};
+    /// use cloudflare_r2_catalog::{Error, error::{ResponseTooLarge, StatusCode}};
     ///
     /// let error = Error::from(ResponseTooLarge::new(StatusCode::OK, 16 << 20));
     /// assert_eq!(error.status(), Some(StatusCode::OK));

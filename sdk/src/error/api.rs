@@ -38,7 +38,7 @@ impl ApiError {
     /// searched for the client's secrets, nor cut to the first 100 items.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::{ApiError, Error, Message, StatusCode};
+    /// use cloudflare_r2_catalog::{error::{ApiError, StatusCode}, Error, models::Message};
     ///
     /// let api = ApiError::new(StatusCode::CONFLICT, [Message::new(40901, "Catalog already enabled")])
     ///     .with_cf_ray("8f1e2d3c4b5a6978-AMS");

@@ -6,7 +6,7 @@ use crate::text::shown;
 
 /// The request a dry-run client ([`crate::Client::with_dry_run`]) built for a call and did not
 /// send: exactly what would have gone out, the client's routing included, with every secret
-/// the client holds (and a catalog token being stored) replaced by [`crate::REDACTED`].
+/// the client holds (and a catalog token being stored) replaced by [`crate::__cli::REDACTED`].
 /// Headers are left out: they are the client's own for every call, credentials among them.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -25,7 +25,7 @@ impl DryRun {
     /// URL and body are kept as given: the SDK's own have the client's secrets taken out.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::DryRun;
+    /// use cloudflare_r2_catalog::error::DryRun;
     ///
     /// let planned = DryRun::new(reqwest::Method::POST, "https://api.cloudflare.com/client/v4/accounts/a/r2-catalog/b/enable", None);
     /// assert_eq!(

@@ -29,10 +29,10 @@ pub struct IcebergError {
 impl IcebergError {
     /// The error of an answer with `status` and no error model: no type, no message, no
     /// `cf-ray`. For tests of code that handles the SDK's errors; it behaves as one
-    /// [`crate::CatalogHandle::iceberg_config`] returns.
+    /// [`crate::handles::CatalogHandle::iceberg_config`] returns.
     ///
     /// ```
-    /// use cloudflare_r2_catalog::{Error, IcebergError, StatusCode};
+    /// use cloudflare_r2_catalog::{Error, error::{IcebergError, StatusCode}};
     ///
     /// let refused = IcebergError::new(StatusCode::FORBIDDEN)
     ///     .with_error_type("NotAuthorizedException")

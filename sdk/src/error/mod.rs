@@ -1,7 +1,11 @@
-//! The SDK's one error type and the details each kind carries, one file each: Cloudflare's
-//! envelope ([`ApiError`]), answers that are no envelope ([`answer`]), the Iceberg endpoint's
-//! ([`IcebergError`]), no usable answer at all ([`transport`]), calls held back by the rate limit
-//! or a dry run, configuration, and the report that shows an error with its causes.
+//! The SDK's one error type, [`Error`], and the details each kind of failure carries:
+//! Cloudflare's envelope ([`ApiError`]), an answer that is no envelope ([`UnexpectedBody`],
+//! [`Redirected`], [`ResponseTooLarge`]), the Iceberg endpoint's ([`IcebergError`]), no usable
+//! answer at all ([`TransportError`], [`OperationTimeout`]), a call held back by the rate limit
+//! ([`RateLimited`]) or a dry run ([`DryRun`]), a refused input ([`ValidationError`]) or
+//! configuration ([`ConfigError`]), and [`Report`], which shows an error with its causes.
+//!
+//! Each can be built in a user's tests (see [`Error`]'s "Testing code that handles errors").
 
 mod answer;
 mod api;
@@ -12,10 +16,15 @@ mod rate_limited;
 mod report;
 mod transport;
 
-use reqwest::StatusCode;
-
 use crate::codes;
-use crate::validate::ValidationError;
+
+pub use crate::validate::ValidationError;
+/// The HTTP method type of [`DryRun::method`] and [`DryRun::new`]: reqwest's (the `http`
+/// crate's), re-exported as [`StatusCode`] is.
+pub use reqwest::Method;
+/// The HTTP status type of [`Error::status`], [`ApiError::status`] and the others: reqwest's
+/// (the `http` crate's), re-exported so that matching on it needs no dependency of your own.
+pub use reqwest::StatusCode;
 
 pub use answer::{Redirected, ResponseTooLarge, UnexpectedBody};
 pub use api::ApiError;
@@ -34,14 +43,14 @@ pub use transport::{OperationTimeout, TransportError, TransportErrorKind};
 /// Code that wraps the client behind its own trait can be tested without a server: each
 /// kind's details can be built with its `new` ([`ApiError::new`], [`UnexpectedBody::new`],
 /// [`ValidationError::new`], [`OperationTimeout::new`], [`RateLimited::new`], [`Redirected::new`],
-/// [`ResponseTooLarge::new`], [`IcebergError::new`], [`DryRun::new`]; [`Message::new`](crate::Message::new) for
+/// [`ResponseTooLarge::new`], [`IcebergError::new`], [`DryRun::new`]; [`Message::new`](crate::models::Message::new) for
 /// Cloudflare's `{code, message}` items), and behaves as the SDK's own: the same predicates,
 /// the same `Display`. Only a [`TransportError`] cannot be built, wrapping reqwest's error.
 /// Built errors keep their text as given, where the SDK takes the client's secrets out of what
 /// a server sends.
 ///
 /// ```
-/// use cloudflare_r2_catalog::{ApiError, Error, Message, StatusCode, codes};
+/// use cloudflare_r2_catalog::{error::{ApiError, StatusCode}, Error, codes, models::Message};
 ///
 /// /// What the code under test does with a failed read: a missing catalog is no catalog.
 /// fn catalog_or_none<T>(read: Result<T, Error>) -> Result<Option<T>, Error> {
@@ -70,7 +79,7 @@ pub use transport::{OperationTimeout, TransportError, TransportErrorKind};
 /// An input the SDK refuses before sending anything:
 ///
 /// ```
-/// use cloudflare_r2_catalog::{Error, ValidationError};
+/// use cloudflare_r2_catalog::{Error, error::ValidationError};
 ///
 /// let refused = Error::InvalidInput(ValidationError::new("bucket name", "must be 3 to 63 characters long"));
 /// assert!(!refused.is_retryable() && refused.status().is_none());
@@ -131,7 +140,7 @@ pub enum Error {
     #[error("could not build the request: {0}")]
     Request(String),
     /// Cloudflare's Iceberg REST endpoint answered with an error status
-    /// ([`crate::CatalogHandle::iceberg_config`]).
+    /// ([`crate::handles::CatalogHandle::iceberg_config`]).
     #[error(transparent)]
     Iceberg(#[from] IcebergError),
     /// A dry-run client ([`crate::Client::with_dry_run`]) built the call's request and sent
@@ -264,7 +273,7 @@ impl Error {
     /// Maintenance cannot be turned on because the catalog has no stored credential: HTTP 400
     /// "A credential is not present for the warehouse=…". Cloudflare's code for it is not
     /// known, so this reads the message; store one with
-    /// [`CredentialHandle::store`](crate::CredentialHandle::store) first.
+    /// [`CredentialHandle::store`](crate::handles::CredentialHandle::store) first.
     pub fn is_credential_missing(&self) -> bool {
         matches!(self, Self::Api(error) if error.status == StatusCode::BAD_REQUEST
             && error.errors.iter().any(|item| item.message.starts_with(codes::CREDENTIAL_MISSING_MESSAGE)))

@@ -9,12 +9,12 @@ use super::Error;
 /// `Retry-After` past the call's limit ([`RateLimited::answer`] is that answer: its codes,
 /// 971 for the global limit, and `cf-ray`), or the quota Cloudflare's answers reported is
 /// spent until a reset past that limit, and nothing was sent (no answer). A call may wait up
-/// to [`crate::RetryConfig::with_max_retry_after`], within its operation timeout; a sweep waits
-/// up to [`crate::Sweep::max_wait`].
+/// to [`crate::config::RetryConfig::with_max_retry_after`], within its operation timeout; a sweep waits
+/// up to [`crate::sweep::Sweep::max_wait`].
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use cloudflare_r2_catalog::{Error, RateLimited};
+/// use cloudflare_r2_catalog::{Error, error::RateLimited};
 ///
 /// let until = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_656_930);
 /// let error = Error::from(RateLimited::new(until, Duration::from_secs(300)));

@@ -90,7 +90,7 @@ impl OperationTimeout {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use cloudflare_r2_catalog::{Error, OperationTimeout};
+    /// use cloudflare_r2_catalog::{Error, error::OperationTimeout};
     ///
     /// let error = Error::from(OperationTimeout::new(Duration::from_secs(30), 2));
     /// assert_eq!(

@@ -5,7 +5,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudflare_r2_catalog::{Client, ClientBuilder, RetryConfig, Sleep};
+use cloudflare_r2_catalog::{
+    Client, ClientBuilder,
+    config::{RetryConfig, Sleep},
+};
 use cloudflare_r2_catalog_emulator::Emulator;
 use httpmock::MockServer;
 use serde_json::{Value, json};
@@ -36,7 +39,7 @@ pub fn failure(code: i64, message: &str) -> Value {
 }
 
 /// The first page of `bronze.events`'s maintenance runs, newest first.
-pub async fn runs_of_events(client: &Client) -> Vec<cloudflare_r2_catalog::MaintenanceRun> {
+pub async fn runs_of_events(client: &Client) -> Vec<cloudflare_r2_catalog::models::MaintenanceRun> {
     events(client)
         .maintenance()
         .runs()
@@ -74,12 +77,12 @@ pub async fn store(client: &Client) -> Result<(), cloudflare_r2_catalog::Error> 
 }
 
 /// The catalog of [`BUCKET`] in the client's default account, [`ACCOUNT_ID`].
-pub fn catalog(client: &Client) -> cloudflare_r2_catalog::CatalogHandle {
+pub fn catalog(client: &Client) -> cloudflare_r2_catalog::handles::CatalogHandle {
     client.catalog(BUCKET).expect("a valid bucket")
 }
 
 /// The table `bronze.events` of [`BUCKET`]'s catalog.
-pub fn events(client: &Client) -> cloudflare_r2_catalog::TableHandle {
+pub fn events(client: &Client) -> cloudflare_r2_catalog::handles::TableHandle {
     catalog(client)
         .table("bronze", "events")
         .expect("a valid table")
@@ -143,7 +146,7 @@ pub async fn queue_compaction(
     client: &Client,
     request_id: &cloudflare_r2_catalog::RequestId,
 ) -> Result<
-    cloudflare_r2_catalog::Response<Option<cloudflare_r2_catalog::QueuedMaintenance>>,
+    cloudflare_r2_catalog::Response<Option<cloudflare_r2_catalog::models::QueuedMaintenance>>,
     cloudflare_r2_catalog::Error,
 > {
     events(client)
