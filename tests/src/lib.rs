@@ -19,27 +19,33 @@ pub fn plain_http() -> reqwest::Client {
         .expect("a plain HTTP client")
 }
 
-// The Rust blocks of the README and of docs/*.md, compiled as doctests so that they cannot drift
-// from the API: `cargo test -p integration-tests --doc`. This crate's dev-dependencies (the SDK
-// with its emulator, tokio, futures-util, serde_json) are theirs. A page without Rust blocks
-// needs no item here.
+// The Rust blocks of the README and of every page in docs/, compiled as doctests so that they
+// cannot drift from the API: `cargo test -p integration-tests --doc`. This crate's
+// dependencies (the SDK, the emulator, tokio, futures-util, serde_json) are theirs. Every page
+// is here, with Rust blocks or not yet, so that one added later is compiled too;
+// `xtask/tests/docs.rs` checks that none is missing.
 
-/// The README's Rust examples.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
+/// Includes each page as the doc comment of an item of its own, so that rustdoc compiles its
+/// Rust blocks.
+macro_rules! doctests {
+    ($($item:ident: $page:literal),* $(,)?) => {
+        $(
+            #[cfg(doctest)]
+            #[doc = include_str!(concat!("../../", $page))]
+            pub struct $item;
+        )*
+    };
+}
 
-/// The library guide's Rust examples.
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/library.md")]
-pub struct LibraryDoctests;
-
-/// The emulator guide's Rust examples.
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/emulator.md")]
-pub struct EmulatorDoctests;
-
-/// The rate-limits guide's Rust examples.
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/rate-limits.md")]
-pub struct RateLimitsDoctests;
+doctests! {
+    ReadmeDoctests: "README.md",
+    DocsIndexDoctests: "docs/README.md",
+    ApiPolicyDoctests: "docs/api-policy.md",
+    BenchmarksDoctests: "docs/benchmarks.md",
+    CliDoctests: "docs/cli.md",
+    EmulatorDoctests: "docs/emulator.md",
+    LibraryDoctests: "docs/library.md",
+    MaintainersDoctests: "docs/maintainers.md",
+    RateLimitsDoctests: "docs/rate-limits.md",
+    SecurityDoctests: "docs/security.md",
+}
