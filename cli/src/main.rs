@@ -225,8 +225,14 @@ fn env_values_shown(command: clap::Command) -> clap::Command {
             let Some(name) = arg.get_env() else {
                 return arg;
             };
-            let shown = std::env::var_os(name)
-                .is_some_and(|value| !value.as_encoded_bytes().contains(&b'@'));
+            // A URL's user and password (`@`), query (`?`) or fragment (`#`) may hold a
+            // credential: such a value is not shown, as if unset.
+            let shown = std::env::var_os(name).is_some_and(|value| {
+                !value
+                    .as_encoded_bytes()
+                    .iter()
+                    .any(|byte| matches!(byte, b'@' | b'?' | b'#'))
+            });
             arg.hide_env_values(!shown)
         })
         .mut_subcommands(env_values_shown)

@@ -422,7 +422,7 @@ async fn table_list_all_combines_pages() {
 async fn bad_input_exits_2_names_the_problem_and_sends_nothing() {
     let server = MockServer::start_async().await;
     let catch_all = catch_all(&server).await;
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 11] = [
         (
             &["catalog", "get", "Bad_Bucket"],
             "invalid bucket name: may contain only lowercase letters, digits and hyphens",
@@ -430,6 +430,37 @@ async fn bad_input_exits_2_names_the_problem_and_sends_nothing() {
         (
             &["namespace", "list", BUCKET, "--page-size", "0"],
             "invalid page size: must be between 1 and 1000",
+        ),
+        // With --all the refusal comes out of the stream of pages, still before any request.
+        (
+            &["namespace", "list", BUCKET, "--page-size", "1001", "--all"],
+            "invalid page size: must be between 1 and 1000",
+        ),
+        (
+            &[
+                "table",
+                "list",
+                BUCKET,
+                "bronze",
+                "--page-size",
+                "0",
+                "--all",
+            ],
+            "invalid page size: must be between 1 and 1000",
+        ),
+        (
+            &[
+                "table",
+                "maintenance",
+                "runs",
+                BUCKET,
+                "bronze",
+                "events",
+                "--page-size",
+                "101",
+                "--all",
+            ],
+            "invalid page size: must be between 1 and 100 for maintenance runs",
         ),
         (
             &["namespace", "list", BUCKET, "--parent", "bronze..x"],

@@ -264,3 +264,32 @@ fn no_help_shows_a_secret_from_the_environment_and_each_puts_the_globals_last() 
         );
     }
 }
+
+#[test]
+fn a_url_whose_query_or_fragment_may_hold_a_credential_is_not_shown() {
+    let query = "query-SECRET-31d2";
+    let fragment = "fragment-SECRET-8e0f";
+    let env = [
+        (
+            "CLOUDFLARE_BASE_URL",
+            format!("https://api.example.com/client/v4?token={query}"),
+        ),
+        (
+            "CLOUDFLARE_ICEBERG_URL",
+            format!("https://catalog.example.com/#key={fragment}"),
+        ),
+    ];
+    let env: Vec<(&str, &str)> = env
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+
+    let text = help(&["catalog", "get"], &env);
+
+    for secret in [query, fragment] {
+        assert!(!text.contains(secret), "{secret} shown:\n{text}");
+    }
+    for name in ["CLOUDFLARE_BASE_URL", "CLOUDFLARE_ICEBERG_URL"] {
+        assert!(text.contains(&format!("[env: {name}]")), "{name}:\n{text}");
+    }
+}

@@ -27,16 +27,14 @@ impl Access {
             if open {
                 !token.is_empty()
             } else {
-                self.tokens
-                    .iter()
-                    .any(|accepted| accepted.expose() == *token)
+                self.tokens.iter().any(|accepted| accepted.matches(token))
             }
         });
         let key = key.filter(|(email, key)| {
             open || self
                 .keys
                 .iter()
-                .any(|(accepted, secret)| accepted == email && secret.expose() == *key)
+                .any(|(accepted, secret)| accepted == email && secret.matches(key))
         });
         token
             .map(Credential::Token)
@@ -46,11 +44,7 @@ impl Access {
     /// Whether a catalog token may be stored: any, unless tokens were named, then only those
     /// (Cloudflare authenticates the token it stores; the emulator knows only these).
     pub(crate) fn accepts_catalog_token(&self, token: &str) -> bool {
-        self.tokens.is_empty()
-            || self
-                .tokens
-                .iter()
-                .any(|accepted| accepted.expose() == token)
+        self.tokens.is_empty() || self.tokens.iter().any(|accepted| accepted.matches(token))
     }
 
     pub(crate) fn serves(&self, account: &AccountId) -> bool {

@@ -46,8 +46,8 @@ impl AccountHandle {
     ) -> Result<CatalogHandle, ValidationError> {
         Ok(CatalogHandle::new(CatalogScope {
             engine: Arc::clone(&self.engine),
-            account_id: self.account_id.clone(),
-            bucket: bucket.into_valid()?,
+            account_id: Arc::new(self.account_id.clone()),
+            bucket: Arc::new(bucket.into_valid()?),
         }))
     }
 }

@@ -9,8 +9,8 @@ pub use crate::iceberg::IcebergConfig;
 pub use crate::pace::RateLimitStatus;
 pub use crate::paging::{ListedNamespace, ListedTable, Page};
 pub use crate::status::{
-    CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceState, MaintenanceStep,
-    RunStatus, StepStatus, TargetFileSize,
+    CatalogStatus, CredentialStatus, CredentialValidity, MaintenanceKind, MaintenanceState,
+    MaintenanceStep, RunStatus, StepStatus, TargetFileSize,
 };
 pub use crate::wire::{Message, StoredCredential};
 

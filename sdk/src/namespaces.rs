@@ -2,15 +2,16 @@
 //! of namespaces one page at a time or as a stream.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{NamespaceIdentifier, NamespacePage, TableIdentifier};
-use crate::paging::{ListOptions, ListedNamespace, Paginated, follow, items};
+use crate::paging::{ListOptions, ListedNamespace, PageBound, Paginated, follow, items};
 use crate::scope::CatalogScope;
 use crate::tables::{TableHandle, TableListing};
 use crate::validate::{
-    AccountId, BucketName, Input, Namespace, PageSize, TableName, ValidationError, write_dotted,
+    AccountId, BucketName, Input, Namespace, TableName, ValidationError, write_dotted,
 };
 
 /// A listed namespace, passed straight back to a call: its levels are checked as any
@@ -78,12 +79,15 @@ impl fmt::Display for TableIdentifier {
 #[derive(Debug, Clone)]
 pub struct NamespaceHandle {
     catalog: CatalogScope,
-    namespace: Namespace,
+    namespace: Arc<Namespace>,
 }
 
 impl NamespaceHandle {
     pub(crate) fn new(catalog: CatalogScope, namespace: Namespace) -> Self {
-        Self { catalog, namespace }
+        Self {
+            catalog,
+            namespace: Arc::new(namespace),
+        }
     }
 
     /// The account the namespace belongs to.
@@ -103,20 +107,20 @@ impl NamespaceHandle {
 
     /// The namespaces directly under this one.
     pub fn namespaces(&self) -> NamespaceListing {
-        NamespaceListing::new(self.catalog.clone(), Some(self.namespace.clone()))
+        NamespaceListing::new(self.catalog.clone(), Some(Arc::clone(&self.namespace)))
     }
 
     /// The tables of this namespace.
     pub fn tables(&self) -> TableListing {
-        TableListing::new(self.catalog.clone(), self.namespace.clone())
+        TableListing::new(self.catalog.clone(), Arc::clone(&self.namespace))
     }
 
     /// The table `name` of this namespace, checked now: a name the API would refuse is an
     /// error here, before any call.
     pub fn table(&self, name: impl Input<TableName>) -> Result<TableHandle, ValidationError> {
-        Ok(TableHandle::new(
+        Ok(TableHandle::within(
             self.catalog.clone(),
-            self.namespace.clone(),
+            Arc::clone(&self.namespace),
             name.into_valid()?,
         ))
     }
@@ -129,18 +133,18 @@ impl NamespaceHandle {
 #[derive(Debug, Clone)]
 pub struct NamespaceListing {
     catalog: CatalogScope,
-    parent: Option<Namespace>,
+    parent: Option<Arc<Namespace>>,
 }
 
 impl NamespaceListing {
-    pub(crate) fn new(catalog: CatalogScope, parent: Option<Namespace>) -> Self {
+    pub(crate) fn new(catalog: CatalogScope, parent: Option<Arc<Namespace>>) -> Self {
         Self { catalog, parent }
     }
 
     /// One page of the namespaces, starting at `options`' page token.
     pub async fn list(&self, options: ListOptions) -> Result<Response<NamespacePage>, Error> {
-        options.check(PageSize::MAX)?;
-        let parent = self.parent.as_ref().map(Namespace::to_wire);
+        options.check(PageBound::ITEMS)?;
+        let parent = self.parent.as_deref().map(Namespace::to_wire);
         let token = options.page_token.as_deref();
         namespaces_page(&self.catalog, parent.as_deref(), &options, token).await
     }
@@ -182,8 +186,8 @@ impl NamespaceListing {
     /// # Ok(()) }
     /// ```
     pub fn pages(&self, options: ListOptions) -> Paginated<NamespacePage> {
-        let inputs = options.check(PageSize::MAX).map(|()| {
-            let parent = self.parent.as_ref().map(Namespace::to_wire);
+        let inputs = options.check(PageBound::ITEMS).map(|()| {
+            let parent = self.parent.as_deref().map(Namespace::to_wire);
             (self.catalog.clone(), parent)
         });
         Paginated::new(follow(

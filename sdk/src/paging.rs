@@ -17,7 +17,7 @@ use crate::generated::types::{
     MaintenanceRunPage, NamespaceDetails, NamespaceIdentifier, NamespacePage, TableDetails,
     TableIdentifier, TablePage,
 };
-use crate::validate::{PageSize, ValidationError};
+use crate::validate::ValidationError;
 
 /// Options of a list call; the defaults ask for the server's default page (100) from the start.
 ///
@@ -52,6 +52,9 @@ impl Default for ListOptions {
 }
 
 impl ListOptions {
+    /// The largest page the API serves for namespaces and tables.
+    pub const MAX_PAGE_SIZE: u64 = PageBound::ITEMS.largest;
+
     /// How many pages a paged stream follows unless told otherwise: ten million items at the
     /// largest page size, far more than a catalog holds, yet an end to a server that keeps
     /// minting new cursors.
@@ -72,8 +75,8 @@ impl ListOptions {
         self
     }
 
-    /// At most `size` items per page: 1 to 1000 ([`PageSize::MAX`]), 1 to 100 for maintenance
-    /// runs.
+    /// At most `size` items per page: 1 to [`ListOptions::MAX_PAGE_SIZE`], 1 to 100 for
+    /// maintenance runs.
     pub fn page_size(mut self, size: u64) -> Self {
         self.page_size = Some(size);
         self
@@ -97,16 +100,13 @@ impl ListOptions {
         self
     }
 
-    /// Whether these options fit a listing whose pages hold at most `largest_page` items.
-    pub(crate) fn check(&self, largest_page: u64) -> Result<(), ValidationError> {
-        if let Some(size) = self.page_size {
-            let size = PageSize::new(size)?;
-            if size.get() > largest_page {
-                return Err(ValidationError::new(
-                    "page size",
-                    "must be between 1 and 100 for maintenance runs",
-                ));
-            }
+    /// Whether these options fit a listing whose pages are `bound`.
+    pub(crate) fn check(&self, bound: PageBound) -> Result<(), ValidationError> {
+        if self
+            .page_size
+            .is_some_and(|size| !(1..=bound.largest).contains(&size))
+        {
+            return Err(ValidationError::new("page size", bound.rule));
         }
         if self.max_pages == 0 {
             return Err(ValidationError::new("max pages", "must be at least 1"));
@@ -114,7 +114,7 @@ impl ListOptions {
         Ok(())
     }
 
-    /// The page size as the generated client takes it, once [`ListOptions::check`] passed.
+    /// The page size as the generated client takes it, once `check` passed.
     pub(crate) fn wire_page_size(&self) -> Option<NonZeroU64> {
         self.page_size.and_then(NonZeroU64::new)
     }
@@ -126,6 +126,27 @@ impl ListOptions {
             self.return_details.then_some(true),
         )
     }
+}
+
+/// The page sizes a listing serves, and how a size outside them is refused.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PageBound {
+    pub(crate) largest: u64,
+    rule: &'static str,
+}
+
+impl PageBound {
+    /// Namespaces and tables.
+    pub(crate) const ITEMS: Self = Self {
+        largest: 1000,
+        rule: "must be between 1 and 1000",
+    };
+
+    /// A table's maintenance runs.
+    pub(crate) const RUNS: Self = Self {
+        largest: 100,
+        rule: "must be between 1 and 100 for maintenance runs",
+    };
 }
 
 /// A page of a cursor-paged list.

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use crate::engine::Engine;
 use crate::validate::{AccountId, BucketName};
 
-/// One catalog's address and the engine to reach it with. Cloning it costs an `Arc` and two
-/// short strings, which is what lets a handle's streams own what they need and be `'static`.
+/// One catalog's address and the engine to reach it with. Cloning it costs three `Arc`s, which
+/// is what lets every handle, listing and stream own what it needs and be `'static`.
 #[derive(Debug, Clone)]
 pub(crate) struct CatalogScope {
     pub(crate) engine: Arc<Engine>,
-    pub(crate) account_id: AccountId,
-    pub(crate) bucket: BucketName,
+    pub(crate) account_id: Arc<AccountId>,
+    pub(crate) bucket: Arc<BucketName>,
 }
 
 impl CatalogScope {

@@ -8,8 +8,9 @@ use zeroize::Zeroize;
 /// A secret string: an API token, a global API key, or a catalog token being stored.
 ///
 /// Its `Debug` and `Display` print `** redacted **`, so a secret can sit in a struct that derives
-/// `Debug`, or reach a log line by accident, without showing. The value itself is read only by
-/// [`SecretString::expose`], which the SDK calls where a header or a request body is built.
+/// `Debug`, or reach a log line by accident, without showing. The value itself is read only
+/// inside the SDK, where a header or a request body is built; [`SecretString::matches`] checks
+/// one without reading it.
 ///
 /// Its own memory is wiped (zeroized) when it is dropped. That is all it can promise: the copies
 /// made to send it are not, namely the `Authorization` or `X-Auth-Key` header the HTTP client
@@ -39,18 +40,29 @@ impl SecretString {
         Self(value.into())
     }
 
-    /// The secret itself, for code that must send it or check it (the SDK builds headers and
-    /// request bodies with it; an emulator compares the tokens it is given with those it
-    /// accepts). Whatever reads it takes over keeping it secret: a copy it makes is not wiped.
+    /// The secret itself, where the SDK builds a header or a request body with it.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `candidate` is this secret, compared in a time that depends on their lengths
+    /// only, not on how much of them matches (what `==` would give away). For code that checks
+    /// a secret it is given, such as an emulator the tokens it accepts.
     ///
     /// ```
     /// use cloudflare_r2_catalog::config::SecretString;
     ///
     /// let token = SecretString::from("do-not-print-me");
-    /// assert_eq!(token.expose(), "do-not-print-me");
+    /// assert!(token.matches("do-not-print-me") && !token.matches("do-not-print-you"));
     /// ```
-    pub fn expose(&self) -> &str {
-        &self.0
+    pub fn matches(&self, candidate: &str) -> bool {
+        let (secret, candidate) = (self.0.as_bytes(), candidate.as_bytes());
+        let differences = secret
+            .iter()
+            .zip(candidate)
+            .fold(0u8, |differences, (a, b)| differences | (a ^ b));
+        // `black_box` keeps the compiler from ending the fold at the first difference.
+        std::hint::black_box(differences) == 0 && secret.len() == candidate.len()
     }
 }
 

@@ -28,7 +28,7 @@ use crate::paging::{ListOptions, Paginated, Streamed};
 use crate::scope::CatalogScope;
 use crate::status::MaintenanceKind;
 use crate::tables::{TableHandle, TableListing, check_runs_options};
-use crate::validate::{Namespace, PageSize, RequestId, TableName, ValidationError};
+use crate::validate::{Namespace, RequestId, TableName, ValidationError};
 
 /// How many tables a sweep works on at once unless told otherwise. Over HTTP/2 they share one
 /// connection; on the emulator over TLS (`cargo xtask bench -- --sweep`), a sweep of 1,000
@@ -417,11 +417,11 @@ impl Frame {
     /// The frame of `namespace`: its tables (none at the catalog's top), then the namespaces
     /// under it.
     fn new(catalog: &CatalogScope, namespace: Option<Namespace>) -> Self {
-        let tables = namespace.as_ref().map(|namespace| {
-            TableListing::new(catalog.clone(), namespace.clone()).pages(listing_options())
+        let shared = namespace.clone().map(Arc::new);
+        let tables = shared.as_ref().map(|namespace| {
+            TableListing::new(catalog.clone(), Arc::clone(namespace)).pages(listing_options())
         });
-        let namespaces =
-            NamespaceListing::new(catalog.clone(), namespace.clone()).pages(listing_options());
+        let namespaces = NamespaceListing::new(catalog.clone(), shared).pages(listing_options());
         Self {
             namespace,
             tables,
@@ -535,7 +535,7 @@ fn read_page<T>(
     items: impl ExactSizeIterator<Item = Result<(u64, T), ValidationError>>,
     pending_as: impl Fn(T) -> Option<Pending>,
 ) -> PageRead {
-    if items.len() > PageSize::MAX as usize {
+    if items.len() as u64 > ListOptions::MAX_PAGE_SIZE {
         pending.push_back(Pending::Unlisted(Error::from(ValidationError::new(
             "listed page",
             "holds more items than the 1000 asked for; not followed",
@@ -627,7 +627,7 @@ fn tables_under(
 
 /// The largest pages: a sweep reads every item anyway.
 fn listing_options() -> ListOptions {
-    ListOptions::new().page_size(PageSize::MAX)
+    ListOptions::new().page_size(ListOptions::MAX_PAGE_SIZE)
 }
 
 /// `listed`, a namespace the server listed under `parent`, checked as any namespace is and

@@ -1,6 +1,8 @@
 //! Tables: one table's details and maintenance (its settings, queueing a run, the runs it
 //! made), and the listing of a namespace's tables.
 
+use std::sync::Arc;
+
 use reqwest::StatusCode;
 
 use crate::codes;
@@ -12,15 +14,10 @@ use crate::generated::types::{
     Table, TableMaintenance, TableMaintenanceConfig, TablePage,
 };
 use crate::maintenance::checked;
-use crate::paging::{ListOptions, ListedTable, Paginated, follow, items};
+use crate::paging::{ListOptions, ListedTable, PageBound, Paginated, follow, items};
 use crate::scope::CatalogScope;
 use crate::status::MaintenanceKind;
-use crate::validate::{
-    AccountId, BucketName, Namespace, PageSize, RequestId, TableName, ValidationError,
-};
-
-/// The largest page of maintenance runs the API serves.
-const MAX_RUNS_PAGE: u64 = 100;
+use crate::validate::{AccountId, BucketName, Namespace, RequestId, TableName, ValidationError};
 
 /// One table of a catalog; from [`CatalogHandle::table`](crate::handles::CatalogHandle::table) or
 /// [`NamespaceHandle::table`](crate::handles::NamespaceHandle::table), which check its namespace and
@@ -31,16 +28,25 @@ const MAX_RUNS_PAGE: u64 = 100;
 #[derive(Debug, Clone)]
 pub struct TableHandle {
     catalog: CatalogScope,
-    namespace: Namespace,
-    name: TableName,
+    namespace: Arc<Namespace>,
+    name: Arc<TableName>,
 }
 
 impl TableHandle {
     pub(crate) fn new(catalog: CatalogScope, namespace: Namespace, name: TableName) -> Self {
+        Self::within(catalog, Arc::new(namespace), name)
+    }
+
+    /// The table `name` of a namespace already shared by the handle or listing it came from.
+    pub(crate) fn within(
+        catalog: CatalogScope,
+        namespace: Arc<Namespace>,
+        name: TableName,
+    ) -> Self {
         Self {
             catalog,
             namespace,
-            name,
+            name: Arc::new(name),
         }
     }
 
@@ -73,7 +79,7 @@ impl TableHandle {
             account_id,
             bucket,
             self.namespace.to_wire(),
-            self.name.as_ref(),
+            (*self.name).as_ref(),
         )
     }
 
@@ -268,17 +274,17 @@ pub(crate) async fn runs_page(
 #[derive(Debug, Clone)]
 pub struct TableListing {
     catalog: CatalogScope,
-    namespace: Namespace,
+    namespace: Arc<Namespace>,
 }
 
 impl TableListing {
-    pub(crate) fn new(catalog: CatalogScope, namespace: Namespace) -> Self {
+    pub(crate) fn new(catalog: CatalogScope, namespace: Arc<Namespace>) -> Self {
         Self { catalog, namespace }
     }
 
     /// One page of the tables, starting at `options`' page token.
     pub async fn list(&self, options: ListOptions) -> Result<Response<TablePage>, Error> {
-        options.check(PageSize::MAX)?;
+        options.check(PageBound::ITEMS)?;
         let namespace = self.namespace.to_wire();
         let token = options.page_token.as_deref();
         tables_page(&self.catalog, &namespace, &options, token).await
@@ -288,7 +294,7 @@ impl TableListing {
     /// page token; each page is retried as a call of its own.
     pub fn pages(&self, options: ListOptions) -> Paginated<TablePage> {
         let inputs = options
-            .check(PageSize::MAX)
+            .check(PageBound::ITEMS)
             .map(|()| (self.catalog.clone(), self.namespace.to_wire()));
         Paginated::new(follow(
             inputs,
@@ -333,7 +339,7 @@ async fn tables_page(
 /// Whether `options` fit the runs listing: its pages are smaller than those of tables and
 /// namespaces, and it has no UUIDs or details to add.
 pub(crate) fn check_runs_options(options: &ListOptions) -> Result<(), ValidationError> {
-    options.check(MAX_RUNS_PAGE)?;
+    options.check(PageBound::RUNS)?;
     if options.flags() != (None, None) {
         return Err(ValidationError::new(
             "list options",

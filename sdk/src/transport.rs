@@ -21,7 +21,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What a generated operation returns: codegen gives progenitor the operations without their
 /// responses, so each returns any 2xx as a stream and anything else as the response itself,
-/// head and body intact (see `xtask/src/codegen.rs`, `answers_as_bytes`).
+/// head and body intact (see `xtask/src/codegen/spec.rs`, `answers_as_bytes`).
 pub(crate) type Sent = Result<ResponseValue<ByteStream>, generated::Error<()>>;
 
 /// What one attempt came to.

@@ -356,45 +356,6 @@ pub(crate) fn random_uuid() -> String {
     )
 }
 
-/// How many items a list call returns at most per page: 1 to 1000 (the server's default is 100).
-///
-/// ```
-/// use cloudflare_r2_catalog::input::PageSize;
-///
-/// assert_eq!(PageSize::new(250).unwrap().get(), 250);
-/// assert!(PageSize::new(0).is_err() && PageSize::new(1001).is_err());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PageSize(std::num::NonZeroU64);
-
-impl PageSize {
-    /// The largest page the API serves.
-    pub const MAX: u64 = 1000;
-
-    /// Checks `size` against the API's range.
-    pub fn new(size: u64) -> Result<Self, ValidationError> {
-        std::num::NonZeroU64::new(size)
-            .filter(|size| size.get() <= Self::MAX)
-            .map(Self)
-            .ok_or(ValidationError::new(
-                "page size",
-                "must be between 1 and 1000",
-            ))
-    }
-
-    /// The size.
-    pub fn get(self) -> u64 {
-        self.0.get()
-    }
-}
-
-impl TryFrom<u64> for PageSize {
-    type Error = ValidationError;
-    fn try_from(size: u64) -> Result<Self, ValidationError> {
-        Self::new(size)
-    }
-}
-
 /// The unit separator the API puts between the levels of a nested namespace (`%1F` on the wire).
 const NAMESPACE_SEPARATOR: char = '\u{1f}';
 

@@ -1,5 +1,5 @@
 //! The wire shapes the generated code is told to use in place of its own (see
-//! `xtask/src/codegen.rs` and `xtask/src/requests.rs`): the envelope's `{code, message}` lists,
+//! `xtask/src/codegen/settings.rs` and `xtask/src/requests.rs`): the envelope's `{code, message}` lists,
 //! the credential request body and answer, how a path parameter is written into a URL, and
 //! which path family a request goes out under. They sit below the generated module, which
 //! builds on them.
@@ -136,7 +136,7 @@ impl Serialize for Messages {
 /// What Cloudflare answers when a credential is stored: an object, usually `null`.
 pub type StoredCredential = Option<serde_json::Map<String, serde_json::Value>>;
 
-/// The request body `{"token": …}`. It stands in for the generated body type (see `xtask/src/codegen.rs`),
+/// The request body `{"token": …}`. It stands in for the generated body type (see `xtask/src/codegen/settings.rs`),
 /// whose derived `Debug` would print the token; this one's `Debug` is redacted.
 #[derive(Debug)]
 pub(crate) struct StoreCredentialBody {

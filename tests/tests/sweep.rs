@@ -30,7 +30,7 @@ use cloudflare_r2_catalog::{
     config::RetryConfig,
     error::StatusCode,
     handles::TableHandle,
-    input::{Namespace, PageSize, TableName},
+    input::{Namespace, TableName},
     models::{CompactionUpdate, MaintenanceState, MaintenanceUpdate, SnapshotExpirationUpdate},
     sweep::Swept,
 };
@@ -1070,7 +1070,7 @@ async fn tables_are_acted_on_as_their_page_arrives_before_the_listing_goes_on() 
 #[tokio::test]
 async fn a_page_with_more_items_than_asked_for_is_refused_in_place_of_its_tables() {
     let server = MockServer::start_async().await;
-    let names: Vec<String> = (0..=PageSize::MAX)
+    let names: Vec<String> = (0..=ListOptions::MAX_PAGE_SIZE)
         .map(|index| format!("t{index}"))
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -1108,7 +1108,7 @@ async fn a_namespace_page_with_more_items_than_asked_for_ends_its_listing_there(
         &[(None, table_page("a", &[], None))],
     )
     .await;
-    let children: Vec<Vec<String>> = (0..=PageSize::MAX)
+    let children: Vec<Vec<String>> = (0..=ListOptions::MAX_PAGE_SIZE)
         .map(|index| vec!["a".to_owned(), format!("n{index}")])
         .collect();
     let namespaces_path = catalog_path(&format!("/{BUCKET}/namespaces"));

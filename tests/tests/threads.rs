@@ -29,7 +29,8 @@ fn send<T: Send>(_: &T) {}
 
 fn spawnable<F: Future + Send + 'static>(_: F) {}
 
-fn static_stream<S: Stream + Send + 'static>(_: S) {}
+/// What users poll with `.next().await` as it is, or move into a task.
+fn static_stream<S: Stream + Unpin + Send + 'static>(_: S) {}
 
 #[test]
 fn the_client_and_every_handle_are_send_sync_and_static() {
@@ -90,7 +91,8 @@ fn every_call_is_send_and_every_stream_is_send_and_static() {
     );
     send(&events.maintenance().runs().list(options.clone()));
 
-    // Streams own what they need: Send, and 'static, so they outlive the handle they came from.
+    // Streams own what they need: Send, and 'static, so they outlive the handle they came from;
+    // and Unpin, so .next().await polls them as they are.
     static_stream(catalog.namespaces().pages(options.clone()));
     static_stream(catalog.namespaces().items(options.clone()));
     static_stream(bronze.namespaces().pages(options.clone()));
@@ -99,6 +101,20 @@ fn every_call_is_send_and_every_stream_is_send_and_static() {
     static_stream(bronze.tables().items(options.clone()));
     static_stream(events.maintenance().runs().pages(options.clone()));
     static_stream(events.maintenance().runs().items(options.clone()));
+    static_stream(catalog.sweep().get_maintenance());
+    static_stream(catalog.sweep().update_maintenance(update).expect("valid"));
+    static_stream(
+        catalog
+            .sweep()
+            .queue_maintenance(MaintenanceKind::Compaction)
+            .expect("valid"),
+    );
+    static_stream(catalog.sweep().runs(options.clone()).expect("valid"));
+    static_stream(
+        catalog
+            .sweep()
+            .run(|table| async move { table.get().await }),
+    );
 }
 
 #[test]

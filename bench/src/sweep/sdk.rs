@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use cloudflare_r2_catalog::{
     ListOptions,
-    input::{Namespace, PageSize},
+    input::Namespace,
     models::{CompactionUpdate, MaintenanceState, MaintenanceUpdate},
     sweep::Swept,
 };
@@ -49,7 +49,7 @@ pub(super) async fn sdk_sweep(emulator: &Emulator, concurrency: NonZeroUsize) ->
 pub(super) async fn sdk_loop(emulator: &Emulator) -> usize {
     let catalog = client_of(emulator).catalog(BUCKET).expect("a valid bucket");
     let update = compaction_on();
-    let largest = ListOptions::new().page_size(PageSize::MAX);
+    let largest = ListOptions::new().page_size(ListOptions::MAX_PAGE_SIZE);
     let namespaces: Vec<_> = catalog
         .namespaces()
         .items(largest.clone())

@@ -139,7 +139,7 @@ impl fmt::Display for UnexpectedBody {
             write!(f, ": \"{}\"", shown(&self.snippet))?;
         }
         if let Some(ray) = &self.cf_ray {
-            write!(f, " [cf-ray {ray}]")?;
+            write!(f, " [cf-ray {}]", shown(ray))?;
         }
         Ok(())
     }
@@ -222,7 +222,7 @@ impl fmt::Display for Redirected {
         }
         f.write_str("; Cloudflare's API never redirects, so it was not followed")?;
         if let Some(ray) = &self.cf_ray {
-            write!(f, " [cf-ray {ray}]")?;
+            write!(f, " [cf-ray {}]", shown(ray))?;
         }
         Ok(())
     }

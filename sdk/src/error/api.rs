@@ -5,7 +5,7 @@ use std::fmt;
 use reqwest::StatusCode;
 
 use crate::head::ResponseMeta;
-use crate::text::Secrets;
+use crate::text::{Secrets, shown};
 use crate::wire::{Message, Messages};
 
 /// Cloudflare answered with its envelope and `success: false`, or with an error status.
@@ -149,8 +149,8 @@ impl fmt::Display for ApiError {
         }
         if let Some(ray) = &self.cf_ray {
             match lines {
-                true => write!(f, "\n  cf-ray: {ray}")?,
-                false => write!(f, " [cf-ray {ray}]")?,
+                true => write!(f, "\n  cf-ray: {}", shown(ray))?,
+                false => write!(f, " [cf-ray {}]", shown(ray))?,
             }
         }
         Ok(())
@@ -205,6 +205,16 @@ mod tests {
         assert_eq!(built, made);
         assert_eq!(built.to_string(), made.to_string());
         assert_eq!(format!("{built:#}"), format!("{made:#}"));
+    }
+
+    #[test]
+    fn a_built_errors_text_is_escaped_as_an_answers_is() {
+        let forged = ApiError::new(StatusCode::CONFLICT, [Message::new(1, "a\nb")])
+            .with_cf_ray("ray\n  forged: line");
+        assert_eq!(
+            format!("{forged:#}"),
+            "Cloudflare API error (HTTP 409 Conflict)\n  1: a\\nb\n  cf-ray: ray\\n  forged: line"
+        );
     }
 
     #[test]

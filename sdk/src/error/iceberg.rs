@@ -122,7 +122,7 @@ impl fmt::Display for IcebergError {
             write!(f, ": {}", shown(message))?;
         }
         if let Some(ray) = &self.cf_ray {
-            write!(f, " [cf-ray {ray}]")?;
+            write!(f, " [cf-ray {}]", shown(ray))?;
         }
         Ok(())
     }

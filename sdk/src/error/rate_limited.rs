@@ -47,16 +47,18 @@ impl RateLimited {
     }
 
     /// The quota Cloudflare's answers reported is spent for `wait`, until `until`: nothing
-    /// was sent.
-    pub(crate) fn quota_spent(until: std::time::SystemTime, wait: std::time::Duration) -> Self {
+    /// was sent, and [`is_block`](Self::is_block) is false.
+    pub fn quota_spent(until: std::time::SystemTime, wait: std::time::Duration) -> Self {
         Self {
             blocked: false,
             ..Self::new(until, wait)
         }
     }
 
-    /// This block with the answer that told of it.
-    pub(crate) fn answered(self, answer: Error) -> Self {
+    /// This hold with the answer that told of it (Cloudflare's 429, say, as an
+    /// [`Error::Api`](crate::Error::Api)): [`answer`](Self::answer) gives it back, and the
+    /// [`Error`](crate::Error)'s status, codes and `cf-ray` are its.
+    pub fn answered(self, answer: Error) -> Self {
         Self {
             answer: Some(Box::new(answer)),
             ..self
