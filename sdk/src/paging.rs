@@ -67,9 +67,9 @@ impl ListOptions {
     }
 
     /// The most pages a `pages(…)` or `items(…)` stream follows (default
-    /// [`ListOptions::DEFAULT_MAX_PAGES`]; at least 1). When the last of them still has a `next_page_token`,
-    /// the stream ends with [`Error::PageLimit`]; that token, on the last page yielded, is where
-    /// to resume from.
+    /// [`ListOptions::DEFAULT_MAX_PAGES`]; at least 1). When the last of them still has a
+    /// `next_page_token`, the stream ends with [`Error::PageLimit`]; that token, on the last
+    /// page yielded, is where to resume from.
     pub fn max_pages(mut self, pages: u64) -> Self {
         self.max_pages = pages;
         self
