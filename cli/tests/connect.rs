@@ -260,3 +260,39 @@ async fn a_catalog_turned_off_is_refused_with_the_command_that_turns_it_on() {
         assert_no_token(&output);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_a_terminal_the_snippet_is_text_and_stderr_says_to_set_the_token() {
+    use support::terminal::{On, run_at_terminal};
+    let emulator = emulator(true).await;
+    let uri = uri(&emulator);
+    let mut env = token_env_at(emulator.base_url());
+    env.push(("CLOUDFLARE_ICEBERG_URL", emulator.iceberg_url().to_owned()));
+    let both = On {
+        stdin: false,
+        stdout: true,
+        stderr: true,
+    };
+
+    for engine in ENGINES {
+        let ran = run_at_terminal(
+            &["catalog", "connect", BUCKET, "--engine", engine],
+            &borrowed(&env),
+            both,
+            &[],
+        );
+
+        assert_eq!(ran.code, Some(0), "{engine}: {}", ran.shown);
+        let hint = if engine == "duckdb" {
+            "note: put the value of CLOUDFLARE_API_TOKEN (an API token with R2 Data Catalog and R2 Storage permissions) where the snippet says\n"
+        } else {
+            "note: set CLOUDFLARE_API_TOKEN to an API token with R2 Data Catalog and R2 Storage permissions where the engine runs\n"
+        };
+        assert_eq!(
+            ran.shown,
+            format!("{hint}{}", expected(engine, &uri)),
+            "{engine}"
+        );
+        assert!(!ran.shown.contains(API_TOKEN), "{}", ran.shown);
+    }
+}
