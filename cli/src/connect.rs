@@ -25,7 +25,8 @@ const NAME: &str = "r2_catalog";
 pub(crate) enum Engine {
     /// A Python snippet: `load_catalog(...)` with the token from `os.environ`.
     Pyiceberg,
-    /// A `spark-sql` command line with the catalog's `--conf` properties.
+    /// A PySpark snippet: a `SparkSession` with the catalog's properties, the token from
+    /// `os.environ`.
     Spark,
     /// DuckDB SQL: `CREATE SECRET` and `ATTACH`.
     Duckdb,
@@ -124,23 +125,40 @@ catalog = load_catalog(
         ),
         // Follows https://developers.cloudflare.com/r2/data-catalog/config-examples/spark-python/
         // (its packages and `spark.sql.catalog.<name>.*` properties, vended credentials), as
-        // `--conf` options of a shell command: the shell puts the token in, since Spark
-        // expands no environment variable in catalog options.
+        // PySpark: Python reads the token from the environment, where a `spark-sql --conf`
+        // would put it in the command line, which other users of the machine can read.
         Engine::Spark => {
             let prefix = format!("spark.sql.catalog.{NAME}");
-            let options = [
-                "--packages org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.6.1,org.apache.iceberg:iceberg-aws-bundle:1.6.1".to_owned(),
-                "--conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions".to_owned(),
-                format!("--conf {prefix}=org.apache.iceberg.spark.SparkCatalog"),
-                format!("--conf {prefix}.type=rest"),
-                format!("--conf {}", shell_word(&format!("{prefix}.uri={uri}"))),
-                format!("--conf {}", shell_word(&format!("{prefix}.warehouse={warehouse}"))),
-                format!("--conf {prefix}.token=\"${TOKEN_ENV}\""),
-                format!("--conf {prefix}.header.X-Iceberg-Access-Delegation=vended-credentials"),
-                format!("--conf {prefix}.s3.remote-signing-enabled=false"),
-                format!("--conf spark.sql.defaultCatalog={NAME}"),
-            ];
-            format!("spark-sql \\\n  {}\n", options.join(" \\\n  "))
+            let config = |key: &str, value: &str| {
+                format!("    .config({}, {})\n", python_str(key), python_str(value))
+            };
+            let mut session = String::from("    SparkSession.builder.appName(\"r2_catalog\")\n");
+            session += &config(
+                "spark.jars.packages",
+                "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.6.1,\
+                 org.apache.iceberg:iceberg-aws-bundle:1.6.1",
+            );
+            session += &config(
+                "spark.sql.extensions",
+                "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+            );
+            session += &config(&prefix, "org.apache.iceberg.spark.SparkCatalog");
+            session += &config(&format!("{prefix}.type"), "rest");
+            session += &config(&format!("{prefix}.uri"), uri);
+            session += &config(&format!("{prefix}.warehouse"), warehouse);
+            session += &format!(
+                "    .config({}, os.environ[\"{TOKEN_ENV}\"])\n",
+                python_str(&format!("{prefix}.token"))
+            );
+            session += &config(
+                &format!("{prefix}.header.X-Iceberg-Access-Delegation"),
+                "vended-credentials",
+            );
+            session += &config(&format!("{prefix}.s3.remote-signing-enabled"), "false");
+            session += &config("spark.sql.defaultCatalog", NAME);
+            format!(
+                "import os\n\nfrom pyspark.sql import SparkSession\n\nspark = (\n{session}    .getOrCreate()\n)\n"
+            )
         }
         // Follows https://developers.cloudflare.com/r2/data-catalog/config-examples/duckdb/ and
         // https://duckdb.org/docs/stable/core_extensions/iceberg/iceberg_rest_catalogs (a
@@ -195,17 +213,6 @@ fn sql_str(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-/// `text` as one shell word: as it is when it holds nothing the shell acts on, else in single
-/// quotes.
-fn shell_word(text: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.,:/=@%+".contains(c);
-    if !text.is_empty() && text.chars().all(plain) {
-        text.to_owned()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,7 +221,5 @@ mod tests {
     fn quoting_keeps_each_value_one_literal() {
         assert_eq!(python_str(r#"a"b\c"#), r#""a\"b\\c""#);
         assert_eq!(sql_str("it's"), "'it''s'");
-        assert_eq!(shell_word("a=b:c/d"), "a=b:c/d");
-        assert_eq!(shell_word("a b$c'd"), r"'a b$c'\''d'");
     }
 }

@@ -61,17 +61,24 @@ catalog = load_catalog(
 "#
         ),
         "spark" => format!(
-            r#"spark-sql \
-  --packages org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.6.1,org.apache.iceberg:iceberg-aws-bundle:1.6.1 \
-  --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions \
-  --conf spark.sql.catalog.r2_catalog=org.apache.iceberg.spark.SparkCatalog \
-  --conf spark.sql.catalog.r2_catalog.type=rest \
-  --conf spark.sql.catalog.r2_catalog.uri={uri} \
-  --conf spark.sql.catalog.r2_catalog.warehouse={WAREHOUSE} \
-  --conf spark.sql.catalog.r2_catalog.token="$CLOUDFLARE_API_TOKEN" \
-  --conf spark.sql.catalog.r2_catalog.header.X-Iceberg-Access-Delegation=vended-credentials \
-  --conf spark.sql.catalog.r2_catalog.s3.remote-signing-enabled=false \
-  --conf spark.sql.defaultCatalog=r2_catalog
+            r#"import os
+
+from pyspark.sql import SparkSession
+
+spark = (
+    SparkSession.builder.appName("r2_catalog")
+    .config("spark.jars.packages", "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.6.1,org.apache.iceberg:iceberg-aws-bundle:1.6.1")
+    .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+    .config("spark.sql.catalog.r2_catalog", "org.apache.iceberg.spark.SparkCatalog")
+    .config("spark.sql.catalog.r2_catalog.type", "rest")
+    .config("spark.sql.catalog.r2_catalog.uri", "{uri}")
+    .config("spark.sql.catalog.r2_catalog.warehouse", "{WAREHOUSE}")
+    .config("spark.sql.catalog.r2_catalog.token", os.environ["CLOUDFLARE_API_TOKEN"])
+    .config("spark.sql.catalog.r2_catalog.header.X-Iceberg-Access-Delegation", "vended-credentials")
+    .config("spark.sql.catalog.r2_catalog.s3.remote-signing-enabled", "false")
+    .config("spark.sql.defaultCatalog", "r2_catalog")
+    .getOrCreate()
+)
 "#
         ),
         "duckdb" => format!(
