@@ -30,6 +30,16 @@ pub(crate) enum Command {
         /// The R2 bucket.
         bucket: String,
     },
+    /// Print the configuration an engine takes to reach a bucket's catalog, ready to paste:
+    /// the URI and warehouse filled in, the token read from CLOUDFLARE_API_TOKEN (never
+    /// printed). As JSON: {engine, uri, warehouse, token_env, config}.
+    Connect {
+        /// The R2 bucket.
+        bucket: String,
+        /// The engine to configure.
+        #[arg(long, value_enum)]
+        engine: crate::connect::Engine,
+    },
     /// Turn a bucket into an Iceberg catalog.
     Enable {
         /// The R2 bucket.
@@ -66,6 +76,7 @@ impl Command {
             Self::Enable { bucket } => (Some(bucket), true),
             Self::Get { bucket }
             | Self::Check { bucket }
+            | Self::Connect { bucket, .. }
             | Self::Disable { bucket, .. }
             | Self::Delete { bucket, .. } => (Some(bucket), false),
         }
@@ -96,6 +107,9 @@ impl Command {
                     format,
                 )
                 .await
+            }
+            Self::Connect { bucket, engine } => {
+                crate::connect::connect(context, bucket, engine).await
             }
             Self::Enable { bucket } => {
                 let catalog = context.catalog(bucket)?;
@@ -189,7 +203,7 @@ impl<'a, T> Connected<'a, T> {
 
 /// How an engine connects to `catalog`, at the bucket the catalog names, whatever the command
 /// named; none for a bucket from the server that is not a bucket name.
-fn connection(catalog: &Catalog, context: &Context) -> Option<CatalogConnection> {
+pub(crate) fn connection(catalog: &Catalog, context: &Context) -> Option<CatalogConnection> {
     let handle = context.catalog(catalog.bucket.as_str()).ok()?;
     Some(handle.connection(&catalog.name))
 }

@@ -8,6 +8,7 @@
 mod catalog;
 mod check;
 mod confirm;
+mod connect;
 mod credential;
 mod emulate;
 mod hidden;
@@ -154,7 +155,7 @@ enum Command {
 /// The commands that call the API.
 #[derive(Subcommand)]
 pub(crate) enum ApiCommand {
-    /// Catalogs: list, get, check, enable, disable, delete.
+    /// Catalogs: list, get, check, connect, enable, disable, delete.
     #[command(subcommand)]
     Catalog(catalog::Command),
     /// The API token the catalog uses for maintenance jobs.
