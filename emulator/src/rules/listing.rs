@@ -1,6 +1,8 @@
 //! The listings: a catalog's namespaces (under a parent, if asked), a namespace's tables, and a
 //! table's maintenance runs, newest first; each paged with the emulator's own tokens.
 
+use std::time::SystemTime;
+
 use cloudflare_r2_catalog::{
     input::Namespace,
     models::{
@@ -110,13 +112,14 @@ pub(super) fn list_tables(
     Reply::success(answer)
 }
 
-/// A page of `table`'s runs, newest first.
-pub(super) fn list_runs(table: &TableRecord, query: &[(String, String)]) -> Reply {
+/// A page of `table`'s runs, newest first, each as it is at `now`.
+pub(super) fn list_runs(table: &TableRecord, query: &[(String, String)], now: SystemTime) -> Reply {
     let paging = match Paging::parse(query, MAX_RUNS_PAGE_SIZE, MAX_RUNS_PAGE_SIZE) {
         Ok(paging) => paging,
         Err(reply) => return reply,
     };
-    let newest_first: Vec<&MaintenanceRun> = table.runs.iter().rev().collect();
+    let newest_first: Vec<MaintenanceRun> =
+        table.runs.iter().rev().map(|run| run.as_of(now)).collect();
     match paging.page(&newest_first) {
         // The spec requires `next_page_token`, null on the last page, which the SDK's model
         // (lenient about its absence) would leave out.
