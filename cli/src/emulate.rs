@@ -217,11 +217,21 @@ impl Args {
             ),
             None => "off (--daily-queue-limit N to set one)".to_owned(),
         };
+        let ending = match self.runs_end_as {
+            RunOutcome::Failed { .. } => "failed",
+            _ => "succeeded",
+        };
+        let runs = format!(
+            "running for {} s, then {ending} (--run-duration SECONDS and --runs-end-as \
+             succeeded or failed to change it)",
+            self.run_duration.as_secs_f64()
+        );
         format!(
             "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both \
              /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….\n\
              Rate limit: {rate_limit}.\n\
              Daily queue limit: {queue_limit}.\n\
+             Maintenance runs: {runs}.\n\
              It accepts {tokens} and serves {accounts}. In another shell:\n\
              export CLOUDFLARE_BASE_URL={base_url}\n\
              export CLOUDFLARE_ICEBERG_URL={iceberg_url}\n\

@@ -249,6 +249,7 @@ fn the_banner_says_which_credentials_work_and_what_to_export() {
             "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….
 Rate limit: 1200 requests per 300 s per credential, then all of its requests 429 for 300 s, as on Cloudflare (--rate-limit QUOTA/SECONDS or off to change it).
 Daily queue limit: 24 maintenance requests per table per UTC day, as on Cloudflare (--daily-queue-limit N or off to change it).
+Maintenance runs: running for 2 s, then succeeded (--run-duration SECONDS and --runs-end-as succeeded or failed to change it).
 It accepts any non-empty API token and serves any account (any id of 32 hexadecimal characters). In another shell:
 export CLOUDFLARE_BASE_URL={base_url}
 export CLOUDFLARE_ICEBERG_URL={iceberg_url}
@@ -295,6 +296,7 @@ fn a_restricted_banner_names_its_accounts_but_never_the_tokens() {
             "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….
 Rate limit: 1200 requests per 300 s per credential, then all of its requests 429 for 300 s, as on Cloudflare (--rate-limit QUOTA/SECONDS or off to change it).
 Daily queue limit: 24 maintenance requests per table per UTC day, as on Cloudflare (--daily-queue-limit N or off to change it).
+Maintenance runs: running for 2 s, then succeeded (--run-duration SECONDS and --runs-end-as succeeded or failed to change it).
 It accepts only the API tokens given with --accept-token and serves only accounts {ACCOUNT_ID}, {other}. In another shell:
 export CLOUDFLARE_BASE_URL={base_url}
 export CLOUDFLARE_ICEBERG_URL={iceberg_url}
@@ -584,6 +586,13 @@ fn run_duration_and_runs_end_as_reach_the_emulators_runs() {
         "--runs-end-as",
         "failed",
     ]);
+    assert!(
+        failing.banner.contains(
+            "\nMaintenance runs: running for 0.05 s, then failed (--run-duration SECONDS and --runs-end-as succeeded or failed to change it).\n"
+        ),
+        "{}",
+        failing.banner
+    );
     json_out(&failing.run(&["catalog", "enable", BUCKET], ""));
     let queued_at = Instant::now();
     json_out(&failing.run(&queue, ""));
