@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use cloudflare_r2_catalog::error::Report;
-use cloudflare_r2_catalog_emulator::{DAILY_QUEUE_LIMIT, Emulator, RateLimit, Seed};
+use cloudflare_r2_catalog_emulator::{DAILY_QUEUE_LIMIT, Emulator, RateLimit, RunOutcome, Seed};
 
 use crate::output::{Failure, note, print_bytes};
 
@@ -54,6 +54,25 @@ pub(crate) struct Args {
         value_parser = parse_daily_queue_limit
     )]
     daily_queue_limit: DailyQueueLimit,
+    /// How long each queued maintenance run runs, in seconds (0.05 for 50 ms; 0 ends it at
+    /// once): it is listed `running` until then, then ended as --runs-end-as says. By default 2.
+    #[arg(
+        long = "run-duration",
+        value_name = "SECONDS",
+        default_value = "2",
+        value_parser = parse_run_duration
+    )]
+    run_duration: Duration,
+    /// How queued maintenance runs end: `succeeded` (each step skipped: the emulator's tables
+    /// hold no data) or `failed` (code 50002, with a customer_message), to see how a program
+    /// meets a failed run. By default succeeded.
+    #[arg(
+        long = "runs-end-as",
+        value_name = "succeeded|failed",
+        default_value = "succeeded",
+        value_parser = parse_run_outcome
+    )]
+    runs_end_as: RunOutcome,
 }
 
 /// `--rate-limit`: a limit, or none.
@@ -97,6 +116,23 @@ fn parse_daily_queue_limit(text: &str) -> Result<DailyQueueLimit, String> {
         .map_err(|_| "expected a whole number of requests, or off".to_owned())
 }
 
+/// A number of seconds, whole or not, at least 0.
+fn parse_run_duration(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .ok_or_else(|| "expected a number of seconds, at least 0, such as 2 or 0.05".to_owned())
+}
+
+/// `succeeded` or `failed`.
+fn parse_run_outcome(text: &str) -> Result<RunOutcome, String> {
+    match text {
+        "succeeded" => Ok(RunOutcome::Succeeded),
+        "failed" => Ok(RunOutcome::failed()),
+        _ => Err("expected succeeded or failed".to_owned()),
+    }
+}
+
 impl Args {
     pub(crate) async fn run(self) -> Result<(), Failure> {
         let seed = self.seed.as_deref().map(read_seed).transpose()?;
@@ -118,6 +154,9 @@ impl Args {
             Some(limit) => builder.daily_queue_limit(limit),
             None => builder.no_daily_queue_limit(),
         };
+        builder = builder
+            .run_duration(self.run_duration)
+            .runs_end_as(self.runs_end_as.clone());
         let unusable = |error: cloudflare_r2_catalog_emulator::EmulatorError| {
             Failure::Setup(format!("cannot emulate: {}", Report::new(&error)))
         };
@@ -178,11 +217,21 @@ impl Args {
             ),
             None => "off (--daily-queue-limit N to set one)".to_owned(),
         };
+        let ending = match self.runs_end_as {
+            RunOutcome::Failed { .. } => "failed",
+            _ => "succeeded",
+        };
+        let runs = format!(
+            "running for {} s, then {ending} (--run-duration SECONDS and --runs-end-as \
+             succeeded or failed to change it)",
+            self.run_duration.as_secs_f64()
+        );
         format!(
             "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both \
              /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….\n\
              Rate limit: {rate_limit}.\n\
              Daily queue limit: {queue_limit}.\n\
+             Maintenance runs: {runs}.\n\
              It accepts {tokens} and serves {accounts}. In another shell:\n\
              export CLOUDFLARE_BASE_URL={base_url}\n\
              export CLOUDFLARE_ICEBERG_URL={iceberg_url}\n\

@@ -249,6 +249,7 @@ fn the_banner_says_which_credentials_work_and_what_to_export() {
             "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….
 Rate limit: 1200 requests per 300 s per credential, then all of its requests 429 for 300 s, as on Cloudflare (--rate-limit QUOTA/SECONDS or off to change it).
 Daily queue limit: 24 maintenance requests per table per UTC day, as on Cloudflare (--daily-queue-limit N or off to change it).
+Maintenance runs: running for 2 s, then succeeded (--run-duration SECONDS and --runs-end-as succeeded or failed to change it).
 It accepts any non-empty API token and serves any account (any id of 32 hexadecimal characters). In another shell:
 export CLOUDFLARE_BASE_URL={base_url}
 export CLOUDFLARE_ICEBERG_URL={iceberg_url}
@@ -295,6 +296,7 @@ fn a_restricted_banner_names_its_accounts_but_never_the_tokens() {
             "Basin Catalog (formerly R2 Data Catalog) emulator at {base_url}, serving both /accounts/<id>/basin-catalog/… and /accounts/<id>/r2-catalog/….
 Rate limit: 1200 requests per 300 s per credential, then all of its requests 429 for 300 s, as on Cloudflare (--rate-limit QUOTA/SECONDS or off to change it).
 Daily queue limit: 24 maintenance requests per table per UTC day, as on Cloudflare (--daily-queue-limit N or off to change it).
+Maintenance runs: running for 2 s, then succeeded (--run-duration SECONDS and --runs-end-as succeeded or failed to change it).
 It accepts only the API tokens given with --accept-token and serves only accounts {ACCOUNT_ID}, {other}. In another shell:
 export CLOUDFLARE_BASE_URL={base_url}
 export CLOUDFLARE_ICEBERG_URL={iceberg_url}
@@ -542,4 +544,102 @@ fn the_failures_people_hit_exit_with_their_own_code_and_say_what_to_do() {
     assert_eq!(no_bucket.status.code(), Some(3), "{}", stderr(&no_bucket));
     let bad = emulating.run(&["catalog", "get", "Bad_Bucket"], "");
     assert_eq!(bad.status.code(), Some(2), "nothing sent");
+}
+
+#[test]
+fn run_duration_and_runs_end_as_reach_the_emulators_runs() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let seed = dir.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        json!({"buckets": {BUCKET: {"tables": [{"namespace": ["bronze"], "name": "events"}]}}})
+            .to_string(),
+    )
+    .unwrap();
+    let seed = seed.to_str().unwrap();
+    let runs = ["table", "maintenance", "runs", BUCKET, "bronze", "events"];
+    let queue = [
+        "table",
+        "maintenance",
+        "queue",
+        BUCKET,
+        "bronze",
+        "events",
+        "compaction",
+    ];
+
+    // Runs that last an hour are still running when listed.
+    let long = Emulating::start(&["--seed", seed, "--run-duration", "3600"]);
+    json_out(&long.run(&["catalog", "enable", BUCKET], ""));
+    json_out(&long.run(&queue, ""));
+    let listed = json_out(&long.run(&runs, ""));
+    assert_eq!(listed["runs"][0]["status"], json!("running"));
+    assert_eq!(listed["runs"][0]["completed_at"], json!(null));
+    drop(long);
+
+    // Runs of 50 ms that fail: failed, with the emulator's code and message, once ended.
+    let failing = Emulating::start(&[
+        "--seed",
+        seed,
+        "--run-duration",
+        "0.05",
+        "--runs-end-as",
+        "failed",
+    ]);
+    assert!(
+        failing.banner.contains(
+            "\nMaintenance runs: running for 0.05 s, then failed (--run-duration SECONDS and --runs-end-as succeeded or failed to change it).\n"
+        ),
+        "{}",
+        failing.banner
+    );
+    json_out(&failing.run(&["catalog", "enable", BUCKET], ""));
+    let queued_at = Instant::now();
+    json_out(&failing.run(&queue, ""));
+    let run = loop {
+        let listed = json_out(&failing.run(&runs, ""));
+        let run = listed["runs"][0].clone();
+        if run["status"] != json!("running") {
+            break run;
+        }
+        assert!(queued_at.elapsed() < Duration::from_secs(20), "it ends");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(queued_at.elapsed() >= Duration::from_millis(50));
+    assert_eq!(run["status"], json!("failed"));
+    assert_eq!(run["duration_ms"], json!(50));
+    assert_eq!(
+        run["primary_error_code"],
+        json!(cloudflare_r2_catalog_emulator::RUN_FAILURE_CODE)
+    );
+    assert_eq!(
+        run["customer_message"],
+        json!(cloudflare_r2_catalog_emulator::RUN_FAILURE_MESSAGE)
+    );
+}
+
+#[test]
+fn a_bad_run_duration_or_outcome_exits_2_saying_what_it_takes() {
+    for (flag, value, expected) in [
+        (
+            "--run-duration",
+            "-1",
+            "expected a number of seconds, at least 0, such as 2 or 0.05",
+        ),
+        (
+            "--run-duration",
+            "soon",
+            "expected a number of seconds, at least 0, such as 2 or 0.05",
+        ),
+        ("--runs-end-as", "cancelled", "expected succeeded or failed"),
+    ] {
+        let flag_value = format!("{flag}={value}");
+        let refused = exited(&["emulate", "--listen", "127.0.0.1:0", &flag_value]);
+        assert_eq!(refused.status.code(), Some(2), "{flag} {value}");
+        assert!(
+            stderr(&refused).contains(expected),
+            "{flag} {value}: {}",
+            stderr(&refused)
+        );
+    }
 }

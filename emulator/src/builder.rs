@@ -1,5 +1,5 @@
 //! How an emulator is set up before it starts: where it listens, its buckets, the accounts and
-//! credentials it accepts, its limits, TLS and the body timeout.
+//! credentials it accepts, its limits, how its maintenance runs go, TLS and the body timeout.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -12,6 +12,7 @@ use cloudflare_r2_catalog::{
 
 use crate::access::Access;
 use crate::rate::RateLimit;
+use crate::run::{RunOutcome, RunPlan};
 use crate::server::BODY_TIMEOUT;
 
 /// Cloudflare's limit of accepted maintenance queue requests per table per UTC day, which an
@@ -28,6 +29,7 @@ pub struct EmulatorBuilder {
     pub(crate) access: Access,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) daily_queue_limit: Option<u32>,
+    pub(crate) run_plan: RunPlan,
     pub(crate) tls: Option<Protocols>,
     pub(crate) body_timeout: Duration,
     pub(crate) invalid: Option<ValidationError>,
@@ -49,6 +51,7 @@ impl EmulatorBuilder {
             access: Access::default(),
             rate_limit: Some(RateLimit::CLOUDFLARE),
             daily_queue_limit: Some(DAILY_QUEUE_LIMIT),
+            run_plan: RunPlan::default(),
             tls: None,
             body_timeout: BODY_TIMEOUT,
             invalid: None,
@@ -132,6 +135,53 @@ impl EmulatorBuilder {
     /// more than [`DAILY_QUEUE_LIMIT`] times.
     pub fn no_daily_queue_limit(mut self) -> Self {
         self.daily_queue_limit = None;
+        self
+    }
+
+    /// How long each queued maintenance run runs: it is listed `running`, with no
+    /// `completed_at` and no step results, until `duration` has passed since it was queued,
+    /// then as it ended ([`EmulatorBuilder::runs_end_as`]). By default
+    /// [`DEFAULT_RUN_DURATION`](crate::DEFAULT_RUN_DURATION) (2 s); `Duration::ZERO` ends each
+    /// run as it is queued.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use cloudflare_r2_catalog_emulator::Emulator;
+    ///
+    /// let emulator = Emulator::builder()
+    ///     .run_duration(Duration::from_millis(50))
+    ///     .start()
+    ///     .await?;
+    /// # drop(emulator);
+    /// # Ok(()) }
+    /// ```
+    pub fn run_duration(mut self, duration: Duration) -> Self {
+        self.run_plan.duration = duration;
+        self
+    }
+
+    /// How each queued maintenance run ends once its duration has passed: by default
+    /// [`RunOutcome::Succeeded`]; [`RunOutcome::failed`] (or a [`RunOutcome::Failed`] with a
+    /// code and message of a test's choosing) for tests of code that meets a failed run.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use cloudflare_r2_catalog_emulator::{Emulator, RunOutcome};
+    ///
+    /// let emulator = Emulator::builder()
+    ///     .run_duration(Duration::ZERO)
+    ///     .runs_end_as(RunOutcome::failed())
+    ///     .start()
+    ///     .await?;
+    /// # drop(emulator);
+    /// # Ok(()) }
+    /// ```
+    pub fn runs_end_as(mut self, outcome: RunOutcome) -> Self {
+        self.run_plan.outcome = outcome;
         self
     }
 

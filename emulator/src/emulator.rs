@@ -48,7 +48,7 @@ impl EmulatorBuilder {
             .map_err(EmulatorError::Tls)?;
         let listener = TcpListener::bind(self.listen).await.map_err(listen_error)?;
         let address = listener.local_addr().map_err(listen_error)?;
-        let mut store = Store::new(self.daily_queue_limit);
+        let mut store = Store::new(self.daily_queue_limit, self.run_plan);
         self.buckets
             .iter()
             .for_each(|bucket| store.add_bucket(bucket));

@@ -63,8 +63,11 @@
 //! - once [`EmulatorBuilder::accept_token`] names tokens, storing any other as the catalog's
 //!   credential is 400, code 30004 (Cloudflare authenticates the token it stores); credential
 //!   status is `absent`, then `valid` once one is stored;
-//! - queueing maintenance answers 202 and records a finished run (`succeeded`, each step
-//!   `skipped`: the emulator's tables hold no data), listed newest first with its request id;
+//! - queueing maintenance answers 202 and records a run, listed newest first with its request
+//!   id: `running` (no `completed_at`, no step results yet) for [`DEFAULT_RUN_DURATION`] (2 s;
+//!   [`EmulatorBuilder::run_duration`] to change it), then `succeeded`, each step `skipped` (the
+//!   emulator's tables hold no data), or `failed` with an error code and `customer_message` if
+//!   [`EmulatorBuilder::runs_end_as`] says so (its status is read off the clock when listed);
 //!   an unknown `configuration_type` is 404, code 40405 (the emulator's own);
 //! - a queue request whose `request_id` the table already accepted (UUIDs compared without
 //!   regard to case) answers what the first did, 202 with the same body, whatever kind it
@@ -130,9 +133,10 @@ mod clock;
 mod reply;
 mod query;
 
-// 2. The state: what a new catalog and table start with, what the emulator remembers, and the
-//    SDK's models it answers with, made from its records.
+// 2. The state: what a new catalog and table start with, a maintenance run over time, what the
+//    emulator remembers, and the SDK's models it answers with, made from its records.
 mod defaults;
+mod run;
 mod state;
 mod models;
 
@@ -165,4 +169,5 @@ pub use fault::Fault;
 pub use operation::{Operation, UnknownOperation};
 pub use rate::RateLimit;
 pub use record::{RECORDED_BYTES, RECORDED_REQUESTS, RecordedRequest};
+pub use run::{DEFAULT_RUN_DURATION, RUN_FAILURE_CODE, RUN_FAILURE_MESSAGE, RunOutcome};
 pub use seed::{BucketSeed, Seed, TableSeed};

@@ -7,11 +7,12 @@ use std::time::SystemTime;
 use cloudflare_r2_catalog::{
     RequestId,
     input::{BucketName, Namespace, TableName},
-    models::{MaintenanceConfig, MaintenanceRun},
+    models::MaintenanceConfig,
 };
 
 use crate::clock::rfc3339;
 use crate::defaults::default_maintenance;
+use crate::run::{RecordedRun, RunPlan};
 
 /// A random version 4 UUID in canonical text form: a new catalog's, namespace's or table's id,
 /// or a queued run's request id when the request named none.
@@ -37,6 +38,8 @@ pub(crate) struct RunBook {
     pub(crate) daily_limit: Option<u32>,
     /// The id of the next run, across every table: ids only grow.
     pub(crate) next_run_id: i64,
+    /// How long each queued run runs, and how it ends.
+    pub(crate) plan: RunPlan,
 }
 
 impl RunBook {
@@ -121,7 +124,7 @@ pub(crate) struct TableRecord {
     /// Kept in the catalog's type, which has the same fields: one update applies to both.
     pub(crate) maintenance: MaintenanceConfig,
     /// Its maintenance runs, oldest first, at most [`RUNS_KEPT`].
-    pub(crate) runs: VecDeque<MaintenanceRun>,
+    pub(crate) runs: VecDeque<RecordedRun>,
     /// The queue requests it accepted today, for the daily limit.
     pub(crate) queued: QueueCount,
 }
@@ -145,11 +148,11 @@ impl TableRecord {
     pub(crate) fn run_requested_as(&self, request_id: &str) -> Option<&str> {
         self.runs
             .iter()
-            .filter_map(|run| run.request_id.as_deref())
+            .filter_map(RecordedRun::request_id)
             .find(|id| id.eq_ignore_ascii_case(request_id))
     }
 
-    pub(crate) fn record_run(&mut self, run: MaintenanceRun) {
+    pub(crate) fn record_run(&mut self, run: RecordedRun) {
         if self.runs.len() == RUNS_KEPT {
             self.runs.pop_front();
         }
@@ -165,13 +168,15 @@ pub(crate) struct QueueCount {
 }
 
 impl Store {
-    /// An empty store; `daily_queue_limit` caps the queue requests each table accepts a day.
-    pub(crate) fn new(daily_queue_limit: Option<u32>) -> Self {
+    /// An empty store; `daily_queue_limit` caps the queue requests each table accepts a day,
+    /// `plan` says how its queued runs go.
+    pub(crate) fn new(daily_queue_limit: Option<u32>, plan: RunPlan) -> Self {
         Self {
             buckets: BTreeMap::new(),
             runs: RunBook {
                 daily_limit: daily_queue_limit,
                 next_run_id: 1,
+                plan,
             },
         }
     }
@@ -233,7 +238,9 @@ pub(crate) fn catalog_name(account: &str, bucket: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use cloudflare_r2_catalog::{MaintenanceKind, models::RunStatus};
+    use std::time::SystemTime;
+
+    use cloudflare_r2_catalog::MaintenanceKind;
 
     use super::*;
 
@@ -263,16 +270,16 @@ mod tests {
     fn runs_are_kept_up_to_a_bound_oldest_dropped_first() {
         let mut table = table();
         for id in 0..=i64::try_from(RUNS_KEPT).unwrap() {
-            let (kind, status) = (MaintenanceKind::Compaction, RunStatus::Succeeded);
-            table.record_run(MaintenanceRun::new(
-                kind,
-                Vec::new(),
+            let (kind, plan) = (MaintenanceKind::Compaction, RunPlan::default());
+            table.record_run(RecordedRun::queued(
                 id,
-                String::new(),
-                status,
+                kind,
+                "id",
+                SystemTime::UNIX_EPOCH,
+                &plan,
             ));
         }
         assert_eq!(table.runs.len(), RUNS_KEPT);
-        assert_eq!(table.runs.front().map(|run| run.run_id), Some(1));
+        assert_eq!(table.runs.front().map(RecordedRun::run_id), Some(1));
     }
 }

@@ -1306,7 +1306,15 @@ async fn a_catalog_token_is_authenticated_when_stored() {
 
 #[tokio::test]
 async fn queued_runs_are_listed_newest_first_with_their_request_ids_across_pages() {
-    let (emulator, client, _) = emulator_with_a_table().await;
+    // Runs that end as they are queued, so each is listed final at once.
+    let emulator = Emulator::builder()
+        .bucket(BUCKET)
+        .run_duration(Duration::ZERO)
+        .start()
+        .await
+        .unwrap();
+    let client = client_of(&emulator, &RecordedSleeps::default());
+    let (emulator, client) = with_a_table(emulator, client).await;
     let given = RequestId::new("6ba7b810-9dad-11d1-80b4-00c04fd430c8").unwrap();
     let first = queue(&client, Some(given.clone())).await.unwrap();
     assert_eq!(first, given.to_string());

@@ -200,6 +200,7 @@ async fn queueing_allowed(daily_limit: u32) -> (Emulator, Client) {
     let emulator = Emulator::builder()
         .bucket(BUCKET)
         .daily_queue_limit(daily_limit)
+        .run_duration(std::time::Duration::ZERO)
         .start()
         .await
         .expect("starts");

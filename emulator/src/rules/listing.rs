@@ -1,6 +1,8 @@
 //! The listings: a catalog's namespaces (under a parent, if asked), a namespace's tables, and a
 //! table's maintenance runs, newest first; each paged with the emulator's own tokens.
 
+use std::time::SystemTime;
+
 use cloudflare_r2_catalog::{
     input::Namespace,
     models::{
@@ -13,6 +15,7 @@ use serde_json::json;
 use crate::models::table_location;
 use crate::query::{ListQuery, MAX_RUNS_PAGE_SIZE, Paging, namespace_from_wire, value};
 use crate::reply::{Reply, namespace_not_found};
+use crate::run::RecordedRun;
 use crate::state::{Contents, Entry, TableRecord};
 
 pub(super) fn list_namespaces(contents: &Contents, query: &[(String, String)]) -> Reply {
@@ -110,19 +113,19 @@ pub(super) fn list_tables(
     Reply::success(answer)
 }
 
-/// A page of `table`'s runs, newest first.
-pub(super) fn list_runs(table: &TableRecord, query: &[(String, String)]) -> Reply {
+/// A page of `table`'s runs, newest first, each as it is at `now`.
+pub(super) fn list_runs(table: &TableRecord, query: &[(String, String)], now: SystemTime) -> Reply {
     let paging = match Paging::parse(query, MAX_RUNS_PAGE_SIZE, MAX_RUNS_PAGE_SIZE) {
         Ok(paging) => paging,
         Err(reply) => return reply,
     };
-    let newest_first: Vec<&MaintenanceRun> = table.runs.iter().rev().collect();
+    let newest_first: Vec<&RecordedRun> = table.runs.iter().rev().collect();
     match paging.page(&newest_first) {
         // The spec requires `next_page_token`, null on the last page, which the SDK's model
         // (lenient about its absence) would leave out.
         Ok((page, next_page_token)) => Reply::success(json!({
             "next_page_token": next_page_token,
-            "runs": page,
+            "runs": page.iter().map(|run| run.as_of(now)).collect::<Vec<MaintenanceRun>>(),
         })),
         Err(reply) => reply,
     }

@@ -1,5 +1,5 @@
 //! Maintenance: updating the catalog's and a table's settings (each bounded by its own rule),
-//! and queueing a table's maintenance, which the emulator records as a finished run.
+//! and queueing a table's maintenance, which the emulator records as a run that ends on its own.
 
 use std::time::SystemTime;
 
@@ -7,19 +7,19 @@ use cloudflare_r2_catalog::{
     MaintenanceKind, RequestId,
     error::ValidationError,
     models::{
-        MaintenanceConfig, MaintenanceRun, MaintenanceRunStep, MaintenanceState, MaintenanceStep,
-        MaintenanceUpdate, QueuedMaintenance, RunStatus, SnapshotExpirationConfig,
-        SnapshotExpirationUpdate, StepStatus, TargetFileSize,
+        MaintenanceConfig, MaintenanceState, MaintenanceUpdate, QueuedMaintenance,
+        SnapshotExpirationConfig, SnapshotExpirationUpdate, TargetFileSize,
     },
 };
 use http::StatusCode;
 use serde_json::Value;
 
 use super::Call;
-use crate::clock::{days_since_epoch, rfc3339};
+use crate::clock::days_since_epoch;
 use crate::defaults::{default_compaction, default_expiration};
 use crate::models::table_maintenance;
 use crate::reply::{DAILY_LIMIT_MESSAGE, Reply, codes};
+use crate::run::RecordedRun;
 use crate::state::{CatalogRecord, RunBook, TableRecord, random_uuid};
 
 /// Applies a catalog-level update. Turning compaction or snapshot expiration on needs a stored
@@ -189,9 +189,11 @@ fn apply_expiration(config: &mut SnapshotExpirationConfig, update: SnapshotExpir
 }
 
 /// Queues maintenance of `table`: checks the kind and the body, answers a request id it
-/// already accepted as it did then, applies the daily limit, and records the run it queues. A real run starts when Cloudflare's scheduler next polls; the
-/// emulator's tables hold no data, so its run is over at once: `succeeded`, each step
-/// `skipped` (nothing to do), so code that polls the listing for the end of its run ends.
+/// already accepted as it did then, applies the daily limit, and records the run it queues. A
+/// real run starts when Cloudflare's scheduler next polls; the emulator's starts at once, is
+/// `running` for the emulator's run duration, then ends as the emulator is set to: by default
+/// `succeeded`, each step `skipped` (its tables hold no data), so code that polls the listing
+/// for the end of its run sees it run, then end.
 pub(super) fn queue_maintenance(
     table: &mut TableRecord,
     call: &Call<'_>,
@@ -230,7 +232,14 @@ pub(super) fn queue_maintenance(
         );
     }
     let request_id = request_id.unwrap_or_else(random_uuid);
-    table.record_run(finished_run(runs.take_run_id(), kind, &request_id, now));
+    let run_id = runs.take_run_id();
+    table.record_run(RecordedRun::queued(
+        run_id,
+        kind,
+        &request_id,
+        now,
+        &runs.plan,
+    ));
     queued(request_id)
 }
 
@@ -257,39 +266,6 @@ fn queue_request_id(body: &[u8]) -> Result<Option<String>, Reply> {
         Some(Value::String(id)) if RequestId::new(id.as_str()).is_ok() => Ok(Some(id.clone())),
         Some(_) => Err(invalid()),
     }
-}
-
-/// A run of `kind` started and finished at `at`, marked with `request_id`.
-fn finished_run(
-    run_id: i64,
-    kind: MaintenanceKind,
-    request_id: &str,
-    at: SystemTime,
-) -> MaintenanceRun {
-    // Compaction rewrites manifests first (since 2026-07-13); expiration is one step.
-    let steps: &[MaintenanceStep] = match kind {
-        MaintenanceKind::Compaction => &[
-            MaintenanceStep::RewriteManifests,
-            MaintenanceStep::Compaction,
-        ],
-        _ => &[MaintenanceStep::SnapshotExpiration],
-    };
-    let operation_results = steps
-        .iter()
-        .map(|step| MaintenanceRunStep::new(0, step.clone(), StepStatus::Skipped))
-        .collect();
-    let time = rfc3339(at);
-    let mut run = MaintenanceRun::new(
-        kind,
-        operation_results,
-        run_id,
-        time.clone(),
-        RunStatus::Succeeded,
-    );
-    run.completed_at = Some(time);
-    run.duration_ms = Some(0);
-    run.request_id = Some(request_id.to_owned());
-    run
 }
 
 #[cfg(test)]

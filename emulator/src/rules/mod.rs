@@ -7,6 +7,8 @@ mod catalog;
 mod listing;
 mod maintenance;
 
+use std::time::SystemTime;
+
 use catalog::{delete, enable, store_credential};
 use listing::{list_namespaces, list_runs, list_tables};
 use maintenance::{queue_maintenance, update_catalog_maintenance, update_table_maintenance};
@@ -163,7 +165,7 @@ fn answer_for_namespace(
             Reply::success(TableMaintenance::new(table_maintenance(&table.maintenance)))
         }
         Operation::QueueTableMaintenance => queue_maintenance(table, call, runs),
-        Operation::ListTableMaintenanceRuns => list_runs(table, call.query),
+        Operation::ListTableMaintenanceRuns => list_runs(table, call.query, SystemTime::now()),
         _ => update_table_maintenance(table, catalog, call.body),
     }
 }
