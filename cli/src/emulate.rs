@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use cloudflare_r2_catalog::error::Report;
-use cloudflare_r2_catalog_emulator::{DAILY_QUEUE_LIMIT, Emulator, RateLimit, RunOutcome, Seed};
+use cloudflare_r2_catalog_emulator::{
+    DAILY_QUEUE_LIMIT, Emulator, MAX_RUN_DURATION, RateLimit, RunOutcome, Seed,
+};
 
 use crate::output::{Failure, note, print_bytes};
 
@@ -55,7 +57,8 @@ pub(crate) struct Args {
     )]
     daily_queue_limit: DailyQueueLimit,
     /// How long each queued maintenance run runs, in seconds (0.05 for 50 ms; 0 ends it at
-    /// once): it is listed `running` until then, then ended as --runs-end-as says. By default 2.
+    /// once; at most 86400, a day): it is listed `running` until then, then ended as
+    /// --runs-end-as says. By default 2.
     #[arg(
         long = "run-duration",
         value_name = "SECONDS",
@@ -116,12 +119,13 @@ fn parse_daily_queue_limit(text: &str) -> Result<DailyQueueLimit, String> {
         .map_err(|_| "expected a whole number of requests, or off".to_owned())
 }
 
-/// A number of seconds, whole or not, at least 0.
+/// A number of seconds, whole or not, from 0 to a day ([`MAX_RUN_DURATION`]).
 fn parse_run_duration(text: &str) -> Result<Duration, String> {
     text.parse::<f64>()
         .ok()
         .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-        .ok_or_else(|| "expected a number of seconds, at least 0, such as 2 or 0.05".to_owned())
+        .filter(|duration| *duration <= MAX_RUN_DURATION)
+        .ok_or_else(|| "expected a number of seconds from 0 to 86400, such as 2 or 0.05".to_owned())
 }
 
 /// `succeeded` or `failed`.

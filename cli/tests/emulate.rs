@@ -624,12 +624,17 @@ fn a_bad_run_duration_or_outcome_exits_2_saying_what_it_takes() {
         (
             "--run-duration",
             "-1",
-            "expected a number of seconds, at least 0, such as 2 or 0.05",
+            "expected a number of seconds from 0 to 86400, such as 2 or 0.05",
         ),
         (
             "--run-duration",
             "soon",
-            "expected a number of seconds, at least 0, such as 2 or 0.05",
+            "expected a number of seconds from 0 to 86400, such as 2 or 0.05",
+        ),
+        (
+            "--run-duration",
+            "1e18",
+            "expected a number of seconds from 0 to 86400, such as 2 or 0.05",
         ),
         ("--runs-end-as", "cancelled", "expected succeeded or failed"),
     ] {

@@ -142,7 +142,7 @@ impl EmulatorBuilder {
     /// `completed_at` and no step results, until `duration` has passed since it was queued,
     /// then as it ended ([`EmulatorBuilder::runs_end_as`]). By default
     /// [`DEFAULT_RUN_DURATION`](crate::DEFAULT_RUN_DURATION) (2 s); `Duration::ZERO` ends each
-    /// run as it is queued.
+    /// run as it is queued; at most [`MAX_RUN_DURATION`](crate::MAX_RUN_DURATION) (a day).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -158,7 +158,7 @@ impl EmulatorBuilder {
     /// # Ok(()) }
     /// ```
     pub fn run_duration(mut self, duration: Duration) -> Self {
-        self.run_plan.duration = duration;
+        self.run_plan.duration = duration.min(crate::run::MAX_RUN_DURATION);
         self
     }
 

@@ -169,5 +169,7 @@ pub use fault::Fault;
 pub use operation::{Operation, UnknownOperation};
 pub use rate::RateLimit;
 pub use record::{RECORDED_BYTES, RECORDED_REQUESTS, RecordedRequest};
-pub use run::{DEFAULT_RUN_DURATION, RUN_FAILURE_CODE, RUN_FAILURE_MESSAGE, RunOutcome};
+pub use run::{
+    DEFAULT_RUN_DURATION, MAX_RUN_DURATION, RUN_FAILURE_CODE, RUN_FAILURE_MESSAGE, RunOutcome,
+};
 pub use seed::{BucketSeed, Seed, TableSeed};

@@ -17,6 +17,11 @@ use crate::clock::rfc3339;
 /// ends, short enough that a demo or a test waiting for the end is not held up.
 pub const DEFAULT_RUN_DURATION: Duration = Duration::from_secs(2);
 
+/// The longest a queued run of an emulator runs: a day. A longer
+/// [`EmulatorBuilder::run_duration`](crate::EmulatorBuilder::run_duration) is taken as this,
+/// so that no end time a caller asks for can overflow the clock.
+pub const MAX_RUN_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// The error code of a failed run when none is named ([`RunOutcome::failed`]): the emulator's
 /// own, Cloudflare's run error codes being undocumented.
 pub const RUN_FAILURE_CODE: i32 = 50002;

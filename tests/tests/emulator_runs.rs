@@ -136,6 +136,22 @@ async fn by_default_a_run_is_still_running_right_after_it_is_queued() {
 }
 
 #[tokio::test]
+async fn a_run_duration_past_the_clock_is_taken_as_a_day() {
+    // Duration::MAX after now overflows any clock: the emulator must not panic on it.
+    let (emulator, client) = table_on(Emulator::builder().run_duration(Duration::MAX)).await;
+    queue(&client).await;
+    let run = latest_run_checked(&emulator, &client).await;
+    assert_eq!(run.status, RunStatus::Running);
+    assert_eq!(
+        emulator
+            .requests()
+            .last()
+            .and_then(|request| request.status),
+        Some(200)
+    );
+}
+
+#[tokio::test]
 async fn a_failing_emulators_run_ends_failed_with_its_code_and_message() {
     let duration = Duration::from_millis(40);
     let builder = Emulator::builder()
