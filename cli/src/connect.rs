@@ -67,6 +67,19 @@ pub(crate) async fn connect(
             found.bucket.as_str()
         ))
     })?;
+    // The warehouse is the server's word, written into a file an engine reads: a line break
+    // in it would add lines of its own (a Trino `iceberg.rest-catalog.uri=` sending the token
+    // elsewhere, say). Only what a URI and a catalog name are made of goes in.
+    for (what, value) in [
+        ("URI", &connection.uri),
+        ("warehouse", &connection.warehouse),
+    ] {
+        if !value.chars().all(fits_a_configuration) {
+            return Err(Failure::Stopped(format!(
+                "the catalog's {what} {value:?} holds characters no engine's configuration can carry as they are; nothing printed"
+            )));
+        }
+    }
     let config = config(engine, &connection);
     match context.format {
         Format::Json => print_json(&Connection {
@@ -206,6 +219,12 @@ s3.region=auto
 fn python_str(text: &str) -> String {
     // A JSON string is a valid Python string literal with the same value.
     serde_json::Value::from(text).to_string()
+}
+
+/// Whether `character` may stand in an engine's configuration as it is, in any of its formats:
+/// what URIs (no query, no fragment) and catalog names are made of.
+fn fits_a_configuration(character: char) -> bool {
+    character.is_ascii_alphanumeric() || "-_.:/%".contains(character)
 }
 
 /// `text` as an SQL string literal.

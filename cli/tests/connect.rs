@@ -303,3 +303,35 @@ async fn at_a_terminal_the_snippet_is_text_and_stderr_says_to_set_the_token() {
         assert!(!ran.shown.contains(API_TOKEN), "{}", ran.shown);
     }
 }
+
+#[tokio::test]
+async fn a_warehouse_that_would_add_lines_to_a_configuration_is_refused() {
+    // A hostile server names a warehouse whose line break would add a property of its own:
+    // a Trino catalog sending the token to another URI.
+    let server = httpmock::MockServer::start_async().await;
+    let mut details = upstream_example("get-catalog-details");
+    details["result"]["name"] = serde_json::json!(
+        "account123_analytics-bucket\niceberg.rest-catalog.uri=https://evil.example"
+    );
+    let path = catalog_path(&format!("/{BUCKET}"));
+    let mock = answer(&server, httpmock::Method::GET, path, details).await;
+
+    for engine in ENGINES {
+        let output = run(&server, &["catalog", "connect", BUCKET, "--engine", engine]);
+
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{engine}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), "", "{engine}");
+        assert!(
+            stderr(&output).contains("holds characters no engine's configuration can carry"),
+            "{engine}: {}",
+            stderr(&output)
+        );
+        assert_no_token(&output);
+    }
+    mock.assert_calls_async(ENGINES.len()).await;
+}
