@@ -134,16 +134,22 @@ fn the_cli_drives_a_whole_catalog_lifecycle_against_emulate() {
     );
 }
 
+/// A seed file in `dir` giving [`BUCKET`] the table `bronze.events`.
+fn events_seed(dir: &std::path::Path) -> std::path::PathBuf {
+    let seed = dir.join("seed.json");
+    let tables = json!([{"namespace": ["bronze"], "name": "events"}]);
+    std::fs::write(
+        &seed,
+        json!({"buckets": {BUCKET: {"tables": tables}}}).to_string(),
+    )
+    .expect("the seed is written");
+    seed
+}
+
 #[test]
 fn a_seed_file_and_bad_options_are_checked_before_serving() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let seed = dir.path().join("seed.json");
-    std::fs::write(
-        &seed,
-        json!({"buckets": {BUCKET: {"tables": [{"namespace": ["bronze"], "name": "events"}]}}})
-            .to_string(),
-    )
-    .unwrap();
+    let seed = events_seed(dir.path());
     let emulating = Emulating::start(&["--seed", seed.to_str().unwrap()]);
     json_out(&emulating.run(&["catalog", "enable", BUCKET], ""));
     let tables = json_out(&emulating.run(&["table", "list", BUCKET, "bronze"], ""));
@@ -480,13 +486,7 @@ fn code_and_hint(output: &std::process::Output) -> (Option<i32>, String) {
 #[test]
 fn the_failures_people_hit_exit_with_their_own_code_and_say_what_to_do() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let seed = dir.path().join("seed.json");
-    std::fs::write(
-        &seed,
-        json!({"buckets": {BUCKET: {"tables": [{"namespace": ["bronze"], "name": "events"}]}}})
-            .to_string(),
-    )
-    .expect("written");
+    let seed = events_seed(dir.path());
     let emulating = Emulating::start(&[
         "--seed",
         seed.to_str().expect("a UTF-8 path"),
@@ -549,13 +549,7 @@ fn the_failures_people_hit_exit_with_their_own_code_and_say_what_to_do() {
 #[test]
 fn run_duration_and_runs_end_as_reach_the_emulators_runs() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let seed = dir.path().join("seed.json");
-    std::fs::write(
-        &seed,
-        json!({"buckets": {BUCKET: {"tables": [{"namespace": ["bronze"], "name": "events"}]}}})
-            .to_string(),
-    )
-    .unwrap();
+    let seed = events_seed(dir.path());
     let seed = seed.to_str().unwrap();
     let runs = ["table", "maintenance", "runs", BUCKET, "bronze", "events"];
     let queue = [

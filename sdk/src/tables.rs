@@ -247,7 +247,7 @@ impl RunListing {
     }
 }
 
-pub(crate) async fn runs_page(
+async fn runs_page(
     table: &TableHandle,
     options: &ListOptions,
     page_token: Option<&str>,

@@ -1370,13 +1370,8 @@ async fn queued_runs_are_listed_newest_first_with_their_request_ids_across_pages
         oldest.completed_at.as_deref(),
         Some(oldest.started_at.as_str())
     );
-    let steps: Vec<(&MaintenanceStep, &StepStatus)> = oldest
-        .operation_results
-        .iter()
-        .map(|step| (&step.operation, &step.status))
-        .collect();
     assert_eq!(
-        steps,
+        step_statuses(oldest),
         [
             (&MaintenanceStep::RewriteManifests, &StepStatus::Skipped),
             (&MaintenanceStep::Compaction, &StepStatus::Skipped),

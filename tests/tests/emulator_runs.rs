@@ -109,13 +109,8 @@ async fn a_queued_run_is_running_until_its_duration_has_passed_then_succeeded() 
     );
     assert!(ended.completed_at.as_deref() >= Some(ended.started_at.as_str()));
     assert_eq!(ended.duration_ms, Some(150));
-    let steps: Vec<(&MaintenanceStep, &StepStatus)> = ended
-        .operation_results
-        .iter()
-        .map(|step| (&step.operation, &step.status))
-        .collect();
     assert_eq!(
-        steps,
+        step_statuses(&ended),
         [
             (&MaintenanceStep::RewriteManifests, &StepStatus::Skipped),
             (&MaintenanceStep::Compaction, &StepStatus::Skipped),

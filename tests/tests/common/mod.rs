@@ -50,6 +50,19 @@ pub async fn runs_of_events(client: &Client) -> Vec<cloudflare_r2_catalog::model
         .runs
 }
 
+/// Each step of `run` with its status, in order.
+pub fn step_statuses(
+    run: &cloudflare_r2_catalog::models::MaintenanceRun,
+) -> Vec<(
+    &cloudflare_r2_catalog::models::MaintenanceStep,
+    &cloudflare_r2_catalog::models::StepStatus,
+)> {
+    run.operation_results
+        .iter()
+        .map(|step| (&step.operation, &step.status))
+        .collect()
+}
+
 /// Records the waits the retry policy asks for, without waiting.
 #[derive(Debug, Clone, Default)]
 pub struct RecordedSleeps(Arc<Mutex<Vec<Duration>>>);
