@@ -235,6 +235,16 @@ open_enum! {
     }
 }
 
+impl RunStatus {
+    /// Whether a run with this status is over: any status this SDK knows but
+    /// [`Running`](Self::Running). A status it does not know is not taken as either; see
+    /// [`MaintenanceRun::is_over`](crate::models::MaintenanceRun::is_over), which then asks the
+    /// run's `completed_at`.
+    pub fn is_final(&self) -> bool {
+        self.is_known() && *self != Self::Running
+    }
+}
+
 open_enum! {
     /// One step of a maintenance run.
     MaintenanceStep ("maintenance step", "must be rewrite_manifests, compaction or snapshot_expiration") {

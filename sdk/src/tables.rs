@@ -211,6 +211,15 @@ impl TableMaintenanceHandle {
     }
 }
 
+impl MaintenanceRun {
+    /// Whether the run is over: its status is a final one ([`RunStatus::is_final`](crate::models::RunStatus::is_final)), or one
+    /// this SDK does not know while the run has a `completed_at` (Cloudflare may add statuses,
+    /// before a run starts as after it ends, and only an ended run has a completion time).
+    pub fn is_over(&self) -> bool {
+        self.status.is_final() || (!self.status.is_known() && self.completed_at.is_some())
+    }
+}
+
 /// The maintenance runs of one table, newest first; from [`TableMaintenanceHandle::runs`]. Like
 /// every listing: [`list`](Self::list) one page, [`pages`](Self::pages) or
 /// [`items`](Self::items) as a stream. Of [`ListOptions`], the page size (at most 100 here),

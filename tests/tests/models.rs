@@ -80,3 +80,34 @@ fn constructed_models_equal_the_ones_cloudflare_sends() {
         parsed(json!({"status": "valid"}))
     );
 }
+
+#[test]
+fn a_run_is_over_once_its_status_is_final_or_an_unknown_status_has_ended() {
+    let run = |status: &str, completed_at: Option<&str>| {
+        let mut run = MaintenanceRun::new(
+            MaintenanceKind::Compaction,
+            Vec::new(),
+            7,
+            "2026-12-01T00:00:00Z".into(),
+            RunStatus::from(status),
+        );
+        run.completed_at = completed_at.map(str::to_owned);
+        run
+    };
+    for status in [
+        "succeeded",
+        "failed",
+        "interrupted",
+        "timed_out",
+        "cancelled",
+    ] {
+        assert!(RunStatus::from(status).is_final(), "{status}");
+        assert!(run(status, None).is_over(), "{status}");
+    }
+    assert!(!RunStatus::Running.is_final());
+    assert!(!run("running", Some("2026-12-01T00:01:00Z")).is_over());
+    // A status Cloudflare adds later is neither, until the run has a completion time.
+    assert!(!RunStatus::from("queued").is_final());
+    assert!(!run("queued", None).is_over());
+    assert!(run("skipped_by_scheduler", Some("2026-12-01T00:01:00Z")).is_over());
+}
