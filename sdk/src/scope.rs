@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Policy};
+use crate::pace::SweepBudget;
 use crate::validate::{AccountId, BucketName};
 
 /// One catalog's address and the engine to reach it with. Cloning it costs three `Arc`s, which
@@ -20,5 +21,18 @@ impl CatalogScope {
     /// the account and the bucket.
     pub(crate) fn parts(&self) -> (&Engine, &AccountId, &BucketName) {
         (&self.engine, &self.account_id, &self.bucket)
+    }
+
+    /// This catalog reached through an engine whose calls also keep to `budget`: a bulk job's
+    /// share of the rate limit, its retries and how long a call may wait for the limit.
+    pub(crate) fn under(&self, budget: Arc<SweepBudget>) -> Self {
+        let policy = Policy {
+            sweep: Some(budget),
+            ..self.engine.policy().clone()
+        };
+        Self {
+            engine: self.engine.with_policy(policy),
+            ..self.clone()
+        }
     }
 }

@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use futures_util::{Stream, StreamExt, stream};
 
-use crate::engine::Policy;
 use crate::envelope::Response;
 use crate::error::Error;
 use crate::generated::types::{
@@ -314,18 +313,11 @@ impl Sweep {
             skip,
             stop,
         } = self;
-        let policy = Policy {
-            sweep: Some(Arc::new(SweepBudget::new(
-                retry_budget,
-                rate_share,
-                max_wait,
-            ))),
-            ..catalog.engine.policy().clone()
-        };
-        let paced = CatalogScope {
-            engine: catalog.engine.with_policy(policy),
-            ..catalog.clone()
-        };
+        let paced = catalog.under(Arc::new(SweepBudget::new(
+            retry_budget,
+            rate_share,
+            max_wait,
+        )));
         // Listing changes nothing: on a dry-run client the sweep still lists, and plans only
         // what it would do to each table.
         let listing = CatalogScope {

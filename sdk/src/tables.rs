@@ -1,7 +1,10 @@
 //! Tables: one table's details and maintenance (its settings, queueing a run, the runs it
 //! made), and the listing of a namespace's tables.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 
@@ -14,6 +17,7 @@ use crate::generated::types::{
     Table, TableMaintenance, TableMaintenanceConfig, TablePage,
 };
 use crate::maintenance::checked;
+use crate::pace::SweepBudget;
 use crate::paging::{ListOptions, ListedTable, PageBound, Paginated, follow, items};
 use crate::scope::CatalogScope;
 use crate::status::MaintenanceKind;
@@ -83,6 +87,19 @@ impl TableHandle {
         )
     }
 
+    /// This table reached through an engine whose calls also keep to `budget`.
+    pub(crate) fn under(&self, budget: Arc<SweepBudget>) -> Self {
+        Self {
+            catalog: self.catalog.under(budget),
+            ..self.clone()
+        }
+    }
+
+    /// Waits `duration` with the client's sleeper (tokio's timer, or a test's).
+    pub(crate) fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        self.catalog.engine.policy().retry.sleep(duration)
+    }
+
     /// The table's identifier, UUID, snapshot counts and Iceberg metadata.
     pub async fn get(&self) -> Result<Response<Table>, Error> {
         let (engine, account_id, bucket, namespace, name) = self.parts();
@@ -108,6 +125,11 @@ pub struct TableMaintenanceHandle {
 }
 
 impl TableMaintenanceHandle {
+    /// The table whose maintenance this is.
+    pub fn table(&self) -> &TableHandle {
+        &self.table
+    }
+
     /// The table's maintenance configuration.
     pub async fn get(&self) -> Result<Response<TableMaintenance>, Error> {
         let (engine, account_id, bucket, namespace, name) = self.table.parts();

@@ -19,6 +19,7 @@ use cloudflare_r2_catalog::{
     },
     input::Namespace,
     models::MaintenanceUpdate,
+    wait::Waiting,
 };
 use common::*;
 use futures_util::{Stream, TryStreamExt};
@@ -48,6 +49,7 @@ fn the_client_and_every_handle_are_send_sync_and_static() {
     send_sync::<TableListing>();
     send_sync::<TableMaintenanceHandle>();
     send_sync::<RunListing>();
+    send_sync::<Waiting>();
 }
 
 #[test]
@@ -90,6 +92,7 @@ fn every_call_is_send_and_every_stream_is_send_and_static() {
             .queue(MaintenanceKind::Compaction, &request_id),
     );
     send(&events.maintenance().runs().list(options.clone()));
+    send(&events.maintenance().wait_for(&request_id, &Waiting::new()));
 
     // Streams own what they need: Send, and 'static, so they outlive the handle they came from;
     // and Unpin, so .next().await polls them as they are.
@@ -115,6 +118,8 @@ fn every_call_is_send_and_every_stream_is_send_and_static() {
             .sweep()
             .run(|table| async move { table.get().await }),
     );
+    static_stream(events.maintenance().follow(&request_id, &Waiting::new()));
+    static_stream(Waiting::new().all([(events.clone(), request_id.clone())]));
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! Cloudflare's envelope ([`ApiError`]), an answer that is no envelope ([`UnexpectedBody`],
 //! [`Redirected`], [`ResponseTooLarge`]), the Iceberg endpoint's ([`IcebergError`]), no usable
 //! answer at all ([`TransportError`], [`OperationTimeout`]), a call held back by the rate limit
-//! ([`RateLimited`]) or a dry run ([`DryRun`]), a refused input ([`ValidationError`]) or
+//! ([`RateLimited`]) or a dry run ([`DryRun`]), a wait for a maintenance run that ended before
+//! the run ([`RunNotOver`]), a refused input ([`ValidationError`]) or
 //! configuration ([`ConfigError`]), and [`Report`], which shows an error with its causes.
 //!
 //! Each can be built in a user's tests (see [`Error`]'s "Testing code that handles errors").
@@ -15,6 +16,7 @@ mod iceberg;
 mod rate_limited;
 mod report;
 mod transport;
+mod wait;
 
 use crate::codes;
 
@@ -34,6 +36,7 @@ pub use iceberg::IcebergError;
 pub use rate_limited::RateLimited;
 pub use report::Report;
 pub use transport::{OperationTimeout, TransportError, TransportErrorKind};
+pub use wait::RunNotOver;
 
 /// Everything that can go wrong in a call. Match on the kind, or use the helpers
 /// ([`Error::status`], [`Error::is_retryable`], …) that work across kinds.
@@ -43,7 +46,7 @@ pub use transport::{OperationTimeout, TransportError, TransportErrorKind};
 /// Code that wraps the client behind its own trait can be tested without a server: each
 /// kind's details can be built with its `new` ([`ApiError::new`], [`UnexpectedBody::new`],
 /// [`ValidationError::new`], [`OperationTimeout::new`], [`RateLimited::new`], [`Redirected::new`],
-/// [`ResponseTooLarge::new`], [`IcebergError::new`], [`DryRun::new`]; [`Message::new`](crate::models::Message::new) for
+/// [`ResponseTooLarge::new`], [`IcebergError::new`], [`DryRun::new`], [`RunNotOver::new`]; [`Message::new`](crate::models::Message::new) for
 /// Cloudflare's `{code, message}` items), and behaves as the SDK's own: the same predicates,
 /// the same `Display`. Only a [`TransportError`] cannot be built, wrapping reqwest's error.
 /// Built errors keep their text as given, where the SDK takes the client's secrets out of what
@@ -152,6 +155,10 @@ pub enum Error {
     /// until when ([`RateLimited::until`]).
     #[error(transparent)]
     RateLimited(#[from] RateLimited),
+    /// A wait for a queued maintenance run ([`crate::wait::Waiting`]) reached its timeout
+    /// before the run ended: the run goes on.
+    #[error(transparent)]
+    RunNotOver(#[from] RunNotOver),
 }
 
 impl Error {
