@@ -26,6 +26,7 @@ mod table;
 mod tally;
 mod tour;
 mod views;
+mod waits;
 
 use std::process::ExitCode;
 
@@ -61,7 +62,8 @@ const GLOBAL_OPTIONS: &str = "Global options";
         configuration, confirmation declined); 3 not found; 4 already enabled; 5 conflict; \
         6 token refused or lacking a permission; 7 rate or daily limit reached; 8 `catalog \
         check` could not check every step; 9 the result or journal could not be written, what \
-        was sent may have been carried out; 130 interrupted (Ctrl-C; 143 SIGTERM, 131 SIGQUIT, \
+        was sent may have been carried out; 10 a maintenance run ended without succeeding \
+        (`queue --wait`); 11 `queue --wait`: the run had not ended at --timeout; 130 interrupted (Ctrl-C; 143 SIGTERM, 131 SIGQUIT, \
         129 SIGHUP); 141 stdout closed (| head)."
 )]
 struct Cli {

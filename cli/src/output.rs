@@ -69,6 +69,9 @@ pub(crate) enum Failure {
     /// flight finished and were reported, the others were not started (exit 128 + the
     /// signal's number); whether a `--journal` records them.
     SweepStopped { journal: bool, signal: Stop },
+    /// The command did its work and printed what it found; what it found calls for this exit
+    /// code (a run that failed, say).
+    Verdict(u8),
 }
 
 /// What could not be written, and why.
@@ -360,6 +363,11 @@ pub(crate) mod exit {
     /// The result or the journal could not be written (a full disk, say): what was sent may
     /// have been carried out.
     pub(crate) const OUTPUT_LOST: u8 = 9;
+    /// A maintenance run ended without succeeding: the run `table maintenance queue --wait`
+    /// waited for, or a table's last run in `catalog report`.
+    pub(crate) const RUN_FAILED: u8 = 10;
+    /// `table maintenance queue --wait`: the run had not ended at --timeout; it goes on.
+    pub(crate) const STILL_RUNNING: u8 = 11;
     /// Stdout's reader went away (`| head -1`): 128 + SIGPIPE, as shells report a command that
     /// wrote into a closed pipe. What was sent may have been carried out.
     pub(crate) const PIPE_CLOSED: u8 = 141;
@@ -379,6 +387,7 @@ pub(crate) fn report(failure: &Failure, target: &Target) -> ExitCode {
         Failure::Output(_) => exit::OUTPUT_LOST,
         Failure::Interrupted(stop) => stop.exit_code(),
         Failure::SweepStopped { signal, .. } => signal.exit_code(),
+        Failure::Verdict(code) => *code,
         Failure::Sdk(error) => {
             if let Some(hint) = next_step(error, target) {
                 note(&format!("hint: {hint}"));
@@ -460,7 +469,7 @@ fn describe(failure: &Failure) -> Option<String> {
         Failure::Config(error) => format!("error: {error}"),
         Failure::Sdk(error) => format!("error: {:#}", error.report()),
         // The check printed each step, and what to do.
-        Failure::Unready | Failure::Unchecked => return None,
+        Failure::Unready | Failure::Unchecked | Failure::Verdict(_) => return None,
         // Whoever closed the pipe wanted no more; a shell tells of it no further either, unless
         // there is more to know.
         Failure::Output(lost) if lost.is_closed_pipe() => {

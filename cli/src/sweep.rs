@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use cloudflare_r2_catalog::{
     Error, MaintenanceKind, RequestId, config::RateShare, handles::TableHandle, input::Namespace,
-    models::MaintenanceUpdate,
+    models::MaintenanceUpdate, sweep::Swept, wait::Waiting,
 };
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
@@ -20,11 +20,12 @@ use tokio::task::JoinHandle;
 
 use crate::Context;
 use crate::journal::{self, Journal, SWEEP_FIELDS};
-use crate::output::{Failure, Format, OutputLost, note, print_parts, secrets_redacted};
+use crate::output::{Failure, Format, OutputLost, exit, note, print_parts, secrets_redacted};
 use crate::progress::Progress;
 use crate::render;
 use crate::signals::{self, Stop};
 use crate::tally::{Added, Tally};
+use crate::waits;
 
 /// The flags that turn a table maintenance command into a sweep.
 #[derive(Args)]
@@ -73,13 +74,19 @@ impl SweepFlags {
     pub(crate) fn all_tables(&self) -> bool {
         self.all_tables
     }
+
+    /// The share of the token's quota `--rate-share` gives, if given.
+    pub(crate) fn rate_share(&self) -> Result<Option<RateShare>, Failure> {
+        Ok(self.rate_share.map(RateShare::percent).transpose()?)
+    }
 }
 
 /// What a sweep does to each table.
 pub(crate) enum Operation {
     Get,
     Update(MaintenanceUpdate),
-    Queue(MaintenanceKind),
+    /// Queue a kind of maintenance, then wait for the runs queued if told how.
+    Queue(MaintenanceKind, Option<Waiting>),
 }
 
 impl Operation {
@@ -89,7 +96,7 @@ impl Operation {
         Ok(match self {
             Self::Get => "get".to_owned(),
             Self::Update(update) => format!("update {}", serde_json::to_string(update)?),
-            Self::Queue(kind) => format!("queue {kind}"),
+            Self::Queue(kind, _) => format!("queue {kind}"),
         })
     }
 
@@ -98,7 +105,7 @@ impl Operation {
         match self {
             Self::Get => format!("Read the maintenance of {tables} table(s)"),
             Self::Update(_) => format!("Updated the maintenance of {tables} table(s)"),
-            Self::Queue(kind) => format!("Queued {kind} for {tables} table(s)"),
+            Self::Queue(kind, _) => format!("Queued {kind} for {tables} table(s)"),
         }
     }
 
@@ -114,7 +121,7 @@ impl Operation {
                     (result, _) => serde_json::to_value(result),
                 }
             }
-            Self::Queue(kind) => {
+            Self::Queue(kind, _) => {
                 let request_id = RequestId::random();
                 let queued = maintenance.queue(kind.clone(), &request_id).await?;
                 Ok(json!({
@@ -150,8 +157,8 @@ pub(crate) async fn run(
     if let Some(concurrency) = flags.concurrency {
         sweep = sweep.concurrency(concurrency);
     }
-    if let Some(share) = flags.rate_share {
-        sweep = sweep.rate_share(RateShare::percent(share)?);
+    if let Some(share) = flags.rate_share()? {
+        sweep = sweep.rate_share(share);
     }
     let mut skipped = 0;
     let mut journal = None;
@@ -198,6 +205,9 @@ pub(crate) async fn run(
     let mut tally = Tally::default();
     let mut rows = Vec::new();
     let mut rows_left = 0u64;
+    // The runs queued, to wait for once every table is queued (with --wait).
+    let mut to_wait = Vec::new();
+    let mut not_waited = 0u64;
     // What could not be written: the first failure of stdout, and of the journal. Each stops
     // the sweep from starting tables; the tables in flight finish and are still recorded where
     // they can be (the journal when stdout is gone, stdout when the journal is).
@@ -225,6 +235,21 @@ pub(crate) async fn run(
             }
         };
         let Some(item) = item else { break };
+        if let (
+            Operation::Queue(_, Some(_)),
+            Swept::Table {
+                table,
+                outcome: Ok(queued),
+            },
+        ) = (&*operation, &item)
+            && let Some(request_id) = run_queued(queued)
+        {
+            if to_wait.len() < waits::MAX_WAITED {
+                to_wait.push((table.clone(), request_id));
+            } else {
+                not_waited += 1;
+            }
+        }
         let Some(Added { line, shown }) = tally.add(item, &sweep_fields) else {
             show_progress(&tally);
             continue;
@@ -311,10 +336,37 @@ pub(crate) async fn run(
             signal,
         });
     }
-    if tally.failed > 0 || tally.unlisted > 0 {
-        return Err(Failure::Unready);
+    let runs = match &*operation {
+        // A dry run queued nothing, and has nothing to wait for.
+        Operation::Queue(kind, Some(waiting)) if !context.dry_run => {
+            // Its lines name the sweep as the queueing's do, as waiting for what it queued.
+            let mut fields = sweep_fields.clone();
+            fields.insert("operation".to_owned(), json!(format!("wait {kind}")));
+            let stop = async {
+                stopped_when(stopped.clone(), |stop| stop.presses >= 1).await;
+                stopped.borrow().first.unwrap_or(Stop::Interrupt)
+            };
+            let runs = waits::all(format, &fields, to_wait, not_waited, waiting, stop).await?;
+            runs.verdict()
+        }
+        _ => None,
+    };
+    // A run that ended otherwise says more than a table that could not be queued.
+    match runs {
+        Some(verdict @ Failure::Verdict(exit::RUN_FAILED)) => Err(verdict),
+        _ if tally.failed > 0 || tally.unlisted > 0 => Err(Failure::Unready),
+        Some(verdict) => Err(verdict),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// The request id of a run a sweep's table queued, from its result: none when Cloudflare
+/// answered that nothing was queued.
+fn run_queued(result: &Value) -> Option<RequestId> {
+    if result["queued"]["queued"] == false {
+        return None;
+    }
+    result["request_id"].as_str()?.parse().ok()
 }
 
 /// Prints `text` on stdout unless it is already `lost`, and records it lost if it fails.

@@ -10,6 +10,7 @@ use crate::paging::PagingFlags;
 use crate::render;
 use crate::sweep::{self, Operation, SweepFlags};
 use crate::views::{self, Fields, dotted, first_fields, next_page};
+use crate::waits::{self, WaitFlags};
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
@@ -81,6 +82,8 @@ pub(crate) enum MaintenanceCommand {
         /// way it is printed on stderr.
         #[arg(long, value_name = "UUID", conflicts_with = "all_tables")]
         request_id: Option<String>,
+        #[command(flatten)]
+        wait: WaitFlags,
         #[command(flatten)]
         sweep: SweepFlags,
     },
@@ -194,6 +197,7 @@ impl Command {
             Self::Maintenance(MaintenanceCommand::Queue {
                 bucket,
                 target,
+                wait,
                 sweep,
                 ..
             }) if sweep.all_tables() => {
@@ -203,7 +207,8 @@ impl Command {
                     ));
                 };
                 let kind = MaintenanceKind::from(parse_kind(kind)?);
-                sweep::run(context, bucket, sweep, Operation::Queue(kind)).await
+                let waiting = wait.waiting(sweep.rate_share()?);
+                sweep::run(context, bucket, sweep, Operation::Queue(kind, waiting)).await
             }
             Self::Maintenance(MaintenanceCommand::Get {
                 bucket,
@@ -238,6 +243,7 @@ impl Command {
                 bucket,
                 target,
                 request_id,
+                wait,
                 ..
             }) => {
                 let [namespace, table, kind] = <[String; 3]>::try_from(target).map_err(|_| {
@@ -253,21 +259,49 @@ impl Command {
                 };
                 // Before sending: a call that fails may still have queued it.
                 note(&format!("request id {request_id}"));
-                let queued = table.maintenance().queue(kind.into(), &request_id).await?;
+                let kind = MaintenanceKind::from(kind);
+                let queued = table.maintenance().queue(kind.clone(), &request_id).await?;
+                let waiting = wait.waiting(None);
                 if queued.already_applied {
                     note(
                         "an attempt's answer was lost (connection broken or 5xx) and the retry found the day's queue limit reached: that attempt may have taken the last slot; look for the request id among `table maintenance runs`",
                     );
                     let done = format!(
-                        "Maybe queued {} for table {} (request id {request_id}).",
-                        MaintenanceKind::from(kind),
+                        "Maybe queued {kind} for table {} (request id {request_id}).",
                         named(&table)
                     );
+                    if let Some(waiting) = &waiting {
+                        note(&done);
+                        return waits::one(
+                            context,
+                            &table,
+                            &kind,
+                            &request_id,
+                            &queued.result,
+                            waiting,
+                        )
+                        .await;
+                    }
                     return print_done(format, &done, &queued.result);
                 }
+                if let Some(waiting) = &waiting {
+                    // The queueing is done whatever the wait comes to: said before it starts.
+                    note(&format!(
+                        "Queued {kind} for table {}; waiting for its run.",
+                        named(&table)
+                    ));
+                    return waits::one(
+                        context,
+                        &table,
+                        &kind,
+                        &request_id,
+                        &queued.result,
+                        waiting,
+                    )
+                    .await;
+                }
                 let done = format!(
-                    "Queued {} for table {} (request id {request_id}): the scheduler takes it at its next poll; `table maintenance runs` shows the run.",
-                    MaintenanceKind::from(kind),
+                    "Queued {kind} for table {} (request id {request_id}): the scheduler takes it at its next poll; `table maintenance runs` shows the run; --wait waits for it.",
                     named(&table)
                 );
                 print_change(
