@@ -363,6 +363,7 @@ fn the_tour_walks_a_catalog_from_enable_to_delete_without_an_account() {
             "$ r2-catalog catalog list",
             "$ r2-catalog namespace list my-data-bucket",
             "$ r2-catalog catalog check my-data-bucket",
+            "$ r2-catalog table maintenance queue my-data-bucket bronze events compaction --wait --poll-interval 1",
             "$ r2-catalog catalog disable my-data-bucket --yes",
             "$ r2-catalog catalog delete my-data-bucket --force --yes",
         ]
@@ -373,10 +374,19 @@ fn the_tour_walks_a_catalog_from_enable_to_delete_without_an_account() {
         "✓ Iceberg endpoint  answers for warehouse",
         "Ready: an Iceberg engine can use this catalog with this token.\n",
         "Deleted the catalog of bucket my-data-bucket.\n",
+        "Compaction of table bronze.events of bucket my-data-bucket: succeeded (run 1, started ",
     ] {
         assert!(text.contains(shown), "{shown:?} in {text}");
     }
-    assert_eq!(stderr(&output), "");
+    // The queue's request id, before it is sent, and that the wait began.
+    let told = stderr(&output);
+    let told: Vec<&str> = told.lines().collect();
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert!(told[0].starts_with("request id "), "{told:?}");
+    assert_eq!(
+        told[1],
+        "Queued compaction for table bronze.events of bucket my-data-bucket; waiting for its run."
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
