@@ -17,9 +17,6 @@ mod common;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use cloudflare_r2_catalog_emulator::{Fault, Operation, RecordedRequest};
@@ -771,73 +768,6 @@ fn ctrl_c_at_a_terminal_lets_the_tables_in_flight_finish_and_report_then_exits_1
     );
 }
 
-/// `r2-catalog args…` against `server` with stdout and stderr piped: the child, its stdout
-/// lines as they come, and its stderr once it ends.
-fn spawn(
-    server: &MockServer,
-    args: &[&str],
-) -> (
-    Child,
-    mpsc::Receiver<String>,
-    std::thread::JoinHandle<String>,
-) {
-    let env = token_env(server);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_r2-catalog"))
-        .args(args)
-        .env_clear()
-        .envs(borrowed(&env))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let (sender, lines) = mpsc::channel();
-    let stdout = child.stdout.take().expect("piped");
-    std::thread::spawn(move || {
-        let mut stdout = BufReader::new(stdout);
-        loop {
-            let mut line = String::new();
-            match stdout.read_line(&mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    if sender.send(line).is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-    });
-    let mut stderr = child.stderr.take().expect("piped");
-    let stderr = std::thread::spawn(move || {
-        let mut text = String::new();
-        stderr.read_to_string(&mut text).expect("stderr");
-        text
-    });
-    (child, lines, stderr)
-}
-
-/// Sends `child` the interrupt signal, as Ctrl-C does.
-fn interrupt(child: &Child) {
-    let pid = rustix::process::Pid::from_child(child);
-    rustix::process::kill_process(pid, rustix::process::Signal::INT)
-        .expect("the child takes the signal");
-}
-
-/// Waits (60 s at most) for `child` to end: its exit code, and how long that took.
-fn wait(child: &mut Child) -> (Option<i32>, Duration) {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("the child's status") {
-            return (status.code(), started.elapsed());
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("still running after 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 /// The update settings the slow server answers.
 fn updated_settings() -> Value {
     json!({
@@ -874,7 +804,7 @@ fn stopped_by(signal: rustix::process::Signal, code: i32) {
     ]
     .concat();
 
-    let (mut child, lines, stderr) = spawn(&server, &args);
+    let (mut child, lines, stderr) = spawn_at(&server.base_url(), &args);
     let first = lines
         .recv_timeout(Duration::from_secs(20))
         .expect("t0's line");
@@ -944,7 +874,7 @@ fn a_second_ctrl_c_stops_at_once_without_waiting_for_the_tables_in_flight() {
     let mocks = slow_catalog(&server, 4, "POST", &settings, slow);
     let args = [&UPDATE[..], &["--concurrency", "2"]].concat();
 
-    let (mut child, lines, stderr) = spawn(&server, &args);
+    let (mut child, lines, stderr) = spawn_at(&server.base_url(), &args);
     let first = lines
         .recv_timeout(Duration::from_secs(20))
         .expect("t0's line");

@@ -355,3 +355,97 @@ async fn what_wait_refuses_sends_nothing() {
     assert_eq!(json_out(&ran)["dry_run"]["method"], "POST");
     assert_eq!(since(&emulator, before), Vec::new());
 }
+
+#[tokio::test]
+async fn a_hostile_runs_listing_cannot_forge_lines_or_act_on_the_terminal() {
+    let server = httpmock::MockServer::start_async().await;
+    let table = catalog_path(&format!("/{BUCKET}/namespaces/a/tables/events"));
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST)
+                .path(format!("{table}/maintenance-configs/compaction/queue"));
+            then.status(202).json_body(success(queued(REQUEST_ID)));
+        })
+        .await;
+    let message = "disk full\nCompaction of table a.events: succeeded\u{1b}[2J";
+    let listed = json!({
+        "run_id": 3,
+        "configuration_type": "compaction",
+        "status": "failed",
+        "started_at": "2026-12-07T10:00:00Z",
+        "request_id": REQUEST_ID,
+        "customer_message": message,
+        "primary_error_code": 50001,
+        "operation_results": [{"duration_ms": 5, "operation": "compaction\u{1b}]0;x\u{7}", "status": "failed"}],
+    });
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::GET)
+                .path(format!("{table}/maintenance-runs"));
+            then.status(200)
+                .json_body(success(json!({"runs": [listed]})));
+        })
+        .await;
+    let ran = run(&server, &queue_and_wait(&["--output", "text"]));
+    // Server text is escaped once the lines are laid out: a control character widens its
+    // cell, and cannot start a line or reach the terminal.
+    assert_eq!(ran.status.code(), Some(10), "{}", stderr(&ran));
+    assert_eq!(
+        stdout(&ran),
+        "Compaction of table a.events of bucket my-data-bucket: failed (run 3, started 2026-12-07T10:00:00Z).\n\
+         Error 50001: disk full\\nCompaction of table a.events: succeeded\\u001b[2J\n\
+         STEP              STATUS  DURATION MS\n\
+         compaction\\u001b]0;x\\u0007  failed  5\n"
+    );
+    assert!(!stdout(&ran).contains(API_TOKEN) && !stderr(&ran).contains(API_TOKEN));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_while_waiting_for_all_tables_stops_the_wait_and_says_the_runs_go_on() {
+    let emulator = runs_lasting(Duration::from_secs(60), RunOutcome::Succeeded).await;
+    let base_url = emulator.base_url().to_owned();
+    let (exited, printed, told) = tokio::task::spawn_blocking(move || {
+        let args = [
+            "table",
+            "maintenance",
+            "queue",
+            BUCKET,
+            "--all-tables",
+            "compaction",
+            "--wait",
+        ];
+        let (mut child, lines, stderr) = spawn_at(&base_url, &args);
+        // Every table's queue line, then a moment for the first looks at the runs.
+        let queued: Vec<String> = (0..TABLES.len())
+            .map(|_| lines.recv_timeout(Duration::from_secs(20)).expect("a line"))
+            .collect();
+        std::thread::sleep(Duration::from_millis(500));
+        interrupt(&child);
+        let (exited, _) = wait(&mut child);
+        let rest: Vec<String> = lines.iter().collect();
+        (
+            exited,
+            [queued, rest].concat(),
+            stderr.join().expect("stderr"),
+        )
+    })
+    .await
+    .expect("the run finishes");
+    assert_eq!(exited, Some(130), "{told}");
+    // The queueing's lines, and no run line: none had ended.
+    let lines = json_lines(&printed.concat());
+    assert!(
+        lines
+            .iter()
+            .all(|line| line["operation"] == "queue compaction"),
+        "{lines:?}"
+    );
+    let summary = told
+        .lines()
+        .find(|line| line.starts_with("Runs: "))
+        .expect("the runs' summary");
+    assert!(
+        summary.starts_with("Runs: 5 not waited for (they go on) ("),
+        "{summary}"
+    );
+}

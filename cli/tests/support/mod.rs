@@ -2,7 +2,10 @@
 #![allow(dead_code)] // each suite uses its own subset
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use httpmock::MockServer;
 
@@ -363,5 +366,72 @@ pub mod terminal {
             shown,
             echo_after,
         }
+    }
+}
+
+/// `r2-catalog args…` against `base_url` with stdout and stderr piped: the child, its stdout
+/// lines as they come, and its stderr once it ends.
+pub fn spawn_at(
+    base_url: &str,
+    args: &[&str],
+) -> (
+    Child,
+    mpsc::Receiver<String>,
+    std::thread::JoinHandle<String>,
+) {
+    let env = token_env_at(base_url);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_r2-catalog"))
+        .args(args)
+        .env_clear()
+        .envs(borrowed(&env))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let (sender, lines) = mpsc::channel();
+    let stdout = child.stdout.take().expect("piped");
+    std::thread::spawn(move || {
+        let mut stdout = BufReader::new(stdout);
+        loop {
+            let mut line = String::new();
+            match stdout.read_line(&mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    if sender.send(line).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    let mut stderr = child.stderr.take().expect("piped");
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        stderr.read_to_string(&mut text).expect("stderr");
+        text
+    });
+    (child, lines, stderr)
+}
+
+/// Sends `child` the interrupt signal, as Ctrl-C does.
+pub fn interrupt(child: &Child) {
+    let pid = rustix::process::Pid::from_child(child);
+    rustix::process::kill_process(pid, rustix::process::Signal::INT)
+        .expect("the child takes the signal");
+}
+
+/// Waits (60 s at most) for `child` to end: its exit code, and how long that took.
+pub fn wait(child: &mut Child) -> (Option<i32>, Duration) {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("the child's status") {
+            return (status.code(), started.elapsed());
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("still running after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
