@@ -321,11 +321,12 @@ impl Command {
     }
 
     /// Whether `main` answers the signals that stop a command. A sweep answers Ctrl-C itself
-    /// (it starts no more tables and reports those in flight), the emulator stops on it (both
+    /// (it starts no more tables and reports those in flight), so does a wait for a run (it
+    /// says the run goes on), the emulator stops on it (all three
     /// keep the default of the others), and the tour on Cloudflare answers them all itself.
     fn answers_signals(&self) -> bool {
         match self {
-            Self::Api(ApiCommand::Table(command)) => !command.sweeps(),
+            Self::Api(ApiCommand::Table(command)) => !command.answers_own_signals(),
             Self::Emulate(_) => false,
             // The tour on Cloudflare answers them itself, to tell what to clean up.
             Self::Tour(args) => !args.against_cloudflare(),

@@ -5,7 +5,8 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::output::note;
+use crate::output::{note, sanitize};
+use crate::render;
 
 /// The progress line's layout: a spinner, the counts, the time so far.
 const PROGRESS_TEMPLATE: &str = "{spinner} {msg} ({elapsed})";
@@ -33,9 +34,10 @@ impl Progress {
         Self { bar }
     }
 
-    /// Shows `message` instead.
+    /// Shows `message` instead, sanitized and on one line: it may carry server text.
     pub(crate) fn show(&self, message: String) {
-        self.bar.set_message(message);
+        self.bar
+            .set_message(sanitize(&render::one_line(&message)).into_owned());
     }
 
     /// Prints `line` on stderr (sanitized), above the progress line.

@@ -109,8 +109,9 @@ impl Operation {
         }
     }
 
-    /// Runs the operation on `table`; its result as JSON.
-    async fn on(&self, table: TableHandle) -> Result<Value, Error> {
+    /// Runs the operation on `table`; its result as JSON, and the request id of the run it
+    /// queued, if it queued one.
+    async fn on(&self, table: TableHandle) -> Result<(Value, Option<RequestId>), Error> {
         let maintenance = table.maintenance();
         let result = match self {
             Self::Get => serde_json::to_value(maintenance.get().await?.result),
@@ -124,15 +125,19 @@ impl Operation {
             Self::Queue(kind, _) => {
                 let request_id = RequestId::random();
                 let queued = maintenance.queue(kind.clone(), &request_id).await?;
-                Ok(json!({
+                let line = json!({
                     "request_id": request_id,
                     "queued": queued.result,
                     "already_applied": queued.already_applied,
-                }))
+                });
+                let run = waits::queued_a_run(&queued).then_some(request_id);
+                return Ok((line, run));
             }
         };
         // The models always serialize; a failure here would be a bug, reported as one.
-        result.map_err(|error| Error::Request(format!("cannot show the result: {error}")))
+        let result =
+            result.map_err(|error| Error::Request(format!("cannot show the result: {error}")))?;
+        Ok((result, None))
     }
 }
 
@@ -239,17 +244,17 @@ pub(crate) async fn run(
             Operation::Queue(_, Some(_)),
             Swept::Table {
                 table,
-                outcome: Ok(queued),
+                outcome: Ok((_, Some(request_id))),
             },
         ) = (&*operation, &item)
-            && let Some(request_id) = run_queued(queued)
         {
             if to_wait.len() < waits::MAX_WAITED {
-                to_wait.push((table.clone(), request_id));
+                to_wait.push((table.clone(), request_id.clone()));
             } else {
                 not_waited += 1;
             }
         }
+        let item = item.map(|(result, _)| result);
         let Some(Added { line, shown }) = tally.add(item, &sweep_fields) else {
             show_progress(&tally);
             continue;
@@ -337,8 +342,11 @@ pub(crate) async fn run(
         });
     }
     let runs = match &*operation {
-        // A dry run queued nothing, and has nothing to wait for.
-        Operation::Queue(kind, Some(waiting)) if !context.dry_run => {
+        Operation::Queue(_, Some(_)) if context.dry_run => {
+            note("a dry run queues nothing, and so waits for nothing");
+            None
+        }
+        Operation::Queue(kind, Some(waiting)) => {
             // Its lines name the sweep as the queueing's do, as waiting for what it queued.
             let mut fields = sweep_fields.clone();
             fields.insert("operation".to_owned(), json!(format!("wait {kind}")));
@@ -358,15 +366,6 @@ pub(crate) async fn run(
         Some(verdict) => Err(verdict),
         None => Ok(()),
     }
-}
-
-/// The request id of a run a sweep's table queued, from its result: none when Cloudflare
-/// answered that nothing was queued.
-fn run_queued(result: &Value) -> Option<RequestId> {
-    if result["queued"]["queued"] == false {
-        return None;
-    }
-    result["request_id"].as_str()?.parse().ok()
 }
 
 /// Prints `text` on stdout unless it is already `lost`, and records it lost if it fails.

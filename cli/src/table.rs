@@ -8,6 +8,7 @@ use crate::maintenance::UpdateFlags;
 use crate::output::{Failure, note, print_change, print_done, show};
 use crate::paging::PagingFlags;
 use crate::render;
+use crate::signals;
 use crate::sweep::{self, Operation, SweepFlags};
 use crate::views::{self, Fields, dotted, first_fields, next_page};
 use crate::waits::{self, WaitFlags};
@@ -135,6 +136,13 @@ impl Command {
         }
     }
 
+    /// Whether the command answers the signals that stop it itself: a sweep
+    /// (`--all-tables`) and a wait for a run (`--wait`) say what they leave going.
+    pub(crate) fn answers_own_signals(&self) -> bool {
+        let waits = matches!(self, Self::Maintenance(MaintenanceCommand::Queue { wait, .. }) if wait.waits());
+        self.sweeps() || waits
+    }
+
     /// Whether the command runs over every table (`--all-tables`).
     pub(crate) fn sweeps(&self) -> bool {
         match self {
@@ -260,45 +268,50 @@ impl Command {
                 // Before sending: a call that fails may still have queued it.
                 note(&format!("request id {request_id}"));
                 let kind = MaintenanceKind::from(kind);
-                let queued = table.maintenance().queue(kind.clone(), &request_id).await?;
                 let waiting = wait.waiting(None);
+                // With --wait, the command answers the signals itself (`main` leaves them to
+                // it): while queueing as any command does, and then as a wait that leaves the
+                // run going.
+                let mut stops = waiting
+                    .as_ref()
+                    .map(|_| signals::Listening::start())
+                    .transpose()
+                    .map_err(|error| {
+                        Failure::Setup(format!("cannot listen for Ctrl-C: {error}"))
+                    })?;
+                let maintenance = table.maintenance();
+                let queueing = maintenance.queue(kind.clone(), &request_id);
+                let queued = match stops.as_mut() {
+                    Some(stops) => tokio::select! {
+                        biased;
+                        stop = stops.next() => return Err(Failure::Interrupted(stop)),
+                        queued = queueing => queued?,
+                    },
+                    None => queueing.await?,
+                };
                 if queued.already_applied {
                     note(
                         "an attempt's answer was lost (connection broken or 5xx) and the retry found the day's queue limit reached: that attempt may have taken the last slot; look for the request id among `table maintenance runs`",
                     );
-                    let done = format!(
-                        "Maybe queued {kind} for table {} (request id {request_id}).",
-                        named(&table)
-                    );
-                    if let Some(waiting) = &waiting {
-                        note(&done);
-                        return waits::one(
-                            context,
-                            &table,
-                            &kind,
-                            &request_id,
-                            &queued.result,
-                            waiting,
-                        )
-                        .await;
-                    }
-                    return print_done(format, &done, &queued.result);
                 }
-                if let Some(waiting) = &waiting {
-                    // The queueing is done whatever the wait comes to: said before it starts.
-                    note(&format!(
-                        "Queued {kind} for table {}; waiting for its run.",
-                        named(&table)
-                    ));
+                if let (Some(waiting), Some(stops)) = (&waiting, stops) {
                     return waits::one(
                         context,
                         &table,
                         &kind,
                         &request_id,
-                        &queued.result,
+                        &queued,
                         waiting,
+                        stops,
                     )
                     .await;
+                }
+                if queued.already_applied {
+                    let done = format!(
+                        "Maybe queued {kind} for table {} (request id {request_id}).",
+                        named(&table)
+                    );
+                    return print_done(format, &done, &queued.result);
                 }
                 let done = format!(
                     "Queued {kind} for table {} (request id {request_id}): the scheduler takes it at its next poll; `table maintenance runs` shows the run; --wait waits for it.",

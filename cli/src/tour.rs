@@ -237,6 +237,8 @@ async fn tour(
             "--wait",
             "--poll-interval",
             "1",
+            "--timeout",
+            "60",
         ];
         command(context, &queue).await?;
     }

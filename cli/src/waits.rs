@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use cloudflare_r2_catalog::{
-    Error, MaintenanceKind, RequestId,
+    Error, MaintenanceKind, RequestId, Response,
     config::RateShare,
     handles::TableHandle,
     models::{MaintenanceRun, QueuedMaintenance, RunStatus},
-    wait::{RunProgress, Waiting},
+    wait::{MAX_FOLLOWED_AT_ONCE, RunProgress, Waiting},
 };
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
@@ -22,7 +22,7 @@ use crate::Context;
 use crate::output::{Failure, Format, exit, note, print_json, print_parts, secrets_redacted};
 use crate::progress::Progress;
 use crate::render;
-use crate::signals::Stop;
+use crate::signals::{Listening, Stop};
 use crate::views;
 
 /// The flags that make `queue` wait for the run it queued.
@@ -56,6 +56,11 @@ pub(crate) struct WaitFlags {
 }
 
 impl WaitFlags {
+    /// Whether the command waits for the run it queues.
+    pub(crate) fn waits(&self) -> bool {
+        self.wait
+    }
+
     /// How to wait, if the command waits: with `rate_share` of the token's quota for its polls
     /// when given (a sweep's `--rate-share`).
     pub(crate) fn waiting(&self, rate_share: Option<RateShare>) -> Option<Waiting> {
@@ -76,60 +81,116 @@ impl WaitFlags {
     }
 }
 
-/// Waits for the run of `kind` queued on `table` as `request_id` (Cloudflare answered
-/// `queued`), then prints how it ended: as text, its outcome; as JSON, `{request_id, queued,
-/// over, run}`, the run as last listed (`null` if never). The exit code says how it ended.
+/// Whether Cloudflare's answer to a queue leaves a run to wait for: not when it says it queued
+/// nothing (`queued: false`); when its answer has no shape this version knows, perhaps.
+pub(crate) fn queued_a_run(queued: &Response<Option<QueuedMaintenance>>) -> bool {
+    queued.result.as_ref().is_none_or(|answer| answer.queued)
+}
+
+/// Waits for the run of `kind` queued on `table` as `request_id` (`queued`, Cloudflare's
+/// answer), until it ends or a signal comes from `stops`, then prints how it went: as text, its
+/// outcome; as JSON, `{request_id, queued, over, run, error}`, the run as last listed (`null`
+/// if never) and why the wait stopped short, if it did. The exit code says how it ended.
 pub(crate) async fn one(
     context: &Context,
     table: &TableHandle,
     kind: &MaintenanceKind,
     request_id: &RequestId,
-    queued: &Option<QueuedMaintenance>,
+    queued: &Response<Option<QueuedMaintenance>>,
     waiting: &Waiting,
+    mut stops: Listening,
 ) -> Result<(), Failure> {
     let format = context.format;
+    let answer = match (&queued.result, &queued.unparsed_result) {
+        (None, Some(unparsed)) => unparsed.clone(),
+        (result, _) => serde_json::to_value(result)?,
+    };
+    let print = |over: bool, run: Option<&MaintenanceRun>, error: Option<String>| match format {
+        Format::Json => print_json(&json!({
+            "request_id": request_id,
+            "queued": answer,
+            "over": over,
+            "run": run,
+            "error": error,
+        })),
+        Format::Text => match run.filter(|_| over) {
+            Some(run) => print_parts([outcome(table, run).as_str()]),
+            None => Ok(()),
+        },
+    };
+    let runs_command = format!(
+        "r2-catalog table maintenance runs {} '{}' '{}'",
+        table.bucket(),
+        table.namespace(),
+        table.name()
+    );
+    if !queued_a_run(queued) {
+        let nothing = "Cloudflare queued nothing (its answer says queued: false): there is no run to wait for";
+        print(false, None, Some(nothing.to_owned()))?;
+        note(nothing);
+        return Err(Failure::Verdict(exit::FAILURE));
+    }
+    let maybe = if queued.already_applied {
+        "Maybe queued"
+    } else {
+        "Queued"
+    };
+    // The queueing is done whatever the wait comes to: said before it starts.
+    note(&format!(
+        "{maybe} {kind} for table {}.{} of bucket {}; waiting for its run.",
+        table.namespace(),
+        table.name(),
+        table.bucket()
+    ));
     let named = format!("{kind} of {}.{}", table.namespace(), table.name());
     let progress = (format == Format::Text).then(|| Progress::start(&format!("{named}: queued")));
     let mut polls = table.maintenance().follow(request_id, waiting);
     let mut last: Option<RunProgress> = None;
     let mut failed = None;
-    while let Some(polled) = polls.next().await {
+    let mut stopped = None;
+    loop {
+        let polled = tokio::select! {
+            polled = polls.next() => polled,
+            stop = stops.next() => {
+                stopped = Some(stop);
+                break;
+            }
+        };
         match polled {
-            Ok(seen) => {
+            Some(Ok(seen)) => {
                 if let Some(progress) = &progress {
                     progress.show(format!("{named}: {}", status_of(seen.run.as_ref())));
                 }
                 last = Some(seen);
             }
-            Err(error) => failed = Some(error),
+            Some(Err(error)) => failed = Some(error),
+            None => break,
         }
     }
     drop(progress);
     let run = last.and_then(|seen| seen.run);
-    let over = failed.is_none() && run.as_ref().is_some_and(MaintenanceRun::is_over);
-    match format {
-        Format::Json => print_json(&json!({
-            "request_id": request_id,
-            "queued": queued,
-            "over": over,
-            "run": run,
-        }))?,
-        Format::Text if over => {
-            if let Some(run) = &run {
-                print_parts([outcome(table, run).as_str()])?;
-            }
-        }
-        Format::Text => {}
+    let over =
+        failed.is_none() && stopped.is_none() && run.as_ref().is_some_and(MaintenanceRun::is_over);
+    let why = match (stopped, &failed) {
+        (Some(stop), _) => Some(format!(
+            "stopped waiting ({}): the run goes on",
+            stop.name()
+        )),
+        (None, Some(error)) => Some(error.report().to_string()),
+        (None, None) => None,
+    };
+    print(over, run.as_ref(), why.clone())?;
+    if let Some(stop) = stopped {
+        note(&format!(
+            "{}; {runs_command} shows it",
+            why.unwrap_or_default()
+        ));
+        return Err(Failure::Verdict(stop.exit_code()));
     }
     match (failed, run) {
         (Some(Error::RunNotOver(not_over)), _) => {
             note(&not_over.to_string());
-            note(&format!(
-                "hint: r2-catalog table maintenance runs {} '{}' '{}' shows it",
-                table.bucket(),
-                table.namespace(),
-                table.name()
-            ));
+            note(&format!("hint: {runs_command} shows it"));
             Err(Failure::Verdict(exit::STILL_RUNNING))
         }
         (Some(error), _) => {
@@ -161,7 +222,8 @@ fn outcome(table: &TableHandle, run: &MaintenanceRun) -> String {
         .duration_ms
         .map(|ms| format!(", took {:.1} s", ms as f64 / 1000.0))
         .unwrap_or_default();
-    let mut text = format!(
+    // One line, whatever the server's timestamps and kind hold.
+    let mut text = render::one_line(&format!(
         "{} of table {}.{} of bucket {}: {} (run {}, started {}{took}).",
         capitalized(run.configuration_type.as_str()),
         table.namespace(),
@@ -170,7 +232,7 @@ fn outcome(table: &TableHandle, run: &MaintenanceRun) -> String {
         run.status,
         run.run_id,
         run.started_at,
-    );
+    ));
     if let Some(failure) = failure_of(run) {
         text.push('\n');
         text.push_str(&failure);
@@ -222,18 +284,20 @@ fn capitalized(text: &str) -> String {
 /// counted in the summary.
 const SHOWN_RUNS: u64 = 20;
 
-/// The most runs one command waits for: a sweep over more tables queues them all, and says
-/// how many it did not wait for. Polling more than this many runs would take the token's whole
-/// quota for an hour, and their waits would hold memory in proportion.
-pub(crate) const MAX_WAITED: usize = 10_000;
+/// The most runs one command waits for, all at once: a sweep over more tables queues them all,
+/// and says how many it did not wait for.
+pub(crate) const MAX_WAITED: usize = MAX_FOLLOWED_AT_ONCE;
 
 /// How the runs of a sweep ended, by final status.
 #[derive(Default)]
 pub(crate) struct RunTally {
+    /// By the statuses this version knows, and `other` for the rest: a server cannot grow the
+    /// progress line and the summary with statuses of its own.
     by_status: BTreeMap<String, u64>,
     not_over: u64,
     unfollowed: u64,
     left: u64,
+    not_waited: u64,
 }
 
 impl RunTally {
@@ -248,7 +312,7 @@ impl RunTally {
             Some(Failure::Verdict(exit::RUN_FAILED))
         } else if self.unfollowed > 0 {
             Some(Failure::Unready)
-        } else if self.not_over > 0 {
+        } else if self.not_over > 0 || self.left > 0 || self.not_waited > 0 {
             Some(Failure::Verdict(exit::STILL_RUNNING))
         } else {
             None
@@ -269,7 +333,7 @@ impl RunTally {
         format!("runs: {ended}; {} waiting", self.left)
     }
 
-    fn summary(&self, elapsed: Duration, not_waited: u64) -> String {
+    fn summary(&self, elapsed: Duration) -> String {
         let mut parts: Vec<String> = self
             .by_status
             .iter()
@@ -287,9 +351,10 @@ impl RunTally {
         if self.left > 0 {
             parts.push(format!("{} not waited for (they go on)", self.left));
         }
-        if not_waited > 0 {
+        if self.not_waited > 0 {
             parts.push(format!(
-                "{not_waited} queued past the {MAX_WAITED} a command waits for (they go on)"
+                "{} queued past the {MAX_WAITED} a command waits for (they go on)",
+                self.not_waited
             ));
         }
         if parts.is_empty() {
@@ -318,6 +383,7 @@ pub(crate) async fn all(
     let started = Instant::now();
     let mut tally = RunTally {
         left: runs.len() as u64,
+        not_waited,
         ..RunTally::default()
     };
     let progress = (format == Format::Text).then(|| Progress::start(&tally.waiting()));
@@ -341,7 +407,11 @@ pub(crate) async fn all(
         line["request_id"] = json!(ended.request_id);
         let shown = match &ended.outcome {
             Ok(run) => {
-                *tally.by_status.entry(run.status.to_string()).or_default() += 1;
+                let status = match run.status.is_known() {
+                    true => run.status.as_str(),
+                    false => "other",
+                };
+                *tally.by_status.entry(status.to_owned()).or_default() += 1;
                 line["over"] = json!(true);
                 line["run"] = serde_json::to_value(run)?;
                 (run.status != RunStatus::Succeeded).then(|| {
@@ -386,13 +456,72 @@ pub(crate) async fn all(
         }
     }
     drop(progress);
-    let summary = tally.summary(started.elapsed(), not_waited);
+    let summary = tally.summary(started.elapsed());
     match format {
         Format::Text => print_parts([summary.as_str()])?,
         Format::Json => note(&summary),
     }
     match stopped {
-        Some(signal) => Err(Failure::Interrupted(signal)),
+        Some(signal) => {
+            note(&format!(
+                "stopped waiting ({}): the runs not waited for go on; `table maintenance runs` shows each",
+                signal.name()
+            ));
+            Err(Failure::Verdict(signal.exit_code()))
+        }
         None => Ok(tally),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(tally: &RunTally) -> Option<u8> {
+        tally.verdict().map(|failure| match failure {
+            Failure::Verdict(code) => code,
+            Failure::Unready => exit::FAILURE,
+            _ => u8::MAX,
+        })
+    }
+
+    #[test]
+    fn a_run_that_did_not_succeed_comes_first_then_one_not_followed_then_one_not_over() {
+        let ended = |statuses: &[(&str, u64)]| RunTally {
+            by_status: statuses
+                .iter()
+                .map(|(status, count)| ((*status).to_owned(), *count))
+                .collect(),
+            ..RunTally::default()
+        };
+        assert_eq!(verdict(&ended(&[("succeeded", 3)])), None);
+        let not_over = RunTally {
+            not_over: 1,
+            ..ended(&[("succeeded", 3)])
+        };
+        assert_eq!(verdict(&not_over), Some(exit::STILL_RUNNING));
+        let unfollowed = RunTally {
+            unfollowed: 1,
+            ..not_over
+        };
+        assert_eq!(verdict(&unfollowed), Some(exit::FAILURE));
+        let failed = RunTally {
+            unfollowed: 1,
+            ..ended(&[("succeeded", 3), ("other", 1)])
+        };
+        assert_eq!(verdict(&failed), Some(exit::RUN_FAILED));
+        // Runs queued and not waited for go on: not known to have succeeded.
+        for left_going in [
+            RunTally {
+                not_waited: 2,
+                ..ended(&[("succeeded", 3)])
+            },
+            RunTally {
+                left: 2,
+                ..ended(&[("succeeded", 3)])
+            },
+        ] {
+            assert_eq!(verdict(&left_going), Some(exit::STILL_RUNNING));
+        }
     }
 }

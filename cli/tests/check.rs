@@ -363,7 +363,7 @@ fn the_tour_walks_a_catalog_from_enable_to_delete_without_an_account() {
             "$ r2-catalog catalog list",
             "$ r2-catalog namespace list my-data-bucket",
             "$ r2-catalog catalog check my-data-bucket",
-            "$ r2-catalog table maintenance queue my-data-bucket bronze events compaction --wait --poll-interval 1",
+            "$ r2-catalog table maintenance queue my-data-bucket bronze events compaction --wait --poll-interval 1 --timeout 60",
             "$ r2-catalog catalog disable my-data-bucket --yes",
             "$ r2-catalog catalog delete my-data-bucket --force --yes",
         ]

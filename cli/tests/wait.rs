@@ -121,6 +121,7 @@ async fn a_run_that_succeeds_exits_0_with_the_run_as_json() {
             "queued": queued(REQUEST_ID),
             "over": true,
             "run": ended_run(REQUEST_ID, "succeeded", 0),
+            "error": null,
         })
     );
     assert_eq!(
@@ -372,7 +373,7 @@ async fn a_hostile_runs_listing_cannot_forge_lines_or_act_on_the_terminal() {
         "run_id": 3,
         "configuration_type": "compaction",
         "status": "failed",
-        "started_at": "2026-12-07T10:00:00Z",
+        "started_at": "2026-12-07T10:00:00Z\nSucceeded: forged\u{1b}]0;x\u{7}",
         "request_id": REQUEST_ID,
         "customer_message": message,
         "primary_error_code": 50001,
@@ -392,7 +393,7 @@ async fn a_hostile_runs_listing_cannot_forge_lines_or_act_on_the_terminal() {
     assert_eq!(ran.status.code(), Some(10), "{}", stderr(&ran));
     assert_eq!(
         stdout(&ran),
-        "Compaction of table a.events of bucket my-data-bucket: failed (run 3, started 2026-12-07T10:00:00Z).\n\
+        "Compaction of table a.events of bucket my-data-bucket: failed (run 3, started 2026-12-07T10:00:00Z\\nSucceeded: forged\\u001b]0;x\\u0007).\n\
          Error 50001: disk full\\nCompaction of table a.events: succeeded\\u001b[2J\n\
          STEP              STATUS  DURATION MS\n\
          compaction\\u001b]0;x\\u0007  failed  5\n"
@@ -447,5 +448,127 @@ async fn ctrl_c_while_waiting_for_all_tables_stops_the_wait_and_says_the_runs_go
     assert!(
         summary.starts_with("Runs: 5 not waited for (they go on) ("),
         "{summary}"
+    );
+}
+
+/// An httpmock server whose queue answers `queue` (202) and whose runs listing answers `runs`
+/// for `a.events`.
+async fn answering(queue: Value, runs: Value) -> httpmock::MockServer {
+    let server = httpmock::MockServer::start_async().await;
+    let table = catalog_path(&format!("/{BUCKET}/namespaces/a/tables/events"));
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST)
+                .path(format!("{table}/maintenance-configs/compaction/queue"));
+            then.status(202).json_body(success(queue));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::GET)
+                .path(format!("{table}/maintenance-runs"));
+            then.status(200).json_body(success(runs));
+        })
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn an_answer_that_queued_nothing_leaves_no_run_to_wait_for() {
+    let nothing = json!({"message": "Already queued", "queued": false, "request_id": REQUEST_ID});
+    let server = httpmock::MockServer::start_async().await;
+    let table = catalog_path(&format!("/{BUCKET}/namespaces/a/tables/events"));
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST)
+                .path(format!("{table}/maintenance-configs/compaction/queue"));
+            then.status(202).json_body(success(nothing.clone()));
+        })
+        .await;
+    let looks = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::GET)
+                .path(format!("{table}/maintenance-runs"));
+            then.status(200).json_body(success(json!({"runs": []})));
+        })
+        .await;
+    let ran = run(&server, &queue_and_wait(&[]));
+    assert_eq!(ran.status.code(), Some(1), "{}", stderr(&ran));
+    let why =
+        "Cloudflare queued nothing (its answer says queued: false): there is no run to wait for";
+    assert_eq!(
+        printed(&ran),
+        json!({"request_id": REQUEST_ID, "queued": nothing, "over": false, "run": null, "error": why})
+    );
+    assert_eq!(stderr(&ran), format!("request id {REQUEST_ID}\n{why}\n"));
+    // Not a look at the runs.
+    assert_eq!(looks.calls_async().await, 0);
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_status_line_at_a_terminal_shows_server_text_escaped() {
+    let running = json!({
+        "run_id": 3,
+        "configuration_type": "compaction",
+        "status": "running",
+        "started_at": "10:00\u{1b}]0;pwned\u{7}\nforged",
+        "request_id": REQUEST_ID,
+        "operation_results": [],
+    });
+    let server = answering(queued(REQUEST_ID), json!({"runs": [running]})).await;
+    let env = at_terminal_env(&server.base_url());
+    let ran = tokio::task::spawn_blocking(move || {
+        let args = queue_and_wait(&["--timeout", "2", "--poll-interval", "1"]);
+        let both = On {
+            stdin: false,
+            stdout: true,
+            stderr: true,
+        };
+        support::terminal::run_at_terminal(&args, &borrowed(&env), both, &[])
+    })
+    .await
+    .expect("the run finishes");
+    assert_eq!(ran.code, Some(11), "{}", ran.shown);
+    assert!(
+        ran.shown.contains(
+            "compaction of a.events: running (run 3, started 10:00\\u001b]0;pwned\\u0007\\nforged)"
+        ),
+        "{}",
+        ran.shown
+    );
+    assert!(!ran.shown.contains("\u{1b}]0;pwned"), "{}", ran.shown);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_while_waiting_for_one_run_prints_what_is_known_and_says_the_run_goes_on() {
+    let emulator = runs_lasting(Duration::from_secs(60), RunOutcome::Succeeded).await;
+    let base_url = emulator.base_url().to_owned();
+    let (exited, printed, told) = tokio::task::spawn_blocking(move || {
+        let (mut child, lines, stderr) = spawn_at(&base_url, &queue_and_wait(&[]));
+        std::thread::sleep(Duration::from_millis(1500));
+        interrupt(&child);
+        let (exited, _) = wait(&mut child);
+        let printed: String = lines.iter().collect();
+        (exited, printed, stderr.join().expect("stderr"))
+    })
+    .await
+    .expect("the run finishes");
+    assert_eq!(exited, Some(130), "{told}");
+    let printed: Value = serde_json::from_str(&printed).expect("one JSON document");
+    assert_eq!(printed["over"], false);
+    assert_eq!(printed["run"]["status"], "running");
+    assert_eq!(
+        printed["error"],
+        "stopped waiting (SIGINT): the run goes on"
+    );
+    assert_eq!(
+        told.lines().last(),
+        Some(
+            format!(
+                "stopped waiting (SIGINT): the run goes on; r2-catalog table maintenance runs {BUCKET} 'a' 'events' shows it"
+            )
+            .as_str()
+        )
     );
 }

@@ -165,6 +165,21 @@ pub enum Swept<T> {
     },
 }
 
+impl<T> Swept<T> {
+    /// This item with a table's result made into another by `to`: what a sweep's caller keeps
+    /// of each result, the rest of the item as it is.
+    pub fn map<U>(self, to: impl FnOnce(T) -> U) -> Swept<U> {
+        match self {
+            Self::Table { table, outcome } => Swept::Table {
+                table,
+                outcome: outcome.map(to),
+            },
+            Self::Unlisted { namespace, error } => Swept::Unlisted { namespace, error },
+            Self::Listed { tables, complete } => Swept::Listed { tables, complete },
+        }
+    }
+}
+
 /// What queueing maintenance for one table of a sweep answered, and the request id it sent
 /// (one made afresh for each table), by which the run can be found among the table's runs.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,6 @@ use crate::error::{Error, RunNotOver};
 use crate::generated::types::MaintenanceRun;
 use crate::pace::{DEFAULT_RATE_SHARE, RateShare, SweepBudget};
 use crate::paging::{ListOptions, Streamed};
-use crate::status::RunStatus;
 use crate::sweep::{DEFAULT_SWEEP_MAX_WAIT, DEFAULT_SWEEP_RETRY_BUDGET};
 use crate::tables::{TableHandle, TableMaintenanceHandle};
 use crate::validate::RequestId;
@@ -32,10 +31,10 @@ pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// The longest interval the doubling reaches, unless the first interval is longer: a minute.
 pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(60);
 
-/// The most runs [`Waiting::all`] follows at once; the others wait their turn, and are found
-/// over at their first poll if they ended meanwhile. It bounds the memory of a wait for a whole
-/// catalog's runs; the rate limit bounds their polls well before it.
-pub const MAX_FOLLOWED_AT_ONCE: usize = 1_000;
+/// The most runs [`Waiting::all`] follows at once: more would take the token's whole quota
+/// for an hour to look at each of them a few times, and hold memory in proportion. The others
+/// wait their turn, and each gets at least one look, even past the timeout.
+pub const MAX_FOLLOWED_AT_ONCE: usize = 10_000;
 
 /// How to wait for queued maintenance runs: how long, how often to look, and what share of
 /// the token's rate limit the looking may take.
@@ -48,8 +47,10 @@ pub const MAX_FOLLOWED_AT_ONCE: usize = 1_000;
 /// [`Error::RunNotOver`]; the run goes on.
 ///
 /// Every poll keeps to the client's retries and pace and, with the other polls of the same
-/// wait, to [`Waiting::rate_share`] of the token's quota; a block from Cloudflare's rate limit
-/// is waited out (up to 15 minutes), not taken as the wait's end.
+/// wait, to [`Waiting::rate_share`] of the token's quota. A block from Cloudflare's rate limit
+/// is waited out, not taken as the wait's end, for up to 15 minutes or the timeout if shorter:
+/// a poll held up longer ends the wait with [`Error::RateLimited`]. So a wait lasts at most
+/// about twice its timeout, however the rate limit goes.
 ///
 /// ```no_run
 /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
@@ -115,7 +116,8 @@ impl Waiting {
 
     /// Waits for each of `runs`, the request id each was queued with, at once (up to
     /// [`MAX_FOLLOWED_AT_ONCE`]) and within one share of the quota; one [`Waited`] for each
-    /// as it ends. The timeout counts from this call for them all.
+    /// as it ends. The timeout counts from this call for them all. Leave out the tables whose
+    /// answer says nothing was queued (`queued: false`): they have no run to wait for.
     pub fn all(
         &self,
         runs: impl IntoIterator<Item = (TableHandle, RequestId)>,
@@ -136,11 +138,7 @@ impl Waiting {
                     let outcome = Follow::new(polled, request_id.clone(), waiting)
                         .ended()
                         .await;
-                    Waited {
-                        table,
-                        request_id,
-                        outcome,
-                    }
+                    Waited::new(table, request_id, outcome)
                 }
             })
             .buffer_unordered(MAX_FOLLOWED_AT_ONCE);
@@ -148,12 +146,13 @@ impl Waiting {
     }
 
     /// What the polls of one wait share: its share of the quota, a sweep's budget of retries,
-    /// and a sweep's patience with a block.
+    /// and a sweep's patience with a block, but no more than the wait's own timeout, so that a
+    /// look held up by the rate limit overruns the timeout by at most as much again.
     fn budget(&self) -> Arc<SweepBudget> {
         Arc::new(SweepBudget::new(
             DEFAULT_SWEEP_RETRY_BUDGET,
             self.rate_share,
-            DEFAULT_SWEEP_MAX_WAIT,
+            DEFAULT_SWEEP_MAX_WAIT.min(self.timeout),
         ))
     }
 }
@@ -162,8 +161,9 @@ impl Waiting {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunProgress {
-    /// The run as listed, or `None` when it is not listed yet: Cloudflare's scheduler has not
-    /// taken it (queueing does not start a run).
+    /// The run as last listed (kept when a later page no longer lists it, newer runs having
+    /// pushed it off the first page), or `None` while it was never listed: Cloudflare's
+    /// scheduler has not taken it (queueing does not start a run).
     pub run: Option<MaintenanceRun>,
     /// How long the wait has lasted.
     pub elapsed: Duration,
@@ -195,6 +195,22 @@ pub struct Waited {
     pub outcome: Result<MaintenanceRun, Error>,
 }
 
+impl Waited {
+    /// How the wait for the run of `table` queued as `request_id` ended. For tests of code that
+    /// takes the SDK's results.
+    pub fn new(
+        table: TableHandle,
+        request_id: RequestId,
+        outcome: Result<MaintenanceRun, Error>,
+    ) -> Self {
+        Self {
+            table,
+            request_id,
+            outcome,
+        }
+    }
+}
+
 impl TableMaintenanceHandle {
     /// Each poll of a wait for the run queued as `request_id`, as [`Waiting`] says: one
     /// [`RunProgress`] a poll, the last one over; or, in its place, [`Error::RunNotOver`] at the
@@ -223,7 +239,7 @@ impl TableMaintenanceHandle {
     }
 
     /// Waits for the run queued as `request_id` to end, as [`Waiting`] says, and returns it,
-    /// whatever its status ([`RunStatus::Succeeded`] or not): [`TableMaintenanceHandle::follow`]
+    /// whatever its status ([`RunStatus::Succeeded`](crate::models::RunStatus::Succeeded) or not): [`TableMaintenanceHandle::follow`]
     /// to its end.
     pub async fn wait_for(
         &self,
@@ -250,9 +266,13 @@ struct Follow {
     /// The time slept so far: with the real clock's time, the wait's length, also when a
     /// test's sleeper returns at once.
     slept: Duration,
+    /// Whether the last pause ended at the timeout.
+    at_timeout: bool,
     /// The wait before the next poll; `None` before the first, made at once.
     interval: Option<Duration>,
-    last_status: Option<RunStatus>,
+    /// The run as last listed: kept when a later page no longer lists it (newer runs pushed it
+    /// off the first page).
+    last_seen: Option<MaintenanceRun>,
 }
 
 impl Follow {
@@ -265,8 +285,9 @@ impl Follow {
             waiting,
             started: Instant::now(),
             slept: Duration::ZERO,
+            at_timeout: false,
             interval: None,
-            last_status: None,
+            last_seen: None,
         }
     }
 
@@ -281,12 +302,15 @@ impl Follow {
             None => self.waiting.poll_interval,
             Some(interval) => {
                 let left = self.waiting.timeout.saturating_sub(self.elapsed());
-                if left.is_zero() {
-                    let status = self.last_status.clone();
-                    let waited = self.elapsed();
+                if left.is_zero() || self.at_timeout {
+                    let status = self.last_seen.as_ref().map(|run| run.status.clone());
+                    let waited = self.elapsed().max(self.waiting.timeout);
                     return Err(RunNotOver::new(self.request_id.clone(), waited, status).into());
                 }
                 let pause = interval.min(left);
+                // A pause cut to the time left ends at the timeout: the look after it is the
+                // last, however the clock read meanwhile.
+                self.at_timeout = pause == left;
                 self.table.sleep(pause).await;
                 self.slept = self.slept.saturating_add(pause);
                 interval
@@ -301,13 +325,16 @@ impl Follow {
             .runs()
             .list(ListOptions::new())
             .await?;
-        // A server that lists one request id twice is read at its newest run.
-        let run = page.result.runs.into_iter().find(|run| {
+        // A server that lists one request id twice is read at its latest run.
+        let listed = page.result.runs.into_iter().filter(|run| {
             run.request_id
                 .as_deref()
                 .is_some_and(|listed| listed.eq_ignore_ascii_case(self.request_id.as_ref()))
         });
-        self.last_status = run.as_ref().map(|run| run.status.clone());
+        if let Some(latest) = listed.max_by_key(|run| run.run_id) {
+            self.last_seen = Some(latest);
+        }
+        let run = self.last_seen.clone();
         Ok(RunProgress::new(run, self.elapsed()))
     }
 

@@ -284,11 +284,12 @@ async fn a_status_the_sdk_does_not_know_ends_the_wait_only_with_a_completion_tim
 }
 
 #[tokio::test]
-async fn the_run_is_found_by_its_request_id_in_any_case_at_its_newest_listing() {
+async fn the_run_is_found_by_its_request_id_in_any_case_at_its_latest_run() {
+    // Listed out of order: the latest run is the one with the highest id.
     let server = server(vec![page(vec![
         run(9, None, "succeeded", json!({})),
-        run(8, Some(&REQUEST_ID.to_uppercase()), "cancelled", json!({})),
         run(7, Some(REQUEST_ID), "succeeded", json!({})),
+        run(8, Some(&REQUEST_ID.to_uppercase()), "cancelled", json!({})),
     ])]);
     let sleeps = RecordedSleeps::default();
     let ended = maintenance_on(&server, &sleeps)
@@ -449,4 +450,29 @@ async fn the_polls_of_many_runs_keep_to_the_rate_limit() {
         .await;
     assert_eq!(ended, names.len());
     assert_eq!(emulator.throttled(), 0);
+}
+
+#[tokio::test]
+async fn a_run_no_longer_listed_is_kept_as_last_seen() {
+    let running = run(7, Some(REQUEST_ID), "running", json!({}));
+    let server = server(vec![
+        page(vec![running.clone()]),
+        page(vec![run(8, None, "succeeded", json!({}))]),
+    ]);
+    let sleeps = RecordedSleeps::default();
+    let waiting = Waiting::new().timeout(Duration::from_secs(5));
+    let progress: Vec<_> = maintenance_on(&server, &sleeps)
+        .follow(&request_id(), &waiting)
+        .collect()
+        .await;
+    let expected: MaintenanceRun = serde_json::from_value(running).expect("a run");
+    // At once, and at the timeout, then no more.
+    let [Ok(first), Ok(second), Err(Error::RunNotOver(not_over))] = &progress[..] else {
+        panic!("two looks, then the timeout: {progress:?}");
+    };
+    assert_eq!(
+        (&first.run, &second.run),
+        (&Some(expected.clone()), &Some(expected))
+    );
+    assert_eq!(not_over.last_status(), Some(&RunStatus::Running));
 }
