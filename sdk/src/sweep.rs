@@ -116,6 +116,8 @@ pub struct Sweep {
     max_wait: Duration,
     skip: HashSet<(Namespace, TableName)>,
     stop: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+    /// Whether its operation only reads, and so is sent on a dry-run client too.
+    reads_only: bool,
 }
 
 impl fmt::Debug for Sweep {
@@ -188,7 +190,15 @@ impl Sweep {
             max_wait: DEFAULT_SWEEP_MAX_WAIT,
             skip: HashSet::new(),
             stop: None,
+            reads_only: false,
         }
+    }
+
+    /// This sweep with an operation that only reads: on a dry-run client it is sent, as the
+    /// listings are, not planned.
+    pub(crate) fn reading(mut self) -> Self {
+        self.reads_only = true;
+        self
     }
 
     /// Only the tables of `namespace` and of the namespaces under it, at any depth.
@@ -313,6 +323,7 @@ impl Sweep {
             max_wait,
             skip,
             stop,
+            reads_only,
         } = self;
         let policy = Policy {
             sweep: Some(Arc::new(SweepBudget::new(
@@ -322,8 +333,13 @@ impl Sweep {
             ))),
             ..catalog.engine.policy().clone()
         };
+        let engine = catalog.engine.with_policy(policy);
         let paced = CatalogScope {
-            engine: catalog.engine.with_policy(policy),
+            engine: if reads_only {
+                engine.planning(false)
+            } else {
+                engine
+            },
             ..catalog.clone()
         };
         // Listing changes nothing: on a dry-run client the sweep still lists, and plans only
