@@ -19,6 +19,7 @@ mod output;
 mod paging;
 mod progress;
 mod render;
+mod report;
 mod signals;
 mod stdin;
 mod sweep;
@@ -60,8 +61,10 @@ const GLOBAL_OPTIONS: &str = "Global options";
     after_help = "Exit codes: 0 success; 1 other failure; 2 nothing sent (bad input, \
         configuration, confirmation declined); 3 not found; 4 already enabled; 5 conflict; \
         6 token refused or lacking a permission; 7 rate or daily limit reached; 8 `catalog \
-        check` could not check every step; 9 the result or journal could not be written, what \
-        was sent may have been carried out; 130 interrupted (Ctrl-C; 143 SIGTERM, 131 SIGQUIT, \
+        check` could not check every step, or `catalog report` could not read every table; 9 \
+        the result or journal could not be written, what was sent may have been carried out; \
+        10 a maintenance run failed; 12 `catalog report`: a table never ran with maintenance \
+        on; 130 interrupted (Ctrl-C; 143 SIGTERM, 131 SIGQUIT, \
         129 SIGHUP); 141 stdout closed (| head)."
 )]
 struct Cli {

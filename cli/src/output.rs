@@ -58,6 +58,9 @@ pub(crate) enum Failure {
     /// `catalog check` found no step that fails, but could not check one that matters for an
     /// engine, and printed which (exit 8).
     Unchecked,
+    /// The command did its work and printed what it found; what it found calls for this exit
+    /// code (a run that failed, say).
+    Verdict(u8),
     /// The result could not be written (stdout closed or full, or the journal): the requests
     /// already sent may have been carried out. Exit 141 for a closed pipe, as shells report a
     /// command that wrote into one; 9 otherwise.
@@ -355,11 +358,17 @@ pub(crate) mod exit {
     /// Cloudflare asked to slow down (HTTP 429), or a daily limit is reached.
     pub(crate) const RATE_LIMITED: u8 = 7;
     /// `catalog check` could not check a step that matters for an engine (the Iceberg endpoint,
-    /// with a global API key): the catalog is not known to be ready.
+    /// with a global API key): the catalog is not known to be ready. `catalog report` could
+    /// not read some table or listing, and found nothing worse: the report is incomplete.
     pub(crate) const NOT_CHECKED: u8 = 8;
     /// The result or the journal could not be written (a full disk, say): what was sent may
     /// have been carried out.
     pub(crate) const OUTPUT_LOST: u8 = 9;
+    /// A maintenance run ended without succeeding: the run `table maintenance queue --wait`
+    /// waited for, or a table's last run in `catalog report`.
+    pub(crate) const RUN_FAILED: u8 = 10;
+    /// `catalog report`: a table with maintenance on has no run of it among its latest runs.
+    pub(crate) const NEVER_RAN: u8 = 12;
     /// Stdout's reader went away (`| head -1`): 128 + SIGPIPE, as shells report a command that
     /// wrote into a closed pipe. What was sent may have been carried out.
     pub(crate) const PIPE_CLOSED: u8 = 141;
@@ -375,6 +384,7 @@ pub(crate) fn report(failure: &Failure, target: &Target) -> ExitCode {
         Failure::Setup(_) | Failure::Cancelled(_) | Failure::Config(_) => exit::NOT_SENT,
         Failure::Stopped(_) | Failure::Unready => exit::FAILURE,
         Failure::Unchecked => exit::NOT_CHECKED,
+        Failure::Verdict(code) => *code,
         Failure::Output(lost) if lost.is_closed_pipe() => exit::PIPE_CLOSED,
         Failure::Output(_) => exit::OUTPUT_LOST,
         Failure::Interrupted(stop) => stop.exit_code(),
@@ -461,6 +471,8 @@ fn describe(failure: &Failure) -> Option<String> {
         Failure::Sdk(error) => format!("error: {:#}", error.report()),
         // The check printed each step, and what to do.
         Failure::Unready | Failure::Unchecked => return None,
+        // The command printed its verdict.
+        Failure::Verdict(_) => return None,
         // Whoever closed the pipe wanted no more; a shell tells of it no further either, unless
         // there is more to know.
         Failure::Output(lost) if lost.is_closed_pipe() => {
