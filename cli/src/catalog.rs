@@ -90,6 +90,12 @@ impl Command {
         }
     }
 
+    /// Whether the command runs over every table (`report`), and so answers Ctrl-C itself:
+    /// the tables in flight are reported.
+    pub(crate) fn sweeps(&self) -> bool {
+        matches!(self, Self::Report(_))
+    }
+
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
         let account = context.account.account_id();
         let format = context.format;

@@ -327,6 +327,7 @@ impl Command {
     fn answers_signals(&self) -> bool {
         match self {
             Self::Api(ApiCommand::Table(command)) => !command.sweeps(),
+            Self::Api(ApiCommand::Catalog(command)) => !command.sweeps(),
             Self::Emulate(_) => false,
             // The tour on Cloudflare answers them itself, to tell what to clean up.
             Self::Tour(args) => !args.against_cloudflare(),

@@ -7,11 +7,14 @@
 mod common;
 mod support;
 
+use std::time::Duration;
+
 use cloudflare_r2_catalog_emulator::{Emulator, Fault, Operation};
 use common::*;
+use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
-use support::sweeps::{cli, cli_at_terminal};
-use support::terminal::On;
+use support::sweeps::{at_terminal_env, cli, cli_at_terminal};
+use support::terminal::{CTRL_C, On, run_at_terminal};
 use support::*;
 
 /// stdout on the terminal; stdin and stderr pipes (the progress line is not drawn on a pipe).
@@ -161,5 +164,98 @@ silver     orders   enabled     none in last 100                                
 ✗ silver.orders: compaction is enabled but has no run among its 100 latest
 Verdict: needs attention: 5 table(s) read: 1 whose last run failed, 1 that never ran with maintenance on
 "
+    );
+}
+
+#[test]
+fn ctrl_c_reports_the_tables_read_and_a_verdict_that_says_it_stopped_then_exits_130() {
+    // One namespace, `a`, of six tables with compaction on and no run; each table's runs
+    // answer at once for `t0` and after 2 s for the others.
+    let server = MockServer::start();
+    let namespaces = catalog_path(&format!("/{BUCKET}/namespaces"));
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(&namespaces)
+            .query_param_missing("parent");
+        then.status(200).json_body(success(
+            json!({"namespaces": [["a"]], "next_page_token": null}),
+        ));
+    });
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(&namespaces)
+            .query_param("parent", "a");
+        then.status(200)
+            .json_body(success(json!({"namespaces": [], "next_page_token": null})));
+    });
+    let names: Vec<String> = (0..6).map(|n| format!("t{n}")).collect();
+    let identifiers: Vec<Value> = names
+        .iter()
+        .map(|name| json!({"namespace": ["a"], "name": name}))
+        .collect();
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(catalog_path(&format!("/{BUCKET}/namespaces/a/tables")));
+        then.status(200).json_body(success(
+            json!({"identifiers": identifiers, "next_page_token": null}),
+        ));
+    });
+    let maintenance = json!({"maintenance_config": {
+        "compaction": {"state": "enabled", "target_size_mb": "128"},
+        "snapshot_expiration": {"max_snapshot_age": "7d", "min_snapshots_to_keep": 100,
+                                "state": "disabled"},
+    }});
+    let table = |name: &str, tail: &str| {
+        catalog_path(&format!("/{BUCKET}/namespaces/a/tables/{name}/{tail}"))
+    };
+    for (n, name) in names.iter().enumerate() {
+        server.mock(|when, then| {
+            when.method(Method::GET)
+                .path(table(name, "maintenance-configs"));
+            then.status(200).json_body(success(maintenance.clone()));
+        });
+        server.mock(|when, then| {
+            when.method(Method::GET)
+                .path(table(name, "maintenance-runs"));
+            let then = then
+                .status(200)
+                .json_body(success(json!({"runs": [], "next_page_token": null})));
+            if n > 0 {
+                then.delay(Duration::from_secs(2));
+            }
+        });
+    }
+    let env = at_terminal_env(&server.base_url());
+    let on_both = On {
+        stdin: false,
+        stdout: true,
+        stderr: true,
+    };
+
+    // Two at a time: t0 is read at once, t1 and t2 are in flight when Ctrl-C comes.
+    let ran = run_at_terminal(
+        &["catalog", "report", BUCKET, "--concurrency", "2"],
+        &borrowed(&env),
+        on_both,
+        &[("tables: 1 read", CTRL_C)],
+    );
+
+    assert_eq!(ran.code, Some(130), "{}", ran.shown);
+    let verdict = ran
+        .shown
+        .lines()
+        .find(|line| line.starts_with("Verdict: "))
+        .unwrap_or_else(|| panic!("no verdict in {:?}", ran.shown));
+    let read = ran.shown.matches("✗ a.t").count();
+    assert!(
+        (2..=3).contains(&read),
+        "t0, t1 and maybe t2: {}",
+        ran.shown
+    );
+    assert_eq!(
+        verdict,
+        format!(
+            "Verdict: needs attention: {read} table(s) read: {read} that never ran with maintenance on, stopped by SIGINT before every table was read"
+        )
     );
 }
