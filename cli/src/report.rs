@@ -53,6 +53,7 @@ pub(crate) struct ReportArgs {
 }
 
 impl ReportArgs {
+    /// The bucket reported on, for the hints of a failure.
     pub(crate) fn bucket(&self) -> &str {
         &self.bucket
     }
@@ -225,7 +226,12 @@ pub(crate) async fn report(context: &Context, args: ReportArgs) -> Result<(), Fa
                 }
                 continue;
             }
-            _ => continue,
+            Swept::Listed { .. } => continue,
+            // A kind of item this version does not know: the report is not known complete.
+            _ => {
+                verdict.unread += 1;
+                continue;
+            }
         };
         if let Some(progress) = &progress {
             progress.show(format!(
