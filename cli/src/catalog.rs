@@ -30,6 +30,13 @@ pub(crate) enum Command {
         /// The R2 bucket.
         bucket: String,
     },
+    /// Report every table's maintenance: its compaction and snapshot-expiration state, its
+    /// last run of each (status, start, duration) and when each may run next; then each table
+    /// whose last run failed, or that never ran with maintenance on, and a verdict line. A
+    /// table at a terminal, one JSON document otherwise. Reading changes nothing, so it reads
+    /// under --dry-run too. Exit 0 when healthy, 10 when a last run failed, 12 when a table
+    /// never ran with maintenance on, 8 when some table or listing could not be read.
+    Report(crate::report::ReportArgs),
     /// Print the configuration an engine takes to reach a bucket's catalog, ready to paste:
     /// the URI and warehouse filled in, the token read from CLOUDFLARE_API_TOKEN (never
     /// printed). As JSON: {engine, uri, warehouse, token_env, config}.
@@ -79,7 +86,14 @@ impl Command {
             | Self::Connect { bucket, .. }
             | Self::Disable { bucket, .. }
             | Self::Delete { bucket, .. } => (Some(bucket), false),
+            Self::Report(args) => (Some(args.bucket()), false),
         }
+    }
+
+    /// Whether the command runs over every table (`report`), and so answers Ctrl-C itself:
+    /// the tables in flight are reported.
+    pub(crate) fn sweeps(&self) -> bool {
+        matches!(self, Self::Report(_))
     }
 
     pub(crate) async fn run(self, context: &Context) -> Result<(), Failure> {
@@ -108,6 +122,7 @@ impl Command {
                 )
                 .await
             }
+            Self::Report(args) => crate::report::report(context, args).await,
             Self::Connect { bucket, engine } => {
                 crate::connect::connect(context, bucket, engine).await
             }

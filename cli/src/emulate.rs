@@ -30,6 +30,9 @@ pub(crate) struct Args {
     accounts: Vec<String>,
     /// A JSON file of buckets and their namespaces and tables to start with:
     /// {"buckets": {"NAME": {"namespaces": [["bronze"]], "tables": [{"namespace": ["bronze"], "name": "events"}]}}}
+    /// A table may add its past runs, newest first: "runs": [{"kind": "compaction",
+    /// "status": "failed", "started_at": "2026-11-24T14:30:45Z", "duration_ms": 4200,
+    /// "error_code": 50002, "customer_message": "…"}] (docs/emulator.md).
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
     /// Accept only this API token (repeat for more); by default any non-empty credentials.

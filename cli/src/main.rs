@@ -19,6 +19,7 @@ mod output;
 mod paging;
 mod progress;
 mod render;
+mod report;
 mod signals;
 mod stdin;
 mod sweep;
@@ -61,9 +62,11 @@ const GLOBAL_OPTIONS: &str = "Global options";
     after_help = "Exit codes: 0 success; 1 other failure; 2 nothing sent (bad input, \
         configuration, confirmation declined); 3 not found; 4 already enabled; 5 conflict; \
         6 token refused or lacking a permission; 7 rate or daily limit reached; 8 `catalog \
-        check` could not check every step; 9 the result or journal could not be written, what \
-        was sent may have been carried out; 10 a maintenance run ended without succeeding \
-        (`queue --wait`); 11 `queue --wait`: the run had not ended at --timeout; 130 interrupted (Ctrl-C; 143 SIGTERM, 131 SIGQUIT, \
+        check` could not check every step, or `catalog report` could not read every table; 9 \
+        the result or journal could not be written, what was sent may have been carried out; \
+        10 a maintenance run ended without succeeding (`queue --wait`, `catalog report`); 11 \
+        `queue --wait`: the run had not ended at --timeout; 12 `catalog report`: a table never \
+        ran with maintenance on; 130 interrupted (Ctrl-C; 143 SIGTERM, 131 SIGQUIT, \
         129 SIGHUP); 141 stdout closed (| head)."
 )]
 struct Cli {
@@ -327,6 +330,7 @@ impl Command {
     fn answers_signals(&self) -> bool {
         match self {
             Self::Api(ApiCommand::Table(command)) => !command.answers_own_signals(),
+            Self::Api(ApiCommand::Catalog(command)) => !command.sweeps(),
             Self::Emulate(_) => false,
             // The tour on Cloudflare answers them itself, to tell what to clean up.
             Self::Tour(args) => !args.against_cloudflare(),

@@ -58,6 +58,9 @@ pub(crate) enum Failure {
     /// `catalog check` found no step that fails, but could not check one that matters for an
     /// engine, and printed which (exit 8).
     Unchecked,
+    /// The command did its work and printed what it found; what it found calls for this exit
+    /// code (a run that failed, say).
+    Verdict(u8),
     /// The result could not be written (stdout closed or full, or the journal): the requests
     /// already sent may have been carried out. Exit 141 for a closed pipe, as shells report a
     /// command that wrote into one; 9 otherwise.
@@ -69,9 +72,6 @@ pub(crate) enum Failure {
     /// flight finished and were reported, the others were not started (exit 128 + the
     /// signal's number); whether a `--journal` records them.
     SweepStopped { journal: bool, signal: Stop },
-    /// The command did its work and printed what it found; what it found calls for this exit
-    /// code (a run that failed, say).
-    Verdict(u8),
 }
 
 /// What could not be written, and why.
@@ -358,7 +358,8 @@ pub(crate) mod exit {
     /// Cloudflare asked to slow down (HTTP 429), or a daily limit is reached.
     pub(crate) const RATE_LIMITED: u8 = 7;
     /// `catalog check` could not check a step that matters for an engine (the Iceberg endpoint,
-    /// with a global API key): the catalog is not known to be ready.
+    /// with a global API key): the catalog is not known to be ready. `catalog report` could
+    /// not read some table or listing, and found nothing worse: the report is incomplete.
     pub(crate) const NOT_CHECKED: u8 = 8;
     /// The result or the journal could not be written (a full disk, say): what was sent may
     /// have been carried out.
@@ -368,6 +369,8 @@ pub(crate) mod exit {
     pub(crate) const RUN_FAILED: u8 = 10;
     /// `table maintenance queue --wait`: the run had not ended at --timeout; it goes on.
     pub(crate) const STILL_RUNNING: u8 = 11;
+    /// `catalog report`: a table with maintenance on has no run of it among its latest runs.
+    pub(crate) const NEVER_RAN: u8 = 12;
     /// Stdout's reader went away (`| head -1`): 128 + SIGPIPE, as shells report a command that
     /// wrote into a closed pipe. What was sent may have been carried out.
     pub(crate) const PIPE_CLOSED: u8 = 141;
@@ -383,11 +386,11 @@ pub(crate) fn report(failure: &Failure, target: &Target) -> ExitCode {
         Failure::Setup(_) | Failure::Cancelled(_) | Failure::Config(_) => exit::NOT_SENT,
         Failure::Stopped(_) | Failure::Unready => exit::FAILURE,
         Failure::Unchecked => exit::NOT_CHECKED,
+        Failure::Verdict(code) => *code,
         Failure::Output(lost) if lost.is_closed_pipe() => exit::PIPE_CLOSED,
         Failure::Output(_) => exit::OUTPUT_LOST,
         Failure::Interrupted(stop) => stop.exit_code(),
         Failure::SweepStopped { signal, .. } => signal.exit_code(),
-        Failure::Verdict(code) => *code,
         Failure::Sdk(error) => {
             if let Some(hint) = next_step(error, target) {
                 note(&format!("hint: {hint}"));

@@ -10,8 +10,13 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use cloudflare_r2_catalog::{
-    Error, MaintenanceKind, RequestId, config::RateShare, handles::TableHandle, input::Namespace,
-    models::MaintenanceUpdate, sweep::Swept, wait::Waiting,
+    Error, MaintenanceKind, RequestId,
+    config::RateShare,
+    handles::TableHandle,
+    input::Namespace,
+    models::MaintenanceUpdate,
+    sweep::{Sweep, Swept},
+    wait::Waiting,
 };
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
@@ -155,16 +160,12 @@ pub(crate) async fn run(
     // A dry run lists for real (reading changes nothing) and plans each table's request.
     let catalog = context.catalog(bucket.as_str())?;
     let sweep_fields = sweep_fields(context, catalog.bucket().as_ref(), &operation.key()?);
-    let mut sweep = catalog.sweep();
-    if let Some(namespace) = &flags.within {
-        sweep = sweep.within(Namespace::parse_dotted(namespace)?);
-    }
-    if let Some(concurrency) = flags.concurrency {
-        sweep = sweep.concurrency(concurrency);
-    }
-    if let Some(share) = flags.rate_share()? {
-        sweep = sweep.rate_share(share);
-    }
+    let mut sweep = paced(
+        catalog.sweep(),
+        flags.within.as_deref(),
+        flags.concurrency,
+        flags.rate_share,
+    )?;
     let mut skipped = 0;
     let mut journal = None;
     if let Some(path) = &flags.journal {
@@ -176,33 +177,15 @@ pub(crate) async fn run(
             journal = Some(Journal::open(path)?);
         }
     }
-    // Ctrl-C (or SIGTERM, SIGQUIT, SIGHUP) counted as it comes: the first stops the sweep from
-    // starting tables, the second stops the command at once. Output that cannot be written
-    // stops it as the first does.
-    let (stopping, stopped) = watch::channel(Stopping::default());
-    let pressing = stopping.clone();
-    let mut signals = signals::Listening::start()
-        .map_err(|error| Failure::Setup(format!("cannot listen for Ctrl-C: {error}")))?;
-    let _listening = SignalTask(tokio::spawn(async move {
-        loop {
-            let signal = signals.next().await;
-            pressing.send_modify(|stop| {
-                stop.presses = stop.presses.saturating_add(1);
-                stop.first.get_or_insert(signal);
-            });
-        }
-    }));
-    let stop = stopped_when(stopped.clone(), |stop| {
-        stop.presses >= 1 || stop.output_lost
-    });
-    let mut aborted = std::pin::pin!(stopped_when(stopped.clone(), |stop| stop.presses >= 2));
+    let signalled = Signalled::listen()?;
     let operation = Arc::new(operation);
     let acting = Arc::clone(&operation);
-    let swept = sweep.stop_when(stop).run(move |table| {
+    let swept = sweep.stop_when(signalled.stop()).run(move |table| {
         let acting = Arc::clone(&acting);
         async move { acting.on(table).await }
     });
     let mut swept = std::pin::pin!(swept);
+    let mut aborted = std::pin::pin!(signalled.aborted());
 
     let format = context.format;
     let started = Instant::now();
@@ -234,10 +217,7 @@ pub(crate) async fn run(
                 continue;
             }
             // A second Ctrl-C, while the tables in flight finish: stop now.
-            () = &mut aborted => {
-                let signal = stopped.borrow().first.unwrap_or(Stop::Interrupt);
-                return Err(Failure::Interrupted(signal));
-            }
+            signal = &mut aborted => return Err(Failure::Interrupted(signal)),
         };
         let Some(item) = item else { break };
         if let (
@@ -286,7 +266,7 @@ pub(crate) async fn run(
             (None, Format::Text) => {}
         }
         if journal_lost.is_some() || stdout_lost.is_some() {
-            stopping.send_if_modified(|stop| !std::mem::replace(&mut stop.output_lost, true));
+            signalled.output_lost();
         }
     }
     drop(progress);
@@ -335,7 +315,7 @@ pub(crate) async fn run(
             ..lost
         }));
     }
-    if let Some(signal) = stopped.borrow().first {
+    if let Some(signal) = signalled.first() {
         return Err(Failure::SweepStopped {
             journal: flags.journal.is_some(),
             signal,
@@ -350,10 +330,7 @@ pub(crate) async fn run(
             // Its lines name the sweep as the queueing's do, as waiting for what it queued.
             let mut fields = sweep_fields.clone();
             fields.insert("operation".to_owned(), json!(format!("wait {kind}")));
-            let stop = async {
-                stopped_when(stopped.clone(), |stop| stop.presses >= 1).await;
-                stopped.borrow().first.unwrap_or(Stop::Interrupt)
-            };
+            let stop = signalled.signalled();
             let runs = waits::all(format, &fields, to_wait, not_waited, waiting, stop).await?;
             runs.verdict()
         }
@@ -368,8 +345,28 @@ pub(crate) async fn run(
     }
 }
 
+/// `sweep` kept to the namespace (`--namespace`), the concurrency and the share of the rate
+/// limit (`--rate-share`, in percent) given.
+pub(crate) fn paced(
+    mut sweep: Sweep,
+    within: Option<&str>,
+    concurrency: Option<NonZeroUsize>,
+    rate_share: Option<u8>,
+) -> Result<Sweep, Failure> {
+    if let Some(namespace) = within {
+        sweep = sweep.within(Namespace::parse_dotted(namespace)?);
+    }
+    if let Some(concurrency) = concurrency {
+        sweep = sweep.concurrency(concurrency);
+    }
+    if let Some(share) = rate_share {
+        sweep = sweep.rate_share(RateShare::percent(share)?);
+    }
+    Ok(sweep)
+}
+
 /// Prints `text` on stdout unless it is already `lost`, and records it lost if it fails.
-fn print_unless_lost(lost: &mut Option<OutputLost>, text: &str) {
+pub(crate) fn print_unless_lost(lost: &mut Option<OutputLost>, text: &str) {
     if lost.is_none()
         && let Err(Failure::Output(failure)) = print_parts([text])
     {
@@ -385,6 +382,76 @@ struct Stopping {
     /// The first signal, which says how the sweep ends.
     first: Option<Stop>,
     output_lost: bool,
+}
+
+/// Ctrl-C (or SIGTERM, SIGQUIT, SIGHUP) counted as it comes during a sweep: the first stops
+/// the sweep from starting tables, the second stops the command at once. Output that cannot be
+/// written stops it as the first does. Listening ends when this is dropped.
+pub(crate) struct Signalled {
+    stopping: watch::Sender<Stopping>,
+    _listening: SignalTask,
+}
+
+impl Signalled {
+    /// Starts listening for the signals.
+    pub(crate) fn listen() -> Result<Self, Failure> {
+        let (stopping, _) = watch::channel(Stopping::default());
+        let pressing = stopping.clone();
+        let mut signals = signals::Listening::start()
+            .map_err(|error| Failure::Setup(format!("cannot listen for Ctrl-C: {error}")))?;
+        let listening = SignalTask(tokio::spawn(async move {
+            loop {
+                let signal = signals.next().await;
+                pressing.send_modify(|stop| {
+                    stop.presses = stop.presses.saturating_add(1);
+                    stop.first.get_or_insert(signal);
+                });
+            }
+        }));
+        Ok(Self {
+            stopping,
+            _listening: listening,
+        })
+    }
+
+    /// Completes at the first signal, or once output is lost: for [`Sweep::stop_when`](cloudflare_r2_catalog::sweep::Sweep::stop_when).
+    pub(crate) fn stop(&self) -> impl Future<Output = ()> + Send + 'static {
+        stopped_when(self.stopping.subscribe(), |stop| {
+            stop.presses >= 1 || stop.output_lost
+        })
+    }
+
+    /// Completes at the second signal, with the first.
+    pub(crate) fn aborted(&self) -> impl Future<Output = Stop> + Send + 'static {
+        self.after_signals(2)
+    }
+
+    /// Completes at the first signal, with it: what stops a wait at once.
+    pub(crate) fn signalled(&self) -> impl Future<Output = Stop> + Send + 'static {
+        self.after_signals(1)
+    }
+
+    /// Completes once `presses` signals came, with the first.
+    fn after_signals(&self, presses: u8) -> impl Future<Output = Stop> + Send + 'static {
+        let stopping = self.stopping.subscribe();
+        let first = self.stopping.subscribe();
+        async move {
+            stopped_when(stopping, |stop| stop.presses >= presses).await;
+            let signal = first.borrow().first;
+            signal.unwrap_or(Stop::Interrupt)
+        }
+    }
+
+    /// Stops the sweep as the first signal does: its output could not be written.
+    pub(crate) fn output_lost(&self) {
+        self.stopping
+            .send_if_modified(|stop| !std::mem::replace(&mut stop.output_lost, true));
+    }
+
+    /// The first signal, if one came.
+    pub(crate) fn first(&self) -> Option<Stop> {
+        self.stopping.borrow().first
+    }
 }
 
 /// Completes once `stopping` holds for what is signalled; never, if the signals are gone.

@@ -214,6 +214,29 @@ fn a_seed_with_a_nested_namespace_but_not_its_parent_is_refused() {
 }
 
 #[test]
+fn a_seed_with_a_run_the_api_could_not_list_is_refused() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let seed = dir.path().join("seed.json");
+    let contents = json!({"buckets": {BUCKET: {"tables": [{"namespace": ["bronze"], "name": "events", "runs": [
+        {"kind": "compaction", "status": "succeeded", "started_at": "2026-11-24T14:30:45Z",
+         "duration_ms": 10, "customer_message": "\u{1b}[2Jforged"},
+    ]}]}}});
+    std::fs::write(&seed, contents.to_string()).expect("written");
+    let path = seed.to_str().expect("a UTF-8 path");
+    let refused = exited(&["emulate", "--listen", "127.0.0.1:0", "--seed", path]);
+    assert_eq!(
+        (refused.status.code(), stdout(&refused), stderr(&refused)),
+        (
+            Some(2),
+            String::new(),
+            format!(
+                "error: cannot emulate: run 1 (newest first) of table events in namespace bronze of bucket {BUCKET} has an error_code or customer_message, which only a run over without succeeding has\n"
+            )
+        )
+    );
+}
+
+#[test]
 fn emulate_refuses_the_client_flags_given_on_its_command_line() {
     let listen = ["--listen", "127.0.0.1:0"];
     let cases: [(&[&str], &str); 4] = [

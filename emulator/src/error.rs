@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use cloudflare_r2_catalog::{
     error::ValidationError,
-    input::{BucketName, Namespace},
+    input::{BucketName, Namespace, TableName},
 };
 
 /// Why the emulator cannot start, or cannot take a seed.
@@ -33,6 +33,24 @@ pub enum EmulatorError {
         namespace: Namespace,
         /// Its parent, which is missing.
         parent: Namespace,
+    },
+    /// Seeding gave a table a past run the API could not list: an unknown kind or status, a
+    /// start time not as the API writes it, a duration on a running run or none on an ended
+    /// one, an error on a run that did not fail, runs not newest first, or too many.
+    #[error(
+        "run {position} (newest first) of table {table} in namespace {namespace} of bucket {bucket} {reason}"
+    )]
+    InvalidSeedRun {
+        /// The bucket it was to be seeded into.
+        bucket: BucketName,
+        /// The table's namespace.
+        namespace: Namespace,
+        /// The table.
+        table: TableName,
+        /// Where the run is in the table's list, counted from 1.
+        position: usize,
+        /// Why it is refused.
+        reason: &'static str,
     },
     /// An injected fault's status is not a 5xx.
     #[error("a server-error fault needs a 5xx status, not {0}")]

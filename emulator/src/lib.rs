@@ -172,4 +172,4 @@ pub use record::{RECORDED_BYTES, RECORDED_REQUESTS, RecordedRequest};
 pub use run::{
     DEFAULT_RUN_DURATION, MAX_RUN_DURATION, RUN_FAILURE_CODE, RUN_FAILURE_MESSAGE, RunOutcome,
 };
-pub use seed::{BucketSeed, Seed, TableSeed};
+pub use seed::{BucketSeed, RunSeed, Seed, TableSeed};

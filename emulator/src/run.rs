@@ -75,7 +75,56 @@ impl Default for RunPlan {
     }
 }
 
-/// A run as recorded when queued: what it will be once ended, and when it ends.
+/// A run that happened before the emulator started, as a seed tells it, checked: a known kind
+/// and status, and a duration exactly when the run is over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PastRun {
+    pub(crate) kind: MaintenanceKind,
+    pub(crate) status: RunStatus,
+    pub(crate) started_at: SystemTime,
+    /// How long it ran; `None` while it runs.
+    pub(crate) duration: Option<Duration>,
+    pub(crate) error_code: Option<i32>,
+    pub(crate) customer_message: Option<String>,
+}
+
+/// The steps a run of `kind` that ended as `status` lists: each `skipped` when it succeeded
+/// (the emulator's tables hold no data); else its first step `failed` (with `error_code`,
+/// taking the run's whole `duration_ms`) and the steps after it `not_run`.
+fn ended_steps(
+    kind: &MaintenanceKind,
+    status: &RunStatus,
+    error_code: Option<i32>,
+    duration_ms: i64,
+) -> Vec<MaintenanceRunStep> {
+    // Compaction rewrites manifests first (since 2026-07-13); expiration is one step.
+    let steps: &[MaintenanceStep] = match kind {
+        MaintenanceKind::Compaction => &[
+            MaintenanceStep::RewriteManifests,
+            MaintenanceStep::Compaction,
+        ],
+        _ => &[MaintenanceStep::SnapshotExpiration],
+    };
+    let succeeded = *status == RunStatus::Succeeded;
+    steps
+        .iter()
+        .enumerate()
+        .map(|(index, step)| {
+            if succeeded {
+                MaintenanceRunStep::new(0, step.clone(), StepStatus::Skipped)
+            } else if index == 0 {
+                let mut failed =
+                    MaintenanceRunStep::new(duration_ms, step.clone(), StepStatus::Failed);
+                failed.error_code = error_code;
+                failed
+            } else {
+                MaintenanceRunStep::new(0, step.clone(), StepStatus::NotRun)
+            }
+        })
+        .collect()
+}
+
+/// A run as recorded when queued (or seeded): what it will be once ended, and when it ends.
 #[derive(Debug, Clone)]
 pub(crate) struct RecordedRun {
     ended: MaintenanceRun,
@@ -94,32 +143,12 @@ impl RecordedRun {
     ) -> Self {
         let ends_at = at + plan.duration;
         let duration_ms = i64::try_from(plan.duration.as_millis()).unwrap_or(i64::MAX);
-        // Compaction rewrites manifests first (since 2026-07-13); expiration is one step.
-        let steps: &[MaintenanceStep] = match kind {
-            MaintenanceKind::Compaction => &[
-                MaintenanceStep::RewriteManifests,
-                MaintenanceStep::Compaction,
-            ],
-            _ => &[MaintenanceStep::SnapshotExpiration],
-        };
         let (status, failure) = match &plan.outcome {
             RunOutcome::Succeeded => (RunStatus::Succeeded, None),
             RunOutcome::Failed { code, message } => (RunStatus::Failed, Some((*code, message))),
         };
-        let operation_results = steps
-            .iter()
-            .enumerate()
-            .map(|(index, step)| match failure {
-                None => MaintenanceRunStep::new(0, step.clone(), StepStatus::Skipped),
-                Some((code, _)) if index == 0 => {
-                    let mut failed =
-                        MaintenanceRunStep::new(duration_ms, step.clone(), StepStatus::Failed);
-                    failed.error_code = Some(code);
-                    failed
-                }
-                Some(_) => MaintenanceRunStep::new(0, step.clone(), StepStatus::NotRun),
-            })
-            .collect();
+        let operation_results =
+            ended_steps(&kind, &status, failure.map(|(code, _)| code), duration_ms);
         let mut ended = MaintenanceRun::new(kind, operation_results, run_id, rfc3339(at), status);
         ended.completed_at = Some(rfc3339(ends_at));
         ended.duration_ms = Some(duration_ms);
@@ -129,6 +158,32 @@ impl RecordedRun {
             ended.customer_message = Some(message.clone());
         }
         Self { ended, ends_at }
+    }
+
+    /// A run from before the emulator started, numbered `run_id`, as `past` tells it: listed as
+    /// it is, whatever the clock says (a `running` one stays running).
+    pub(crate) fn past(run_id: i64, past: &PastRun) -> Self {
+        let kind = past.kind.clone();
+        let mut run = MaintenanceRun::new(
+            kind,
+            Vec::new(),
+            run_id,
+            rfc3339(past.started_at),
+            past.status.clone(),
+        );
+        if let Some(duration) = past.duration {
+            let duration_ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
+            run.operation_results =
+                ended_steps(&past.kind, &past.status, past.error_code, duration_ms);
+            run.completed_at = Some(rfc3339(past.started_at + duration));
+            run.duration_ms = Some(duration_ms);
+            run.primary_error_code = past.error_code;
+            run.customer_message.clone_from(&past.customer_message);
+        }
+        Self {
+            ended: run,
+            ends_at: SystemTime::UNIX_EPOCH,
+        }
     }
 
     /// The run as listed at `now`: `running`, with no end, no duration and no step results yet,

@@ -12,7 +12,7 @@ use cloudflare_r2_catalog::{
 
 use crate::clock::rfc3339;
 use crate::defaults::default_maintenance;
-use crate::run::{RecordedRun, RunPlan};
+use crate::run::{PastRun, RecordedRun, RunPlan};
 
 /// A random version 4 UUID in canonical text form: a new catalog's, namespace's or table's id,
 /// or a queued run's request id when the request named none.
@@ -22,7 +22,7 @@ pub(crate) fn random_uuid() -> String {
 
 /// How many runs a table keeps, the oldest dropped first: Cloudflare lists "recent" runs, and a
 /// long-running emulator stays bounded in memory.
-const RUNS_KEPT: usize = 1000;
+pub(crate) const RUNS_KEPT: usize = 1000;
 
 /// Every bucket the emulator knows, by name, and the book of maintenance runs.
 #[derive(Debug)]
@@ -198,6 +198,31 @@ impl Store {
         table: &TableName,
     ) -> bool {
         self.seed(bucket, |contents| contents.add_table(namespace, table))
+    }
+
+    /// Records `runs` (oldest first) as past runs of `table` of `bucket`, seeded before, for
+    /// every account, now and later; each numbered from the run book, so that ids grow with
+    /// time as queued runs' do.
+    pub(crate) fn add_past_runs(
+        &mut self,
+        bucket: &BucketName,
+        namespace: &Namespace,
+        table: &TableName,
+        runs: &[PastRun],
+    ) -> bool {
+        let recorded: Vec<RecordedRun> = runs
+            .iter()
+            .map(|run| RecordedRun::past(self.runs.take_run_id(), run))
+            .collect();
+        let key = (namespace.levels().to_vec(), table.to_string());
+        self.seed(bucket, |contents| {
+            if let Some(record) = contents.tables.get_mut(&key) {
+                recorded
+                    .iter()
+                    .cloned()
+                    .for_each(|run| record.record_run(run));
+            }
+        })
     }
 
     /// Whether `bucket` has the namespace of `levels` seeded; `None` if there is no such bucket.

@@ -31,7 +31,7 @@
 //! | [`NamespaceHandle`](handles::NamespaceHandle) | [`CatalogHandle::namespace`](handles::CatalogHandle::namespace) | [`namespaces`](handles::NamespaceHandle::namespaces), [`tables`](handles::NamespaceHandle::tables), [`table`](handles::NamespaceHandle::table) |
 //! | [`TableListing`](handles::TableListing) | [`NamespaceHandle::tables`](handles::NamespaceHandle::tables) | [`list`](handles::TableListing::list), [`pages`](handles::TableListing::pages), [`items`](handles::TableListing::items) |
 //! | [`TableHandle`](handles::TableHandle) | [`CatalogHandle::table`](handles::CatalogHandle::table), [`NamespaceHandle::table`](handles::NamespaceHandle::table) | [`get`](handles::TableHandle::get), [`maintenance`](handles::TableHandle::maintenance) |
-//! | [`Sweep`](sweep::Sweep) | [`CatalogHandle::sweep`](handles::CatalogHandle::sweep) | [`within`](sweep::Sweep::within), [`concurrency`](sweep::Sweep::concurrency), [`retry_budget`](sweep::Sweep::retry_budget), [`rate_share`](sweep::Sweep::rate_share), [`max_wait`](sweep::Sweep::max_wait), [`skip`](sweep::Sweep::skip), [`stop_when`](sweep::Sweep::stop_when); then [`get_maintenance`](sweep::Sweep::get_maintenance), [`update_maintenance`](sweep::Sweep::update_maintenance), [`queue_maintenance`](sweep::Sweep::queue_maintenance), [`runs`](sweep::Sweep::runs) or [`run`](sweep::Sweep::run), each a stream of [`Swept`](sweep::Swept) |
+//! | [`Sweep`](sweep::Sweep) | [`CatalogHandle::sweep`](handles::CatalogHandle::sweep) | [`within`](sweep::Sweep::within), [`concurrency`](sweep::Sweep::concurrency), [`retry_budget`](sweep::Sweep::retry_budget), [`rate_share`](sweep::Sweep::rate_share), [`max_wait`](sweep::Sweep::max_wait), [`skip`](sweep::Sweep::skip), [`stop_when`](sweep::Sweep::stop_when); then [`get_maintenance`](sweep::Sweep::get_maintenance), [`update_maintenance`](sweep::Sweep::update_maintenance), [`queue_maintenance`](sweep::Sweep::queue_maintenance), [`runs`](sweep::Sweep::runs), [`report`](sweep::Sweep::report) ([`TableReport`](report::TableReport)) or [`run`](sweep::Sweep::run), each a stream of [`Swept`](sweep::Swept) |
 //! | [`TableMaintenanceHandle`](handles::TableMaintenanceHandle) | [`TableHandle::maintenance`](handles::TableHandle::maintenance) | [`get`](handles::TableMaintenanceHandle::get), [`update`](handles::TableMaintenanceHandle::update), [`queue`](handles::TableMaintenanceHandle::queue), [`wait_for`](handles::TableMaintenanceHandle::wait_for) or [`follow`](handles::TableMaintenanceHandle::follow) the run it queued ([`Waiting`](wait::Waiting); many at once: [`Waiting::all`](wait::Waiting::all)), [`runs`](handles::TableMaintenanceHandle::runs) |
 //! | [`RunListing`](handles::RunListing) | [`TableMaintenanceHandle::runs`](handles::TableMaintenanceHandle::runs) | [`list`](handles::RunListing::list), [`pages`](handles::RunListing::pages), [`items`](handles::RunListing::items) |
 //!
@@ -122,6 +122,7 @@ mod tables;
 mod namespaces;
 pub mod sweep;
 pub mod wait;
+pub mod report;
 mod catalogs;
 mod account;
 

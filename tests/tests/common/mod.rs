@@ -547,3 +547,75 @@ fn read_request(stream: &mut std::net::TcpStream) -> Vec<u8> {
         }
     }
 }
+
+/// The catalog the `catalog report` suites read, in [`BUCKET`] (tables in name order):
+///
+/// - `bronze.clicks`: compaction on, its last compaction failed (code 50002, a message with an
+///   escape sequence in it) after one that succeeded;
+/// - `bronze.events`: compaction on, its last compaction and expiration succeeded;
+/// - `gold.live`: compaction on, its last compaction still running after one that failed;
+/// - `silver.archive`: maintenance off, no run;
+/// - `silver.orders`: compaction on, no run.
+pub fn report_seed() -> cloudflare_r2_catalog_emulator::Seed {
+    serde_json::from_value(json!({"buckets": {BUCKET: {"tables": [
+        {"namespace": ["bronze"], "name": "clicks", "runs": [
+            {"kind": "compaction", "status": "failed", "started_at": "2026-11-24T14:30:45Z",
+             "duration_ms": 4200, "error_code": 50002,
+             "customer_message": "Compaction failed: \u{1b}[31mno credential"},
+            {"kind": "compaction", "status": "succeeded", "started_at": "2026-11-24T02:00:00Z",
+             "duration_ms": 1500},
+        ]},
+        {"namespace": ["bronze"], "name": "events", "runs": [
+            {"kind": "snapshot_expiration", "status": "succeeded",
+             "started_at": "2026-11-24T15:00:00Z", "duration_ms": 800},
+            {"kind": "compaction", "status": "succeeded", "started_at": "2026-11-24T14:00:00Z",
+             "duration_ms": 61000},
+        ]},
+        {"namespace": ["gold"], "name": "live", "runs": [
+            {"kind": "compaction", "status": "running", "started_at": "2026-11-24T16:00:00Z"},
+            {"kind": "compaction", "status": "failed", "started_at": "2026-11-24T13:00:00Z",
+             "duration_ms": 100},
+        ]},
+        {"namespace": ["silver"], "name": "archive"},
+        {"namespace": ["silver"], "name": "orders"},
+    ]}}}))
+    .expect("a seed")
+}
+
+/// The tables of [`report_seed`] with compaction on.
+pub const COMPACTED: [(&str, &str); 4] = [
+    ("bronze", "clicks"),
+    ("bronze", "events"),
+    ("gold", "live"),
+    ("silver", "orders"),
+];
+
+/// An emulator built from `emulator` with [`BUCKET`] seeded with [`report_seed`], its catalog
+/// enabled and compaction turned on for [`COMPACTED`]; and the client that did it.
+pub async fn reported_catalog(
+    emulator: cloudflare_r2_catalog_emulator::EmulatorBuilder,
+) -> (Emulator, Client) {
+    use cloudflare_r2_catalog::models::{CompactionUpdate, MaintenanceState, MaintenanceUpdate};
+
+    let emulator = emulator.bucket(BUCKET).start().await.expect("starts");
+    emulator.seed(&report_seed()).expect("seeded");
+    let client = client_of(&emulator, &RecordedSleeps::default());
+    catalog(&client).enable().await.expect("enabled");
+    let compaction_on = MaintenanceUpdate {
+        compaction: Some(CompactionUpdate {
+            state: Some(MaintenanceState::Enabled),
+            ..CompactionUpdate::default()
+        }),
+        ..MaintenanceUpdate::default()
+    };
+    for (namespace, table) in COMPACTED {
+        catalog(&client)
+            .table(namespace, table)
+            .expect("a valid table")
+            .maintenance()
+            .update(&compaction_on)
+            .await
+            .expect("compaction on");
+    }
+    (emulator, client)
+}

@@ -1,0 +1,261 @@
+//! `catalog report BUCKET`: the real binary against the emulator seeded with a run history
+//! ([`report_seed`]): the exact JSON document piped, the exact text at a terminal, the exit
+//! code a monitor acts on (0 healthy, 10 a last run failed, 12 a table never ran with
+//! maintenance on, 8 a table not read), a dry run that reads, and no secret in any output.
+
+#[path = "../../tests/tests/common/mod.rs"]
+mod common;
+mod support;
+
+use std::time::Duration;
+
+use cloudflare_r2_catalog_emulator::{Emulator, Fault, Operation};
+use common::*;
+use httpmock::{Method, MockServer};
+use serde_json::{Value, json};
+use support::sweeps::{at_terminal_env, cli, cli_at_terminal};
+use support::terminal::{CTRL_C, On, run_at_terminal};
+use support::*;
+
+/// stdout on the terminal; stdin and stderr pipes (the progress line is not drawn on a pipe).
+const STDOUT: On = On {
+    stdin: false,
+    stdout: true,
+    stderr: false,
+};
+
+const MESSAGE: &str = "Compaction failed: \u{1b}[31mno credential";
+
+/// A table's entry in the document: compaction's state and last run, expiration's last run
+/// (its state is off on every seeded table), and the findings.
+fn entry(
+    namespace: &str,
+    table: &str,
+    compaction: &str,
+    last_compaction: Value,
+    last_expiration: Value,
+    findings: Value,
+) -> Value {
+    json!({
+        "namespace": namespace,
+        "table": table,
+        "compaction": {"state": compaction, "target_size_mb": "128", "next_eligible_at": null,
+                       "last_run": last_compaction},
+        "snapshot_expiration": {"max_snapshot_age": "7d", "min_snapshots_to_keep": 100,
+                                "state": "disabled", "next_eligible_at": null,
+                                "last_run": last_expiration},
+        "findings": findings,
+    })
+}
+
+/// A run as the document shows it.
+fn run(id: i64, status: &str, started: &str, completed: Option<&str>, took: Option<i64>) -> Value {
+    json!({"run_id": id, "status": status, "started_at": started, "completed_at": completed,
+           "duration_ms": took, "primary_error_code": null, "customer_message": null,
+           "request_id": null})
+}
+
+fn verdict(tables: u64, failed: u64, never: u64, unread: u64) -> Value {
+    json!({"healthy": failed + never + unread == 0, "tables": tables, "last_run_failed": failed,
+           "never_ran": never, "unread": unread, "stopped": false})
+}
+
+/// Runs `catalog report BUCKET extra…` piped: its exit code, its document, and stderr; with
+/// no secret in either.
+async fn report_piped(emulator: &Emulator, extra: &[&str]) -> (Option<i32>, Value, String) {
+    let mut args = vec!["catalog", "report", BUCKET];
+    args.extend_from_slice(extra);
+    let output = cli(emulator.base_url(), &args).await;
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert!(!out.contains(API_TOKEN) && !err.contains(API_TOKEN));
+    let document = serde_json::from_str(&out).unwrap_or_else(|_| panic!("one document: {out}"));
+    (output.status.code(), document, err)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn piped_the_report_is_one_json_document_and_a_failed_last_run_exits_10() {
+    let (emulator, _) = reported_catalog(Emulator::builder()).await;
+    // One table at a time, so that the tables come in the listing's order.
+    let (code, document, err) = report_piped(&emulator, &["--concurrency", "1"]).await;
+    let failed = json!({"run_id": 2, "status": "failed", "started_at": "2026-11-24T14:30:45Z",
+                        "completed_at": "2026-11-24T14:30:49Z", "duration_ms": 4200,
+                        "primary_error_code": 50002, "customer_message": MESSAGE,
+                        "request_id": null});
+    let expected = json!({
+        "bucket": BUCKET,
+        "tables": [
+            entry("bronze", "clicks", "enabled", failed, Value::Null, json!([
+                {"finding": "last_run_failed", "kind": "compaction", "run_id": 2,
+                 "status": "failed", "error_code": 50002, "customer_message": MESSAGE},
+            ])),
+            entry("bronze", "events", "enabled",
+                run(3, "succeeded", "2026-11-24T14:00:00Z", Some("2026-11-24T14:01:01Z"), Some(61000)),
+                run(4, "succeeded", "2026-11-24T15:00:00Z", Some("2026-11-24T15:00:00Z"), Some(800)),
+                json!([])),
+            entry("gold", "live", "enabled",
+                run(6, "running", "2026-11-24T16:00:00Z", None, None), Value::Null, json!([])),
+            entry("silver", "archive", "disabled", Value::Null, Value::Null, json!([])),
+            entry("silver", "orders", "enabled", Value::Null, Value::Null,
+                json!([{"finding": "never_ran", "kind": "compaction"}])),
+        ],
+        "unlisted": [],
+        "verdict": verdict(5, 1, 1, 0),
+    });
+    assert_eq!((code, document, err), (Some(10), expected, String::new()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_that_never_ran_exits_12_a_healthy_namespace_0_and_a_dry_run_reads_too() {
+    let (emulator, _) = reported_catalog(Emulator::builder()).await;
+    let (code, document, err) = report_piped(&emulator, &["--namespace", "silver"]).await;
+    assert_eq!(
+        (code, &document["verdict"], err),
+        (Some(12), &verdict(2, 0, 1, 0), String::new())
+    );
+    let (code, dry, _) = report_piped(&emulator, &["--namespace", "silver", "--dry-run"]).await;
+    assert_eq!(
+        (code, dry["verdict"].clone()),
+        (Some(12), document["verdict"].clone())
+    );
+    let (code, document, err) = report_piped(&emulator, &["--namespace", "gold"]).await;
+    assert_eq!(
+        (code, &document["verdict"], err),
+        (Some(0), &verdict(1, 0, 0, 0), String::new())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_not_read_makes_the_report_incomplete_and_exits_8() {
+    let (emulator, _) = reported_catalog(Emulator::builder()).await;
+    let forbidden = Fault::failure(403, 10000, "Authentication error").expect("a failure");
+    emulator.inject(forbidden.only(Operation::ListTableMaintenanceRuns));
+    let (code, document, err) = report_piped(&emulator, &["--namespace", "gold"]).await;
+    let live = &document["tables"][0];
+    assert_eq!(
+        (live["namespace"].as_str(), live["table"].as_str()),
+        (Some("gold"), Some("live"))
+    );
+    assert_eq!(
+        (&live["error"]["status"], &live["error"]["codes"]),
+        (&json!(403), &json!([10000]))
+    );
+    assert_eq!(
+        (code, &document["verdict"], err),
+        (Some(8), &verdict(0, 0, 0, 1), String::new())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_a_terminal_the_report_is_a_table_its_call_outs_and_a_verdict() {
+    let (emulator, _) = reported_catalog(Emulator::builder()).await;
+    let got = cli_at_terminal(emulator.base_url(), &["catalog", "report", BUCKET], STDOUT).await;
+    assert_eq!(got.code, Some(10), "{}", got.stderr);
+    assert!(!got.shown.contains(API_TOKEN) && !got.stderr.contains(API_TOKEN));
+    assert_eq!(
+        got.shown,
+        "\
+NAMESPACE  TABLE    COMPACTION  LAST COMPACTION                        NEXT COMPACTION  SNAPSHOT EXPIRATION  LAST EXPIRATION                       NEXT EXPIRATION
+bronze     clicks   enabled     failed 2026-11-24T14:30:45Z 4.2 s                       disabled             none in last 100
+bronze     events   enabled     succeeded 2026-11-24T14:00:00Z 61.0 s                   disabled             succeeded 2026-11-24T15:00:00Z 0.8 s
+gold       live     enabled     running 2026-11-24T16:00:00Z                            disabled             none in last 100
+silver     archive  disabled    none in last 100                                        disabled             none in last 100
+silver     orders   enabled     none in last 100                                        disabled             none in last 100
+✗ bronze.clicks: last compaction run failed (run 2, code 50002): Compaction failed: \\u001b[31mno credential
+✗ silver.orders: compaction is enabled but has no run among its 100 latest
+Verdict: needs attention: 5 table(s) read: 1 whose last run failed, 1 that never ran with maintenance on
+"
+    );
+}
+
+#[test]
+fn ctrl_c_reports_the_tables_read_and_a_verdict_that_says_it_stopped_then_exits_130() {
+    // One namespace, `a`, of six tables with compaction on and no run; each table's runs
+    // answer at once for `t0` and after 2 s for the others.
+    let server = MockServer::start();
+    let namespaces = catalog_path(&format!("/{BUCKET}/namespaces"));
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(&namespaces)
+            .query_param_missing("parent");
+        then.status(200).json_body(success(
+            json!({"namespaces": [["a"]], "next_page_token": null}),
+        ));
+    });
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(&namespaces)
+            .query_param("parent", "a");
+        then.status(200)
+            .json_body(success(json!({"namespaces": [], "next_page_token": null})));
+    });
+    let names: Vec<String> = (0..6).map(|n| format!("t{n}")).collect();
+    let identifiers: Vec<Value> = names
+        .iter()
+        .map(|name| json!({"namespace": ["a"], "name": name}))
+        .collect();
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(catalog_path(&format!("/{BUCKET}/namespaces/a/tables")));
+        then.status(200).json_body(success(
+            json!({"identifiers": identifiers, "next_page_token": null}),
+        ));
+    });
+    let maintenance = json!({"maintenance_config": {
+        "compaction": {"state": "enabled", "target_size_mb": "128"},
+        "snapshot_expiration": {"max_snapshot_age": "7d", "min_snapshots_to_keep": 100,
+                                "state": "disabled"},
+    }});
+    let table = |name: &str, tail: &str| {
+        catalog_path(&format!("/{BUCKET}/namespaces/a/tables/{name}/{tail}"))
+    };
+    for (n, name) in names.iter().enumerate() {
+        server.mock(|when, then| {
+            when.method(Method::GET)
+                .path(table(name, "maintenance-configs"));
+            then.status(200).json_body(success(maintenance.clone()));
+        });
+        server.mock(|when, then| {
+            when.method(Method::GET)
+                .path(table(name, "maintenance-runs"));
+            let then = then
+                .status(200)
+                .json_body(success(json!({"runs": [], "next_page_token": null})));
+            if n > 0 {
+                then.delay(Duration::from_secs(2));
+            }
+        });
+    }
+    let env = at_terminal_env(&server.base_url());
+    let on_both = On {
+        stdin: false,
+        stdout: true,
+        stderr: true,
+    };
+
+    // Two at a time: t0 is read at once, t1 and t2 are in flight when Ctrl-C comes.
+    let ran = run_at_terminal(
+        &["catalog", "report", BUCKET, "--concurrency", "2"],
+        &borrowed(&env),
+        on_both,
+        &[("tables: 1 read", CTRL_C)],
+    );
+
+    assert_eq!(ran.code, Some(130), "{}", ran.shown);
+    let verdict = ran
+        .shown
+        .lines()
+        .find(|line| line.starts_with("Verdict: "))
+        .unwrap_or_else(|| panic!("no verdict in {:?}", ran.shown));
+    let read = ran.shown.matches("✗ a.t").count();
+    assert!(
+        (2..=3).contains(&read),
+        "t0, t1 and maybe t2: {}",
+        ran.shown
+    );
+    assert_eq!(
+        verdict,
+        format!(
+            "Verdict: needs attention: {read} table(s) read: {read} that never ran with maintenance on, stopped by SIGINT before every table was read"
+        )
+    );
+}
