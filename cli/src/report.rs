@@ -8,7 +8,7 @@ use std::num::NonZeroUsize;
 
 use clap::Args;
 use cloudflare_r2_catalog::{
-    Error, MaintenanceKind,
+    MaintenanceKind,
     handles::CatalogHandle,
     models::MaintenanceRun,
     report::{Finding, REPORT_RUNS, TableReport},
@@ -23,6 +23,7 @@ use crate::progress::Progress;
 use crate::render;
 use crate::signals::Stop;
 use crate::sweep::{Signalled, paced, print_unless_lost};
+use crate::tally::error_json;
 
 /// The most rows the text table holds, and the most call-outs and failed listings kept: a
 /// person reads no more, and memory stays bounded however many tables a catalog has.
@@ -404,15 +405,6 @@ fn run_json(run: &MaintenanceRun) -> Value {
         "primary_error_code": run.primary_error_code,
         "customer_message": run.customer_message,
         "request_id": run.request_id,
-    })
-}
-
-/// What a table's line says of the error that kept it (or a listing) from being read.
-fn error_json(error: &Error) -> Value {
-    json!({
-        "message": error.report().to_string(),
-        "status": error.status().map(|status| status.as_u16()),
-        "codes": error.codes(),
     })
 }
 

@@ -231,7 +231,7 @@ impl Tally {
 }
 
 /// What a failed table's line says of its error: the text, the status and Cloudflare's codes.
-fn error_json(error: &Error) -> Value {
+pub(crate) fn error_json(error: &Error) -> Value {
     json!({
         "message": error.report().to_string(),
         "status": error.status().map(|status| status.as_u16()),

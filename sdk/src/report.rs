@@ -65,12 +65,17 @@ impl TableReport {
         }
     }
 
-    /// The report of a table with `maintenance` whose latest runs are `runs`, newest first as
-    /// the API lists them: the first of each kind is its last.
+    /// The report of a table with `maintenance` whose latest runs are `runs`: the last of
+    /// each kind is the one with the highest `run_id` (the first listed of those with one id),
+    /// whatever order a server lists them in
+    /// (as a wait reads a run, [`TableMaintenanceHandle::wait_for`](crate::handles::TableMaintenanceHandle::wait_for)).
     pub fn from_runs(maintenance: TableMaintenanceConfig, runs: &[MaintenanceRun]) -> Self {
         let last = |kind: MaintenanceKind| {
+            // Of runs with one id, the first listed (the newest): `max_by_key` keeps the last.
             runs.iter()
-                .find(|run| run.configuration_type == kind)
+                .rev()
+                .filter(|run| run.configuration_type == kind)
+                .max_by_key(|run| run.run_id)
                 .cloned()
         };
         Self::new(

@@ -325,8 +325,9 @@ impl Follow {
             .runs()
             .list(ListOptions::new())
             .await?;
-        // A server that lists one request id twice is read at its latest run.
-        let listed = page.result.runs.into_iter().filter(|run| {
+        // A server that lists one request id twice is read at its latest run: the highest id,
+        // and of runs with one id the first listed (`max_by_key` keeps the last).
+        let listed = page.result.runs.into_iter().rev().filter(|run| {
             run.request_id
                 .as_deref()
                 .is_some_and(|listed| listed.eq_ignore_ascii_case(self.request_id.as_ref()))

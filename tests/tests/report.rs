@@ -359,4 +359,11 @@ fn findings_follow_each_kinds_last_run_and_state() {
         Some(&newest_first[0])
     );
     assert_eq!(report.findings(), []);
+    // Listed out of order: the last run is the one with the highest id.
+    let mut older = run(MaintenanceKind::Compaction, RunStatus::Succeeded, true);
+    older.run_id = 6;
+    let mut newer = run(MaintenanceKind::Compaction, RunStatus::Failed, true);
+    newer.run_id = 9;
+    let report = TableReport::from_runs(enabled(), &[older, newer.clone()]);
+    assert_eq!(report.last_compaction, Some(newer));
 }
