@@ -5,7 +5,8 @@
 use std::io::IsTerminal;
 
 use cloudflare_r2_catalog::{ClientBuilder, error::Report, input::CatalogToken};
-use cloudflare_r2_catalog_emulator::Emulator;
+use cloudflare_r2_catalog_emulator::{Emulator, Seed};
+use serde_json::json;
 
 use crate::credential;
 use crate::output::{Failure, Format, note, print_parts};
@@ -49,9 +50,20 @@ impl Args {
             .start()
             .await
             .map_err(unusable)?;
-        emulator
-            .add_table(LOCAL_BUCKET, "bronze", "events")
-            .map_err(unusable)?;
+        // A second table, whose last compaction failed before the tour began: something for
+        // the report to call out.
+        let seed: Seed = serde_json::from_value(json!({"buckets": {LOCAL_BUCKET: {"tables": [
+            {"namespace": ["bronze"], "name": "events"},
+            {"namespace": ["bronze"], "name": "clicks", "runs": [{
+                "kind": "compaction",
+                "status": "failed",
+                "started_at": "2026-12-01T03:00:00Z",
+                "duration_ms": 4200,
+                "error_code": 50002,
+                "customer_message": "Compaction failed: a data file could not be read",
+            }]},
+        ]}}}))?;
+        emulator.seed(&seed).map_err(unusable)?;
         let client = ClientBuilder::new()
             .api_token(LOCAL_TOKEN)
             .base_url(emulator.base_url())
@@ -65,7 +77,7 @@ impl Args {
             dry_run: false,
         };
         say(&format!(
-            "A Basin Catalog emulator runs in this process at {}: nothing leaves this machine, no account needed. Its bucket {LOCAL_BUCKET} holds one Iceberg table, bronze.events.",
+            "A Basin Catalog emulator runs in this process at {}: nothing leaves this machine, no account needed. Its bucket {LOCAL_BUCKET} holds two Iceberg tables, bronze.events and bronze.clicks (whose last compaction failed).",
             emulator.base_url()
         ))?;
         // The emulator goes with the process: nothing to clean up.
@@ -224,6 +236,19 @@ async fn tour(
     // On Cloudflare, the catalog the tour enabled holds no table to queue maintenance for.
     if matches!(token, Token::Given(_)) {
         step(
+            "Turn compaction on for every table of the catalog: one sweep, a few tables at a time, within Cloudflare's rate limit.",
+        )?;
+        let every_table = [
+            "table",
+            "maintenance",
+            "update",
+            bucket,
+            "--all-tables",
+            "--compaction",
+            "enabled",
+        ];
+        command(context, &every_table).await?;
+        step(
             "Queue compaction of bronze.events, and wait to know how it went: the scheduler takes it when it next polls (on this emulator, a run lasts 2 s). The exit code says how it ended: 0 only if it succeeded.",
         )?;
         let queue = [
@@ -241,6 +266,15 @@ async fn tour(
             "60",
         ];
         command(context, &queue).await?;
+    }
+
+    step(
+        "Report on every table: its maintenance, its last run of each kind, what calls for attention, and a verdict whose exit code a monitor can act on (0 healthy, 10 a last run failed, 12 one never ran).",
+    )?;
+    match command(context, &["catalog", "report", bucket]).await {
+        // What the report found is the tour's to show, not a reason to stop.
+        Err(Failure::Verdict(_)) => {}
+        reported => reported?,
     }
 
     step("Turn the catalog off, then delete its metadata; the bucket's objects stay.")?;

@@ -363,7 +363,9 @@ fn the_tour_walks_a_catalog_from_enable_to_delete_without_an_account() {
             "$ r2-catalog catalog list",
             "$ r2-catalog namespace list my-data-bucket",
             "$ r2-catalog catalog check my-data-bucket",
+            "$ r2-catalog table maintenance update my-data-bucket --all-tables --compaction enabled",
             "$ r2-catalog table maintenance queue my-data-bucket bronze events compaction --wait --poll-interval 1 --timeout 60",
+            "$ r2-catalog catalog report my-data-bucket",
             "$ r2-catalog catalog disable my-data-bucket --yes",
             "$ r2-catalog catalog delete my-data-bucket --force --yes",
         ]
@@ -374,7 +376,10 @@ fn the_tour_walks_a_catalog_from_enable_to_delete_without_an_account() {
         "✓ Iceberg endpoint  answers for warehouse",
         "Ready: an Iceberg engine can use this catalog with this token.\n",
         "Deleted the catalog of bucket my-data-bucket.\n",
-        "Compaction of table bronze.events of bucket my-data-bucket: succeeded (run 1, started ",
+        "Compaction of table bronze.events of bucket my-data-bucket: succeeded (run 2, started ",
+        "Updated the maintenance of 2 table(s) (",
+        "✗ bronze.clicks: last compaction run failed (run 1, code 50002): Compaction failed: a data file could not be read\n",
+        "Verdict: needs attention: 2 table(s) read: 1 whose last run failed\n",
     ] {
         assert!(text.contains(shown), "{shown:?} in {text}");
     }
