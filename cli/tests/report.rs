@@ -172,59 +172,20 @@ fn ctrl_c_reports_the_tables_read_and_a_verdict_that_says_it_stopped_then_exits_
     // One namespace, `a`, of six tables with compaction on and no run; each table's runs
     // answer at once for `t0` and after 2 s for the others.
     let server = MockServer::start();
-    let namespaces = catalog_path(&format!("/{BUCKET}/namespaces"));
-    server.mock(|when, then| {
-        when.method(Method::GET)
-            .path(&namespaces)
-            .query_param_missing("parent");
-        then.status(200).json_body(success(
-            json!({"namespaces": [["a"]], "next_page_token": null}),
-        ));
-    });
-    server.mock(|when, then| {
-        when.method(Method::GET)
-            .path(&namespaces)
-            .query_param("parent", "a");
-        then.status(200)
-            .json_body(success(json!({"namespaces": [], "next_page_token": null})));
-    });
     let names: Vec<String> = (0..6).map(|n| format!("t{n}")).collect();
-    let identifiers: Vec<Value> = names
-        .iter()
-        .map(|name| json!({"namespace": ["a"], "name": name}))
-        .collect();
-    server.mock(|when, then| {
-        when.method(Method::GET)
-            .path(catalog_path(&format!("/{BUCKET}/namespaces/a/tables")));
-        then.status(200).json_body(success(
-            json!({"identifiers": identifiers, "next_page_token": null}),
-        ));
-    });
     let maintenance = json!({"maintenance_config": {
         "compaction": {"state": "enabled", "target_size_mb": "128"},
         "snapshot_expiration": {"max_snapshot_age": "7d", "min_snapshots_to_keep": 100,
                                 "state": "disabled"},
     }});
-    let table = |name: &str, tail: &str| {
-        catalog_path(&format!("/{BUCKET}/namespaces/a/tables/{name}/{tail}"))
-    };
-    for (n, name) in names.iter().enumerate() {
-        server.mock(|when, then| {
-            when.method(Method::GET)
-                .path(table(name, "maintenance-configs"));
-            then.status(200).json_body(success(maintenance.clone()));
-        });
-        server.mock(|when, then| {
-            when.method(Method::GET)
-                .path(table(name, "maintenance-runs"));
-            let then = then
-                .status(200)
-                .json_body(success(json!({"runs": [], "next_page_token": null})));
-            if n > 0 {
-                then.delay(Duration::from_secs(2));
-            }
-        });
-    }
+    let no_runs = json!({"runs": [], "next_page_token": null});
+    namespace_a(
+        &server,
+        &names,
+        &maintenance,
+        &no_runs,
+        Duration::from_secs(2),
+    );
     let env = at_terminal_env(&server.base_url());
     let on_both = On {
         stdin: false,
@@ -256,6 +217,123 @@ fn ctrl_c_reports_the_tables_read_and_a_verdict_that_says_it_stopped_then_exits_
         verdict,
         format!(
             "Verdict: needs attention: {read} table(s) read: {read} that never ran with maintenance on, stopped by SIGINT before every table was read"
+        )
+    );
+}
+
+/// Answers on `server` for a catalog of one namespace, `a`, holding `names`: each table's
+/// maintenance is `maintenance` and its runs `runs`, answered at once for the first table and
+/// after `delay` for the others.
+fn namespace_a(
+    server: &MockServer,
+    names: &[String],
+    maintenance: &Value,
+    runs: &Value,
+    delay: Duration,
+) {
+    let namespaces = catalog_path(&format!("/{BUCKET}/namespaces"));
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(&namespaces)
+            .query_param_missing("parent");
+        then.status(200).json_body(success(
+            json!({"namespaces": [["a"]], "next_page_token": null}),
+        ));
+    });
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(&namespaces)
+            .query_param("parent", "a");
+        then.status(200)
+            .json_body(success(json!({"namespaces": [], "next_page_token": null})));
+    });
+    let identifiers: Vec<Value> = names
+        .iter()
+        .map(|name| json!({"namespace": ["a"], "name": name}))
+        .collect();
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(catalog_path(&format!("/{BUCKET}/namespaces/a/tables")));
+        then.status(200).json_body(success(
+            json!({"identifiers": identifiers, "next_page_token": null}),
+        ));
+    });
+    let table = |name: &str, tail: &str| {
+        catalog_path(&format!("/{BUCKET}/namespaces/a/tables/{name}/{tail}"))
+    };
+    for (n, name) in names.iter().enumerate() {
+        server.mock(|when, then| {
+            when.method(Method::GET)
+                .path(table(name, "maintenance-configs"));
+            then.status(200).json_body(success(maintenance.clone()));
+        });
+        server.mock(|when, then| {
+            when.method(Method::GET)
+                .path(table(name, "maintenance-runs"));
+            let then = then.status(200).json_body(success(runs.clone()));
+            if n > 0 {
+                then.delay(delay);
+            }
+        });
+    }
+}
+
+#[tokio::test]
+async fn when_the_scheduler_may_next_run_each_kind_shows_as_cloudflare_says() {
+    let server = MockServer::start_async().await;
+    let maintenance = json!({"maintenance_config": {
+        "compaction": {"state": "enabled", "target_size_mb": "128",
+                       "next_eligible_at": "2026-12-08T01:00:00Z"},
+        "interval": "1h",
+        "snapshot_expiration": {"max_snapshot_age": "7d", "min_snapshots_to_keep": 100,
+                                "state": "enabled", "next_eligible_at": "2026-12-08T01:30:00Z"},
+    }});
+    let runs = json!({"runs": [
+        {"run_id": 2, "configuration_type": "snapshot_expiration", "status": "succeeded",
+         "started_at": "2026-12-08T00:30:00Z", "completed_at": "2026-12-08T00:30:01Z",
+         "duration_ms": 800, "operation_results": []},
+        {"run_id": 1, "configuration_type": "compaction", "status": "succeeded",
+         "started_at": "2026-12-08T00:00:00Z", "completed_at": "2026-12-08T00:01:00Z",
+         "duration_ms": 60000, "operation_results": []},
+    ]});
+    namespace_a(
+        &server,
+        &["t0".to_owned()],
+        &maintenance,
+        &runs,
+        Duration::ZERO,
+    );
+    let base_url = server.base_url();
+    let text = tokio::task::spawn_blocking(move || {
+        run_at(
+            &base_url,
+            &["catalog", "report", BUCKET, "--output", "text"],
+        )
+    })
+    .await
+    .expect("the run finishes");
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    assert_eq!(
+        stdout(&text),
+        "NAMESPACE  TABLE  COMPACTION  LAST COMPACTION                        NEXT COMPACTION       SNAPSHOT EXPIRATION  LAST EXPIRATION                       NEXT EXPIRATION\n\
+         a          t0     enabled     succeeded 2026-12-08T00:00:00Z 60.0 s  2026-12-08T01:00:00Z  enabled              succeeded 2026-12-08T00:30:00Z 0.8 s  2026-12-08T01:30:00Z\n\
+         Verdict: healthy: 1 table(s), no failed last run, none that never ran\n"
+    );
+    let base_url = server.base_url();
+    let piped =
+        tokio::task::spawn_blocking(move || run_at(&base_url, &["catalog", "report", BUCKET]))
+            .await
+            .expect("the run finishes");
+    let document: Value = serde_json::from_slice(&piped.stdout).expect("one JSON document");
+    let table = &document["tables"][0];
+    assert_eq!(
+        (
+            &table["compaction"]["next_eligible_at"],
+            &table["snapshot_expiration"]["next_eligible_at"]
+        ),
+        (
+            &json!("2026-12-08T01:00:00Z"),
+            &json!("2026-12-08T01:30:00Z")
         )
     );
 }
