@@ -33,9 +33,9 @@ pub(crate) enum Command {
     /// Report every table's maintenance: its compaction and snapshot-expiration state, its
     /// last run of each (status, start, duration) and when each may run next; then each table
     /// whose last run failed, or that never ran with maintenance on, and a verdict line. A
-    /// table at a terminal, one JSON document otherwise. Reading changes nothing, so it reads
-    /// under --dry-run too. Exit 0 when healthy, 10 when a last run failed, 12 when a table
-    /// never ran with maintenance on, 8 when some table or listing could not be read.
+    /// table at a terminal, one JSON document otherwise. Exit 0 when healthy, 10 when a last
+    /// run failed, 12 when a table never ran with maintenance on, 8 when some table or listing
+    /// could not be read.
     Report(crate::report::ReportArgs),
     /// Print the configuration an engine takes to reach a bucket's catalog, ready to paste:
     /// the URI and warehouse filled in, the token read from CLOUDFLARE_API_TOKEN (never
@@ -122,6 +122,9 @@ impl Command {
                 )
                 .await
             }
+            Self::Report(_) if context.dry_run => Err(Failure::Setup(
+                "`catalog report` only reads, two requests a table: it has no --dry-run".to_owned(),
+            )),
             Self::Report(args) => crate::report::report(context, args).await,
             Self::Connect { bucket, engine } => {
                 crate::connect::connect(context, bucket, engine).await

@@ -131,8 +131,7 @@ struct Cli {
 
     /// Change nothing: print the method, URL and body each call would send (secrets
     /// redacted), without asking for confirmation, and exit 0. Sends nothing, but for the
-    /// listings an --all-tables sweep reads to find its tables, and the reads of `catalog
-    /// report`, which change nothing.
+    /// listings an --all-tables sweep reads to find its tables.
     #[arg(long, global = true, help_heading = GLOBAL_OPTIONS)]
     dry_run: bool,
 

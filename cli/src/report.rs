@@ -10,6 +10,7 @@ use clap::Args;
 use cloudflare_r2_catalog::{
     MaintenanceKind,
     handles::CatalogHandle,
+    input::Namespace,
     models::MaintenanceRun,
     report::{Finding, REPORT_RUNS, TableReport},
     sweep::Swept,
@@ -18,16 +19,12 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use crate::Context;
-use crate::output::{Failure, Format, OutputLost, exit, print_parts, sanitize, secrets_redacted};
+use crate::output::{Failure, Format, OutputLost, exit, sanitize, secrets_redacted};
 use crate::progress::Progress;
 use crate::render;
 use crate::signals::Stop;
-use crate::sweep::{Signalled, paced, print_unless_lost};
+use crate::sweep::{MAX_ROWS, Signalled, paced, print_unless_lost};
 use crate::tally::error_json;
-
-/// The most rows the text table holds, and the most call-outs and failed listings kept: a
-/// person reads no more, and memory stays bounded however many tables a catalog has.
-const MAX_ROWS: usize = 10_000;
 
 /// The most characters of server text (a run's message) a call-out shows.
 const MAX_MESSAGE_CHARS: usize = 300;
@@ -151,11 +148,20 @@ pub(crate) async fn report(context: &Context, args: ReportArgs) -> Result<(), Fa
         args.concurrency,
         args.rate_share,
     )?;
+    let within = args
+        .namespace
+        .as_deref()
+        .map(Namespace::parse_dotted)
+        .transpose()?;
     let signalled = Signalled::listen()?;
     let mut reports = std::pin::pin!(sweep.stop_when(signalled.stop()).report());
     let mut aborted = std::pin::pin!(signalled.aborted());
     let format = context.format;
-    let mut document = (format == Format::Json).then(|| Document::start(catalog.bucket().as_ref()));
+    let mut document = (format == Format::Json).then(|| Document::new(catalog.bucket().as_ref()));
+    // The tables the walk found, once it has found them all, and those reported so far: a
+    // signal after the last of them stopped nothing.
+    let mut found = None;
+    let mut reported = 0u64;
     let progress = (format == Format::Text).then(|| Progress::start("tables: 0 read"));
     let mut verdict = Verdict::default();
     let mut rows = Vec::new();
@@ -163,13 +169,16 @@ pub(crate) async fn report(context: &Context, args: ReportArgs) -> Result<(), Fa
     let mut left_out = 0u64;
     let mut stdout_lost: Option<OutputLost> = None;
     loop {
+        // A second signal stops at once: what was read is still reported, and the document
+        // closed.
         let item = tokio::select! {
             item = reports.next() => item,
-            signal = &mut aborted => return Err(Failure::Interrupted(signal)),
+            _ = &mut aborted => None,
         };
         let Some(item) = item else { break };
         let entry = match item {
             Swept::Table { table, outcome } => {
+                reported += 1;
                 let namespace = table.namespace().to_string();
                 let name = table.name().to_string();
                 match outcome {
@@ -203,13 +212,23 @@ pub(crate) async fn report(context: &Context, args: ReportArgs) -> Result<(), Fa
                     Err(error) => {
                         verdict.unread += 1;
                         if format == Format::Text {
-                            let line =
-                                format!("✗ {namespace}.{name}: not read: {}", error.report());
+                            let why = cut(&error.report().to_string());
+                            let line = format!("✗ {namespace}.{name}: not read: {why}");
                             keep(&mut callouts, &mut left_out, line);
                         }
                         json!({"namespace": namespace, "table": name, "error": error_json(&error)})
                     }
                 }
+            }
+            // Nothing read, and the catalog or the namespace asked for cannot be listed (no
+            // such catalog, a token refused): that is the command's failure, with its own exit
+            // code and hint, not a report.
+            Swept::Unlisted { namespace, error }
+                if namespace == within
+                    && reported == 0
+                    && document.as_ref().is_none_or(Document::is_empty) =>
+            {
+                return Err(error.into());
             }
             Swept::Unlisted { namespace, error } => {
                 verdict.unread += 1;
@@ -219,7 +238,8 @@ pub(crate) async fn report(context: &Context, args: ReportArgs) -> Result<(), Fa
                         || "the catalog's namespaces".to_owned(),
                         |namespace| format!("namespace {namespace}"),
                     );
-                    let line = format!("✗ {what}: not listed: {}", error.report());
+                    let why = cut(&error.report().to_string());
+                    let line = format!("✗ {what}: not listed: {why}");
                     keep(&mut callouts, &mut left_out, line);
                 }
                 if let Some(document) = document.as_mut() {
@@ -227,7 +247,10 @@ pub(crate) async fn report(context: &Context, args: ReportArgs) -> Result<(), Fa
                 }
                 continue;
             }
-            Swept::Listed { .. } => continue,
+            Swept::Listed { tables, complete } => {
+                found = complete.then_some(tables);
+                continue;
+            }
             // A kind of item this version does not know: the report is not known complete.
             _ => {
                 verdict.unread += 1;
@@ -249,7 +272,7 @@ pub(crate) async fn report(context: &Context, args: ReportArgs) -> Result<(), Fa
         }
     }
     drop(progress);
-    verdict.stopped = signalled.first();
+    verdict.stopped = signalled.first().filter(|_| found != Some(reported));
     if let Some(document) = document {
         if stdout_lost.is_none()
             && let Err(lost) = document.end(&verdict)
@@ -304,55 +327,59 @@ fn keep(callouts: &mut Vec<String>, left_out: &mut u64, line: String) {
 }
 
 /// The report as one JSON document written as the tables come, so that memory holds one
-/// table at a time: `{"bucket", "tables": [...], "unlisted": [...], "verdict": {...}}`.
-/// Failed listings, which are few (one per namespace at most), are kept for the end, up to
-/// [`MAX_ROWS`]; the verdict counts them all.
+/// table at a time: `{"bucket", "tables": [...], "unlisted": [...], "unlisted_left_out",
+/// "verdict": {...}}`. Its opening is written with the first table (or at the end), so that a
+/// report that fails before any is read prints nothing. Failed listings, which are few (two per
+/// namespace at most), are kept for the end, up to [`MAX_ROWS`]; the verdict counts them all,
+/// and `unlisted_left_out` those not kept.
 struct Document {
-    first: bool,
+    opening: Option<String>,
     unlisted: Vec<Value>,
+    unlisted_left_out: u64,
 }
 
 impl Document {
-    /// Writes the document's opening. A failure to write shows at the next write.
-    fn start(bucket: &str) -> Self {
-        let opening = format!("{{\"bucket\":{},\"tables\":[", json!(bucket));
-        let mut stdout = std::io::stdout().lock();
-        // Nothing is lost if this fails: the first table's write fails alike and says so.
-        let _ = stdout.write_all(sanitize(&opening).as_bytes());
+    fn new(bucket: &str) -> Self {
         Self {
-            first: true,
+            opening: Some(format!("{{\"bucket\":{},\"tables\":[", json!(bucket))),
             unlisted: Vec::new(),
+            unlisted_left_out: 0,
         }
     }
 
-    /// Writes one table's entry.
+    /// Whether nothing of it is written yet, nor kept to write.
+    fn is_empty(&self) -> bool {
+        self.opening.is_some() && self.unlisted.is_empty()
+    }
+
+    /// Writes one table's entry (after the opening, for the first).
     fn table(&mut self, entry: &Value) -> Result<(), OutputLost> {
-        let separator = if std::mem::replace(&mut self.first, false) {
-            ""
-        } else {
-            ","
-        };
         let entry = secrets_redacted(entry.clone()).to_string();
-        write_raw(&[separator, "\n", &entry])
+        match self.opening.take() {
+            Some(opening) => write_raw(&[&opening, "\n", &entry]),
+            None => write_raw(&[",\n", &entry]),
+        }
     }
 
     /// Keeps a failed listing for the end.
     fn unlisted(&mut self, entry: Value) {
         if self.unlisted.len() < MAX_ROWS {
             self.unlisted.push(secrets_redacted(entry));
+        } else {
+            self.unlisted_left_out += 1;
         }
     }
 
     /// Writes the failed listings and the verdict, and closes the document.
     fn end(self, verdict: &Verdict) -> Result<(), OutputLost> {
+        let opening = self.opening.unwrap_or_default();
         let unlisted = Value::Array(self.unlisted).to_string();
-        let verdict = verdict.json().to_string();
-        let closing = format!("\n],\"unlisted\":{unlisted},\"verdict\":{verdict}}}");
-        match print_parts([closing.as_str()]) {
-            Ok(()) => Ok(()),
-            Err(Failure::Output(lost)) => Err(lost),
-            Err(_) => Ok(()),
-        }
+        let closing = format!(
+            "\n],\"unlisted\":{unlisted},\"unlisted_left_out\":{},\"verdict\":{}}}\n",
+            self.unlisted_left_out,
+            verdict.json()
+        );
+        write_raw(&[&opening, &closing])
     }
 }
 

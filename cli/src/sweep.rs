@@ -146,9 +146,10 @@ impl Operation {
     }
 }
 
-/// The most rows the settings table of `get --all-tables` at a terminal holds: a person reads
-/// no more, and memory stays bounded however many tables a catalog has.
-const MAX_ROWS: usize = 10_000;
+/// The most rows a sweep's table at a terminal holds (`get --all-tables`, `catalog report`),
+/// and the most lines a report keeps to print after it: a person reads no more, and memory
+/// stays bounded however many tables a catalog has.
+pub(crate) const MAX_ROWS: usize = 10_000;
 
 /// Runs `operation` over the tables of `bucket` as `flags` say, and prints what came of each.
 pub(crate) async fn run(

@@ -62,7 +62,8 @@ impl Args {
                 "error_code": 50002,
                 "customer_message": "Compaction failed: a data file could not be read",
             }]},
-        ]}}}))?;
+        ]}}}))
+        .map_err(|error| Failure::Setup(format!("cannot seed the emulator: {error}")))?;
         emulator.seed(&seed).map_err(unusable)?;
         let client = ClientBuilder::new()
             .api_token(LOCAL_TOKEN)

@@ -1,7 +1,8 @@
 //! `catalog report BUCKET`: the real binary against the emulator seeded with a run history
 //! ([`report_seed`]): the exact JSON document piped, the exact text at a terminal, the exit
 //! code a monitor acts on (0 healthy, 10 a last run failed, 12 a table never ran with
-//! maintenance on, 8 a table not read), a dry run that reads, and no secret in any output.
+//! maintenance on, 8 a table not read; a catalog or namespace that cannot be listed fails as
+//! any command does), no dry run, and no secret in any output.
 
 #[path = "../../tests/tests/common/mod.rs"]
 mod common;
@@ -99,24 +100,32 @@ async fn piped_the_report_is_one_json_document_and_a_failed_last_run_exits_10() 
                 json!([{"finding": "never_ran", "kind": "compaction"}])),
         ],
         "unlisted": [],
+        "unlisted_left_out": 0,
         "verdict": verdict(5, 1, 1, 0),
     });
     assert_eq!((code, document, err), (Some(10), expected, String::new()));
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_table_that_never_ran_exits_12_a_healthy_namespace_0_and_a_dry_run_reads_too() {
+async fn a_table_that_never_ran_exits_12_a_healthy_namespace_0_and_no_dry_run() {
     let (emulator, _) = reported_catalog(Emulator::builder()).await;
     let (code, document, err) = report_piped(&emulator, &["--namespace", "silver"]).await;
     assert_eq!(
         (code, &document["verdict"], err),
         (Some(12), &verdict(2, 0, 1, 0), String::new())
     );
-    let (code, dry, _) = report_piped(&emulator, &["--namespace", "silver", "--dry-run"]).await;
+    let before = emulator.requests().len();
+    let dry = cli(
+        emulator.base_url(),
+        &["catalog", "report", BUCKET, "--dry-run"],
+    )
+    .await;
+    assert_eq!(dry.status.code(), Some(2));
     assert_eq!(
-        (code, dry["verdict"].clone()),
-        (Some(12), document["verdict"].clone())
+        stderr(&dry),
+        "error: `catalog report` only reads, two requests a table: it has no --dry-run\n"
     );
+    assert_eq!(emulator.requests().len(), before);
     let (code, document, err) = report_piped(&emulator, &["--namespace", "gold"]).await;
     assert_eq!(
         (code, &document["verdict"], err),
@@ -336,4 +345,80 @@ async fn when_the_scheduler_may_next_run_each_kind_shows_as_cloudflare_says() {
             &json!("2026-12-08T01:30:00Z")
         )
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_catalog_or_namespace_that_cannot_be_listed_fails_as_any_command_does() {
+    let (emulator, _) = reported_catalog(Emulator::builder()).await;
+    // No such namespace: 404, exit 3, and nothing on stdout.
+    let nope = cli(
+        emulator.base_url(),
+        &["catalog", "report", BUCKET, "--namespace", "nope"],
+    )
+    .await;
+    assert_eq!(nope.status.code(), Some(3), "{}", stderr(&nope));
+    assert_eq!(stdout(&nope), "");
+    assert!(stderr(&nope).starts_with("error: "), "{}", stderr(&nope));
+    // No catalog on the bucket: 40401, exit 3, and the hint to enable it.
+    emulator.add_bucket("empty-bucket").expect("a bucket");
+    let none = cli(emulator.base_url(), &["catalog", "report", "empty-bucket"]).await;
+    assert_eq!(none.status.code(), Some(3), "{}", stderr(&none));
+    assert_eq!(stdout(&none), "");
+    assert!(
+        stderr(&none).contains("hint: turn the catalog on: r2-catalog catalog enable empty-bucket"),
+        "{}",
+        stderr(&none)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_catalog_is_healthy_and_its_document_whole() {
+    let (emulator, client, _) = emulator_and_client().await;
+    catalog(&client).enable().await.expect("enabled");
+    let (code, document, err) = report_piped(&emulator, &[]).await;
+    assert_eq!(
+        (code, document, err),
+        (
+            Some(0),
+            json!({"bucket": BUCKET, "tables": [], "unlisted": [], "unlisted_left_out": 0,
+                   "verdict": verdict(0, 0, 0, 0)}),
+            String::new()
+        )
+    );
+}
+
+#[test]
+fn ctrl_c_twice_piped_stops_at_once_and_the_document_stays_whole() {
+    let server = MockServer::start();
+    let names: Vec<String> = (0..4).map(|n| format!("t{n}")).collect();
+    let maintenance = json!({"maintenance_config": {
+        "compaction": {"state": "enabled", "target_size_mb": "128"},
+    }});
+    let no_runs = json!({"runs": [], "next_page_token": null});
+    namespace_a(
+        &server,
+        &names,
+        &maintenance,
+        &no_runs,
+        Duration::from_secs(30),
+    );
+    let args = ["catalog", "report", BUCKET, "--concurrency", "2"];
+    let (mut child, lines, stderr) = spawn_at(&server.base_url(), &args);
+    // t0's entry comes at once, after the opening's line; t1 and t2 take 30 s.
+    let first = lines
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the opening");
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&child);
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&child);
+    let (exited, took) = wait(&mut child);
+    let printed: String = std::iter::once(first).chain(lines.iter()).collect();
+    let told = stderr.join().expect("stderr");
+    assert_eq!(exited, Some(130), "{told}");
+    assert!(took < Duration::from_secs(10), "stopped at once: {took:?}");
+    let document: Value = serde_json::from_str(&printed)
+        .unwrap_or_else(|error| panic!("one JSON document ({error}): {printed}"));
+    assert_eq!(document["tables"].as_array().map(Vec::len), Some(1));
+    assert_eq!(document["verdict"]["stopped"], true);
 }

@@ -52,6 +52,18 @@ pub enum EmulatorError {
         /// Why it is refused.
         reason: &'static str,
     },
+    /// A seed lists one table twice: its runs could not be told apart.
+    #[error(
+        "table {table} in namespace {namespace} of bucket {bucket} is listed twice in the seed"
+    )]
+    DuplicateSeedTable {
+        /// The bucket it was to be seeded into.
+        bucket: BucketName,
+        /// The table's namespace.
+        namespace: Namespace,
+        /// The table.
+        table: TableName,
+    },
     /// An injected fault's status is not a 5xx.
     #[error("a server-error fault needs a 5xx status, not {0}")]
     NotAServerError(u16),

@@ -165,6 +165,16 @@ impl BucketSeed {
                 Ok((namespace, name, runs))
             })
             .collect::<Result<Vec<_>, EmulatorError>>()?;
+        let mut listed = BTreeSet::new();
+        for (namespace, name, _) in &tables {
+            if !listed.insert((namespace.levels(), name.as_ref())) {
+                return Err(EmulatorError::DuplicateSeedTable {
+                    bucket: bucket.clone(),
+                    namespace: namespace.clone(),
+                    table: name.clone(),
+                });
+            }
+        }
         let seeded = || {
             let of_tables = tables.iter().map(|(namespace, _, _)| namespace);
             namespaces.iter().chain(of_tables)
@@ -232,6 +242,15 @@ fn past_run(run: &RunSeed) -> Result<PastRun, &'static str> {
             if duration > MAX_RUN_DURATION {
                 return Err("has a duration_ms over a day (86400000)");
             }
+            // Its completed_at must be a time the API writes, as its started_at is.
+            let ends_in_time = parse_rfc3339(LAST_TIME_WRITTEN).is_some_and(|last| {
+                started_at
+                    .checked_add(duration)
+                    .is_some_and(|end| end <= last)
+            });
+            if !ends_in_time {
+                return Err("ends after 9999-12-31T23:59:59Z, the last time the API writes");
+            }
             Some(duration)
         }
     };
@@ -249,6 +268,9 @@ fn past_run(run: &RunSeed) -> Result<PastRun, &'static str> {
         customer_message: run.customer_message.clone(),
     })
 }
+
+/// The last time a timestamp of the API can say.
+const LAST_TIME_WRITTEN: &str = "9999-12-31T23:59:59Z";
 
 /// Refuses a nested `namespace` of `bucket` whose parent is not `present`.
 pub(crate) fn check_parent(

@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
-use crate::generated::types::{MaintenanceRun, TableMaintenanceConfig};
+use crate::generated::types::{MaintenanceRun, MaintenanceRunPage, TableMaintenanceConfig};
 use crate::paging::{ListOptions, Streamed};
 use crate::status::{MaintenanceKind, MaintenanceState, RunStatus};
 use crate::sweep::{Sweep, Swept};
+use crate::tables::latest;
 
 /// How many of a table's latest runs a report reads: the runs listing's largest page, so one
 /// call a table. A kind with no run among them counts as never run.
@@ -23,6 +24,10 @@ pub struct TableReport {
     pub last_compaction: Option<MaintenanceRun>,
     /// Its latest snapshot-expiration run among its [`REPORT_RUNS`] latest runs, if any.
     pub last_snapshot_expiration: Option<MaintenanceRun>,
+    /// Whether the table has runs older than those read (its runs listing has a next page): a
+    /// kind with no run among those read may then have run before them, and is not called out
+    /// as never run.
+    pub older_runs: bool,
 }
 
 /// What in a [`TableReport`] calls for attention.
@@ -44,7 +49,8 @@ pub enum Finding {
         /// Cloudflare's message for it, if it gave one: server text, to be shown escaped.
         customer_message: Option<String>,
     },
-    /// `kind` is enabled for the table and has no run among its [`REPORT_RUNS`] latest runs.
+    /// `kind` is enabled for the table and has no run at all: none among its runs, which were
+    /// all read (no older ones).
     NeverRan {
         /// The kind of maintenance.
         kind: MaintenanceKind,
@@ -52,7 +58,8 @@ pub enum Finding {
 }
 
 impl TableReport {
-    /// A report of `maintenance` with these last runs: for tests of code that takes reports.
+    /// A report of `maintenance` with these last runs, and no older runs: for tests of code
+    /// that takes reports (set [`TableReport::older_runs`] afterwards if it has some).
     pub fn new(
         maintenance: TableMaintenanceConfig,
         last_compaction: Option<MaintenanceRun>,
@@ -62,27 +69,31 @@ impl TableReport {
             maintenance,
             last_compaction,
             last_snapshot_expiration,
+            older_runs: false,
         }
     }
 
-    /// The report of a table with `maintenance` whose latest runs are `runs`: the last of
-    /// each kind is the one with the highest `run_id` (the first listed of those with one id),
-    /// whatever order a server lists them in
-    /// (as a wait reads a run, [`TableMaintenanceHandle::wait_for`](crate::handles::TableMaintenanceHandle::wait_for)).
-    pub fn from_runs(maintenance: TableMaintenanceConfig, runs: &[MaintenanceRun]) -> Self {
+    /// The report of a table with `maintenance` whose latest runs are `page`: the last run of
+    /// each kind is its latest ([`MaintenanceRun`]s with the highest `run_id`, as a wait
+    /// reads a run), whatever order a server lists them in; and whether the page has a next
+    /// one says whether the table has older runs.
+    pub fn from_page(maintenance: TableMaintenanceConfig, page: &MaintenanceRunPage) -> Self {
         let last = |kind: MaintenanceKind| {
-            // Of runs with one id, the first listed (the newest): `max_by_key` keeps the last.
-            runs.iter()
-                .rev()
-                .filter(|run| run.configuration_type == kind)
-                .max_by_key(|run| run.run_id)
-                .cloned()
+            latest(
+                page.runs
+                    .iter()
+                    .filter(|run| run.configuration_type == kind),
+            )
+            .cloned()
         };
-        Self::new(
-            maintenance,
-            last(MaintenanceKind::Compaction),
-            last(MaintenanceKind::SnapshotExpiration),
-        )
+        Self {
+            older_runs: page.next_page_token.is_some(),
+            ..Self::new(
+                maintenance,
+                last(MaintenanceKind::Compaction),
+                last(MaintenanceKind::SnapshotExpiration),
+            )
+        }
     }
 
     /// The last run of `kind`, if one is among the latest runs (none for a kind this SDK does
@@ -108,8 +119,8 @@ impl TableReport {
     }
 
     /// What calls for attention, compaction first: a last run that is over without
-    /// succeeding, or a kind that is enabled and never ran. A last run still running is
-    /// neither. Only [`MaintenanceState::Enabled`] counts as on: a state this SDK does not
+    /// succeeding, or a kind that is enabled and never ran (no run of it, and no older runs
+    /// unread). A last run still running is neither. Only [`MaintenanceState::Enabled`] counts as on: a state this SDK does not
     /// know is not taken to promise runs, so it is never reported as never run.
     pub fn findings(&self) -> Vec<Finding> {
         [
@@ -128,7 +139,7 @@ impl TableReport {
                 })
             }
             Some(_) => None,
-            None => (self.state(&kind) == Some(&MaintenanceState::Enabled))
+            None => (!self.older_runs && self.state(&kind) == Some(&MaintenanceState::Enabled))
                 .then_some(Finding::NeverRan { kind }),
         })
         .collect()
@@ -137,8 +148,9 @@ impl TableReport {
 
 impl Sweep {
     /// Each table's [`TableReport`]: two calls a table, its maintenance configuration, then
-    /// the first page of its runs ([`REPORT_RUNS`] of them), both at the sweep's pace. They
-    /// only read, so on a dry-run client they are sent, not planned.
+    /// the first page of its runs ([`REPORT_RUNS`] of them), both at the sweep's pace. On a
+    /// dry-run client, as every sweep operation, each table's outcome is the plan of its first
+    /// call.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudflare_r2_catalog::Client) -> Result<(), cloudflare_r2_catalog::Error> {
@@ -156,12 +168,12 @@ impl Sweep {
     /// # Ok(()) }
     /// ```
     pub fn report(self) -> Streamed<Swept<TableReport>> {
-        self.reading().run(|table| async move {
+        self.run(|table| async move {
             let maintenance = table.maintenance();
             let config = maintenance.get().await?.result.maintenance_config;
-            let latest = ListOptions::new().page_size(REPORT_RUNS);
-            let runs = maintenance.runs().list(latest).await?.result.runs;
-            Ok(TableReport::from_runs(config, &runs))
+            let newest = ListOptions::new().page_size(REPORT_RUNS);
+            let runs = maintenance.runs().list(newest).await?.result;
+            Ok(TableReport::from_page(config, &runs))
         })
     }
 }

@@ -115,8 +115,6 @@ pub struct Sweep {
     max_wait: Duration,
     skip: HashSet<(Namespace, TableName)>,
     stop: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
-    /// Whether its operation only reads, and so is sent on a dry-run client too.
-    reads_only: bool,
 }
 
 impl fmt::Debug for Sweep {
@@ -204,15 +202,7 @@ impl Sweep {
             max_wait: DEFAULT_SWEEP_MAX_WAIT,
             skip: HashSet::new(),
             stop: None,
-            reads_only: false,
         }
-    }
-
-    /// This sweep with an operation that only reads: on a dry-run client it is sent, as the
-    /// listings are, not planned.
-    pub(crate) fn reading(mut self) -> Self {
-        self.reads_only = true;
-        self
     }
 
     /// Only the tables of `namespace` and of the namespaces under it, at any depth.
@@ -337,21 +327,12 @@ impl Sweep {
             max_wait,
             skip,
             stop,
-            reads_only,
         } = self;
         let paced = catalog.under(Arc::new(SweepBudget::new(
             retry_budget,
             rate_share,
             max_wait,
         )));
-        let paced = if reads_only {
-            CatalogScope {
-                engine: paced.engine.planning(false),
-                ..paced
-            }
-        } else {
-            paced
-        };
         // Listing changes nothing: on a dry-run client the sweep still lists, and plans only
         // what it would do to each table.
         let listing = CatalogScope {

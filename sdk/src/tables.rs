@@ -242,6 +242,15 @@ impl MaintenanceRun {
     }
 }
 
+/// The latest of `runs`: the highest `run_id`, and of runs with one id the first listed (the
+/// newest, as Cloudflare lists them), whatever order a server lists them in.
+pub(crate) fn latest<R: std::borrow::Borrow<MaintenanceRun>>(
+    runs: impl DoubleEndedIterator<Item = R>,
+) -> Option<R> {
+    // `max_by_key` keeps the last of equals: read backwards, that is the first listed.
+    runs.rev().max_by_key(|run| run.borrow().run_id)
+}
+
 /// The maintenance runs of one table, newest first; from [`TableMaintenanceHandle::runs`]. Like
 /// every listing: [`list`](Self::list) one page, [`pages`](Self::pages) or
 /// [`items`](Self::items) as a stream. Of [`ListOptions`], the page size (at most 100 here),

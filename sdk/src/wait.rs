@@ -12,7 +12,7 @@ use crate::generated::types::MaintenanceRun;
 use crate::pace::{DEFAULT_RATE_SHARE, RateShare, SweepBudget};
 use crate::paging::{ListOptions, Streamed};
 use crate::sweep::{DEFAULT_SWEEP_MAX_WAIT, DEFAULT_SWEEP_RETRY_BUDGET};
-use crate::tables::{TableHandle, TableMaintenanceHandle};
+use crate::tables::{TableHandle, TableMaintenanceHandle, latest};
 use crate::validate::RequestId;
 
 /// How long a wait lasts unless told otherwise: an hour. Cloudflare's scheduler takes queued
@@ -325,14 +325,13 @@ impl Follow {
             .runs()
             .list(ListOptions::new())
             .await?;
-        // A server that lists one request id twice is read at its latest run: the highest id,
-        // and of runs with one id the first listed (`max_by_key` keeps the last).
-        let listed = page.result.runs.into_iter().rev().filter(|run| {
+        // A server that lists one request id twice is read at its latest run.
+        let listed = page.result.runs.into_iter().filter(|run| {
             run.request_id
                 .as_deref()
                 .is_some_and(|listed| listed.eq_ignore_ascii_case(self.request_id.as_ref()))
         });
-        if let Some(latest) = listed.max_by_key(|run| run.run_id) {
+        if let Some(latest) = latest(listed) {
             self.last_seen = Some(latest);
         }
         let run = self.last_seen.clone();

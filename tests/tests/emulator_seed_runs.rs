@@ -173,6 +173,10 @@ async fn a_seed_with_a_run_the_api_could_not_list_is_refused_whole() {
             "has a duration_ms over a day (86400000)",
         ),
         (
+            with("started_at", json!("9999-12-31T23:59:59Z")),
+            "ends after 9999-12-31T23:59:59Z, the last time the API writes",
+        ),
+        (
             with("error_code", json!(50002)),
             "has an error_code or customer_message, which only a run over without succeeding has",
         ),
@@ -192,6 +196,15 @@ async fn a_seed_with_a_run_the_api_could_not_list_is_refused_whole() {
         format!(
             "run 1001 (newest first) of table events in namespace bronze of bucket {BUCKET} is one too many: a table keeps at most 1000 runs"
         )
+    );
+    let twice: Seed = serde_json::from_value(json!({"buckets": {BUCKET: {"tables": [
+        {"namespace": ["bronze"], "name": "events", "runs": [ended]},
+        {"namespace": ["bronze"], "name": "events"},
+    ]}}}))
+    .expect("a seed");
+    assert_eq!(
+        emulator.seed(&twice).expect_err("refused").to_string(),
+        format!("table events in namespace bronze of bucket {BUCKET} is listed twice in the seed")
     );
     let client = client_of(&emulator, &RecordedSleeps::default());
     catalog(&client).enable().await.expect("enabled");

@@ -8,9 +8,9 @@ mod common;
 use std::collections::BTreeMap;
 
 use cloudflare_r2_catalog::{
-    Client, ListOptions, MaintenanceKind,
+    Client, Error, ListOptions, MaintenanceKind,
     input::{Namespace, TableName},
-    models::{MaintenanceRun, MaintenanceState, RunStatus},
+    models::{MaintenanceRun, MaintenanceRunPage, MaintenanceState, RunStatus},
     report::{Finding, TableReport},
     sweep::{Sweep, Swept},
 };
@@ -44,7 +44,7 @@ async fn reported(sweep: Sweep) -> Reported {
 }
 
 /// The report of `namespace.table` as read apart from the sweep: its configuration, and the
-/// first of each kind among its runs.
+/// latest of each kind among its runs.
 async fn read_apart(client: &Client, namespace: &str, table: &str) -> TableReport {
     let table = catalog(client)
         .table(namespace, table)
@@ -56,7 +56,7 @@ async fn read_apart(client: &Client, namespace: &str, table: &str) -> TableRepor
         .list(ListOptions::new().page_size(100))
         .await
         .expect("listed");
-    TableReport::from_runs(config.result.maintenance_config, &runs.result.runs)
+    TableReport::from_page(config.result.maintenance_config, &runs.result)
 }
 
 /// `(run_id, status, started_at)` of a run, if any.
@@ -228,7 +228,7 @@ async fn a_table_that_cannot_be_read_is_its_error_and_the_others_are_still_repor
 }
 
 #[tokio::test]
-async fn a_dry_run_report_reads_as_any_report_does() {
+async fn a_dry_run_report_plans_each_tables_first_read_as_every_sweep_does() {
     let (emulator, client) = reported_catalog(Emulator::builder()).await;
     let dry = client.with_dry_run();
     let before = emulator.requests().len();
@@ -238,20 +238,20 @@ async fn a_dry_run_report_reads_as_any_report_does() {
             .within("silver".parse().expect("valid")),
     )
     .await;
-    let orders = got.tables[&("silver".to_owned(), "orders".to_owned())]
-        .as_ref()
-        .expect("read, not planned");
-    assert_eq!(
-        orders.findings(),
-        [Finding::NeverRan {
-            kind: MaintenanceKind::Compaction
-        }]
-    );
+    for (table, outcome) in &got.tables {
+        let Err(Error::DryRun(plan)) = outcome else {
+            panic!("{table:?} not planned: {outcome:?}");
+        };
+        assert_eq!(plan.method.as_str(), "GET");
+        assert!(plan.url.ends_with("/maintenance-configs"), "{}", plan.url);
+    }
+    assert_eq!(got.tables.len(), 2);
+    // The listings are read; no table's.
     let reads = emulator.requests()[before..]
         .iter()
         .filter(|request| request.path.contains("/tables/"))
         .count();
-    assert_eq!(reads, 4, "two reads for each of silver's two tables");
+    assert_eq!(reads, 0);
 }
 
 #[test]
@@ -352,7 +352,7 @@ fn findings_follow_each_kinds_last_run_and_state() {
         run(MaintenanceKind::Compaction, RunStatus::Succeeded, true),
         run(MaintenanceKind::Compaction, RunStatus::Failed, true),
     ];
-    let report = TableReport::from_runs(enabled(), &newest_first);
+    let report = TableReport::from_page(enabled(), &MaintenanceRunPage::new(newest_first.to_vec()));
     assert_eq!(report.last_compaction.as_ref(), Some(&newest_first[1]));
     assert_eq!(
         report.last_snapshot_expiration.as_ref(),
@@ -364,6 +364,15 @@ fn findings_follow_each_kinds_last_run_and_state() {
     older.run_id = 6;
     let mut newer = run(MaintenanceKind::Compaction, RunStatus::Failed, true);
     newer.run_id = 9;
-    let report = TableReport::from_runs(enabled(), &[older, newer.clone()]);
+    let report = TableReport::from_page(
+        enabled(),
+        &MaintenanceRunPage::new(vec![older, newer.clone()]),
+    );
     assert_eq!(report.last_compaction, Some(newer));
+    // A kind with no run among those read is not called out while older runs are unread.
+    let mut page = MaintenanceRunPage::new(Vec::new());
+    page.next_page_token = Some("older".to_owned());
+    let report = TableReport::from_page(enabled(), &page);
+    assert!(report.older_runs);
+    assert_eq!(report.findings(), []);
 }
