@@ -23,7 +23,7 @@ use crate::output::{Failure, Format, OutputLost, exit, sanitize, secrets_redacte
 use crate::progress::Progress;
 use crate::render;
 use crate::signals::Stop;
-use crate::sweep::{MAX_ROWS, Signalled, paced, print_unless_lost};
+use crate::sweep::{MAX_ROWS, Signalled, by_table, paced, print_unless_lost};
 use crate::tally::error_json;
 
 /// The most characters of server text (a run's message) a call-out shows.
@@ -280,10 +280,7 @@ pub(crate) async fn report(context: &Context, args: ReportArgs) -> Result<(), Fa
             stdout_lost = Some(lost);
         }
     } else {
-        rows.sort_by(|a: &Value, b: &Value| {
-            (a["namespace"].as_str(), a["table"].as_str())
-                .cmp(&(b["namespace"].as_str(), b["table"].as_str()))
-        });
+        by_table(&mut rows);
         let columns = [
             "namespace",
             "table",

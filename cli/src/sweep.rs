@@ -272,10 +272,7 @@ pub(crate) async fn run(
     }
     drop(progress);
     if !rows.is_empty() {
-        rows.sort_by(|a: &Value, b: &Value| {
-            (a["namespace"].as_str(), a["table"].as_str())
-                .cmp(&(b["namespace"].as_str(), b["table"].as_str()))
-        });
+        by_table(&mut rows);
         let columns = [
             "namespace",
             "table",
@@ -364,6 +361,14 @@ pub(crate) fn paced(
         sweep = sweep.rate_share(RateShare::percent(share)?);
     }
     Ok(sweep)
+}
+
+/// `rows` in the order of their `namespace`, then their `table`: how a person finds a table.
+pub(crate) fn by_table(rows: &mut [Value]) {
+    rows.sort_by(|a, b| {
+        (a["namespace"].as_str(), a["table"].as_str())
+            .cmp(&(b["namespace"].as_str(), b["table"].as_str()))
+    });
 }
 
 /// Prints `text` on stdout unless it is already `lost`, and records it lost if it fails.

@@ -14,7 +14,7 @@ use cloudflare_r2_catalog_emulator::{Emulator, Fault, Operation};
 use common::*;
 use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
-use support::sweeps::{at_terminal_env, cli, cli_at_terminal};
+use support::sweeps::{at_terminal_env, cli, cli_at_terminal, namespace_a_listings};
 use support::terminal::{CTRL_C, On, run_at_terminal};
 use support::*;
 
@@ -240,33 +240,7 @@ fn namespace_a(
     runs: &Value,
     delay: Duration,
 ) {
-    let namespaces = catalog_path(&format!("/{BUCKET}/namespaces"));
-    server.mock(|when, then| {
-        when.method(Method::GET)
-            .path(&namespaces)
-            .query_param_missing("parent");
-        then.status(200).json_body(success(
-            json!({"namespaces": [["a"]], "next_page_token": null}),
-        ));
-    });
-    server.mock(|when, then| {
-        when.method(Method::GET)
-            .path(&namespaces)
-            .query_param("parent", "a");
-        then.status(200)
-            .json_body(success(json!({"namespaces": [], "next_page_token": null})));
-    });
-    let identifiers: Vec<Value> = names
-        .iter()
-        .map(|name| json!({"namespace": ["a"], "name": name}))
-        .collect();
-    server.mock(|when, then| {
-        when.method(Method::GET)
-            .path(catalog_path(&format!("/{BUCKET}/namespaces/a/tables")));
-        then.status(200).json_body(success(
-            json!({"identifiers": identifiers, "next_page_token": null}),
-        ));
-    });
+    namespace_a_listings(server, names);
     let table = |name: &str, tail: &str| {
         catalog_path(&format!("/{BUCKET}/namespaces/a/tables/{name}/{tail}"))
     };

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use cloudflare_r2_catalog_emulator::{Fault, Operation, RecordedRequest};
 use common::*;
-use httpmock::{Method, Mock, MockServer};
+use httpmock::{Mock, MockServer};
 use serde_json::{Value, json};
 use support::sweeps::*;
 use support::terminal::{CTRL_C, On, run_at_terminal};
@@ -638,34 +638,8 @@ fn slow_catalog<'a>(
     result: &Value,
     delay: Duration,
 ) -> Vec<Mock<'a>> {
-    let namespaces = catalog_path(&format!("/{BUCKET}/namespaces"));
-    server.mock(|when, then| {
-        when.method(Method::GET)
-            .path(&namespaces)
-            .query_param_missing("parent");
-        then.status(200).json_body(success(
-            json!({"namespaces": [["a"]], "next_page_token": null}),
-        ));
-    });
-    server.mock(|when, then| {
-        when.method(Method::GET)
-            .path(&namespaces)
-            .query_param("parent", "a");
-        then.status(200)
-            .json_body(success(json!({"namespaces": [], "next_page_token": null})));
-    });
     let names: Vec<String> = (0..tables).map(|n| format!("t{n}")).collect();
-    let identifiers: Vec<Value> = names
-        .iter()
-        .map(|name| json!({"namespace": ["a"], "name": name}))
-        .collect();
-    server.mock(|when, then| {
-        when.method(Method::GET)
-            .path(catalog_path(&format!("/{BUCKET}/namespaces/a/tables")));
-        then.status(200).json_body(success(
-            json!({"identifiers": identifiers, "next_page_token": null}),
-        ));
-    });
+    namespace_a_listings(server, &names);
     names
         .iter()
         .enumerate()

@@ -21,6 +21,17 @@ use support::*;
 
 const REQUEST_ID: &str = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 
+/// `table maintenance queue BUCKET --all-tables compaction --wait`.
+const QUEUE_ALL_AND_WAIT: [&str; 7] = [
+    "table",
+    "maintenance",
+    "queue",
+    BUCKET,
+    "--all-tables",
+    "compaction",
+    "--wait",
+];
+
 /// `queue BUCKET a events compaction --request-id REQUEST_ID --wait`, then `extra`.
 fn queue_and_wait(extra: &[&'static str]) -> Vec<&'static str> {
     let mut args = vec![
@@ -229,15 +240,7 @@ async fn past_its_timeout_the_wait_exits_11_saying_the_run_goes_on_and_where_to_
 async fn waiting_for_all_tables_prints_a_line_per_run_and_sums_them_up_by_status() {
     let emulator = runs_lasting(Duration::ZERO, RunOutcome::failed()).await;
     let before = emulator.requests().len();
-    let args = [
-        "table",
-        "maintenance",
-        "queue",
-        BUCKET,
-        "--all-tables",
-        "compaction",
-        "--wait",
-    ];
+    let args = QUEUE_ALL_AND_WAIT;
     let ran = cli(emulator.base_url(), &args).await;
     assert_eq!(ran.status.code(), Some(10), "{}", stderr(&ran));
     let lines = json_lines(&stdout(&ran));
@@ -282,15 +285,7 @@ async fn waiting_for_all_tables_prints_a_line_per_run_and_sums_them_up_by_status
 #[tokio::test(flavor = "multi_thread")]
 async fn waiting_for_all_tables_at_a_terminal_shows_the_summary_and_exits_0_when_all_succeeded() {
     let emulator = runs_lasting(Duration::ZERO, RunOutcome::Succeeded).await;
-    let args = [
-        "table",
-        "maintenance",
-        "queue",
-        BUCKET,
-        "--all-tables",
-        "compaction",
-        "--wait",
-    ];
+    let args = QUEUE_ALL_AND_WAIT;
     let stdout_only = On {
         stdin: false,
         stdout: true,
@@ -406,15 +401,7 @@ async fn ctrl_c_while_waiting_for_all_tables_stops_the_wait_and_says_the_runs_go
     let emulator = runs_lasting(Duration::from_secs(60), RunOutcome::Succeeded).await;
     let base_url = emulator.base_url().to_owned();
     let (exited, printed, told) = tokio::task::spawn_blocking(move || {
-        let args = [
-            "table",
-            "maintenance",
-            "queue",
-            BUCKET,
-            "--all-tables",
-            "compaction",
-            "--wait",
-        ];
+        let args = QUEUE_ALL_AND_WAIT;
         let (mut child, lines, stderr) = spawn_at(&base_url, &args);
         // Every table's queue line, then a moment for the first looks at the runs.
         let queued: Vec<String> = (0..TABLES.len())

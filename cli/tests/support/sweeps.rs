@@ -269,3 +269,36 @@ pub fn at_terminal_env(base_url: &str) -> Vec<(&'static str, String)> {
     env.push(("TERM", "xterm-256color".to_owned()));
     env
 }
+
+/// Answers on httpmock `server` the listings of a catalog of one namespace, `a`, holding the
+/// tables `names`; what each table answers is the caller's.
+pub fn namespace_a_listings(server: &httpmock::MockServer, names: &[String]) {
+    use httpmock::Method;
+    let namespaces = catalog_path(&format!("/{BUCKET}/namespaces"));
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(&namespaces)
+            .query_param_missing("parent");
+        then.status(200).json_body(success(
+            json!({"namespaces": [["a"]], "next_page_token": null}),
+        ));
+    });
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(&namespaces)
+            .query_param("parent", "a");
+        then.status(200)
+            .json_body(success(json!({"namespaces": [], "next_page_token": null})));
+    });
+    let identifiers: Vec<Value> = names
+        .iter()
+        .map(|name| json!({"namespace": ["a"], "name": name}))
+        .collect();
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(catalog_path(&format!("/{BUCKET}/namespaces/a/tables")));
+        then.status(200).json_body(success(
+            json!({"identifiers": identifiers, "next_page_token": null}),
+        ));
+    });
+}
