@@ -505,9 +505,9 @@ fn callout(namespace: &str, table: &str, finding: &Finding) -> String {
                 .unwrap_or_default();
             format!("✗ {namespace}.{table}: last {kind} run {status} (run {run_id}{code}){message}")
         }
-        Finding::NeverRan { kind } => format!(
-            "✗ {namespace}.{table}: {kind} is enabled but has no run among its {REPORT_RUNS} latest"
-        ),
+        Finding::NeverRan { kind } => {
+            format!("✗ {namespace}.{table}: {kind} is enabled and has never run")
+        }
         _ => format!("✗ {namespace}.{table}: {finding:?}"),
     }
 }

@@ -170,7 +170,7 @@ gold       live     enabled     running 2026-11-24T16:00:00Z                    
 silver     archive  disabled    none in last 100                                        disabled             none in last 100
 silver     orders   enabled     none in last 100                                        disabled             none in last 100
 ✗ bronze.clicks: last compaction run failed (run 2, code 50002): Compaction failed: \\u001b[31mno credential
-✗ silver.orders: compaction is enabled but has no run among its 100 latest
+✗ silver.orders: compaction is enabled and has never run
 Verdict: needs attention: 5 table(s) read: 1 whose last run failed, 1 that never ran with maintenance on
 "
     );
