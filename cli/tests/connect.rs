@@ -275,11 +275,7 @@ async fn at_a_terminal_the_snippet_is_text_and_stderr_says_to_set_the_token() {
     let uri = uri(&emulator);
     let mut env = token_env_at(emulator.base_url());
     env.push(("CLOUDFLARE_ICEBERG_URL", emulator.iceberg_url().to_owned()));
-    let both = On {
-        stdin: false,
-        stdout: true,
-        stderr: true,
-    };
+    let both = On::OUTPUT;
 
     for engine in ENGINES {
         let ran = run_at_terminal(

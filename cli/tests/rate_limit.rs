@@ -18,11 +18,7 @@ const GET_CATALOG: [&str; 3] = ["catalog", "get", BUCKET];
 
 /// The binary at a terminal (stdout and stderr), against `base_url`.
 async fn at_terminal(base_url: &str, args: &[&str]) -> AtTerminal {
-    let on = On {
-        stdin: false,
-        stdout: true,
-        stderr: true,
-    };
+    let on = On::OUTPUT;
     cli_at_terminal(base_url, args, on).await
 }
 

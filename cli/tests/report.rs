@@ -18,13 +18,6 @@ use support::sweeps::{at_terminal_env, cli, cli_at_terminal, namespace_a_listing
 use support::terminal::{CTRL_C, On, run_at_terminal};
 use support::*;
 
-/// stdout on the terminal; stdin and stderr pipes (the progress line is not drawn on a pipe).
-const STDOUT: On = On {
-    stdin: false,
-    stdout: true,
-    stderr: false,
-};
-
 const MESSAGE: &str = "Compaction failed: \u{1b}[31mno credential";
 
 /// A table's entry in the document: compaction's state and last run, expiration's last run
@@ -157,7 +150,12 @@ async fn a_table_not_read_makes_the_report_incomplete_and_exits_8() {
 #[tokio::test(flavor = "multi_thread")]
 async fn at_a_terminal_the_report_is_a_table_its_call_outs_and_a_verdict() {
     let (emulator, _) = reported_catalog(Emulator::builder()).await;
-    let got = cli_at_terminal(emulator.base_url(), &["catalog", "report", BUCKET], STDOUT).await;
+    let got = cli_at_terminal(
+        emulator.base_url(),
+        &["catalog", "report", BUCKET],
+        On::STDOUT,
+    )
+    .await;
     assert_eq!(got.code, Some(10), "{}", got.stderr);
     assert!(!got.shown.contains(API_TOKEN) && !got.stderr.contains(API_TOKEN));
     assert_eq!(
@@ -196,11 +194,7 @@ fn ctrl_c_reports_the_tables_read_and_a_verdict_that_says_it_stopped_then_exits_
         Duration::from_secs(2),
     );
     let env = at_terminal_env(&server.base_url());
-    let on_both = On {
-        stdin: false,
-        stdout: true,
-        stderr: true,
-    };
+    let on_both = On::OUTPUT;
 
     // Two at a time: t0 is read at once, t1 and t2 are in flight when Ctrl-C comes.
     let ran = run_at_terminal(

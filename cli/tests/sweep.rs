@@ -575,11 +575,7 @@ async fn at_a_terminal_get_prints_the_settings_table_the_failure_and_the_summary
     // The table and summary on stdout, at the terminal; the failure on stderr, a pipe.
     let before = emulator.requests().len();
     emulator.inject(forbidden().only(Operation::GetTableMaintenanceConfig));
-    let on_stdout = On {
-        stdin: false,
-        stdout: true,
-        stderr: false,
-    };
+    let on_stdout = On::STDOUT;
     let ran = cli_at_terminal(emulator.base_url(), &get, on_stdout).await;
 
     assert_eq!(ran.code, Some(1), "{}{}", ran.shown, ran.stderr);
@@ -609,11 +605,7 @@ async fn at_a_terminal_get_prints_the_settings_table_the_failure_and_the_summary
 
     // Both at the terminal: the failure above the table.
     emulator.inject(forbidden().only(Operation::GetTableMaintenanceConfig));
-    let on_both = On {
-        stdin: false,
-        stdout: true,
-        stderr: true,
-    };
+    let on_both = On::OUTPUT;
     let ran = cli_at_terminal(emulator.base_url(), &get, on_both).await;
 
     assert_eq!(ran.code, Some(1), "{}", ran.shown);
@@ -693,11 +685,7 @@ fn ctrl_c_at_a_terminal_lets_the_tables_in_flight_finish_and_report_then_exits_1
     }});
     let mocks = slow_catalog(&server, 6, "GET", &maintenance, Duration::from_secs(2));
     let env = at_terminal_env(&server.base_url());
-    let on_both = On {
-        stdin: false,
-        stdout: true,
-        stderr: true,
-    };
+    let on_both = On::OUTPUT;
 
     // Two at a time: t0 answers at once, t1 and t2 are in flight when Ctrl-C comes.
     let ran = run_at_terminal(

@@ -15,13 +15,6 @@ use serde_json::json;
 use support::terminal::{AtTerminal, CTRL_BACKSLASH, CTRL_C, On, SIGTERM, run_at_terminal};
 use support::*;
 
-/// stdout on the terminal; stdin and stderr pipes.
-const STDOUT: On = On {
-    stdin: false,
-    stdout: true,
-    stderr: false,
-};
-
 /// stdin and stderr on the terminal (a question and its answer); stdout a pipe.
 const ASKED: On = On {
     stdin: true,
@@ -54,7 +47,7 @@ async fn a_person_at_a_terminal_reads_labelled_values_and_tables() {
     let (emulator, id) = enabled_catalog().await;
     let iceberg = emulator.iceberg_url().trim_end_matches('/').to_owned();
 
-    let got = at_terminal(&emulator, &["catalog", "get", BUCKET], STDOUT);
+    let got = at_terminal(&emulator, &["catalog", "get", BUCKET], On::STDOUT);
     assert_eq!(got.code, Some(0), "{}", got.stderr);
     assert_eq!(
         got.shown,
@@ -78,11 +71,11 @@ Maintenance config:
         )
     );
 
-    let listed = at_terminal(&emulator, &["namespace", "list", BUCKET], STDOUT);
+    let listed = at_terminal(&emulator, &["namespace", "list", BUCKET], On::STDOUT);
     assert_eq!(listed.code, Some(0), "{}", listed.stderr);
     assert_eq!(listed.shown, "NAMESPACE\nbronze\n");
 
-    let catalogs = at_terminal(&emulator, &["catalog", "list"], STDOUT);
+    let catalogs = at_terminal(&emulator, &["catalog", "list"], On::STDOUT);
     assert_eq!(
         catalogs.shown,
         format!(
@@ -92,10 +85,14 @@ Maintenance config:
         )
     );
 
-    let tables = at_terminal(&emulator, &["table", "list", BUCKET, "bronze"], STDOUT);
+    let tables = at_terminal(&emulator, &["table", "list", BUCKET, "bronze"], On::STDOUT);
     assert_eq!(tables.shown, "NAMESPACE  TABLE\nbronze     events\n");
 
-    let disabled = at_terminal(&emulator, &["catalog", "disable", BUCKET, "--yes"], STDOUT);
+    let disabled = at_terminal(
+        &emulator,
+        &["catalog", "disable", BUCKET, "--yes"],
+        On::STDOUT,
+    );
     assert_eq!(disabled.code, Some(0), "{}", disabled.stderr);
     assert_eq!(
         disabled.shown,
@@ -119,7 +116,7 @@ async fn scripts_get_json_through_a_pipe_and_either_format_on_request() {
     for flags in [&["--json"][..], &["--output", "json"]] {
         let mut args = vec!["namespace", "list", BUCKET];
         args.extend_from_slice(flags);
-        let forced = at_terminal(&emulator, &args, STDOUT);
+        let forced = at_terminal(&emulator, &args, On::STDOUT);
         assert_eq!(forced.code, Some(0), "{flags:?}: {}", forced.stderr);
         let shown: serde_json::Value = serde_json::from_str(&forced.shown).expect("JSON");
         assert_eq!(shown, json!({"namespaces": [["bronze"]]}), "{flags:?}");
@@ -146,7 +143,7 @@ async fn server_text_stays_on_its_line_and_secrets_stay_out_of_text() {
     let ran = run_at_terminal(
         &["namespace", "list", BUCKET],
         &borrowed(&token_env(&server)),
-        STDOUT,
+        On::STDOUT,
         &[],
     );
 
@@ -166,7 +163,7 @@ async fn server_text_stays_on_its_line_and_secrets_stay_out_of_text() {
     let got = run_at_terminal(
         &["catalog", "enable", BUCKET],
         &borrowed(&token_env(&server)),
-        STDOUT,
+        On::STDOUT,
         &[],
     );
     assert_eq!(got.code, Some(0), "{}", got.stderr);

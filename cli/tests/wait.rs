@@ -175,11 +175,7 @@ async fn a_run_that_fails_exits_10_with_its_code_and_message() {
 #[tokio::test(flavor = "multi_thread")]
 async fn at_a_terminal_the_status_shows_as_it_goes_then_how_the_run_ended() {
     let emulator = runs_lasting(Duration::from_secs(2), RunOutcome::failed()).await;
-    let both = On {
-        stdin: false,
-        stdout: true,
-        stderr: true,
-    };
+    let both = On::OUTPUT;
     let args = queue_and_wait(&["--poll-interval", "1"]);
     let ran = cli_at_terminal(emulator.base_url(), &args, both).await;
     assert_eq!(ran.code, Some(10), "{}", ran.shown);
@@ -286,11 +282,7 @@ async fn waiting_for_all_tables_prints_a_line_per_run_and_sums_them_up_by_status
 async fn waiting_for_all_tables_at_a_terminal_shows_the_summary_and_exits_0_when_all_succeeded() {
     let emulator = runs_lasting(Duration::ZERO, RunOutcome::Succeeded).await;
     let args = QUEUE_ALL_AND_WAIT;
-    let stdout_only = On {
-        stdin: false,
-        stdout: true,
-        stderr: false,
-    };
+    let stdout_only = On::STDOUT;
     let ran = cli_at_terminal(emulator.base_url(), &args, stdout_only).await;
     assert_eq!(ran.code, Some(0), "{}{}", ran.shown, ran.stderr);
     let shown: Vec<&str> = ran.shown.lines().collect();
@@ -507,11 +499,7 @@ async fn the_status_line_at_a_terminal_shows_server_text_escaped() {
     let env = at_terminal_env(&server.base_url());
     let ran = tokio::task::spawn_blocking(move || {
         let args = queue_and_wait(&["--timeout", "2", "--poll-interval", "1"]);
-        let both = On {
-            stdin: false,
-            stdout: true,
-            stderr: true,
-        };
+        let both = On::OUTPUT;
         support::terminal::run_at_terminal(&args, &borrowed(&env), both, &[])
     })
     .await

@@ -159,8 +159,9 @@ async fn following_a_run_gives_each_poll_then_ends_with_the_run_over() {
     assert_eq!(server.request_lines().len(), 3);
 }
 
-#[tokio::test]
-async fn a_wait_ends_at_its_timeout_saying_the_run_goes_on() {
+/// A wait as `waiting` says for a run that is always `running`, to its timeout: the error it
+/// ended with, the pauses it made, and the server it polled.
+async fn waited_out(waiting: Waiting) -> (Error, Vec<Duration>, RawServer) {
     let server = server(vec![page(vec![run(
         7,
         Some(REQUEST_ID),
@@ -168,11 +169,16 @@ async fn a_wait_ends_at_its_timeout_saying_the_run_goes_on() {
         json!({}),
     )])]);
     let sleeps = RecordedSleeps::default();
-    let waiting = Waiting::new().timeout(Duration::from_secs(30));
     let error = maintenance_on(&server, &sleeps)
         .wait_for(&request_id(), &waiting)
         .await
         .expect_err("still running");
+    (error, sleeps.waits(), server)
+}
+
+#[tokio::test]
+async fn a_wait_ends_at_its_timeout_saying_the_run_goes_on() {
+    let (error, waits, server) = waited_out(Waiting::new().timeout(Duration::from_secs(30))).await;
     let Error::RunNotOver(not_over) = &error else {
         panic!("not RunNotOver: {error:?}");
     };
@@ -192,7 +198,7 @@ async fn a_wait_ends_at_its_timeout_saying_the_run_goes_on() {
         )
     );
     // The last interval is cut to the timeout, where the last poll is made.
-    assert_eq!(sleeps.waits(), [5, 10, 15].map(Duration::from_secs));
+    assert_eq!(waits, [5, 10, 15].map(Duration::from_secs));
     assert_eq!(server.request_lines(), vec![poll_line(); 4]);
 }
 
@@ -218,43 +224,26 @@ async fn a_run_never_listed_ends_the_wait_saying_the_scheduler_has_not_taken_it(
 
 #[tokio::test]
 async fn intervals_double_up_to_a_minute() {
-    let server = server(vec![page(vec![run(
-        7,
-        Some(REQUEST_ID),
-        "running",
-        json!({}),
-    )])]);
-    let sleeps = RecordedSleeps::default();
-    let waiting = Waiting::new().timeout(Duration::from_secs(300));
-    let error = maintenance_on(&server, &sleeps)
-        .wait_for(&request_id(), &waiting)
-        .await
-        .expect_err("still running");
+    let (error, waits, _) = waited_out(Waiting::new().timeout(Duration::from_secs(300))).await;
     assert!(matches!(error, Error::RunNotOver(_)));
     assert_eq!(
-        sleeps.waits(),
+        waits,
         [5, 10, 20, 40, 60, 60, 60, 45].map(Duration::from_secs)
     );
 }
 
 #[tokio::test]
 async fn an_interval_under_a_second_is_a_second_and_a_longer_one_is_kept() {
-    let running = page(vec![run(7, Some(REQUEST_ID), "running", json!({}))]);
     for (asked, expected) in [
         (Duration::ZERO, vec![1, 2, 4]),
         (Duration::from_secs(90), vec![90, 90, 90]),
     ] {
-        let server = server(vec![running.clone()]);
-        let sleeps = RecordedSleeps::default();
         let timeout = Duration::from_secs(expected.iter().sum());
-        let waiting = Waiting::new().poll_interval(asked).timeout(timeout);
-        let error = maintenance_on(&server, &sleeps)
-            .wait_for(&request_id(), &waiting)
-            .await
-            .expect_err("still running");
+        let (error, waits, _) =
+            waited_out(Waiting::new().poll_interval(asked).timeout(timeout)).await;
         assert!(matches!(error, Error::RunNotOver(_)));
         assert_eq!(
-            sleeps.waits(),
+            waits,
             expected
                 .into_iter()
                 .map(Duration::from_secs)

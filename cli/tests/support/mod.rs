@@ -200,6 +200,23 @@ pub mod terminal {
         pub stderr: bool,
     }
 
+    impl On {
+        /// stdout on the terminal; stdin and stderr pipes (the progress line is not drawn on a
+        /// pipe).
+        pub const STDOUT: Self = Self {
+            stdin: false,
+            stdout: true,
+            stderr: false,
+        };
+        /// stdout and stderr on the terminal, as a person sees a command: its result, and its
+        /// progress line and notes.
+        pub const OUTPUT: Self = Self {
+            stdin: false,
+            stdout: true,
+            stderr: true,
+        };
+    }
+
     /// What a run left: its exit code, what it wrote to the streams that were pipes, everything
     /// the terminal showed (with `\r\n` read as `\n`), and whether the terminal echoed typing
     /// again once it exited.
