@@ -357,9 +357,15 @@ pub enum Reply {
 }
 
 impl Reply {
-    /// A well-formed HTTP/1.1 response with `status`, `headers` and `body` and its length.
+    /// A well-formed HTTP/1.1 response with `status`, `headers` and `body` and its length. It
+    /// says `connection: close`, as the server does close it: a client that kept the
+    /// connection for its next request would find it closed and retry, a retry no test asked
+    /// for.
     pub fn http(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Self {
-        let mut bytes = format!("HTTP/1.1 {status}\r\ncontent-length: {}\r\n", body.len());
+        let mut bytes = format!(
+            "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n",
+            body.len()
+        );
         for (name, value) in headers {
             bytes.push_str(&format!("{name}: {value}\r\n"));
         }
